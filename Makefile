@@ -1,0 +1,82 @@
+# charte: `make run` serves the demo, `make test` checks everything. Nothing else to install.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv may be missing, or installed under another Python than the one .python-version selects.
+UV = $(shell uv --version >/dev/null 2>&1 && echo uv || echo python -m uv)
+PY := .venv/bin/python
+# Each checkout gets its own test databases, so that two checkouts can test side by side.
+CHECKOUT_ID := $(shell pwd | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+REQUIRE_POSTGRES ?= 0
+
+.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser messages screenshots bench clean
+
+help:
+	@echo "make run    install, migrate, seed the demo and serve on http://127.0.0.1:8000 (Ctrl-C stops)"
+	@echo "make test   lint, type check and the whole suite on SQLite and PostgreSQL"
+
+.venv/.installed: pyproject.toml uv.lock
+	@uv --version >/dev/null 2>&1 || python -m uv --version >/dev/null 2>&1 || python -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: .venv/.installed
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py devserver
+
+# Debian's Chromium drives the end-to-end tests; it is never downloaded by the test tools.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the end-to-end tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: install
+	$(PY) -m mypy .
+
+checks: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: install browser
+	@echo "=== Test suite on SQLite ==="
+	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: install browser
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "=== Test suite on PostgreSQL ==="; \
+		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 -p no:cacheprovider --create-db $(PYTEST_ARGS); \
+	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
+		echo "!!! PostgreSQL does not answer at $(PG_URL), and it is required here. Failing."; exit 1; \
+	else \
+		echo; echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!!! PostgreSQL does not answer at $(PG_URL): the suite ran on SQLite ONLY."; \
+		echo "!!! Production runs on PostgreSQL; start it and run make test again."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
+	fi
+
+test: lint typecheck checks test-sqlite test-postgres
+	@echo "All checks passed."
+
+messages: install
+	cd charte && for app in */; do [ -d "$$app/locale" ] && (cd $$app && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete -v0); done; true
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
+
+screenshots: install browser
+	$(PY) scripts/screenshots.py
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf .venv var .mypy_cache .ruff_cache

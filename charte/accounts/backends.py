@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+from charte.accounts.models import User
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Sign in with an email address, or with a username (pupils without an email address)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        login = username or kwargs.get("email") or kwargs.get("login")
+        if not login or password is None:
+            return None
+        user = User.objects.by_login(login).first()
+        if user is None:
+            # Spend the time a real check takes, so that timing does not tell which logins exist.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def get_user(self, user_id: int) -> User | None:
+        user = User.objects.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

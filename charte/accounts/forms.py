@@ -1,0 +1,92 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils.translation import gettext_lazy as _
+
+from charte.accounts import actions
+from charte.accounts.models import User
+from charte.audit.journal import RequestMeta
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Adresse e-mail ou identifiant"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail, identifiant ou mot de passe incorrect. Les majuscules comptent "
+            "dans le mot de passe."
+        ),
+        "inactive": _("Ce compte n'est pas encore actif."),
+    }
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's form, with the change written by our action (and journalled)."""
+
+    def __init__(
+        self, user: User, *args: Any, meta: RequestMeta | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.meta = meta
+
+    def save(self, commit: bool = True) -> User:
+        return actions.change_password(
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            actor=self.user,
+            meta=self.meta,
+        )
+
+
+class ResetPasswordForm(SetPasswordForm):
+    def __init__(
+        self, user: User, *args: Any, meta: RequestMeta | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.meta = meta
+
+    def save(self, commit: bool = True) -> User:
+        return actions.change_password(
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            actor=self.user,
+            reason="reset",
+            meta=self.meta,
+        )
+
+
+class RequestResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du compte"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Links name the account by its public id, never by its sequential key.
+        context["uid"] = context["user"].public_id.hex
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email,
+            html_email_template_name,
+        )

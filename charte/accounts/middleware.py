@@ -1,0 +1,34 @@
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from charte.accounts.actions import record_activity
+
+SESSION_KEY = "_last_seen"
+
+
+class LastActivityMiddleware:
+    """Keep each signed-in user's "last seen" time, writing it at most once per period.
+
+    The time of the last write is kept in the session, so a request costs no query unless the
+    period (settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES) has passed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        now = timezone.now()
+        resolution = timedelta(minutes=settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES)
+        last = request.session.get(SESSION_KEY)
+        if last is None or now - datetime.fromisoformat(last) >= resolution:
+            record_activity(user=user, at=now)
+            request.session[SESSION_KEY] = now.isoformat()
+        return response

@@ -1,0 +1,193 @@
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from charte.core.models import PublicIdModel
+
+
+class Role(models.TextChoices):
+    PUPIL = "pupil", _("Élève")
+    PARENT = "parent", _("Parent")
+    TEACHER = "teacher", _("Enseignant")
+    SCHOOL_STAFF = "school_staff", _("Personnel d'établissement")
+    DPO = "dpo", _("Délégué à la protection des données")
+    CUSTOMER_SERVICE = "customer_service", _("Service client")
+    MARKETING = "marketing", _("Service marketing")
+    SALES = "sales", _("Service commercial")
+    ACCOUNTING = "accounting", _("Service comptabilité")
+    IT = "it", _("Service informatique")
+
+
+# People who use the platform, under the charter's Annex 1 row 1 (and its retention).
+PLATFORM_ROLES = frozenset({Role.PUPIL, Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
+# The operator's own people: staff accounts, outside the platform users' retention.
+STAFF_ROLES = frozenset(
+    {Role.DPO, Role.CUSTOMER_SERVICE, Role.MARKETING, Role.SALES, Role.ACCOUNTING, Role.IT}
+)
+
+username_validator = RegexValidator(
+    r"^[a-z0-9][a-z0-9._-]{2,39}$",
+    _(
+        "Un identifiant comporte de 3 à 40 caractères : lettres minuscules, chiffres, points, "
+        "tirets ou tirets bas."
+    ),
+)
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def platform_users(self) -> "UserQuerySet":
+        return self.filter(is_staff=False)
+
+    def staff(self) -> "UserQuerySet":
+        return self.filter(is_staff=True)
+
+    def by_login(self, login: str) -> "UserQuerySet":
+        """Accounts that `login` (an email address or a username) names, case-insensitively."""
+        login = login.strip()
+        if "@" in login:
+            return self.filter(email__iexact=login)
+        return self.filter(username__iexact=login)
+
+
+class _UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return UserQuerySet(self.model, using=self._db).by_login(username or "").get()
+
+    def create_superuser(self, email: str, password: str, **extra: Any) -> "User":
+        """`createsuperuser` makes an IT staff account: we have no all-powerful role."""
+        from charte.accounts import actions
+        from charte.core.actors import SEED
+
+        return actions.create_account(
+            actor=SEED,
+            role=Role.IT,
+            email=email,
+            password=password,
+            first_name=extra.get("first_name", ""),
+            last_name=extra.get("last_name", ""),
+        )
+
+
+UserManager = _UserManager.from_queryset(UserQuerySet)
+
+
+class User(PublicIdModel, AbstractBaseUser):
+    """A person with an account: a platform user (pupil, parent, teacher, school staff) or staff.
+
+    Pupils under the age of digital consent may have no email address: they sign in with a
+    username chosen by their parent or teacher, and are reached through their guardians.
+    """
+
+    email = models.EmailField(_("adresse e-mail"), unique=True, null=True, blank=True)
+    username = models.CharField(
+        _("identifiant"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[username_validator],
+    )
+    first_name = models.CharField(_("prénom"), max_length=80)
+    last_name = models.CharField(_("nom"), max_length=80, blank=True)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    # Derived from the role, in the database, so that it can never disagree with it.
+    is_staff = models.GeneratedField(
+        expression=models.Q(role__in=sorted(STAFF_ROLES)),  # type: ignore[arg-type]
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("compte interne"),
+    )
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    country = models.CharField(_("pays de résidence"), max_length=2, default="FR")
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(_("compte créé le"), default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(_("dernier clic"), null=True, blank=True)
+    last_order_at = models.DateTimeField(_("dernière commande"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name"]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(username__isnull=False),
+                name="accounts_user_has_login",
+                violation_error_message=_(
+                    "Un compte a besoin d'une adresse e-mail ou d'un identifiant."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="accounts_user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.login
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def login(self) -> str:
+        """What the person types to sign in."""
+        return self.email or self.username or ""
+
+    @property
+    def is_platform_user(self) -> bool:
+        return self.role in PLATFORM_ROLES
+
+    @property
+    def last_activity(self) -> datetime | None:
+        """Charter, Annex 1 footnote: the latest of last click, last sign-in, last order."""
+        moments = [
+            m for m in (self.last_seen_at, self.last_login, self.last_order_at) if m is not None
+        ]
+        return max(moments) if moments else None
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+
+class Session(AbstractBaseSession):
+    """A signed-in session, tied to its user so that it can be listed, ended and erased."""
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from charte.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -1,0 +1,45 @@
+from charte.accounts.models import Session, User
+from charte.privacy.register import Category
+from charte.privacy.registry import SELF, Delete, derived, observed, provided, registry
+
+registry.personal(
+    User,
+    subjects=(SELF,),
+    purposes=("account", "groups", "security_journal"),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "email": provided(Category.CONTACT),
+        "username": provided(Category.IDENTITY),
+        "first_name": provided(Category.IDENTITY),
+        "last_name": provided(Category.IDENTITY),
+        "password": provided(Category.CREDENTIALS),
+        "role": provided(Category.ACCOUNT),
+        "is_staff": derived(Category.ACCOUNT),
+        "birth_date": provided(Category.AGE),
+        "country": provided(Category.ACCOUNT),
+        "phone": provided(Category.CONTACT),
+        "language": provided(Category.ACCOUNT),
+        "is_active": derived(Category.ACCOUNT),
+        "created_at": observed(Category.ACCOUNT),
+        "last_login": observed(Category.CONNECTION),
+        "last_seen_at": observed(Category.CONNECTION),
+        "last_order_at": observed(Category.ORDERS),
+    },
+    erasure=Delete(),
+    retention="account",
+)
+
+registry.personal(
+    Session,
+    subjects=("user",),
+    purposes=("account",),
+    fields={
+        "session_key": observed(Category.CONNECTION),
+        "session_data": observed(Category.CONNECTION),
+        "expire_date": observed(Category.CONNECTION),
+        "user": observed(Category.REFERENCE),
+    },
+    erasure=Delete(),
+    retention="session",
+    retention_from="expire_date",
+)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The few pieces every app shares: actors, errors, public ids, demo seeding, the web shell.
+
+    Holds no personal data of its own. It declares, in its privacy.py, the framework's models
+    that we install (content types, permissions, task results), since those apps cannot.
+    """
+
+    name = "charte.core"
+    label = "core"
+    verbose_name = "Core"

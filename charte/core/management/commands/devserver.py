@@ -1,0 +1,48 @@
+"""Run the web server and the background worker together, and stop both on Ctrl-C."""
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve on http://127.0.0.1:8000 with the task worker beside it; Ctrl-C stops both."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        python = sys.executable
+        children = [  # fixed commands, no outside input
+            subprocess.Popen([python, "manage.py", "runserver", options["addr"], "--noreload"]),  # noqa: S603
+            subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),  # noqa: S603
+        ]
+        self.stdout.write(
+            self.style.SUCCESS(f"charte is served on http://{options['addr']}/ (Ctrl-C stops it).")
+        )
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            self.stderr.write("A process stopped on its own; stopping the other one.")
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the server and the worker...")
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        self.stdout.write("Stopped.")

@@ -1,0 +1,16 @@
+"""Template helpers loaded in every template (see TEMPLATES "builtins" in settings)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
+    """`{{ mapping|get_item:key }}`: a dictionary lookup with a key held in a variable."""
+    if not mapping:
+        return None
+    return mapping.get(key)

@@ -1,0 +1,61 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from charte.core import navigation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The visitor's welcome page, or the signed-in person's home with their role's panels."""
+    if not request.user.is_authenticated:
+        return render(request, "core/welcome.html")
+    user = request.user
+    panels = [(panel.template, panel.context(user)) for panel in navigation.panels_for(user)]
+    return render(request, "core/home.html", {"panels": panels})
+
+
+def _error(request: HttpRequest, status: int, title: Any, message: Any) -> HttpResponse:
+    return render(
+        request,
+        "core/error.html",
+        {"title": title, "message": message, "status": status},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 400, _("Requête incorrecte"), _("Cette demande n'a pas pu être comprise.")
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, _("Accès refusé"), _("Vous n'avez pas accès à cette page."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page introuvable"),
+        _("Cette page n'existe pas, ou vous n'y avez pas accès."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors may be trusted here: render the simplest page that can't fail.
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Formulaire expiré"),
+        _(
+            "Ce formulaire a expiré ou a été envoyé depuis un autre site. Rechargez la page et "
+            "recommencez."
+        ),
+    )

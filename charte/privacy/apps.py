@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.core import checks
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """The register of processing and the registry of personal-data declarations.
+
+    Holds no personal data itself: it knows, for every model of every app, whose data it holds,
+    why, how it is erased and how long it lives, and publishes that as the register and the
+    public charter.
+    """
+
+    name = "charte.privacy"
+    label = "privacy"
+    verbose_name = "Privacy register"
+
+    def ready(self) -> None:
+        from charte.core import navigation
+        from charte.privacy.checks import check_registry
+
+        autodiscover_modules("privacy")
+        checks.register(check_registry, "charte")
+        navigation.add_footer(
+            navigation.Link(
+                label=_("Charte de protection des données"),
+                url_name="privacy:charter",
+                anonymous=True,
+                order=10,
+            )
+        )

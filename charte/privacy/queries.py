@@ -1,0 +1,114 @@
+"""The register joined with the declarations, as one document for people and machines.
+
+The `register` command prints it (JSON or Markdown), the public charter page renders it, and
+the access archive quotes from it: one computation, so that they always agree.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+from charte.privacy import register
+from charte.privacy.registry import Declaration, registry
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(choices(value).label)
+
+
+def _declaration(d: Declaration) -> dict[str, Any]:
+    meta = d.model._meta
+    return {
+        "model": d.label,
+        "name": str(meta.verbose_name_plural),
+        "categories": [{"code": c.value, "label": str(c.label)} for c in d.categories()],
+        "fields": [
+            {
+                "name": name,
+                "label": str(getattr(meta.get_field(name), "verbose_name", name)),
+                "category": f.category.value,
+                "provenance": f.provenance.value,
+            }
+            for name, f in d.fields.items()
+        ],
+        "retention": d.retention,
+        "erasure": sorted({d.erasure_for(s).kind for s in d.subjects}),
+    }
+
+
+def _retention(code: str) -> dict[str, Any]:
+    rule = register.RETENTION_BY_CODE[code]
+    return {
+        "code": rule.code,
+        "name": str(rule.name),
+        "anchor": rule.anchor.value,
+        "period": {"years": rule.years, "months": rule.months, "days": rule.days},
+        "reason": str(rule.reason),
+    }
+
+
+def _recipient(r: register.Recipient) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "name": str(r.name),
+        "kind": r.kind.value,
+        "kind_label": _label(register.RecipientKind, r.kind),
+        "categories": [c.value for c in r.categories],
+        "purposes": list(r.purposes),
+        "country": r.country,
+        "outside_eea": r.outside_eea,
+        "safeguard": r.safeguard.value if r.safeguard else None,
+        "safeguard_label": _label(register.Safeguard, r.safeguard) if r.safeguard else None,
+        "safeguard_date": r.safeguard_date.isoformat() if r.safeguard_date else None,
+        "audit_right": r.audit_right,
+    }
+
+
+def published_register() -> dict[str, Any]:
+    """The register of processing with, for each purpose, the data of each model it uses."""
+    processings = []
+    for processing in register.PROCESSINGS:
+        purposes = []
+        for purpose in register.purposes_of(processing.code):
+            declarations = list(registry.for_purpose(purpose.code))
+            categories = sorted({c for d in declarations for c in d.categories()})
+            purposes.append(
+                {
+                    "code": purpose.code,
+                    "name": str(purpose.name),
+                    "description": str(purpose.description),
+                    "separable": purpose.separable,
+                    "recipients": list(purpose.recipients),
+                    "categories": [{"code": c.value, "label": str(c.label)} for c in categories],
+                    "data": [_declaration(d) for d in declarations],
+                }
+            )
+        processings.append(
+            {
+                "code": processing.code,
+                "name": str(processing.name),
+                "annex_row": processing.annex_row,
+                "legal_basis": {
+                    "code": processing.legal_basis.value,
+                    "label": _label(register.LegalBasis, processing.legal_basis),
+                },
+                "legal_reference": str(processing.legal_reference),
+                "retention": _retention(processing.retention),
+                "data_subjects": [
+                    {"code": code, "label": str(register.DATA_SUBJECTS[code])}
+                    for code in processing.data_subjects
+                ],
+                "purposes": purposes,
+            }
+        )
+    return {
+        "operator": dict(settings.CHARTE_OPERATOR),
+        "processings": processings,
+        "retention_rules": [_retention(rule.code) for rule in register.RETENTION_RULES],
+        "recipients": [_recipient(r) for r in register.RECIPIENTS],
+        "categories": [{"code": c.value, "label": str(c.label)} for c in register.Category],
+        "provenances": [{"code": p.value, "label": str(p.label)} for p in register.Provenance],
+        "models_without_personal_data": [
+            {"model": d.label, "reason": str(d.reason)} for d in registry.without_personal_data()
+        ],
+    }

@@ -1,0 +1,642 @@
+"""The register of processing (GDPR art. 30), as data.
+
+Design: this module is the single source of the facts the charter states. The published
+charter, the access archive (art. 15 information), the retention sweep and the consent screens
+all read from here and from the declarations in each app's `privacy.py`; none restates them.
+A change here is a change of the charter: the charter versions computed from it say so.
+
+Vocabulary:
+- a *processing* is a row of the register (the charter's Annex 1 has two of them): one legal
+  basis, one default retention, its data subjects and recipients;
+- a *purpose* is a finer use within a processing, which data declarations name (the coach, the
+  results, the error reports...), so that objection and restriction can act per purpose;
+- a *retention rule* says how long data lives and from which date, with its legal reason;
+- a *recipient* is anyone who receives personal data, inside or outside the operator.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+type Text = str | Promise
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", _("Consentement (RGPD art. 6.1.a)")
+    CONTRACT = "contract", _("Exécution d'un contrat (RGPD art. 6.1.b)")
+    LEGAL_OBLIGATION = "legal_obligation", _("Obligation légale (RGPD art. 6.1.c)")
+    LEGITIMATE_INTERESTS = "legitimate_interests", _("Intérêt légitime (RGPD art. 6.1.f)")
+
+
+class Category(models.TextChoices):
+    """Categories of personal data, as the charter names them to the people concerned."""
+
+    IDENTITY = "identity", _("Identité (nom, prénom, identifiant)")
+    CONTACT = "contact", _("Coordonnées (adresse e-mail, téléphone)")
+    CREDENTIALS = "credentials", _("Mot de passe (conservé uniquement sous forme hachée)")
+    AGE = "age", _("Date de naissance")
+    ACCOUNT = "account", _("Informations du compte (rôle, langue, pays, dates)")
+    CONNECTION = "connection", _("Données de connexion (adresse IP, terminal, horodatage)")
+    BROWSING = "browsing", _("Données de navigation (pages vues, clics)")
+    ORDERS = "orders", _("Commandes, abonnements et références de paiement")
+    WORK = "work", _("Travaux et productions")
+    RESULTS = "results", _("Résultats, taux de réussite et niveaux de compétence")
+    LEARNING_PROFILE = "learning_profile", _("Recommandations pédagogiques")
+    SCHOOLING = "schooling", _("Établissement, classe et année scolaire")
+    FAMILY = "family", _("Liens familiaux (responsables et enfants)")
+    RESOURCES = "resources", _("Ressources personnelles")
+    MESSAGES = "messages", _("Messages adressés au service")
+    CONSENT = "consent", _("Consentements et choix, avec leur preuve")
+    REQUESTS = "requests", _("Demandes relatives aux données personnelles")
+    SECURITY = "security", _("Journal de sécurité")
+    REFERENCE = "reference", _("Références internes (identifiants, liens entre enregistrements)")
+
+
+class Provenance(models.TextChoices):
+    """Where a datum comes from; portability (GDPR art. 20) covers `provided` and `observed`."""
+
+    PROVIDED = "provided", _("fournie par la personne (ou son responsable légal)")
+    OBSERVED = "observed", _("observée à partir de l'activité de la personne")
+    DERIVED = "derived", _("calculée par nous à partir d'autres données")
+    OTHERS = "others", _("fournie par un tiers (enseignant, établissement, partenaire)")
+
+
+PORTABLE_PROVENANCES = frozenset({Provenance.PROVIDED, Provenance.OBSERVED})
+
+
+class Anchor(models.TextChoices):
+    """The date a retention period runs from. None of these dates can be edited afterwards."""
+
+    SCHOOL_YEAR = (
+        "school_year",
+        _("la fin de l'année scolaire de création ou de renouvellement du compte"),
+    )
+    ROW_TIME = "row_time", _("la date enregistrée sur l'élément lui-même")
+    LAST_ACTIVITY = (
+        "last_activity",
+        _("la dernière activité de la personne (clic, connexion, commande)"),
+    )
+    ACCOUNT = "account", _("la suppression du compte de la personne")
+
+
+class Safeguard(models.TextChoices):
+    """The legal ground for a transfer outside the EU/EEA (GDPR chapter V)."""
+
+    ADEQUACY = "adequacy", _("Décision d'adéquation de la Commission européenne (RGPD art. 45)")
+    SCC = "scc", _("Clauses contractuelles types (RGPD art. 46.2.c)")
+    BCR = "bcr", _("Règles d'entreprise contraignantes (RGPD art. 47)")
+
+
+class RecipientKind(models.TextChoices):
+    INTERNAL_SERVICE = "internal_service", _("Service interne")
+    PROCESSOR = "processor", _("Sous-traitant")
+    SUB_PROCESSOR = "sub_processor", _("Sous-traitant ultérieur")
+    PAYMENT_PROVIDER = "payment_provider", _("Prestataire de paiement")
+    PARTNER = "partner", _("Partenaire commercial (uniquement avec votre consentement exprès)")
+    REVIEW_PARTNER = "review_partner", _("Partenaire « avis client »")
+    JOB_APPLICATION_PARTNER = "job_application_partner", _("Partenaire de gestion des candidatures")
+    SOCIAL_NETWORK = "social_network", _("Réseau social")
+    PUBLIC_AUTHORITY = "public_authority", _("Organisme public ou auxiliaire de justice")
+    DEBT_COLLECTOR = "debt_collector", _("Organisme de recouvrement de créances")
+
+
+# The EU and EEA member states (ISO 3166-1 alpha-2), within which data moves freely.
+EEA_COUNTRIES = frozenset(
+    (
+        *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT"),
+        *("LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"),
+    )
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetentionRule:
+    code: str
+    name: Text
+    anchor: Anchor
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    reason: Text
+
+    @property
+    def period(self) -> tuple[int, int, int]:
+        return (self.years, self.months, self.days)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    code: str
+    name: Text
+    kind: RecipientKind
+    categories: tuple[Category, ...]
+    purposes: tuple[str, ...]
+    country: str
+    safeguard: Safeguard | None = None
+    safeguard_date: date | None = None
+    audit_right: bool = False
+
+    @property
+    def outside_eea(self) -> bool:
+        return self.country not in EEA_COUNTRIES
+
+
+@dataclass(frozen=True, kw_only=True)
+class Processing:
+    code: str
+    name: Text
+    legal_basis: LegalBasis
+    legal_reference: Text
+    retention: str
+    data_subjects: tuple[str, ...]
+    annex_row: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Purpose:
+    code: str
+    processing: str
+    name: Text
+    description: Text
+    recipients: tuple[str, ...] = ()
+    # May the person refuse or withdraw this purpose alone and keep using the service?
+    separable: bool = False
+
+
+RETENTION_RULES: tuple[RetentionRule, ...] = (
+    RetentionRule(
+        code="account",
+        name=_("L'année scolaire + 3 mois"),
+        anchor=Anchor.SCHOOL_YEAR,
+        months=3,
+        reason=_(
+            "Charte, annexe 1 : le compte et ce qu'il contient sont conservés pendant l'année "
+            "scolaire de sa création, plus 3 mois ; un renouvellement les reporte à l'année "
+            "scolaire suivante."
+        ),
+    ),
+    RetentionRule(
+        code="journal",
+        name=_("Un an au maximum"),
+        anchor=Anchor.ROW_TIME,
+        years=1,
+        reason=_(
+            "Charte, annexe 1 : le journal de sécurité est conservé un an au maximum (RGPD "
+            "art. 5 et 32), assez pour retracer une intrusion, pas davantage."
+        ),
+    ),
+    RetentionRule(
+        code="accounting",
+        name=_("10 ans (pièces comptables)"),
+        anchor=Anchor.ROW_TIME,
+        years=10,
+        reason=_(
+            "Code de commerce, art. L123-22 : les pièces comptables sont conservées dix ans ; "
+            "seuls les champs qu'exige une facture sont gardés."
+        ),
+    ),
+    RetentionRule(
+        code="proof",
+        name=_("5 ans après la fin de ce qu'elle prouve"),
+        anchor=Anchor.ROW_TIME,
+        years=5,
+        reason=_(
+            "RGPD art. 7.1 et 5.2 : nous devons pouvoir prouver un consentement ou la réponse à "
+            "une demande ; 5 ans est le délai de prescription des actions civiles (Code civil, "
+            "art. 2224)."
+        ),
+    ),
+    RetentionRule(
+        code="unconfirmed_child",
+        name=_("14 jours sans consentement d'un responsable légal"),
+        anchor=Anchor.ROW_TIME,
+        days=14,
+        reason=_(
+            "RGPD art. 8 et loi Informatique et Libertés art. 45 : sans le consentement d'un "
+            "responsable légal sous 14 jours, le compte en attente d'un enfant et tout ce qui le "
+            "concerne sont effacés."
+        ),
+    ),
+    RetentionRule(
+        code="marketing",
+        name=_("3 ans après le dernier contact"),
+        anchor=Anchor.LAST_ACTIVITY,
+        years=3,
+        reason=_(
+            "Recommandation de la CNIL sur la prospection commerciale : un contact inactif "
+            "depuis 3 ans est retiré des listes de diffusion."
+        ),
+    ),
+    RetentionRule(
+        code="session",
+        name=_("Jusqu'à la fin de la session (12 heures au plus)"),
+        anchor=Anchor.ROW_TIME,
+        reason=_("Nécessaire seulement tant que vous êtes connecté."),
+    ),
+    RetentionRule(
+        code="technical",
+        name=_("30 jours"),
+        anchor=Anchor.ROW_TIME,
+        days=30,
+        reason=_(
+            "Traces des tâches d'arrière-plan, gardées pour comprendre une panne, puis supprimées."
+        ),
+    ),
+    RetentionRule(
+        code="with_account",
+        name=_("Aussi longtemps que le compte de la personne concernée"),
+        anchor=Anchor.ACCOUNT,
+        reason=_("Nécessaire pour rendre le service au compte auquel ces données appartiennent."),
+    ),
+)
+
+ALL_PLATFORM_SUBJECTS = ("pupil", "parent", "teacher", "school_staff")
+
+DATA_SUBJECTS: dict[str, Text] = {
+    "pupil": _("Élèves"),
+    "parent": _("Parents"),
+    "teacher": _("Enseignants"),
+    "school_staff": _("Personnels des établissements"),
+    "visitor": _("Visiteurs du site"),
+    "staff": _("Personnels de l'éditeur"),
+}
+
+PROCESSINGS: tuple[Processing, ...] = (
+    Processing(
+        code="platform",
+        name=_(
+            "La plateforme d'apprentissage : votre compte utilisateur et les services auxquels il "
+            "donne accès"
+        ),
+        legal_basis=LegalBasis.CONSENT,
+        legal_reference=_(
+            "Votre consentement (RGPD art. 6.1.a) ; pour un enfant de moins de 15 ans (âge de la "
+            "majorité numérique en France), le consentement d'un titulaire de l'autorité "
+            "parentale (RGPD art. 8, loi Informatique et Libertés art. 45)."
+        ),
+        retention="account",
+        data_subjects=ALL_PLATFORM_SUBJECTS,
+        annex_row=1,
+    ),
+    Processing(
+        code="security",
+        name=_(
+            "La gestion du fonctionnement et de la sécurité du site, avec journalisation des "
+            "événements"
+        ),
+        legal_basis=LegalBasis.LEGAL_OBLIGATION,
+        legal_reference=_(
+            "Dispositions réglementaires : RGPD art. 5 et 32 (sécurité du traitement)."
+        ),
+        retention="journal",
+        data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor", "staff"),
+        annex_row=2,
+    ),
+    Processing(
+        code="orders",
+        name=_("Les commandes, abonnements, paiements et factures"),
+        legal_basis=LegalBasis.CONTRACT,
+        legal_reference=_(
+            "L'exécution du contrat d'abonnement (RGPD art. 6.1.b) ; les factures sont conservées "
+            "en vertu d'une obligation légale (RGPD art. 6.1.c, Code de commerce art. L123-22)."
+        ),
+        retention="accounting",
+        data_subjects=("parent", "teacher", "school_staff"),
+    ),
+    Processing(
+        code="marketing",
+        name=_("Les actualités et offres par e-mail"),
+        legal_basis=LegalBasis.CONSENT,
+        legal_reference=_(
+            "Votre consentement (RGPD art. 6.1.a ; Code des postes et des communications "
+            "électroniques, art. L34-5)."
+        ),
+        retention="marketing",
+        data_subjects=("parent", "teacher", "school_staff"),
+    ),
+    Processing(
+        code="cookies",
+        name=_("Les cookies et autres traceurs"),
+        legal_basis=LegalBasis.CONSENT,
+        legal_reference=_(
+            "Votre consentement (loi Informatique et Libertés, art. 82), sauf pour les cookies "
+            "strictement nécessaires au service que vous avez demandé, qui en sont exemptés."
+        ),
+        retention="session",
+        data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor"),
+    ),
+    Processing(
+        code="compliance",
+        name=_("La preuve des consentements et la réponse à vos demandes sur vos données"),
+        legal_basis=LegalBasis.LEGAL_OBLIGATION,
+        legal_reference=_("RGPD art. 7.1 (preuve du consentement) et art. 12 à 22 (vos droits)."),
+        retention="proof",
+        data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor", "staff"),
+    ),
+)
+
+PURPOSES: tuple[Purpose, ...] = (
+    # Annex 1, row 1: the platform.
+    Purpose(
+        code="account",
+        processing="platform",
+        name=_("Votre compte et le fonctionnement de la plateforme"),
+        description=_(
+            "Créer votre compte, vous connecter et faire fonctionner l'ensemble des services "
+            "de la plateforme."
+        ),
+        recipients=("customer_service", "it", "hosting"),
+    ),
+    Purpose(
+        code="resources",
+        processing="platform",
+        name=_("Les ressources pédagogiques"),
+        description=_("Vous donner accès aux leçons, exercices et documents du catalogue."),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="coach",
+        processing="platform",
+        name=_("Le coach : des parcours personnalisés"),
+        description=_(
+            "Vous proposer quoi travailler ensuite d'après vos résultats, avec des contenus "
+            "connexes. Vous pouvez vous y opposer : le coach propose alors à tous la même chose."
+        ),
+        recipients=("hosting",),
+        separable=True,
+    ),
+    Purpose(
+        code="evaluation",
+        processing="platform",
+        name=_("Les résultats et les compétences"),
+        description=_(
+            "Corriger les exercices, calculer les taux de réussite et le niveau atteint dans "
+            "chaque compétence, et les montrer à l'élève, à ses responsables et à ses enseignants."
+        ),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="assignments",
+        processing="platform",
+        name=_("Le travail donné et les productions"),
+        description=_(
+            "Le travail donné par les enseignants, le travail rendu par les élèves et les "
+            "appréciations des enseignants."
+        ),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="personal_resources",
+        processing="platform",
+        name=_("Vos ressources personnelles"),
+        description=_("Créer, conserver, organiser et réutiliser vos propres ressources."),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="groups",
+        processing="platform",
+        name=_("Les familles, établissements et classes"),
+        description=_(
+            "Les comptes famille, où un parent crée et gère les comptes de ses enfants, et le "
+            "rattachement des élèves à leur établissement et à leur classe."
+        ),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="error_reports",
+        processing="platform",
+        name=_("Le signalement d'une erreur"),
+        description=_(
+            "Recevoir et traiter ce que vous nous signalez par le formulaire de signalement "
+            "d'erreur."
+        ),
+        recipients=("customer_service", "hosting"),
+    ),
+    Purpose(
+        code="improvement",
+        processing="platform",
+        name=_("L'analyse et l'amélioration du service"),
+        description=_(
+            "Comprendre comment la plateforme est utilisée pour l'améliorer, dans la limite de "
+            "votre consentement."
+        ),
+        recipients=("it",),
+        separable=True,
+    ),
+    Purpose(
+        code="statistics",
+        processing="platform",
+        name=_("Les statistiques"),
+        description=_(
+            "Les rapports individuels de résultats et les rapports anonymisés d'usage de la "
+            "plateforme."
+        ),
+        recipients=("hosting",),
+    ),
+    # Annex 1, row 2: security.
+    Purpose(
+        code="security_journal",
+        processing="security",
+        name=_("Le journal d'activité et de sécurité"),
+        description=_(
+            "Assurer la traçabilité des accès et des actions, la sécurité du service, et "
+            "détecter, empêcher ou retracer toute tentative d'intrusion."
+        ),
+        recipients=("it", "hosting"),
+    ),
+    # Orders.
+    Purpose(
+        code="orders",
+        processing="orders",
+        name=_("Les commandes et abonnements"),
+        description=_("Enregistrer vos commandes et abonnements et en garder l'historique."),
+        recipients=("accounting", "customer_service", "payment_provider"),
+    ),
+    Purpose(
+        code="invoicing",
+        processing="orders",
+        name=_("Les factures et la comptabilité"),
+        description=_("Émettre les factures et les conserver comme la loi l'exige."),
+        recipients=("accounting",),
+    ),
+    # Marketing.
+    Purpose(
+        code="newsletter",
+        processing="marketing",
+        name=_("Notre lettre d'information"),
+        description=_("Les nouvelles de la plateforme et des nouvelles ressources, par e-mail."),
+        recipients=("marketing", "email_provider"),
+        separable=True,
+    ),
+    Purpose(
+        code="partner_offers",
+        processing="marketing",
+        name=_("Les offres de nos partenaires"),
+        description=_(
+            "Transmettre vos coordonnées à des partenaires de confiance, uniquement avec votre "
+            "consentement exprès."
+        ),
+        recipients=("marketing",),
+        separable=True,
+    ),
+    # Cookies (their categories are detailed by the cookies app).
+    Purpose(
+        code="cookies",
+        processing="cookies",
+        name=_("Les cookies et traceurs"),
+        description=_("Retenir vos choix en matière de cookies et les appliquer."),
+        recipients=("it",),
+        separable=True,
+    ),
+    # Compliance.
+    Purpose(
+        code="consent_proof",
+        processing="compliance",
+        name=_("La preuve du consentement"),
+        description=_("Garder qui a consenti à quoi, quand, et après avoir lu quel texte."),
+        recipients=("it",),
+    ),
+    Purpose(
+        code="subject_requests",
+        processing="compliance",
+        name=_("La réponse à vos demandes"),
+        description=_(
+            "Traiter vos demandes d'accès, de rectification, d'effacement et vos autres droits."
+        ),
+        recipients=("customer_service",),
+    ),
+)
+
+RECIPIENTS: tuple[Recipient, ...] = (
+    Recipient(
+        code="customer_service",
+        name=_("Notre service client"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.ACCOUNT, Category.MESSAGES),
+        purposes=("account", "error_reports", "orders", "subject_requests"),
+        country="FR",
+    ),
+    Recipient(
+        code="marketing",
+        name=_("Notre service marketing"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.CONSENT),
+        purposes=("newsletter", "partner_offers"),
+        country="FR",
+    ),
+    Recipient(
+        code="sales",
+        name=_("Notre service commercial"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.SCHOOLING),
+        purposes=("orders",),
+        country="FR",
+    ),
+    Recipient(
+        code="accounting",
+        name=_("Notre service comptabilité"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
+        purposes=("orders", "invoicing"),
+        country="FR",
+    ),
+    Recipient(
+        code="it",
+        name=_("Notre service informatique"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        categories=(Category.ACCOUNT, Category.CONNECTION, Category.SECURITY),
+        purposes=("account", "security_journal", "improvement", "cookies", "consent_proof"),
+        country="FR",
+    ),
+    Recipient(
+        code="hosting",
+        name=_("Notre hébergeur"),
+        kind=RecipientKind.PROCESSOR,
+        categories=tuple(Category),
+        purposes=(
+            "account",
+            "resources",
+            "coach",
+            "evaluation",
+            "assignments",
+            "personal_resources",
+            "groups",
+            "error_reports",
+            "statistics",
+            "security_journal",
+        ),
+        country="FR",
+    ),
+    Recipient(
+        code="email_provider",
+        name=_("Notre prestataire d'envoi d'e-mails"),
+        kind=RecipientKind.PROCESSOR,
+        categories=(Category.IDENTITY, Category.CONTACT),
+        purposes=("account", "newsletter"),
+        country="FR",
+    ),
+    Recipient(
+        code="payment_provider",
+        name=_("Notre prestataire de paiement"),
+        kind=RecipientKind.PAYMENT_PROVIDER,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
+        purposes=("orders",),
+        country="FR",
+    ),
+)
+
+# Indexes by code, built once.
+PROCESSING_BY_CODE = {p.code: p for p in PROCESSINGS}
+PURPOSE_BY_CODE = {p.code: p for p in PURPOSES}
+RETENTION_BY_CODE = {r.code: r for r in RETENTION_RULES}
+RECIPIENT_BY_CODE = {r.code: r for r in RECIPIENTS}
+
+
+def purposes_of(processing: str) -> list[Purpose]:
+    return [p for p in PURPOSES if p.processing == processing]
+
+
+def validate() -> list[str]:
+    """Inconsistencies inside the register itself (dangling codes); empty when sound."""
+    problems = []
+    for processing in PROCESSINGS:
+        if processing.retention not in RETENTION_BY_CODE:
+            problems.append(
+                f"processing {processing.code}: unknown retention {processing.retention!r}"
+            )
+    for processing in PROCESSINGS:
+        problems.extend(
+            f"processing {processing.code}: unknown data subject {code!r}"
+            for code in processing.data_subjects
+            if code not in DATA_SUBJECTS
+        )
+    for purpose in PURPOSES:
+        if purpose.processing not in PROCESSING_BY_CODE:
+            problems.append(f"purpose {purpose.code}: unknown processing {purpose.processing!r}")
+        problems.extend(
+            f"purpose {purpose.code}: unknown recipient {code!r}"
+            for code in purpose.recipients
+            if code not in RECIPIENT_BY_CODE
+        )
+    for recipient in RECIPIENTS:
+        problems.extend(
+            f"recipient {recipient.code}: unknown purpose {code!r}"
+            for code in recipient.purposes
+            if code not in PURPOSE_BY_CODE
+        )
+        if recipient.outside_eea and recipient.safeguard is None:
+            problems.append(f"recipient {recipient.code}: outside the EU/EEA without a safeguard")
+    for kind, items in (
+        ("processing", PROCESSINGS),
+        ("purpose", PURPOSES),
+        ("retention rule", RETENTION_RULES),
+        ("recipient", RECIPIENTS),
+    ):
+        codes = [item.code for item in items]
+        problems.extend(
+            f"{kind} {code}: declared twice" for code in {c for c in codes if codes.count(c) > 1}
+        )
+    return problems

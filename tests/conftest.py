@@ -1,0 +1,152 @@
+"""Named personas shared by every test, and helpers to read the journal."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from charte.accounts.models import Role, User
+from charte.audit.models import Entry
+from charte.core.actors import person_ref
+from tests.factories import PASSWORD, make_user
+
+
+def birthday(age: int) -> date:
+    today = timezone.localdate()
+    return date(today.year - age, 1, 1)
+
+
+@pytest.fixture
+def guardian_anna(db: None) -> User:
+    return make_user(
+        role=Role.PARENT, first_name="Anna", last_name="Martin", email="anna@famille.test"
+    )
+
+
+@pytest.fixture
+def child_ben(db: None) -> User:
+    """Twelve years old, no email address of his own."""
+    return make_user(
+        role=Role.PUPIL,
+        first_name="Ben",
+        last_name="Martin",
+        username="ben.martin",
+        birth_date=birthday(12),
+    )
+
+
+@pytest.fixture
+def pupil_lea(db: None) -> User:
+    """Sixteen: old enough to consent for herself in France."""
+    return make_user(
+        role=Role.PUPIL,
+        first_name="Léa",
+        last_name="Martin",
+        email="lea@eleve.test",
+        birth_date=birthday(16),
+    )
+
+
+@pytest.fixture
+def teacher_chloe(db: None) -> User:
+    return make_user(
+        role=Role.TEACHER, first_name="Chloé", last_name="Bernard", email="chloe@college.test"
+    )
+
+
+@pytest.fixture
+def staff_david(db: None) -> User:
+    return make_user(
+        role=Role.SCHOOL_STAFF, first_name="David", last_name="Petit", email="david@college.test"
+    )
+
+
+@pytest.fixture
+def dpo_elise(db: None) -> User:
+    return make_user(
+        role=Role.DPO, first_name="Élise", last_name="Moreau", email="elise@charte.test"
+    )
+
+
+@pytest.fixture
+def cs_farid(db: None) -> User:
+    return make_user(
+        role=Role.CUSTOMER_SERVICE,
+        first_name="Farid",
+        last_name="Benali",
+        email="farid@charte.test",
+    )
+
+
+@pytest.fixture
+def it_jules(db: None) -> User:
+    return make_user(
+        role=Role.IT, first_name="Jules", last_name="Chevalier", email="jules@charte.test"
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def journal(event: str | None = None, *, about: User | None = None) -> list[Entry]:
+    """Journal entries, optionally of one event and about one person (as actor or subject)."""
+    entries = Entry.objects.all()
+    if event is not None:
+        entries = entries.filter(event=event)
+    if about is not None:
+        entries = entries.about(person_ref(about))
+    return list(entries.order_by("id"))
+
+
+# End-to-end tests ---------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, driven by Playwright; never a browser downloaded at test time."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does it).")
+    # Playwright's sync API runs an event loop in this thread; our ORM calls in the test body
+    # are synchronous and safe, so tell Django not to refuse them (for these tests only).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

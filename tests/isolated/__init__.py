@@ -1,0 +1,1 @@
+"""An empty app for tests that build models in an isolated registry."""

@@ -1,0 +1,70 @@
+"""French first, English second: every text an app shows has its English translation.
+
+For each app, the messages are extracted afresh (in a copy, so the tree is untouched) and merged
+with the committed catalogue: any text without an English translation, or whose translation
+gettext marks as fuzzy (a guess made after the French changed), fails the test.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APPS = sorted(p for p in (ROOT / "charte").iterdir() if (p / "apps.py").exists())
+
+ENTRY = re.compile(
+    r"(?P<flags>#,[^\n]*\n)?(?:#[^\n]*\n)*"
+    r"msgid (?P<id>(?:\"[^\n]*\"\n)+)"
+    r"(?:msgid_plural (?:\"[^\n]*\"\n)+)?"
+    r"(?P<strs>(?:msgstr(?:\[\d\])? (?:\"[^\n]*\"\n?)+)+)"
+)
+
+
+def untranslated(po: str) -> list[str]:
+    problems = []
+    for match in ENTRY.finditer(po):
+        msgid = "".join(re.findall(r'"(.*)"', match["id"]))
+        if not msgid:
+            continue  # the catalogue's header
+        strings = re.split(r"msgstr(?:\[\d\])? ", match["strs"])[1:]
+        empty = any(not "".join(re.findall(r'"(.*)"', s)) for s in strings)
+        fuzzy = bool(match["flags"] and "fuzzy" in match["flags"])
+        if empty or fuzzy:
+            problems.append(("fuzzy: " if fuzzy else "") + msgid)
+    return problems
+
+
+@pytest.mark.parametrize("app", APPS, ids=lambda p: p.name)
+def test_every_text_has_an_english_translation(app, tmp_path):
+    copy = tmp_path / app.name
+    shutil.copytree(app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    (copy / "locale").mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "en", "--no-obsolete", "-v0"],
+        cwd=copy,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    po = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    if not po.exists():
+        return  # nothing to translate in this app
+
+    missing = untranslated(po.read_text(encoding="utf-8"))
+
+    assert missing == [], f"charte/{app.name}/locale/en/LC_MESSAGES/django.po lacks: {missing}"
+
+
+def test_the_check_itself_sees_a_missing_translation():
+    po = (
+        'msgid ""\nmsgstr ""\n\n#: x.py:1\nmsgid "Bonjour"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Au revoir"\nmsgstr "Bye"\n\nmsgid "Oui"\nmsgstr "Yes"\n'
+    )
+
+    assert untranslated(po) == ["Bonjour", "fuzzy: Au revoir"]
