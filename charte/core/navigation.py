@@ -44,9 +44,24 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True, kw_only=True)
+class PrivacySection:
+    """A block of the privacy centre ("Mes données"), about one person.
+
+    `context(viewer, person)` fills the template; `person` is the viewer or, for a guardian, one
+    of their children; the centre has already checked that the viewer may see that person.
+    Return None to leave the section out for this person.
+    """
+
+    template: str
+    context: Callable[["User", "User"], dict[str, Any] | None]
+    order: int = 100
+
+
 _menu: list[Link] = []
 _footer: list[Link] = []
 _panels: list[Panel] = []
+_privacy_sections: list[PrivacySection] = []
 
 
 def add_menu(*links: Link) -> None:
@@ -59,6 +74,14 @@ def add_footer(*links: Link) -> None:
 
 def add_panels(*panels: Panel) -> None:
     _panels.extend(panels)
+
+
+def add_privacy_sections(*sections: PrivacySection) -> None:
+    _privacy_sections.extend(sections)
+
+
+def privacy_sections() -> list[PrivacySection]:
+    return sorted(_privacy_sections, key=lambda s: s.order)
 
 
 def _visible(links: Iterable[Link], viewer: "Viewer") -> list[Link]:
