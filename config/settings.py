@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "charte.audit",
     "charte.privacy",
     "charte.accounts",
+    "charte.notifications",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]

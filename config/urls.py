@@ -1,12 +1,14 @@
 from django.urls import include, path
 
 from charte.core import views as core_views
+from charte.core.api import api
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
 ]
 
 handler400 = "charte.core.views.bad_request"

@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts.models import Role, User
+from charte.accounts.models import Guardianship, Role, User
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor
 from charte.core.errors import ActionError, Conflict
@@ -96,3 +97,65 @@ def record_activity(*, user: User, at: datetime) -> None:
     """
     User.objects.filter(pk=user.pk).update(last_seen_at=at)
     user.last_seen_at = at
+
+
+@transaction.atomic
+def propose_guardianship(*, child: User, guardian: User, actor: Actor) -> Guardianship:
+    """Link a guardian to a child. The link is confirmed only when the guardian acts themself.
+
+    A parent creating their child's account is confirmed at once; a second guardian named by
+    the first, or a school, stays pending until that guardian confirms.
+    """
+    if child.role != Role.PUPIL:
+        raise ActionError(_("Seul un élève peut avoir un responsable légal sur la plateforme."))
+    if guardian.role != Role.PARENT:
+        raise ActionError(_("Un responsable légal doit avoir un compte parent."))
+    if Guardianship.objects.filter(child=child, guardian=guardian).exists():
+        raise Conflict(_("Ce responsable est déjà lié à cet enfant."))
+    if Guardianship.objects.filter(child=child).count() >= Guardianship.MAX_PER_CHILD:
+        raise Conflict(_("Un enfant a au plus deux responsables légaux sur la plateforme."))
+    by_guardian = isinstance(actor, User) and actor.pk == guardian.pk
+    link = Guardianship.objects.create(
+        guardian=guardian,
+        child=child,
+        status=Guardianship.Status.CONFIRMED if by_guardian else Guardianship.Status.PENDING,
+        confirmed_at=timezone.now() if by_guardian else None,
+    )
+    audit.record(
+        event="guardianship.proposed",
+        actor=actor,
+        subject=child,
+        data={"guardianship": str(link.public_id), "confirmed": by_guardian},
+    )
+    return link
+
+
+@transaction.atomic
+def confirm_guardianship(*, guardianship: Guardianship, actor: Actor) -> Guardianship:
+    """The guardian confirms the link; nobody else can."""
+    if not (isinstance(actor, User) and actor.pk == guardianship.guardian_id):
+        raise ActionError(_("Seul le responsable légal lui-même peut confirmer ce lien."))
+    if guardianship.status == Guardianship.Status.CONFIRMED:
+        raise Conflict(_("Ce lien est déjà confirmé."))
+    guardianship.status = Guardianship.Status.CONFIRMED
+    guardianship.confirmed_at = timezone.now()
+    guardianship.save(update_fields=["status", "confirmed_at"])
+    audit.record(
+        event="guardianship.confirmed",
+        actor=actor,
+        subject=guardianship.child,
+        data={"guardianship": str(guardianship.public_id)},
+    )
+    return guardianship
+
+
+@transaction.atomic
+def end_guardianship(*, guardianship: Guardianship, actor: Actor) -> None:
+    """Remove a link (a guardian steps back, or staff correct an error)."""
+    audit.record(
+        event="guardianship.ended",
+        actor=actor,
+        subject=guardianship.child,
+        data={"guardianship": str(guardianship.public_id)},
+    )
+    guardianship.delete()

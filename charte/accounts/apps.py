@@ -17,4 +17,29 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from charte.accounts import receivers  # noqa: F401  (connects auth signals to the journal)
+        from charte.accounts.models import PLATFORM_ROLES, STAFF_ROLES
+        from charte.core import navigation
+        from charte.notifications import kinds as notification_kinds
+
+        notification_kinds.register(
+            notification_kinds.Kind(
+                code="accounts.password_reset",
+                template="accounts/email/password_reset",
+                essential=True,
+            )
+        )
+        navigation.add_footer(
+            navigation.Link(label=_("Mes données"), url_name="accounts:privacy_centre", order=20),
+            navigation.Link(label=_("Mot de passe"), url_name="accounts:password_change", order=80),
+        )
+        navigation.add_panels(
+            navigation.Panel(
+                template="accounts/panels/my_data.html",
+                roles=frozenset(PLATFORM_ROLES | STAFF_ROLES),
+                context=lambda user: {},
+                order=900,
+            )
+        )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from charte.accounts import actions
 from charte.accounts.models import User
 from charte.audit.journal import RequestMeta
+from charte.core.actors import ANONYMOUS
 
 
 class LoginForm(AuthenticationForm):
@@ -80,13 +81,15 @@ class RequestResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        # Links name the account by its public id, never by its sequential key.
-        context["uid"] = context["user"].public_id.hex
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email,
-            html_email_template_name,
+        """Through the notifications app, like every email: it decides who receives it."""
+        from charte.notifications.actions import notify
+
+        user = context["user"]
+        notify(
+            kind="accounts.password_reset",
+            person=user,
+            actor=ANONYMOUS,
+            # The link names the account by its public id, never by its sequential key, and is
+            # built on our own address, never on the Host header of the request.
+            context={"uid": user.public_id.hex, "token": context["token"]},
         )

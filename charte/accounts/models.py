@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from charte.accounts.consent_age import age_on, digital_consent_age
 from charte.core.models import PublicIdModel
 
 
@@ -163,16 +164,73 @@ class User(PublicIdModel, AbstractBaseUser):
         return max(moments) if moments else None
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - before_birthday
+        return age_on(self.birth_date, day) if self.birth_date else None
+
+    def needs_guardian(self, day: date) -> bool:
+        """Under the age of digital consent of their country: a guardian consents and is reached.
+
+        A pupil whose birth date we do not know is treated as a child: the safe side.
+        """
+        if self.role != Role.PUPIL:
+            return False
+        age = self.age_on(day)
+        return age is None or age < digital_consent_age(self.country)
 
     def get_full_name(self) -> str:
         return self.full_name
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class GuardianshipQuerySet(models.QuerySet["Guardianship"]):
+    def confirmed(self) -> "GuardianshipQuerySet":
+        return self.filter(status=Guardianship.Status.CONFIRMED)
+
+
+class Guardianship(PublicIdModel):
+    """A holder of parental authority and a child: the guardian acts and is reached for the child.
+
+    A link exists only once the guardian has confirmed it: a child can never make someone their
+    guardian by saying so. A child has at most two guardians.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de confirmation par le responsable")
+        CONFIRMED = "confirmed", _("confirmé")
+
+    MAX_PER_CHILD = 2
+
+    guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
+    child = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardian_links")
+    status = models.CharField(
+        _("statut"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+
+    objects = GuardianshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien de responsabilité légale")
+        verbose_name_plural = _("liens de responsabilité légale")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guardian", "child"], name="accounts_guardianship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("child")),
+                name="accounts_guardianship_not_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", confirmed_at__isnull=True)
+                | models.Q(status="confirmed", confirmed_at__isnull=False),
+                name="accounts_guardianship_confirmed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_id} -> {self.child_id} ({self.status})"
 
 
 class Session(AbstractBaseSession):

@@ -1,4 +1,4 @@
-from charte.accounts.models import Session, User
+from charte.accounts.models import Guardianship, Session, User
 from charte.privacy.register import Category
 from charte.privacy.registry import SELF, Delete, derived, observed, provided, registry
 
@@ -42,4 +42,20 @@ registry.personal(
     erasure=Delete(),
     retention="session",
     retention_from="expire_date",
+)
+
+registry.personal(
+    Guardianship,
+    subjects=("guardian", "child"),
+    purposes=("groups", "consent_proof"),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "guardian": provided(Category.FAMILY),
+        "child": provided(Category.FAMILY),
+        "status": derived(Category.FAMILY),
+        "created_at": observed(Category.FAMILY),
+        "confirmed_at": observed(Category.FAMILY),
+    },
+    erasure=Delete(),
+    retention="with_account",
 )

@@ -5,6 +5,8 @@ from charte.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("mes-donnees/", views.privacy_centre, name="privacy_centre"),
+    path("mes-donnees/<uuid:person>/", views.privacy_centre, name="privacy_centre_person"),
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -2,11 +2,17 @@ import uuid
 from typing import Any
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from charte import audit
 from charte.accounts.forms import ChangePasswordForm, LoginForm, RequestResetForm, ResetPasswordForm
 from charte.accounts.models import User
+from charte.accounts.queries import access_person_by_viewer, people_represented_by
+from charte.core import navigation
+from charte.core.errors import NotFound
 
 
 class LoginView(auth_views.LoginView):
@@ -62,3 +68,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+def privacy_centre(request: HttpRequest, person: uuid.UUID | None = None) -> HttpResponse:
+    """ "Mes données": what we hold about a person and what they can do, for them or their child."""
+    viewer = request.user
+    assert isinstance(viewer, User)
+    try:
+        subject = (
+            viewer if person is None else access_person_by_viewer(viewer=viewer, public_id=person)
+        )
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    sections = []
+    for section in navigation.privacy_sections():
+        context = section.context(viewer, subject)
+        if context is not None:
+            sections.append((section.template, context))
+    return render(
+        request,
+        "accounts/privacy_centre.html",
+        {"person": subject, "people": people_represented_by(viewer), "sections": sections},
+    )

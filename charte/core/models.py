@@ -16,3 +16,20 @@ class PublicIdModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledJob(models.Model):
+    """When each periodic job was last handed to the task worker (see charte.core.schedule)."""
+
+    name = models.CharField(_("tâche"), max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(_("dernier lancement"), null=True, blank=True)
+    last_task_id = models.CharField(
+        _("identifiant de la dernière exécution"), max_length=64, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("tâche périodique")
+        verbose_name_plural = _("tâches périodiques")
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,9 +19,15 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from charte.core import navigation
         from charte.privacy.checks import check_registry
+        from charte.privacy.queries import holdings_section
 
         autodiscover_modules("privacy")
         checks.register(check_registry, "charte")
+        navigation.add_privacy_sections(
+            navigation.PrivacySection(
+                template="privacy/sections/holdings.html", context=holdings_section, order=90
+            )
+        )
         navigation.add_footer(
             navigation.Link(
                 label=_("Charte de protection des données"),

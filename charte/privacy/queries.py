@@ -4,12 +4,16 @@ The `register` command prints it (JSON or Markdown), the public charter page ren
 the access archive quotes from it: one computation, so that they always agree.
 """
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from charte.privacy import register
 from charte.privacy.registry import Declaration, registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def _label(choices: Any, value: str) -> str:
@@ -112,3 +116,42 @@ def published_register() -> dict[str, Any]:
             {"model": d.label, "reason": str(d.reason)} for d in registry.without_personal_data()
         ],
     }
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What one model holds about one person: how many rows, why, and for how long."""
+
+    declaration: Declaration
+    count: int
+
+    @property
+    def name(self) -> str:
+        return str(self.declaration.model._meta.verbose_name_plural)
+
+    @property
+    def purposes(self) -> list[str]:
+        return [str(register.PURPOSE_BY_CODE[code].name) for code in self.declaration.purposes]
+
+    @property
+    def categories(self) -> list[str]:
+        return [str(c.label) for c in self.declaration.categories()]
+
+    @property
+    def retention(self) -> str:
+        return str(register.RETENTION_BY_CODE[self.declaration.retention].name)
+
+
+def holdings(person: "AbstractBaseUser") -> list[Holding]:
+    """Every kind of record we hold about `person`, found through the registry alone."""
+    found = []
+    for declaration in registry.declarations():
+        manager = declaration.model._default_manager
+        count = manager.filter(declaration.subject_filter(person)).count()
+        if count:
+            found.append(Holding(declaration=declaration, count=count))
+    return found
+
+
+def holdings_section(viewer: "AbstractBaseUser", person: "AbstractBaseUser") -> dict[str, Any]:
+    return {"holdings": holdings(person)}

@@ -1,4 +1,4 @@
-"""Run the web server and the background worker together, and stop both on Ctrl-C."""
+"""Run the web server, the task worker and the scheduler together; Ctrl-C stops them all."""
 
 import signal
 import subprocess
@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve on http://127.0.0.1:8000 with the task worker beside it; Ctrl-C stops both."
+    help = (
+        "Serve on http://127.0.0.1:8000 with the task worker and the scheduler; Ctrl-C stops all."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
@@ -20,6 +22,7 @@ class Command(BaseCommand):
         children = [  # fixed commands, no outside input
             subprocess.Popen([python, "manage.py", "runserver", options["addr"], "--noreload"]),  # noqa: S603
             subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),  # noqa: S603
+            subprocess.Popen([python, "manage.py", "scheduler"]),  # noqa: S603
         ]
         self.stdout.write(
             self.style.SUCCESS(f"charte is served on http://{options['addr']}/ (Ctrl-C stops it).")
@@ -32,9 +35,9 @@ class Command(BaseCommand):
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
-            self.stderr.write("A process stopped on its own; stopping the other one.")
+            self.stderr.write("A process stopped on its own; stopping the others.")
         except KeyboardInterrupt:
-            self.stdout.write("Stopping the server and the worker...")
+            self.stdout.write("Stopping the server, the worker and the scheduler...")
         finally:
             for child in children:
                 if child.poll() is None:

@@ -1,0 +1,40 @@
+"""Reads about accounts that carry rules: who a person is, and who may act for whom."""
+
+import uuid
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from charte.accounts.models import Guardianship, User
+from charte.core.errors import NotFound
+
+
+def guardians_of(child: User) -> QuerySet[User]:
+    """The child's confirmed guardians, who consent and are reached on the child's behalf."""
+    return User.objects.filter(
+        guardianships__child=child, guardianships__status=Guardianship.Status.CONFIRMED
+    ).order_by("pk")
+
+
+def children_of(guardian: User) -> QuerySet[User]:
+    """The children a guardian has confirmed being responsible for."""
+    return User.objects.filter(
+        guardian_links__guardian=guardian, guardian_links__status=Guardianship.Status.CONFIRMED
+    ).order_by("first_name", "pk")
+
+
+def people_represented_by(viewer: User) -> list[User]:
+    """The viewer and, for a guardian, each of their children: whose data they may manage."""
+    return [viewer, *children_of(viewer)]
+
+
+def access_person_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> User:
+    """The person `public_id` names, if the viewer is that person or one of their guardians."""
+    person = User.objects.filter(public_id=public_id).first()
+    if person is None:
+        raise NotFound(_("Personne introuvable."))
+    if person.pk == viewer.pk:
+        return person
+    if guardians_of(person).filter(pk=viewer.pk).exists():
+        return person
+    raise NotFound(_("Personne introuvable."))

@@ -1,0 +1,74 @@
+"""The JSON API: one NinjaAPI, with a router contributed by each app's `api.py`.
+
+Each app that exposes objects defines `router = Router(tags=[...])` in `<app>/api.py`; it is
+mounted under `/api/<app label>/`. Endpoints are thin: they parse, call the same action or
+query as the HTML views (so the access rules are the same), and answer typed schemas. The
+OpenAPI document is at `/api/openapi.json`, browsable at `/api/docs` (Swagger UI served from
+our own static files, never from a CDN).
+"""
+
+import importlib
+import importlib.util
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import django_auth
+
+from charte.core.errors import ActionError, Conflict, NotFound
+
+API_DESCRIPTION = """The charte API. Every endpoint applies the same access rules as the pages:
+an object that does not exist and an object you may not see both answer 404."""
+
+
+def _docs_csp(view: Any) -> Any:
+    # Swagger UI sets inline style attributes; its page alone may use them. Scripts stay ours.
+    policy: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+    return csp_override(policy)(view)
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="charte",
+        version="1",
+        description=API_DESCRIPTION,
+        urls_namespace="api",
+        auth=django_auth,
+        docs_decorator=_docs_csp,
+    )
+
+    @api.exception_handler(NotFound)
+    def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=404)
+
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=409)
+
+    @api.exception_handler(ActionError)
+    def refused(request: HttpRequest, exc: ActionError) -> HttpResponse:
+        return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=400)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": "Authentication required.", "code": "unauthenticated"}, status=401
+        )
+
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.api"
+        if not config.name.startswith("charte.") or module_name == __name__:
+            continue
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        api.add_router(f"/{config.label}/", module.router)
+    return api
+
+
+api = build_api()

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """Every email the platform sends: built here, addressed here, delivered by the task worker.
+
+    Holds an outbox of messages (the recipient's address at sending time, subject and body) for
+    30 days, to deliver and retry them. The recipient of every message is resolved here: a
+    message about a child under the age of digital consent goes to the child's guardians, never
+    to the child (charter §2). Purposes: the account's working (service messages) and, for
+    non-essential messages, the purpose the person consented to.
+    """
+
+    name = "charte.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from charte.core import schedule
+        from charte.notifications import tasks
+
+        schedule.register(
+            schedule.Job(
+                name="notifications.retry",
+                task=tasks.retry_undelivered,
+                every=timedelta(minutes=10),
+            )
+        )

@@ -1,0 +1,59 @@
+"""Delivery: one task per message; a periodic job retries those that failed."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+
+from charte import audit
+from charte.core.actors import WORKER
+from charte.notifications.actions import mark_failed, mark_sent
+from charte.notifications.models import Message
+
+
+@task()
+def deliver(*, message_id: int) -> str:
+    message = Message.objects.filter(pk=message_id).select_related("about").first()
+    if message is None or message.status in {Message.Status.SENT, Message.Status.ABANDONED}:
+        return "nothing to do"  # already delivered, given up, or erased since: safe to re-run
+    email = EmailMessage(
+        subject=message.subject,
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers=message.headers,
+    )
+    try:
+        email.send()
+    except Exception as error:  # any delivery failure is retried later
+        mark_failed(message=message, error=error)
+        audit.record(
+            event="notification.failed",
+            actor=WORKER,
+            subject=message.about,
+            data={
+                "kind": message.kind,
+                "message": str(message.public_id),
+                "attempts": message.attempts,
+            },
+        )
+        return "failed"
+    mark_sent(message=message)
+    audit.record(
+        event="notification.sent",
+        actor=WORKER,
+        subject=message.about,
+        data={"kind": message.kind, "message": str(message.public_id)},
+    )
+    return "sent"
+
+
+@task()
+def retry_undelivered() -> int:
+    pending = list(
+        Message.objects.filter(
+            status__in=[Message.Status.QUEUED, Message.Status.FAILED]
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        deliver.enqueue(message_id=pk)
+    return len(pending)
