@@ -1,0 +1,39 @@
+"""One question for every processing: may we process this person's data for this purpose now?
+
+Design: the answer combines facts kept by several apps (a consent given or withdrawn, an
+objection, a restriction while a request is examined...). Each of those apps registers a check
+here in its `AppConfig.ready()`; a check answers False to forbid, or None when it has nothing to
+say. Processing code (the coach, statistics, marketing emails) asks `allowed(person, purpose)`
+and never looks at those facts itself, so that a new reason to stop processing reaches every
+processing at once.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from charte.privacy import register
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+type Check = Callable[["AbstractBaseUser", str], bool | None]
+
+_checks: dict[str, Check] = {}
+
+
+def register_check(name: str, check: Check) -> None:
+    if name in _checks:
+        raise ValueError(f"The processing check {name!r} is registered twice.")
+    _checks[name] = check
+
+
+def allowed(person: "AbstractBaseUser", purpose: str) -> bool:
+    """True unless a registered check forbids processing `person`'s data for `purpose` now."""
+    if purpose not in register.PURPOSE_BY_CODE:
+        raise LookupError(f"No purpose {purpose!r} in the register.")
+    return all(check(person, purpose) is not False for check in _checks.values())
+
+
+def refusals(person: "AbstractBaseUser", purpose: str) -> list[str]:
+    """The names of the checks that forbid it (to tell the person why)."""
+    return [name for name, check in _checks.items() if check(person, purpose) is False]
