@@ -31,6 +31,8 @@ class Command(BaseCommand):
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
+        # Installed explicitly: a process started in the background inherits SIGINT ignored.
+        signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         try:
             while all(child.poll() is None for child in children):
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         finally:
             for child in children:
                 if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
+                    child.terminate()  # SIGTERM: each of them stops cleanly on it
             deadline = time.monotonic() + 10
             for child in children:
                 try:
