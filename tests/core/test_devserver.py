@@ -1,4 +1,4 @@
-"""`make run`'s last step: the server, the worker and the scheduler start together and stop together."""
+"""make run's last step: the server, the worker and the scheduler start and stop together."""
 
 import os
 import signal
@@ -44,7 +44,7 @@ def test_the_server_worker_and_scheduler_start_and_stop_together(tmp_path, stop_
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/compte/connexion/", timeout=2
-                ) as response:  # noqa: S310
+                ) as response:
                     assert response.status == 200
                     break
             except OSError:
