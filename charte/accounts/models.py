@@ -121,8 +121,8 @@ class User(PublicIdModel, AbstractBaseUser):
     REQUIRED_FIELDS = ["first_name"]
 
     class Meta:
-        verbose_name = _("utilisateur")
-        verbose_name_plural = _("utilisateurs")
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),

@@ -27,7 +27,7 @@ def test_a_person_sees_what_we_hold_about_them_with_why_and_how_long(guardian_an
     text = response.content.decode()
     assert response.status_code == 200
     assert "Ce que nous gardons" in text
-    assert "Utilisateurs" in text  # their account
+    assert "Comptes" in text  # their account
     assert "Entrées du journal" in text  # the journal's record of their account's creation
     assert "L&#x27;année scolaire + 3 mois" in text
 
