@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "charte.audit",
     "charte.privacy",
     "charte.accounts",
+    "charte.cookies",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -91,6 +92,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and messages: it sees, and vets, every cookie they set.
+    "charte.cookies.middleware.ConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
