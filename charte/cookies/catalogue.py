@@ -77,7 +77,9 @@ def _facts() -> list[dict[str, Any]]:
             "exempt": c.exempt,
             "iab": [list(c.iab_purposes), list(c.iab_special_features)],
             "gpc": c.refused_under_gpc,
-            "trackers": [[t.name, t.max_age, t.set_by.value, list(t.recipients)] for t in c.trackers],
+            "trackers": [
+                [t.name, t.max_age, t.set_by.value, list(t.recipients)] for t in c.trackers
+            ],
         }
         for c in register.COOKIE_CATEGORIES
     ]

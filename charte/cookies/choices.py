@@ -140,7 +140,7 @@ class Consent:
 
     @property
     def given(self) -> bool:
-        """A choice exists (refusal included), is under six months old, and is about what we ask now."""
+        """A choice exists (a refusal too), is under six months old, and is about what we ask."""
         return (
             self.at is not None
             and self.fingerprint == catalogue.fingerprint()
@@ -165,7 +165,9 @@ NO_CONSENT = Consent()
 
 
 def dumps(consent: Consent) -> str:
-    assert consent.consent_id and consent.record_id and consent.at
+    assert consent.consent_id
+    assert consent.record_id
+    assert consent.at
     c = consent.choice
     return signing.dumps(
         {
@@ -208,4 +210,3 @@ def loads(value: str | None) -> Consent:
 def max_age(consent: Consent) -> int:
     """Seconds the consent cookie should live: until the choice expires, never longer."""
     return max(0, int((consent.expires_at() - timezone.now()) / timedelta(seconds=1)))
-

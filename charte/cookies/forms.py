@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +24,10 @@ class ChoiceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.code, c.code) for c in catalogue.consent_categories()]
-        self.fields["purpose"].choices = [(n, n) for n in register.IAB_PURPOSES]
-        self.fields["feature"].choices = [(n, n) for n in register.IAB_SPECIAL_FEATURES]
+        fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
+        fields["category"].choices = [(c.code, c.code) for c in catalogue.consent_categories()]
+        fields["purpose"].choices = [(n, n) for n in register.IAB_PURPOSES]
+        fields["feature"].choices = [(n, n) for n in register.IAB_SPECIAL_FEATURES]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

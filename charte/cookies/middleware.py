@@ -51,7 +51,7 @@ class ConsentMiddleware:
             register.CONSENT_COOKIE, choices.dumps(consent), httponly=True, **options
         )
         tc_string = ""
-        if consent.choice.purposes or consent.choice.features:
+        if consent.record_id and (consent.choice.purposes or consent.choice.features):
             tc_string = (
                 ConsentRecord.objects.filter(public_id=consent.record_id)
                 .values_list("tc_string", flat=True)

@@ -49,7 +49,9 @@ class ConsentRecord(PublicIdModel):
     method = models.CharField(_("moyen"), max_length=10, choices=Method.choices)
     categories = models.JSONField(_("catégories acceptées"), default=list)
     iab_purposes = models.JSONField(_("finalités IAB acceptées"), default=list)
-    iab_special_features = models.JSONField(_("fonctionnalités spéciales IAB acceptées"), default=list)
+    iab_special_features = models.JSONField(
+        _("fonctionnalités spéciales IAB acceptées"), default=list
+    )
     vendors = models.JSONField(_("partenaires IAB acceptés"), default=list)
     gpc = models.BooleanField(_("signal Global Privacy Control"), default=False)
     language = models.CharField(_("langue"), max_length=8)

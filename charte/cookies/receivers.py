@@ -15,9 +15,7 @@ REMEMBER_FIELD = "remember_me"
 
 
 @receiver(user_logged_in)
-def remember_sign_in(
-    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
-) -> None:
+def remember_sign_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """Ticking "Rester connecté" is the person's consent to the persistent sign-in cookie.
 
     The box says so next to it; the consent is recorded like any other, and the session then

@@ -83,12 +83,12 @@ class Bits:
     def __init__(self) -> None:
         self.parts: list[str] = []
 
-    def int(self, value: int, width: int) -> None:
+    def number(self, value: int, width: int) -> None:
         if value < 0 or value >= 1 << width:
             raise ValueError(f"{value} does not fit in {width} bits")
         self.parts.append(format(value, f"0{width}b"))
 
-    def bool(self, value: bool) -> None:
+    def flag(self, value: bool) -> None:
         self.parts.append("1" if value else "0")
 
     def flags(self, ids: Iterable[int], width: int) -> None:
@@ -98,14 +98,14 @@ class Bits:
         self.parts.append("".join("1" if i in chosen else "0" for i in range(1, width + 1)))
 
     def deciseconds(self, moment: datetime) -> None:
-        self.int(round(moment.timestamp() * 10), 36)
+        self.number(round(moment.timestamp() * 10), 36)
 
     def letters(self, code: str) -> None:
         code = code.upper()
         if len(code) != 2 or not all("A" <= ch <= "Z" for ch in code):
             raise ValueError(f"{code!r} is not two letters")
         for ch in code:
-            self.int(ord(ch) - ord("A"), 6)
+            self.number(ord(ch) - ord("A"), 6)
 
     def vendors(self, ids: Iterable[int]) -> None:
         """MaxVendorId, then a bit field or ranges, whichever is shorter (ties: bit field)."""
@@ -113,19 +113,19 @@ class Bits:
         if any(i < 1 or i >= 1 << 16 for i in chosen):
             raise ValueError(f"vendor ids {chosen} outside 1..65535")
         max_id = chosen[-1] if chosen else 0
-        self.int(max_id, 16)
+        self.number(max_id, 16)
         ranges = _ranges(chosen)
         range_bits = 12 + sum(17 if a == b else 33 for a, b in ranges)
         if range_bits < max_id:
-            self.bool(True)
-            self.int(len(ranges), 12)
+            self.flag(True)
+            self.number(len(ranges), 12)
             for a, b in ranges:
-                self.bool(a != b)
-                self.int(a, 16)
+                self.flag(a != b)
+                self.number(a, 16)
                 if a != b:
-                    self.int(b, 16)
+                    self.number(b, 16)
         else:
-            self.bool(False)
+            self.flag(False)
             self.flags(chosen, max_id)
 
     def encode(self) -> str:
@@ -148,35 +148,35 @@ def _ranges(ids: list[int]) -> list[tuple[int, int]]:
 def encode(model: TCModel) -> str:
     """The TC string: core, disclosed vendors and publisher segments, dot-separated."""
     core = Bits()
-    core.int(VERSION, 6)
+    core.number(VERSION, 6)
     core.deciseconds(model.created)
     core.deciseconds(model.last_updated)
-    core.int(model.cmp_id, 12)
-    core.int(model.cmp_version, 12)
-    core.int(model.consent_screen, 6)
+    core.number(model.cmp_id, 12)
+    core.number(model.cmp_version, 12)
+    core.number(model.consent_screen, 6)
     core.letters(model.consent_language)
-    core.int(model.vendor_list_version, 12)
-    core.int(model.policy_version, 6)
-    core.bool(model.is_service_specific)
-    core.bool(model.use_non_standard_texts)
+    core.number(model.vendor_list_version, 12)
+    core.number(model.policy_version, 6)
+    core.flag(model.is_service_specific)
+    core.flag(model.use_non_standard_texts)
     core.flags(model.special_feature_optins, NUM_SPECIAL_FEATURES)
     core.flags(model.purpose_consents, NUM_PURPOSES)
     core.flags(model.purpose_legitimate_interests, NUM_PURPOSES)
-    core.bool(model.purpose_one_treatment)
+    core.flag(model.purpose_one_treatment)
     core.letters(model.publisher_cc)
     core.vendors(model.vendor_consents)
     core.vendors(model.vendor_legitimate_interests)
-    core.int(0, 12)  # NumPubRestrictions: we restrict no vendor
+    core.number(0, 12)  # NumPubRestrictions: we restrict no vendor
 
     disclosed = Bits()
-    disclosed.int(SEGMENT_DISCLOSED_VENDORS, 3)
+    disclosed.number(SEGMENT_DISCLOSED_VENDORS, 3)
     disclosed.vendors(model.disclosed_vendors)
 
     publisher = Bits()
-    publisher.int(SEGMENT_PUBLISHER_TC, 3)
+    publisher.number(SEGMENT_PUBLISHER_TC, 3)
     publisher.flags(model.publisher_consents, NUM_PURPOSES)
     publisher.flags(model.publisher_legitimate_interests, NUM_PURPOSES)
-    publisher.int(model.custom_purposes, 6)
+    publisher.number(model.custom_purposes, 6)
     publisher.flags(model.publisher_custom_consents, model.custom_purposes)
     publisher.flags(model.publisher_custom_legitimate_interests, model.custom_purposes)
 
@@ -217,8 +217,9 @@ def model_for(
     )
 
 
-def tc_data(*, tc_string: str, purposes: Iterable[int], features: Iterable[int],
-            vendors: Iterable[int]) -> dict[str, Any]:
+def tc_data(
+    *, tc_string: str, purposes: Iterable[int], features: Iterable[int], vendors: Iterable[int]
+) -> dict[str, Any]:
     """The TCData object of the CMP API (`__tcfapi`), less the fields the script adds per call."""
     conf = config()
     disclosed = sorted(int(v) for v in conf["vendors"])

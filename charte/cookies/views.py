@@ -18,7 +18,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """The cookies page: see and change the choice, without JavaScript; the banner posts here too."""
+    """The cookies page: see and change the choice without JavaScript; the banner posts here too."""
     consent = queries.consent_of(request)
     form = ChoiceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -36,8 +36,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
             if action == Action.GRANT
             else (Method.BANNER if _wants_json(request) else Method.PAGE),
             previous=consent,
-            user=user,  # type: ignore[arg-type]
-            actor=user or ANONYMOUS,  # type: ignore[arg-type]
+            user=user,
+            actor=user or ANONYMOUS,
             gpc=gpc,
             language=translation.get_language() or "fr",
             user_agent=request.headers.get("User-Agent", ""),
@@ -72,9 +72,7 @@ def _page(request: HttpRequest, form: ChoiceForm, status: int = 200) -> HttpResp
             "gpc": queries.gpc_sent(request),
             "browser_history": queries.history_of_browser(consent),
             "names": queries.category_names(),
-            "section": queries.privacy_section(user, user)  # type: ignore[arg-type]
-            if user.is_authenticated
-            else None,
+            "section": queries.privacy_section(user, user) if user.is_authenticated else None,
         },
         status=status,
     )

@@ -910,8 +910,8 @@ def validate() -> list[str]:
         if recipient.outside_eea and recipient.safeguard is None:
             problems.append(f"recipient {recipient.code}: outside the EU/EEA without a safeguard")
     for category in COOKIE_CATEGORIES:
-        purpose = PURPOSE_BY_CODE.get(category.purpose)
-        if purpose is None or purpose.processing != "cookies":
+        of_category = PURPOSE_BY_CODE.get(category.purpose)
+        if of_category is None or of_category.processing != "cookies":
             problems.append(f"cookie category {category.code}: not a purpose of cookies")
         problems.extend(
             f"cookie category {category.code}: unknown recipient {code!r}"

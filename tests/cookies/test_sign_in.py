@@ -30,7 +30,8 @@ def test_without_the_box_the_session_ends_with_the_browser(client, guardian_anna
     response = client.post(LOGIN, {"username": "anna@famille.test", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert not session_cookie(response)["max-age"] and not session_cookie(response)["expires"]
+    assert not session_cookie(response)["max-age"]
+    assert not session_cookie(response)["expires"]
     assert ConsentRecord.objects.count() == 0
 
 
@@ -43,9 +44,14 @@ def test_ticking_the_box_records_the_consent_and_keeps_the_session_thirty_days(
 
     assert session_cookie(response)["max-age"] == catalogue.sign_in_max_age() == 30 * 86400
     record = ConsentRecord.objects.get()
-    assert (record.user, record.method, record.categories) == (guardian_anna, "sign_in", ["sign_in"])
+    assert (record.user, record.method, record.categories) == (
+        guardian_anna,
+        "sign_in",
+        ["sign_in"],
+    )
     consent = choices.loads(response.cookies[register.CONSENT_COOKIE].value)
-    assert consent.allows("sign_in") and not consent.allows("audience")
+    assert consent.allows("sign_in")
+    assert not consent.allows("audience")
     assert len(journal("cookies.choice_recorded", about=guardian_anna)) == 1
 
 
@@ -70,4 +76,5 @@ def test_a_persistent_session_without_consent_is_cut_back_by_the_guard(client, g
     response = client.post(reverse("cookies:preferences"), {"action": "refuse"})
 
     cookie = session_cookie(response)
-    assert not cookie["max-age"] and not cookie["expires"]
+    assert not cookie["max-age"]
+    assert not cookie["expires"]

@@ -172,6 +172,17 @@
       e.preventDefault();
       post(new FormData(form, e.submitter));
     });
+    dlg.addEventListener("keydown", function (e) {
+      if (e.key !== "Tab") return;
+      var all = $$("a[href], button, input, summary, [tabindex='-1']", dlg).filter(function (el) {
+        return el.offsetParent !== null;
+      });
+      var first = all[0], last = all[all.length - 1];
+      if (e.shiftKey ? d.activeElement === first : d.activeElement === last) {
+        e.preventDefault();
+        (e.shiftKey ? last : first).focus();
+      }
+    });
     dlg.addEventListener("cancel", function (e) {
       e.preventDefault();
       if (!S.given && d.getElementById("cc-intro").hidden) show(false, opener);
