@@ -53,6 +53,7 @@ def display_categories(choice: Choice, *, exempt: bool) -> list[dict[str, Any]]:
         shown.append(
             {
                 "code": c.code,
+                "exempt": c.exempt,
                 "name": purpose.name,
                 "description": purpose.description,
                 "checked": c.code in choice.categories,
