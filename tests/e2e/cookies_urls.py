@@ -9,6 +9,9 @@ PAGE = """\
 <h1>Une vidéo</h1>
 {% include "cookies/embed.html" with category="social" src="/static/core/favicon.svg" \
 title="La démocratie en 3 minutes" provider="un site de vidéos" %}
+<script type="text/plain" data-category="performance" nonce="{{ csp_nonce }}">
+document.documentElement.dataset.performance = "on";
+</script>
 {% endblock %}"""
 
 

@@ -279,3 +279,39 @@ def test_axe_finds_no_violation_on_the_banner_the_panel_and_the_privacy_section(
     page.get_by_role("heading", name="Vos choix sur les cookies").wait_for()
     assert axe(page) == []
     assert json.loads(json.dumps(ConsentRecord.objects.filter(user=guardian_anna).count())) == 1
+
+
+@pytest.mark.urls("tests.e2e.cookies_urls")
+def test_an_inline_gated_script_runs_with_its_nonce_once_its_category_is_accepted(open_page):
+    page = open_page()
+    page.goto("/essai/video/")
+    page.get_by_role("link", name="Personnaliser").click()
+    page.get_by_role("switch", name="La mesure d'audience").check()
+    page.get_by_role("button", name="Enregistrer mes choix").click()
+    banner(page).wait_for(state="hidden")
+    page.locator("html[data-audience='on']").wait_for(state="attached")
+    assert page.evaluate("document.documentElement.dataset.performance") is None
+
+    page.get_by_role("contentinfo").get_by_role("link", name="Cookies").click()
+    page.get_by_role("switch", name="La performance").check()
+    page.get_by_role("dialog").get_by_role("button", name="Enregistrer mes choix").click()
+
+    page.locator("html[data-performance='on']").wait_for(state="attached")
+
+
+def test_a_vendor_s_listener_can_be_removed(open_page):
+    page = open_page()
+    page.goto("/")
+    removed = page.evaluate(
+        """() => new Promise(done => {
+            window.__tcfapi('addEventListener', 2, (data) => {
+                window.__tcfapi('removeEventListener', 2, done, data.listenerId);
+            });
+        })"""
+    )
+    calls = page.evaluate(
+        "() => new Promise(r => window.__tcfapi('removeEventListener', 2, r, 999))"
+    )
+
+    assert removed is True
+    assert calls is False

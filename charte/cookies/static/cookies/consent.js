@@ -97,7 +97,7 @@
       if (before.some(function (c) { return !allowed(c); })) return w.location.reload();
       run();
       sync();
-    });
+    }).catch(function () { w.location.href = S.url; });  /* the page without script still works */
   }
 
   /* Switches: a category stands for its IAB purposes; one purpose on turns the category on. */
