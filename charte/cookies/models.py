@@ -1,9 +1,15 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from charte.core.models import PublicIdModel
+
+
+class ProofChangedError(RuntimeError):
+    """A record of a choice is never edited; only erasure and retention touch it, in bulk."""
 
 
 class Action(models.TextChoices):
@@ -79,3 +85,8 @@ class ConsentRecord(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {','.join(self.categories)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ProofChangedError("A cookie choice is proof: record a new choice instead.")
+        super().save(*args, **kwargs)

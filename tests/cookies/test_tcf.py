@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from charte.cookies import choices, tcf
+from charte.cookies.models import ConsentRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 DECODER = Path(__file__).with_name("tcf_decode.mjs")
@@ -176,3 +178,34 @@ def test_accepting_a_category_consents_exactly_its_iab_purposes_and_vendors():
     assert "advertising" not in under_gpc.categories
     assert under_gpc.vendors == {21}
     assert under_gpc.purposes == {1, 5, 6, 8, 9, 10}
+
+
+@pytest.mark.django_db
+def test_the_strings_written_for_real_choices_decode_to_those_choices(client, settings):
+    settings.CHARTE_TCF = {**CONF, "vendors": {755: "advertising", 21: "journey", 8: "journey"}}
+    url = reverse("cookies:preferences")
+    posts = [
+        ({"action": "accept"}, {}),
+        ({"action": "refuse"}, {}),
+        ({"action": "accept"}, {"HTTP_SEC_GPC": "1"}),
+        ({"action": "custom", "category": ["advertising"]}, {}),
+        ({"action": "custom", "purpose": ["9", "10"], "feature": ["2"]}, {}),
+        ({"action": "grant", "category": ["journey"]}, {}),
+    ]
+    for data, headers in posts:
+        client.post(url, data, HTTP_ACCEPT="application/json", **headers)
+    records = list(ConsentRecord.objects.order_by("at", "id"))
+
+    decoded = decode([r.tc_string for r in records])
+
+    first_day = records[0].at.date().isoformat()
+    for record, got in zip(records, decoded, strict=True):
+        assert got["purposeConsents"] == record.iab_purposes
+        assert got["specialFeatureOptins"] == record.iab_special_features
+        assert got["vendorConsents"] == record.vendors
+        assert got["vendorsDisclosed"] == [8, 21, 755]
+        assert got["created"].startswith(first_day)  # the browser's first choice
+        assert got["lastUpdated"].startswith(record.at.date().isoformat())
+        assert got["consentScreen"] == tcf.CONSENT_SCREEN[record.method]
+        assert got["cmpId"] == 300
+    assert [r.vendors for r in records] == [[8, 21, 755], [], [8, 21], [755], [8, 21], [8, 21]]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from charte.cookies import catalogue, choices
 from charte.cookies.choices import Choice, Consent
-from charte.cookies.models import ConsentRecord
+from charte.cookies.models import ConsentRecord, ProofChangedError
 from charte.privacy import register
 from charte.privacy.registry import registry
 from tests.conftest import client_for, journal
@@ -259,3 +259,14 @@ def test_the_banner_speaks_english_to_an_english_reader_and_proves_which_texts(c
     record = ConsentRecord.objects.get()
     assert record.language == "en"
     assert record.texts_hash == catalogue.texts_hash("en") != catalogue.texts_hash("fr")
+
+
+def test_a_recorded_choice_cannot_be_edited_afterwards(client):
+    client.post(URL, {"action": "refuse"})
+    record = ConsentRecord.objects.get()
+
+    record.categories = ["advertising"]
+    with pytest.raises(ProofChangedError):
+        record.save()
+
+    assert ConsentRecord.objects.get().categories == []

@@ -76,7 +76,8 @@
     d.getElementById("cc-panel").hidden = !panel;
     if (dlg.open) dlg.close();
     dlg.showModal();
-    (panel ? d.getElementById("cc-panel-title") : dlg.querySelector(".cc-btn")).focus();
+    /* Focus on the title, not on a button: no answer is suggested. */
+    d.getElementById(panel ? "cc-panel-title" : "cc-title").focus();
   }
   function hide() {
     dlg.close();
