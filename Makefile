@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 REQUIRE_POSTGRES ?= 0
 
-.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser messages screenshots bench clean
+.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser npm messages screenshots bench clean
 
 help:
 	@echo "make run    install, migrate, seed the demo and serve on http://127.0.0.1:8000 (Ctrl-C stops)"
@@ -37,6 +37,14 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
 		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
+# Test tools from npm (the IAB reference TC string decoder, axe-core), reinstalled from the
+# lockfile whenever it changes; nothing from node_modules is ever served to visitors.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.installed
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -48,11 +56,11 @@ checks: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install browser
+test-sqlite: install browser npm
 	@echo "=== Test suite on SQLite ==="
 	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: install browser
+test-postgres: install browser npm
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== Test suite on PostgreSQL ==="; \
 		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 -p no:cacheprovider --create-db $(PYTEST_ARGS); \
@@ -79,4 +87,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf .venv var .mypy_cache .ruff_cache
+	rm -rf .venv var .mypy_cache .ruff_cache node_modules

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "charte.privacy",
     "charte.accounts",
     "charte.notifications",
+    "charte.cookies",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and messages: it sees, and vets, every cookie they set.
+    "charte.cookies.middleware.ConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

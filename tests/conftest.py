@@ -146,7 +146,25 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    # The visitor has already answered the cookie banner (refusing everything), so that it does
+    # not cover the page; tests/e2e/test_cookies.py meets the banner afresh.
+    context.add_cookies([{**answered_cookie_banner(), "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def answered_cookie_banner() -> dict[str, str]:
+    import uuid
+
+    from charte.cookies import catalogue, choices
+    from charte.privacy.register import CONSENT_COOKIE
+
+    refusal = choices.Consent(
+        consent_id=uuid.uuid4(),
+        record_id=uuid.uuid4(),
+        at=timezone.now(),
+        fingerprint=catalogue.fingerprint(),
+    )
+    return {"name": CONSENT_COOKIE, "value": choices.dumps(refusal)}

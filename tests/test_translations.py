@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APPS = sorted(p for p in (ROOT / "charte").iterdir() if (p / "apps.py").exists())
 
 ENTRY = re.compile(
-    r"(?P<flags>#,[^\n]*\n)?(?:#[^\n]*\n)*"
+    r"(?P<comments>(?:#[^\n]*\n)*)"
     r"msgid (?P<id>(?:\"[^\n]*\"\n)+)"
     r"(?:msgid_plural (?:\"[^\n]*\"\n)+)?"
     r"(?P<strs>(?:msgstr(?:\[\d\])? (?:\"[^\n]*\"\n?)+)+)"
@@ -33,7 +33,7 @@ def untranslated(po: str) -> list[str]:
             continue  # the catalogue's header
         strings = re.split(r"msgstr(?:\[\d\])? ", match["strs"])[1:]
         empty = any(not "".join(re.findall(r'"(.*)"', s)) for s in strings)
-        fuzzy = bool(match["flags"] and "fuzzy" in match["flags"])
+        fuzzy = bool(re.search(r"^#,.*\bfuzzy\b", match["comments"], re.MULTILINE))
         if empty or fuzzy:
             problems.append(("fuzzy: " if fuzzy else "") + msgid)
     return problems
@@ -64,7 +64,7 @@ def test_every_text_has_an_english_translation(app, tmp_path):
 def test_the_check_itself_sees_a_missing_translation():
     po = (
         'msgid ""\nmsgstr ""\n\n#: x.py:1\nmsgid "Bonjour"\nmsgstr ""\n\n'
-        '#, fuzzy\nmsgid "Au revoir"\nmsgstr "Bye"\n\nmsgid "Oui"\nmsgstr "Yes"\n'
+        '#: x.py:2\n#, fuzzy, python-format\nmsgid "Au revoir"\nmsgstr "Bye"\n\nmsgid "Oui"\nmsgstr "Yes"\n'
     )
 
     assert untranslated(po) == ["Bonjour", "fuzzy: Au revoir"]

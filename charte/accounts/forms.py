@@ -21,6 +21,16 @@ class LoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    # Read at sign-in by the cookies app, which records the consent that ticking it gives.
+    remember_me = forms.BooleanField(
+        label=_("Rester connecté 30 jours sur cet appareil"),
+        required=False,
+        help_text=_(
+            "Sinon, vous êtes déconnecté quand vous fermez le navigateur. Cocher cette case, "
+            "c'est accepter le cookie de connexion persistante (vous pourrez changer d'avis "
+            "dans « Cookies », en bas de page). Ne la cochez pas sur un ordinateur partagé."
+        ),
+    )
     error_messages = {
         "invalid_login": _(
             "Adresse e-mail, identifiant ou mot de passe incorrect. Les majuscules comptent "

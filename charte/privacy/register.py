@@ -491,6 +491,93 @@ PURPOSES: tuple[Purpose, ...] = (
         recipients=("it",),
         separable=True,
     ),
+    # The categories of cookies and trackers that the banner lists (see COOKIE_CATEGORIES).
+    Purpose(
+        code="cookies_essential",
+        processing="cookies",
+        name=_("Le fonctionnement du site"),
+        description=_(
+            "Garder votre session pendant la visite, protéger les formulaires contre les "
+            "tricheurs, retenir la langue choisie. Sans eux, le site ne marche pas : ils ne "
+            "demandent pas votre accord."
+        ),
+        recipients=("it", "hosting"),
+    ),
+    Purpose(
+        code="cookies_cart",
+        processing="cookies",
+        name=_("Le panier"),
+        description=_(
+            "Retenir ce que vous avez mis dans votre panier avant de commander. Il est gardé "
+            "avec votre session, sans cookie de plus."
+        ),
+        recipients=("hosting",),
+    ),
+    Purpose(
+        code="cookies_sign_in",
+        processing="cookies",
+        name=_("Rester connecté"),
+        description=_(
+            "Vous garder connecté sur cet appareil pendant 30 jours, même après avoir fermé le "
+            "navigateur. Sans votre accord, vous êtes déconnecté quand vous fermez le navigateur."
+        ),
+        recipients=("hosting",),
+        separable=True,
+    ),
+    Purpose(
+        code="cookies_audience",
+        processing="cookies",
+        name=_("La mesure d'audience"),
+        description=_(
+            "Compter les visites et les pages vues, pour savoir ce qui sert et ce qui ne sert "
+            "pas. Nous le faisons nous-mêmes : rien ne part chez quelqu'un d'autre."
+        ),
+        recipients=("it",),
+        separable=True,
+    ),
+    Purpose(
+        code="cookies_performance",
+        processing="cookies",
+        name=_("La performance"),
+        description=_(
+            "Mesurer la vitesse des pages et repérer les erreurs sur votre appareil, pour les "
+            "corriger."
+        ),
+        recipients=("it",),
+        separable=True,
+    ),
+    Purpose(
+        code="cookies_journey",
+        processing="cookies",
+        name=_("L'optimisation du parcours"),
+        description=_(
+            "Vous proposer des contenus qui vous correspondent, d'après ce que vous faites sur "
+            "le site, et améliorer nos produits. Vous pouvez choisir chaque usage un par un."
+        ),
+        recipients=("it",),
+        separable=True,
+    ),
+    Purpose(
+        code="cookies_advertising",
+        processing="cookies",
+        name=_("La publicité personnalisée"),
+        description=_(
+            "Choisir les publicités montrées selon vos centres d'intérêt, et mesurer si elles "
+            "marchent. Vous pouvez choisir chaque usage un par un."
+        ),
+        separable=True,
+    ),
+    Purpose(
+        code="cookies_social",
+        processing="cookies",
+        name=_("Les réseaux sociaux"),
+        description=_(
+            "Afficher des vidéos et des publications venues de réseaux sociaux. Ces sites "
+            "peuvent alors savoir que vous êtes venu ici. Sans votre accord, nous montrons un "
+            "simple bouton à la place."
+        ),
+        separable=True,
+    ),
     # Compliance.
     Purpose(
         code="consent_proof",
@@ -548,7 +635,17 @@ RECIPIENTS: tuple[Recipient, ...] = (
         name=_("Notre service informatique"),
         kind=RecipientKind.INTERNAL_SERVICE,
         categories=(Category.ACCOUNT, Category.CONNECTION, Category.SECURITY),
-        purposes=("account", "security_journal", "improvement", "cookies", "consent_proof"),
+        purposes=(
+            "account",
+            "security_journal",
+            "improvement",
+            "cookies",
+            "consent_proof",
+            "cookies_essential",
+            "cookies_audience",
+            "cookies_performance",
+            "cookies_journey",
+        ),
         country="FR",
     ),
     Recipient(
@@ -587,6 +684,189 @@ RECIPIENTS: tuple[Recipient, ...] = (
         country="FR",
     ),
 )
+
+# Cookies and trackers -----------------------------------------------------------------------------
+# The categories that the cookie banner, the cookies page and the charter list, each with the
+# trackers it sets. The banner asks about exactly these; a change here changes the fingerprint
+# of what we ask, and the banner asks everyone again.
+
+
+class TrackerSetter(models.TextChoices):
+    SERVER = "server", _("notre serveur")
+    PAGE = "page", _("la page, dans votre navigateur")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tracker:
+    name: str
+    lifetime: Text
+    max_age: int | None  # seconds; None: gone when the browser closes
+    set_by: TrackerSetter
+    recipients: tuple[str, ...]
+    prefix: bool = False  # the name starts with `name` (a site or user number follows)
+    note: Text = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CookieCategory:
+    code: str
+    purpose: str
+    exempt: bool = (
+        False  # strictly necessary: no consent asked (loi Informatique et Libertés, art. 82)
+    )
+    trackers: tuple[Tracker, ...] = ()
+    iab_purposes: tuple[int, ...] = ()
+    iab_special_features: tuple[int, ...] = ()
+    refused_under_gpc: bool = (
+        False  # refused by default when the browser sends Global Privacy Control
+    )
+
+
+# The IAB Europe TCF v2.3 purposes and special features, in words a child can follow.
+IAB_PURPOSES: dict[int, Text] = {
+    1: _("Ranger des informations sur votre appareil et les relire"),
+    2: _("Choisir des publicités avec peu de données"),
+    3: _("Faire un profil de vos goûts pour la publicité"),
+    4: _("Choisir des publicités d'après ce profil"),
+    5: _("Faire un profil de vos goûts pour les contenus"),
+    6: _("Choisir des contenus d'après ce profil"),
+    7: _("Mesurer si les publicités marchent"),
+    8: _("Mesurer si les contenus marchent"),
+    9: _("Étudier le public avec des statistiques"),
+    10: _("Créer et améliorer nos services"),
+    11: _("Choisir des contenus avec peu de données"),
+}
+IAB_SPECIAL_FEATURES: dict[int, Text] = {
+    1: _("Utiliser votre position précise"),
+    2: _("Reconnaître votre appareil en examinant ses caractéristiques"),
+}
+
+DAY = 24 * 60 * 60
+CONSENT_COOKIE = "charte_consent"
+TCF_COOKIE = "euconsent-v2"
+
+COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
+    CookieCategory(
+        code="essential",
+        purpose="cookies_essential",
+        exempt=True,
+        trackers=(
+            Tracker(
+                name="sessionid",
+                lifetime=_("jusqu'à la fermeture du navigateur (12 heures au plus)"),
+                max_age=None,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_("Votre session, seulement si vous vous connectez."),
+            ),
+            Tracker(
+                name="csrftoken",
+                lifetime=_("1 an"),
+                max_age=365 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_("Prouve que les formulaires envoyés viennent bien de notre site."),
+            ),
+            Tracker(
+                name="django_language",
+                lifetime=_("jusqu'à la fermeture du navigateur"),
+                max_age=None,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_("La langue que vous avez choisie en bas de page."),
+            ),
+            Tracker(
+                name="messages",
+                lifetime=_("jusqu'à la page suivante"),
+                max_age=None,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_("Un message à afficher après une action (« Choix enregistré »)."),
+            ),
+        ),
+    ),
+    CookieCategory(code="cart", purpose="cookies_cart", exempt=True),
+    CookieCategory(
+        code="choice",
+        purpose="cookies",
+        exempt=True,
+        trackers=(
+            Tracker(
+                name=CONSENT_COOKIE,
+                lifetime=_("6 mois"),
+                max_age=183 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("it",),
+                note=_(
+                    "Votre choix sur les cookies, pour ne pas vous le redemander à chaque page."
+                ),
+            ),
+            Tracker(
+                name=TCF_COOKIE,
+                lifetime=_("6 mois"),
+                max_age=183 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("it",),
+                note=_(
+                    "Le même choix, au format commun des publicitaires (IAB TCF v2.3) ; déposé "
+                    "seulement si vous acceptez l'un de leurs usages."
+                ),
+            ),
+        ),
+    ),
+    CookieCategory(
+        code="sign_in",
+        purpose="cookies_sign_in",
+        trackers=(
+            Tracker(
+                name="sessionid",
+                lifetime=_("30 jours"),
+                max_age=30 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_("Le cookie de session, gardé 30 jours au lieu d'une visite."),
+            ),
+        ),
+    ),
+    CookieCategory(
+        code="audience",
+        purpose="cookies_audience",
+        trackers=(
+            Tracker(
+                name="ch_aud_id",
+                lifetime=_("13 mois"),
+                max_age=395 * DAY,
+                set_by=TrackerSetter.PAGE,
+                recipients=("it",),
+                note=_("Un numéro tiré au hasard, pour compter les visiteurs sans les nommer."),
+            ),
+            Tracker(
+                name="ch_aud_ses",
+                lifetime=_("30 minutes"),
+                max_age=30 * 60,
+                set_by=TrackerSetter.PAGE,
+                recipients=("it",),
+                note=_("Le nombre de pages vues pendant la visite en cours."),
+            ),
+        ),
+    ),
+    CookieCategory(code="performance", purpose="cookies_performance"),
+    CookieCategory(
+        code="journey",
+        purpose="cookies_journey",
+        iab_purposes=(1, 5, 6, 8, 9, 10),
+        iab_special_features=(1, 2),
+    ),
+    CookieCategory(
+        code="advertising",
+        purpose="cookies_advertising",
+        iab_purposes=(2, 3, 4, 7),
+        refused_under_gpc=True,
+    ),
+    CookieCategory(code="social", purpose="cookies_social", refused_under_gpc=True),
+)
+COOKIE_CATEGORY_BY_CODE = {c.code: c for c in COOKIE_CATEGORIES}
+
 
 # Indexes by code, built once.
 PROCESSING_BY_CODE = {p.code: p for p in PROCESSINGS}
@@ -629,11 +909,32 @@ def validate() -> list[str]:
         )
         if recipient.outside_eea and recipient.safeguard is None:
             problems.append(f"recipient {recipient.code}: outside the EU/EEA without a safeguard")
+    for category in COOKIE_CATEGORIES:
+        of_category = PURPOSE_BY_CODE.get(category.purpose)
+        if of_category is None or of_category.processing != "cookies":
+            problems.append(f"cookie category {category.code}: not a purpose of cookies")
+        problems.extend(
+            f"cookie category {category.code}: unknown recipient {code!r}"
+            for tracker in category.trackers
+            for code in tracker.recipients
+            if code not in RECIPIENT_BY_CODE
+        )
+        problems.extend(
+            f"cookie category {category.code}: unknown IAB purpose {n}"
+            for n in category.iab_purposes
+            if n not in IAB_PURPOSES
+        )
+        problems.extend(
+            f"cookie category {category.code}: unknown IAB special feature {n}"
+            for n in category.iab_special_features
+            if n not in IAB_SPECIAL_FEATURES
+        )
     for kind, items in (
         ("processing", PROCESSINGS),
         ("purpose", PURPOSES),
         ("retention rule", RETENTION_RULES),
         ("recipient", RECIPIENTS),
+        ("cookie category", COOKIE_CATEGORIES),
     ):
         codes = [item.code for item in items]
         problems.extend(
