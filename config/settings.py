@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "charte.privacy",
     "charte.accounts",
     "charte.notifications",
+    "charte.support",
     "charte.payments",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
