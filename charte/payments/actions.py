@@ -169,7 +169,7 @@ def _apply(*, provider: providers.Provider, event: providers.PaymentEvent) -> Pr
     except IntegrityError:
         raise providers.WebhookRejected("replay") from None
     order = (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("buyer")
         .filter(provider=provider.code, provider_payment_id=event.payment_id)
         .first()
@@ -193,7 +193,7 @@ def record_payment(
     *, order: Order, card_last4: str, actor: Actor, at: datetime | None = None
 ) -> Invoice:
     """The provider says the order is paid: start the subscription, invoice, and tell the buyer."""
-    order = Order.objects.select_for_update().select_related("buyer").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=order.pk)
     if order.is_paid:
         raise Conflict(_("Cette commande est déjà payée."), code="already_paid")
     if order.buyer is None:
@@ -317,7 +317,7 @@ def _issue_invoice(*, order: Order, subscription: Subscription, now: datetime) -
 @transaction.atomic
 def cancel_order(*, order: Order, actor: Actor) -> Order:
     """The buyer gave up on the provider's page: the order stays in the history, cancelled."""
-    order = Order.objects.select_for_update().select_related("buyer").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=order.pk)
     if order.status != Order.Status.PENDING:
         raise Conflict(_("Seule une commande en attente de paiement peut être annulée."))
     order.status = Order.Status.CANCELLED

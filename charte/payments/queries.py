@@ -67,11 +67,15 @@ def orders_of(buyer: User) -> QuerySet[Order]:
 
 
 def last_billing(buyer: User) -> dict[str, str]:
-    """The name and address of the buyer's last order, to fill the next one in for them."""
+    """The billing details of the buyer's last order, to fill the next one in for them."""
     last = Order.objects.filter(buyer=buyer).exclude(billing_address="").first()
     if last is None:
         return {}
-    return {"billing_name": last.billing_name, "billing_address": last.billing_address}
+    return {
+        "billing_name": last.billing_name,
+        "billing_address": last.billing_address,
+        "organisation": last.organisation,
+    }
 
 
 # Access --------------------------------------------------------------------------------------

@@ -90,7 +90,11 @@ def answer_report(*, report: ErrorReport, body: str, actor: Actor) -> Answer:
     body = body.strip()
     if not body:
         raise ActionError(_("Écrivez votre réponse."))
-    report = ErrorReport.objects.select_for_update().select_related("reporter").get(pk=report.pk)
+    report = (
+        ErrorReport.objects.select_for_update(of=("self",))
+        .select_related("reporter")
+        .get(pk=report.pk)
+    )
     _require_open(report)
     if report.reporter is None and not report.contact_email:
         raise Conflict(

@@ -75,17 +75,22 @@ class Reach:
 
 
 def reach_of(report: ErrorReport) -> Reach:
-    """Who an answer would reach: the reporter, their guardians (a child), a visitor's address."""
-    if report.reporter is not None:
-        recipients = recipients_for(report.reporter)
+    """Who an answer to `report` would reach."""
+    return reach_for(report.reporter, contact_email=report.contact_email)
+
+
+def reach_for(person: User | None, *, contact_email: str = "") -> Reach:
+    """Who an answer would reach: the person, their guardians (a child), a visitor's address."""
+    if person is not None:
+        recipients = recipients_for(person)
         if not recipients:
-            child = report.reporter.needs_guardian(timezone.localdate())
+            child = person.needs_guardian(timezone.localdate())
             return Reach(kind="no_guardian" if child else "nobody", count=0)
-        if [r.pk for r in recipients] == [report.reporter.pk]:
-            return Reach(kind="self", count=1, email=report.reporter.email or "")
+        if [r.pk for r in recipients] == [person.pk]:
+            return Reach(kind="self", count=1, email=person.email or "")
         return Reach(kind="guardians", count=len(recipients))
-    if report.contact_email:
-        return Reach(kind="address", count=1, email=report.contact_email)
+    if contact_email:
+        return Reach(kind="address", count=1, email=contact_email)
     return Reach(kind="nobody", count=0)
 
 

@@ -86,9 +86,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def thanks(request: HttpRequest) -> HttpResponse:
     viewer = request.user
-    reach = None
-    if isinstance(viewer, User):
-        reach = queries.reach_of(ErrorReport(reporter=viewer))
+    reach = queries.reach_for(viewer) if isinstance(viewer, User) else None
     return render(
         request,
         "support/thanks.html",
