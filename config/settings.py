@@ -44,10 +44,10 @@ def required(name: str) -> str:
     return value
 
 
-def development_secret_key() -> str:
+def development_secret_key(filename: str = "secret_key") -> str:
     """A key generated once per checkout, kept in var/ (git-ignored), never used in production."""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / filename
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "charte.accounts",
     "charte.notifications",
     "charte.cookies",
+    "charte.support",
+    "charte.payments",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -238,6 +240,21 @@ CHARTE_OPERATOR = {
     "dpo_email": os.environ.get("DPO_EMAIL", "dpo@charte.example"),
     "support_email": os.environ.get("SUPPORT_EMAIL", "aide@charte.example"),
 }
+
+# Payments (charte/payments): the provider that takes card payments on its own page, and the
+# secret that signs its webhooks. The test provider takes no money: never in production, where
+# no provider set means nothing is for sale.
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "" if PRODUCTION else "test")
+if PRODUCTION and PAYMENT_PROVIDER == "test":
+    raise ImproperlyConfigured("PAYMENT_PROVIDER=test takes no money: not in production.")
+if PRODUCTION:
+    PAYMENT_WEBHOOK_SECRET = required("PAYMENT_WEBHOOK_SECRET") if PAYMENT_PROVIDER else ""
+else:
+    PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET") or development_secret_key(
+        "payment_webhook_secret"
+    )
+# How old (in seconds) a signed webhook may be before it is refused as a possible replay.
+PAYMENT_WEBHOOK_TOLERANCE = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE", "300"))
 
 # Email -----------------------------------------------------------------------------------------
 

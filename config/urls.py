@@ -8,6 +8,8 @@ urlpatterns = [
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
     path("cookies/", include("charte.cookies.urls")),
+    path("", include("charte.support.urls")),
+    path("", include("charte.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -74,18 +74,60 @@ def notify(
     return messages
 
 
+@transaction.atomic
+def notify_address(
+    *,
+    kind: str,
+    email: str,
+    language: str,
+    actor: Actor,
+    context: Mapping[str, Any] | None = None,
+) -> Message:
+    """Queue the message `kind` to an address that belongs to no account.
+
+    Only for someone who gave this address for this one reply (a visitor who reported an error
+    and asked to be answered). Anyone with an account is reached through `notify`, which applies
+    the rules for children. Essential messages only: no consent can be on record for an address.
+    """
+    message_kind = kinds.get(kind)
+    if not message_kind.essential:
+        raise ValueError(f"{kind!r} needs a consent: it cannot go to an address without account.")
+    subject, body = render(
+        message_kind, recipient=None, about=None, context=context or {}, language=language
+    )
+    message = Message.objects.create(
+        kind=kind, recipient=None, about=None, to_email=email, subject=subject, body=body
+    )
+    audit.record(
+        event="notification.queued",
+        actor=actor,
+        data={"kind": kind, "message": str(message.public_id), "via_guardian": False},
+    )
+    transaction.on_commit(partial(_enqueue_delivery, message.pk))
+    return message
+
+
 def render(
-    kind: kinds.Kind, *, recipient: User, about: User, context: Mapping[str, Any]
+    kind: kinds.Kind,
+    *,
+    recipient: User | None,
+    about: User | None,
+    context: Mapping[str, Any],
+    language: str | None = None,
 ) -> tuple[str, str]:
     """Subject and body in the recipient's language, with the footer every email carries."""
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+    language = language or (recipient.language if recipient else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
         full = {
             **context,
             "recipient": recipient,
             "about": about,
-            "via_guardian": recipient.pk != about.pk,
+            "via_guardian": recipient is not None
+            and about is not None
+            and recipient.pk != about.pk,
             "site_url": settings.SITE_URL,
             "privacy_url": settings.SITE_URL + reverse("accounts:privacy_centre"),
+            "charter_url": settings.SITE_URL + reverse("privacy:charter"),
             "operator": settings.CHARTE_OPERATOR,
         }
         subject = " ".join(render_to_string(f"{kind.template}_subject.txt", full).split())

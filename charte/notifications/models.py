@@ -18,15 +18,20 @@ class Message(PublicIdModel):
     MAX_ATTEMPTS = 5
 
     kind = models.CharField(_("type"), max_length=80)
+    # Both empty only for a reply to an address that belongs to no account (see notify_address).
     recipient = models.ForeignKey(
         User,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="messages_received",
         verbose_name=_("destinataire"),
     )
     about = models.ForeignKey(
         User,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="messages_about",
         verbose_name=_("personne concernée"),
     )

@@ -246,6 +246,16 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        code="error_reports",
+        name=_("Un an après le signalement"),
+        anchor=Anchor.ROW_TIME,
+        years=1,
+        reason=_(
+            "Le temps de traiter un signalement d'erreur, d'y répondre et de vérifier que "
+            "l'erreur ne revient pas ; au-delà, il ne sert plus à rien."
+        ),
+    ),
+    RetentionRule(
         code="with_account",
         name=_("Aussi longtemps que le compte de la personne concernée"),
         anchor=Anchor.ACCOUNT,

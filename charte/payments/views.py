@@ -1,0 +1,252 @@
+import csv
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from charte.accounts.models import Role, User
+from charte.core.errors import ActionError, NotFound
+from charte.payments import actions, providers, queries
+from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
+from charte.payments.models import Order
+from charte.payments.plans import PLAN_BY_CODE
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _found(lookup: Callable[[], Any]) -> Any:
+    try:
+        return lookup()
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def role_only(role: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Signed in with `role`; anyone else is told the page does not exist."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request.user, "role", None) != role:
+                raise Http404(_("Page introuvable."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# The buyer -----------------------------------------------------------------------------------
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    """Plans and prices, open to everyone; a signed-in buyer also sees where they stand."""
+    viewer = request.user
+    context: dict[str, Any] = {
+        "plans": queries.plans_on_offer(viewer),
+        "open": providers.configured() is not None,
+    }
+    if isinstance(viewer, User):
+        context.update(queries.subscription_panel(viewer))
+    return render(request, "payments/plans.html", context)
+
+
+@login_required
+def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
+    buyer = _user(request)
+    plan = PLAN_BY_CODE.get(plan_code)
+    if plan is None or plan not in queries.plans_on_offer(buyer):
+        raise Http404(_("Formule introuvable."))
+    initial = {"billing_name": buyer.full_name, **queries.last_billing(buyer)}
+    form = CheckoutForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _order, started = actions.place_order(
+                buyer=buyer,
+                plan=plan,
+                billing_name=form.cleaned_data["billing_name"],
+                billing_address=form.cleaned_data["billing_address"],
+                organisation=form.cleaned_data.get("organisation", ""),
+                site_url=request.build_absolute_uri("/"),
+                actor=buyer,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(started.redirect_url)
+    return render(
+        request,
+        "payments/checkout.html",
+        {"form": form, "plan": plan, "until": queries.subscribed_until(buyer)},
+    )
+
+
+@login_required
+def order_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Where the provider sends the buyer back. The webhook, not this page, says it is paid."""
+    order: Order = _found(
+        lambda: queries.access_order_by_buyer(viewer=_user(request), public_id=public_id)
+    )
+    if order.status == Order.Status.PAID:
+        messages.success(request, _("Merci ! Votre paiement est confirmé."))
+        return redirect("payments:order", public_id=order.public_id)
+    if order.status == Order.Status.CANCELLED:
+        messages.info(request, _("Commande annulée : vous n'avez pas été débité."))
+        return redirect("payments:plans")
+    return render(request, "payments/order_pending.html", {"order": order})
+
+
+@login_required
+def orders(request: HttpRequest) -> HttpResponse:
+    return render(request, "payments/orders.html", {"orders": queries.orders_of(_user(request))})
+
+
+@login_required
+def order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found: Order = _found(
+        lambda: queries.access_order_by_buyer(viewer=_user(request), public_id=public_id)
+    )
+    return render(
+        request,
+        "payments/order.html",
+        {"order": found, "subscription": getattr(found, "subscription", None)},
+    )
+
+
+@login_required
+def invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found = _found(lambda: queries.access_invoice(viewer=_user(request), public_id=public_id))
+    return render(request, "payments/invoice.html", {"invoice": found})
+
+
+# The provider's webhook -----------------------------------------------------------------------
+
+
+@csrf_exempt  # authenticated by its HMAC signature, not by a session
+def webhook(request: HttpRequest, provider_code: str) -> HttpResponse:
+    try:
+        provider = providers.get(provider_code)
+    except providers.UnknownProvider:
+        raise Http404 from None
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        actions.receive_webhook(provider=provider, body=request.body, headers=request.headers)
+    except providers.WebhookRejected as rejected:
+        status = 409 if rejected.reason in {"replay", "already_paid", "conflict"} else 400
+        return JsonResponse({"received": False, "reason": rejected.reason}, status=status)
+    return JsonResponse({"received": True})
+
+
+# Accounting -----------------------------------------------------------------------------------
+
+
+@role_only(Role.ACCOUNTING)
+def accounting_orders(request: HttpRequest) -> HttpResponse:
+    filters = AccountingFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    found = queries.orders_for_accounting(
+        status=chosen.get("status", ""), month=chosen.get("month")
+    )
+    page = Paginator(found, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "payments/accounting/orders.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_only(Role.ACCOUNTING)
+def accounting_order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found: Order = _found(
+        lambda: queries.access_order_by_accounting(viewer=_user(request), public_id=public_id)
+    )
+    return render(
+        request,
+        "payments/accounting/order.html",
+        {"order": found, "subscription": getattr(found, "subscription", None)},
+    )
+
+
+@role_only(Role.ACCOUNTING)
+def accounting_invoices(request: HttpRequest) -> HttpResponse:
+    filters = AccountingFilterForm(request.GET or None)
+    month = filters.cleaned_data.get("month") if filters.is_valid() else None
+    found = queries.invoices_for_accounting(month=month)
+    if request.GET.get("format") == "csv":
+        return _invoices_csv(found, month)
+    page = Paginator(found, 50).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "payments/accounting/invoices.html",
+        {"filters": filters, "page": page, "query": query.urlencode(), "month": month},
+    )
+
+
+def _invoices_csv(invoices: Any, month: Any) -> HttpResponse:
+    """The sales journal of a month, for the accounting software."""
+    name = f"factures-{month:%Y-%m}.csv" if month else "factures.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        ["numero", "date", "client", "etablissement", "designation", "ht", "tva", "ttc", "devise"]
+    )
+    for inv in invoices:
+        writer.writerow(
+            [
+                inv.number,
+                timezone.localtime(inv.issued_at).date().isoformat(),
+                inv.billing_name,
+                inv.organisation,
+                inv.description,
+                f"{inv.net_cents / 100:.2f}",
+                f"{inv.vat_cents / 100:.2f}",
+                f"{inv.total_cents / 100:.2f}",
+                inv.currency,
+            ]
+        )
+    return response
+
+
+# Sales ------------------------------------------------------------------------------------------
+
+
+@role_only(Role.SALES)
+def sales_licences(request: HttpRequest) -> HttpResponse:
+    filters = LicenceFilterForm(request.GET or None)
+    state = filters.cleaned_data.get("state", "") if filters.is_valid() else ""
+    return render(
+        request,
+        "payments/sales/licences.html",
+        {
+            "filters": filters,
+            "licences": queries.school_licences(state=state),
+            "now": timezone.now(),
+        },
+    )
+
+
+@role_only(Role.SALES)
+def sales_licence(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found = _found(
+        lambda: queries.access_licence_by_sales(viewer=_user(request), public_id=public_id)
+    )
+    return render(request, "payments/sales/licence.html", {"licence": found, "now": timezone.now()})

@@ -1,0 +1,240 @@
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from charte.accounts.models import User
+from charte.core.actors import ANONYMOUS
+from charte.core.errors import ActionError, NotFound
+from charte.support import actions, queries
+from charte.support.forms import AnswerForm, QueueFilterForm, ReportForm, local_path
+from charte.support.models import ErrorReport
+
+# A flood of reports would bury the real ones: a few per hour from one person or address.
+REPORTS_PER_HOUR = 10
+
+
+def _referring_page(request: HttpRequest) -> str:
+    """The path of the page of this site the person came from (the footer link's), if any."""
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if not referer.netloc or referer.netloc != request.get_host():
+        return ""
+    page = local_path(referer.path)
+    return "" if page.startswith(reverse("support:report")) else page
+
+
+def _too_many(request: HttpRequest) -> bool:
+    if request.user.is_authenticated:
+        who = f"user:{request.user.pk}"
+    else:  # a keyed hash: the address itself is not kept, even in the cache
+        address = (request.META.get("REMOTE_ADDR") or "").encode()
+        who = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:24]
+    key = f"support:reports:{who}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count > REPORTS_PER_HOUR
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """ "Signaler une erreur": open to everyone, from every page."""
+    page = local_path(request.GET.get("page", ""))
+    if request.method == "GET" and not page and (came_from := _referring_page(request)):
+        return redirect(f"{reverse('support:report')}?{urlencode({'page': came_from})}")
+    viewer = request.user
+    form = ReportForm(request.POST or None, viewer=viewer, initial={"page": page})
+    if request.method == "POST" and form.is_valid():
+        if _too_many(request):
+            form.add_error(
+                None, _("Vous avez envoyé beaucoup de signalements : réessayez dans une heure.")
+            )
+        else:
+            reporter = viewer if isinstance(viewer, User) else None
+            try:
+                created = actions.report_error(
+                    reporter=reporter,
+                    message=form.cleaned_data["message"],
+                    page=form.cleaned_data["page"],
+                    contact_email=form.cleaned_data.get("contact_email", ""),
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    actor=reporter or ANONYMOUS,
+                )
+            except ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                query = urlencode({"page": created.page}) if created.page else ""
+                return redirect(reverse("support:thanks") + (f"?{query}" if query else ""))
+    return render(request, "support/report.html", {"form": form, "page": page})
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    reach = queries.reach_for(viewer) if isinstance(viewer, User) else None
+    return render(
+        request,
+        "support/thanks.html",
+        {"page": local_path(request.GET.get("page", "")), "reach": reach},
+    )
+
+
+# Customer service's queue ------------------------------------------------------------------
+
+
+def customer_service_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, and customer service; anyone else is told the page does not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not queries.is_customer_service(request.user):
+            raise Http404(_("Page introuvable."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _report_or_404(request: HttpRequest, public_id: uuid.UUID) -> ErrorReport:
+    assert isinstance(request.user, User)
+    try:
+        return queries.access_report_by_staff(viewer=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+@customer_service_only
+def queue(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    filters = QueueFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    reports = queries.queue(
+        status=chosen.get("status", ""),
+        age=chosen.get("age", ""),
+        mine=request.user if chosen.get("mine") else None,
+    )
+    page = Paginator(reports, 25).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "support/queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": queries.queue_counts(viewer=request.user),
+        },
+    )
+
+
+@customer_service_only
+def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = _report_or_404(request, public_id)
+    return _render_detail(request, report, AnswerForm())
+
+
+def _render_detail(
+    request: HttpRequest, report: ErrorReport, form: AnswerForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "support/detail.html",
+        {
+            "report": report,
+            "answers": queries.answers_of(report),
+            "reach": queries.reach_of(report),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _act(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    do: Callable[[ErrorReport, User], object],
+    success: str,
+) -> HttpResponse:
+    """A button on a report's page: check access, then the method, act, and say what happened."""
+    report = _report_or_404(request, public_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    assert isinstance(request.user, User)
+    try:
+        do(report, request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("support:detail", public_id=report.public_id)
+
+
+@customer_service_only
+def assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        public_id,
+        lambda report, staff: actions.assign_report(report=report, assignee=staff, actor=staff),
+        _("Vous traitez maintenant ce signalement."),
+    )
+
+
+@customer_service_only
+def close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        public_id,
+        lambda report, staff: actions.close_report(report=report, actor=staff),
+        _("Signalement clos."),
+    )
+
+
+@customer_service_only
+def reopen(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _act(
+        request,
+        public_id,
+        lambda report, staff: actions.reopen_report(report=report, actor=staff),
+        _("Signalement rouvert."),
+    )
+
+
+@customer_service_only
+def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    report = _report_or_404(request, public_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, report, form, status=400)
+    assert isinstance(request.user, User)
+    try:
+        sent = actions.answer_report(
+            report=report, body=form.cleaned_data["body"], actor=request.user
+        )
+    except ActionError as exc:
+        form.add_error(None, str(exc))
+        return _render_detail(request, report, form, status=400)
+    if sent.sent_to:
+        messages.success(request, _("Réponse envoyée."))
+    else:
+        messages.warning(
+            request, _("Réponse enregistrée, mais personne n'a pu être joint par e-mail.")
+        )
+    return redirect("support:detail", public_id=report.public_id)
