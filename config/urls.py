@@ -7,6 +7,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
+    path("", include("charte.consent.urls")),
+    path("famille/", include("charte.families.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -18,9 +18,12 @@ class Message(PublicIdModel):
     MAX_ATTEMPTS = 5
 
     kind = models.CharField(_("type"), max_length=80)
+    # Empty for an invitation sent to the address of a guardian who has no account yet.
     recipient = models.ForeignKey(
         User,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="messages_received",
         verbose_name=_("destinataire"),
     )
