@@ -33,7 +33,7 @@ from charte.consent.models import (
 )
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records, latest_version
-from charte.core.actors import Actor, SystemActor, actor_ref, person_ref
+from charte.core.actors import ANONYMOUS, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
 
 
@@ -180,6 +180,43 @@ def _worth_recording(
     if act == Act.WITHDRAWN:
         return True
     return not (previous.act in {Act.WITHDRAWN, Act.REFUSED} and same_version)
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    role: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    phone: str,
+    language: str,
+    choices: Mapping[str, bool],
+    texts: Mapping[str, str],
+    meta: RequestMeta | None = None,
+) -> User:
+    """Create a parent, teacher or school-staff account with the consents given on the form."""
+    user = accounts.create_account(
+        actor=ANONYMOUS,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        phone=phone,
+        language=language,
+    )
+    record_choices(
+        person=user,
+        choices=choices,
+        actor=user,
+        channel=Channel.SIGNUP,
+        language=language,
+        texts=texts,
+        meta=meta,
+    )
+    return user
 
 
 def withdraw(

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
@@ -167,7 +167,7 @@ def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     response={201: RecordOut, 200: RecordOut},
     summary="Give or withdraw a purpose a person can choose alone",
 )
-def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> tuple[int, Any]:
+def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> Status[Any]:
     client = request.auth  # type: ignore[attr-defined]
     assert isinstance(client, ApiClient)
     person = _subject(public_id)
@@ -184,18 +184,24 @@ def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> t
     )
     if not created:
         state = latest_records(person).get(choice.purpose)
-        return 200, {
-            "record": state.public_id if state else None,
-            "purpose": choice.purpose,
-            "act": state.act if state else "refused",
-            "at": state.at if state else timezone.now(),
-            "channel": state.channel if state else Channel.API,
-        }
+        return Status(
+            200,
+            {
+                "record": state.public_id if state else None,
+                "purpose": choice.purpose,
+                "act": state.act if state else "refused",
+                "at": state.at if state else timezone.now(),
+                "channel": state.channel if state else Channel.API,
+            },
+        )
     record = created[0]
-    return 201, {
-        "record": record.public_id,
-        "purpose": record.purpose,
-        "act": record.act,
-        "at": record.at,
-        "channel": record.channel,
-    }
+    return Status(
+        201,
+        {
+            "record": record.public_id,
+            "purpose": record.purpose,
+            "act": record.act,
+            "at": record.at,
+            "channel": record.channel,
+        },
+    )

@@ -148,7 +148,7 @@ class SignUpForm(ConsentFieldsMixin):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
-    def __init__(self, *args: Any, role: str = Role.PARENT, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, role: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from charte.consent.purposes import purposes_for_role
 

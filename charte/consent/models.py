@@ -66,7 +66,7 @@ class CharterVersion(models.Model):
     @property
     def material_purposes(self) -> list[str]:
         """Purposes whose consent this version asks for again."""
-        return sorted({c["purpose"] for c in self.changes if c.get("material") and c["purpose"]})
+        return sorted({code for c in self.changes if c.get("material") for code in c["purposes"]})
 
 
 class Act(models.TextChoices):

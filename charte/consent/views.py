@@ -16,7 +16,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from charte import audit
-from charte.accounts import actions as accounts
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
 from charte.consent import actions
@@ -26,7 +25,6 @@ from charte.consent.models import Channel, CharterVersion
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.queries import latest_version, questions_for, versions_since
 from charte.consent.tokens import read_unsubscribe_token
-from charte.core.actors import ANONYMOUS
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
 
@@ -44,15 +42,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     """Create a parent, teacher or school-staff account, with its consents, in one form."""
     if request.user.is_authenticated:
         return redirect("home")
-    role = request.GET.get("role", "parent")
+    role = request.GET.get("role", "")
     initial = {"role": role, "email": request.session.get("invited_email", "")}
     form = SignUpForm(request.POST or None, role=role, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         choices, texts = form.consent_choices()
         try:
-            user = accounts.create_account(
-                actor=ANONYMOUS,
+            user = actions.sign_up(
                 role=data["role"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -60,13 +57,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
                 phone=data["phone"],
                 language=translation.get_language() or "fr",
-            )
-            actions.record_choices(
-                person=user,
                 choices=choices,
-                actor=user,
-                channel=Channel.SIGNUP,
-                language=translation.get_language(),
                 texts=texts,
                 meta=audit.request_meta(request),
             )
