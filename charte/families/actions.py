@@ -20,9 +20,9 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Guardianship, Role, User
 from charte.audit.journal import RequestMeta
 from charte.consent import actions as consent
-from charte.consent.models import Channel
+from charte.consent.models import Act, Channel
 from charte.consent.purposes import purposes_for
-from charte.consent.queries import consent_holds
+from charte.consent.queries import latest_records
 from charte.core.actors import ANONYMOUS, RETENTION, Actor
 from charte.core.errors import ActionError, Conflict
 from charte.families.models import Invitation
@@ -157,8 +157,12 @@ def create_child(
 
 
 def _require_account_consent(child: User) -> None:
+    """Every purpose the account needs has a guardian's consent (the account may be closed)."""
+    latest = latest_records(child)
     missing = [
-        p for p in purposes_for(child) if not p.separable and not consent_holds(child, p.code)
+        p
+        for p in purposes_for(child)
+        if not p.separable and (p.code not in latest or latest[p.code].act != Act.GIVEN)
     ]
     if missing:
         raise ActionError(
@@ -274,8 +278,6 @@ def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
     A closed account with a consent history was closed by a withdrawal: the consent app's
     own job erases it after its notice period.
     """
-    from charte.consent.queries import latest_records
-
     cutoff = (now or timezone.now()) - timedelta(days=Invitation.VALID_DAYS)
     waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff)
     return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]

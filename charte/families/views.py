@@ -177,13 +177,13 @@ def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     parent = _parent(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     form = InviteGuardianForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.invite_guardian(child=person, inviter=parent, email=form.cleaned_data["email"])
-        except ActionError as error:
-            form.add_error("email", str(error))
     if not form.is_valid():
         return _child_page(request, parent, person, invite_form=form)
+    try:
+        actions.invite_guardian(child=person, inviter=parent, email=form.cleaned_data["email"])
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect("families:child", person.public_id)
     messages.success(
         request,
         _("Invitation envoyée. Le lien sera établi quand l'autre parent l'aura confirmé."),

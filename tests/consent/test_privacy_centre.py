@@ -63,9 +63,12 @@ def test_a_guardian_withdraws_and_the_childs_account_closes_then_goes_after_the_
     client, guardian_anna, child_ben
 ):
     adopt(guardian=guardian_anna, child=child_ben, optional=("coach",))
-    assert client.post(
-        reverse("accounts:login"), {"username": "ben.martin", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "ben.martin", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert Session.objects.filter(user=child_ben).exists()
     parent = client_for(guardian_anna)
     page = parent.get(reverse("accounts:privacy_centre_person", args=[child_ben.public_id]))
