@@ -168,7 +168,7 @@ class Inbox:
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         content = envelope.content  # type: ignore[attr-defined]
-        self.messages.append(message_from_bytes(content, policy=email_policy.default))  # type: ignore[arg-type]
+        self.messages.append(message_from_bytes(content, policy=email_policy.default))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

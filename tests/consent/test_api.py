@@ -57,6 +57,7 @@ def test_a_service_reads_and_records_a_consent_with_the_text_shown(client, key, 
     assert response.status_code == 201
     assert consent_holds(guardian_anna, "newsletter") is True
     record = ConsentRecord.objects.get(subject_ref=person_ref(guardian_anna), purpose="newsletter")
+    assert record.text is not None
     assert (record.channel, record.actor_ref, record.text.sha256) == (
         "api",
         "system:api:newsletter-tool",

@@ -23,7 +23,8 @@ def test_consent_holds_follows_the_latest_record_and_stops_at_once(guardian_anna
         person=guardian_anna, choices={"newsletter": True}, actor=guardian_anna, channel="api"
     )
     assert consent_holds(guardian_anna, "newsletter") is True
-    assert given.text is not None and len(given.text.sha256) == 64
+    assert given.text is not None
+    assert len(given.text.sha256) == 64
     assert given.text.body.startswith("Notre lettre d'information")
 
     [withdrawn] = withdraw(

@@ -140,4 +140,5 @@ def test_a_pupil_who_reaches_the_age_gives_their_own_consent(client, guardian_an
     assert "Vous avez maintenant l'âge de décider" in client.get(response.url).content.decode()
     answer(client, response, **required(pupil))
     own = ConsentRecord.objects.filter(subject_ref=person_ref(pupil), purpose="account").last()
+    assert own is not None
     assert (own.on_behalf, own.actor_ref) == (False, person_ref(pupil))

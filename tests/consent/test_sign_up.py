@@ -52,6 +52,7 @@ def test_signing_up_records_each_choice_with_its_text_and_signs_in(client, db):
     records = {r.purpose: r for r in ConsentRecord.objects.filter(subject_ref=person_ref(user))}
     assert records["account"].act == "given"
     assert records["account"].channel == "signup"
+    assert records["account"].text is not None
     assert records["account"].text.sha256 == ConsentText.digest(text_body("account", "fr"))
     assert records["newsletter"].act == "given"
     assert records["partner_offers"].act == "refused"

@@ -48,7 +48,9 @@ def test_a_received_newsletter_unsubscribes_in_one_post_without_signing_in(
     received = smtp_server.wait_for("anna@famille.test")
     header = received["List-Unsubscribe"]
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    url = re.fullmatch(r"<(\S+)>", header).group(1)
+    found = re.fullmatch(r"<(\S+)>", header)
+    assert found is not None
+    url = found.group(1)
     assert url.startswith(settings.SITE_URL + "/desinscription/")
     assert url in received.get_content()  # the same link, readable in the body
     path = urlsplit(url).path
@@ -64,6 +66,7 @@ def test_a_received_newsletter_unsubscribes_in_one_post_without_signing_in(
     assert "votre consentement est retiré" in response.content.decode()
     assert consent_holds(guardian_anna, "newsletter") is False
     last = ConsentRecord.objects.filter(subject_ref=person_ref(guardian_anna)).last()
+    assert last is not None
     assert (last.purpose, last.act, last.channel) == ("newsletter", "withdrawn", "email_link")
     [entry] = journal("consent.withdrawn", about=guardian_anna)
     assert entry.data["channel"] == "email_link"

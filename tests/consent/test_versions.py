@@ -26,7 +26,8 @@ def test_each_version_is_kept_and_readable_in_french_and_english(client, monkeyp
     call_command("charter", "publish", stdout=StringIO())
 
     listing = client.get(reverse("consent:versions")).content.decode()
-    assert "Version 2" in listing and "Version 1" in listing
+    assert "Version 2" in listing
+    assert "Version 1" in listing
     assert "Nouveau destinataire : Un partenaire de soutien scolaire." in listing
     assert "changement important" in listing
     old = client.get(reverse("consent:version", args=[1])).content.decode()

@@ -5,6 +5,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import timezone
 
 from charte.accounts.models import User
 
@@ -15,7 +16,7 @@ PARENT_PASSWORD = "une-phrase-de-passe-solide"
 
 
 def twelve_years_old() -> str:
-    today = date.today()
+    today = timezone.localdate()
     return date(today.year - 12, 1, 15).isoformat()
 
 
@@ -50,7 +51,9 @@ def test_parental_consent_opens_the_account_and_withdrawal_closes_it(page, smtp_
     # The invitation arrives by SMTP; the parent follows it and creates a parent account.
     received = smtp_server.wait_for("paul@famille.test")
     assert "tom" not in str(received["To"]).lower()
-    link = re.search(r"(https?://\S+/famille/invitation/\S+/)", received.get_content()).group(1)
+    found = re.search(r"(https?://\S+/famille/invitation/\S+/)", received.get_content())
+    assert found is not None
+    link = found.group(1)
     page.goto(urlsplit(link).path)
     page.get_by_role("link", name="Créer mon compte parent").click()
     page.get_by_label("Parent", exact=True).check()
