@@ -140,4 +140,9 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
         "is_child": child,
         "child_account_open": person.is_active and any(line.holds for line in lines),
         "version": latest_version(),
+        # Who decided, for the people the viewer may know: the person and their guardians.
+        "names": {
+            person_ref(someone): someone.full_name
+            for someone in [person, *guardians_of(person)]
+        },
     }

@@ -23,7 +23,7 @@ from charte.consent.forms import QuestionsForm, SignUpForm
 from charte.consent.middleware import GATE_KEY
 from charte.consent.models import Channel, CharterVersion
 from charte.consent.purposes import purpose as find_purpose
-from charte.consent.queries import latest_version, questions_for, versions_since
+from charte.consent.queries import latest_records, latest_version, questions_for, versions_since
 from charte.consent.tokens import read_unsubscribe_token
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
@@ -110,7 +110,7 @@ def questions(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "version": version,
-            "own_consent": any(p.code for p in asked) and user.role == "pupil",
+            "own_consent": any(record.on_behalf for record in latest_records(user).values()),
             "next": destination,
         },
     )
