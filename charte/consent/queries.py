@@ -142,7 +142,6 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
         "version": latest_version(),
         # Who decided, for the people the viewer may know: the person and their guardians.
         "names": {
-            person_ref(someone): someone.full_name
-            for someone in [person, *guardians_of(person)]
+            person_ref(someone): someone.full_name for someone in [person, *guardians_of(person)]
         },
     }
