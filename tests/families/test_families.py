@@ -282,3 +282,20 @@ def test_an_unconfirmed_child_account_disappears_after_14_days(
     assert "Tom" not in str(entry.data)
     assert entry.data == {"count": 1, "after_days": 14}
     assert client.get(link).status_code == 404
+
+
+def test_an_expired_or_forged_link_opens_nothing(
+    guardian_anna, child_ben, django_capture_on_commit_callbacks
+):
+    adopt(guardian=guardian_anna, child=child_ben)
+    marc = make_user(email="marc@famille.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(guardian_anna).post(
+            reverse("families:invite", args=[child_ben.public_id]), {"email": "marc@famille.test"}
+        )
+    link = invitation_link("marc@famille.test")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert client_for(marc).post(link, {"guardian": "on"}).status_code == 404
+    assert client_for(marc).get(link[:-5] + "xxxx/").status_code == 404
+    assert not Guardianship.objects.filter(guardian=marc).exists()
