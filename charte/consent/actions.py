@@ -8,6 +8,8 @@ goes to erasure after the notice period of the register (rule "consent_withdrawn
 """
 
 import hashlib
+import importlib
+import importlib.util
 import secrets
 from collections.abc import Mapping
 
@@ -236,6 +238,22 @@ def withdraw_for_child(
     return record_choices(
         person=child, choices=dict.fromkeys(given, False), actor=actor, channel=channel
     )
+
+
+def erase_account(*, person: User, actor: Actor, reason: str) -> None:
+    """Erase a closed child's account and everything about it, without naming them.
+
+    Through the registry's erasure engine (`charte.privacy.erasure.erase`) when it is
+    installed, each model as its declaration says, with no journal entry naming the person;
+    until then by deleting the account, which takes every row that points at it by foreign key
+    while the journal and the consent proof, which name people by reference, stay for their
+    own retention.
+    """
+    if importlib.util.find_spec("charte.privacy.erasure") is None:
+        person.delete()
+        return
+    engine = importlib.import_module("charte.privacy.erasure")
+    engine.erase(people=[person], actor=actor, reason=reason, journal_each=False)
 
 
 @transaction.atomic

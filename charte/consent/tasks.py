@@ -7,9 +7,8 @@ mind, and is then erased by this daily job. Each account is erased in its own tr
 that a failure leaves the others done and the next run tries again. The journal says how many
 accounts went, never whose.
 
-Until the rights engine's erasure is connected here, an account is erased by deleting it:
-every row that points at it by foreign key goes with it, while the journal and the consent
-proof, which name people by reference, stay for their own retention.
+The erasure itself is `actions.erase_account`: the registry's erasure engine when it is
+installed, else the deletion of the account.
 """
 
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from charte import audit
 from charte.accounts.models import Role, User
+from charte.consent.actions import erase_account
 from charte.consent.models import Act, ConsentRecord
 from charte.core.actors import RETENTION, person_ref
 from charte.privacy import register
@@ -56,7 +56,7 @@ def accounts_due(*, now: datetime | None = None) -> list[User]:
 @transaction.atomic
 def erase_withdrawn_account(*, person: User) -> None:
     """Erase one account closed by a guardian's withdrawal, its notice period over."""
-    person.delete()
+    erase_account(person=person, actor=RETENTION, reason="consent_withdrawn")
     audit.record(event="consent.withdrawn_account_erased", actor=RETENTION, data={"count": 1})
 
 

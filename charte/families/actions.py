@@ -289,7 +289,7 @@ def erase_unconfirmed_child(*, child: User) -> None:
 
     The journal records that one such account went, and never whose: no reference, no name.
     """
-    child.delete()
+    consent.erase_account(person=child, actor=RETENTION, reason="unconfirmed_child")
     audit.record(
         event="families.unconfirmed_child_erased",
         actor=RETENTION,
