@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "charte.cookies",
     "charte.support",
     "charte.payments",
+    "charte.consent",
+    "charte.families",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "charte.accounts.middleware.LastActivityMiddleware",
+    "charte.consent.middleware.ConsentGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -233,6 +236,8 @@ SECURE_CSP = {
 
 # Privacy: how many minutes may pass before a signed-in user's "last seen" time is written again.
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
+# Consent API: requests allowed per service ("600/m"), counted in the shared cache.
+CHARTE_CONSENT_API_RATE = os.environ.get("CONSENT_API_RATE", "600/m")
 # The operator, named on the charter and in every email.
 CHARTE_OPERATOR = {
     "name": os.environ.get("OPERATOR_NAME", "Charte Éducation SAS"),

@@ -10,6 +10,8 @@ urlpatterns = [
     path("cookies/", include("charte.cookies.urls")),
     path("", include("charte.support.urls")),
     path("", include("charte.payments.urls")),
+    path("", include("charte.consent.urls")),
+    path("famille/", include("charte.families.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

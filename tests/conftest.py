@@ -2,8 +2,13 @@
 
 import os
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from datetime import date
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 
 import pytest
 from django.test import Client
@@ -155,6 +160,24 @@ def page(browser, live_server) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open another person's browser (a new context), the cookie banner already answered."""
+    contexts = []
+
+    def open_page() -> object:
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+        context.add_cookies([{**answered_cookie_banner(), "url": live_server.url}])
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def answered_cookie_banner() -> dict[str, str]:
     import uuid
 
@@ -168,3 +191,53 @@ def answered_cookie_banner() -> dict[str, str]:
         fingerprint=catalogue.fingerprint(),
     )
     return {"name": CONSENT_COOKIE, "value": choices.dumps(refusal)}
+
+
+# A real SMTP server on loopback --------------------------------------------------------------
+
+
+class Inbox:
+    """What an SMTP server on loopback received, parsed as a mail client would read it."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        content = envelope.content  # type: ignore[attr-defined]
+        self.messages.append(message_from_bytes(content, policy=email_policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def wait_for(self, address: str, *, timeout: float = 10.0) -> EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"No email reached {address} within {timeout} s.")
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[Inbox]:
+    """aiosmtpd on 127.0.0.1, with the default mailer pointed at it for this test."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -3,6 +3,8 @@
 import itertools
 from datetime import date
 
+from django.utils import timezone
+
 from charte.accounts import actions
 from charte.accounts.models import Role, User
 from charte.core.actors import SEED
@@ -21,14 +23,18 @@ def make_user(
     birth_date: date | None = None,
     password: str = PASSWORD,
     is_active: bool = True,
+    consents: bool = True,
 ) -> User:
+    """A person as if they had signed up: adults (and pupils old enough) have consented to
+    what their account needs; a child under the age has no consent until a guardian gives it.
+    """
     n = next(_counter)
     if email is None and username is None:
         if role == Role.PUPIL:
             username = f"eleve.{n}"
         else:
             email = f"personne{n}@exemple.test"
-    return actions.create_account(
+    user = actions.create_account(
         actor=SEED,
         role=role,
         first_name=first_name or f"Personne{n}",
@@ -39,3 +45,14 @@ def make_user(
         birth_date=birth_date,
         is_active=is_active,
     )
+    if consents and user.is_platform_user and not user.needs_guardian(timezone.localdate()):
+        from charte.consent.actions import record_choices
+        from charte.consent.purposes import purposes_for
+
+        record_choices(
+            person=user,
+            choices={p.code: True for p in purposes_for(user) if not p.separable},
+            actor=user,
+            channel="signup",
+        )
+    return user

@@ -159,3 +159,36 @@ def end_guardianship(*, guardianship: Guardianship, actor: Actor) -> None:
         data={"guardianship": str(guardianship.public_id)},
     )
     guardianship.delete()
+
+
+@transaction.atomic
+def set_active(*, person: User, active: bool, actor: Actor, reason: str) -> User:
+    """Open or close an account. Closing ends its sessions at once: nothing runs for it any more.
+
+    `reason` is a code for the journal ("guardian_consent", "consent_withdrawn", ...).
+    """
+    if person.is_active == active:
+        return person
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    if not active:
+        person.sessions.all().delete()
+    audit.record(
+        event="account.activated" if active else "account.deactivated",
+        actor=actor,
+        subject=person,
+        data={"reason": reason},
+    )
+    return person
+
+
+@transaction.atomic
+def rename(*, person: User, first_name: str, last_name: str, actor: Actor) -> User:
+    """Correct a person's name (themself, or a guardian for their child)."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
+        raise ActionError(_("Le prénom est obligatoire."))
+    person.first_name, person.last_name = first_name[:80], last_name[:80]
+    person.save(update_fields=["first_name", "last_name"])
+    audit.record(event="account.renamed", actor=actor, subject=person)
+    return person

@@ -1,13 +1,15 @@
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from charte import audit
+from charte.accounts import signin
 from charte.accounts.forms import ChangePasswordForm, LoginForm, RequestResetForm, ResetPasswordForm
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer, people_represented_by
@@ -19,6 +21,16 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        """Sign in, then let the apps ask their question first (a consent to give, say)."""
+        user = form.get_user()
+        previous_login = user.last_login
+        response = super().form_valid(form)
+        stop = signin.first_stop(self.request, user, previous_login)
+        if stop is None:
+            return response
+        return HttpResponseRedirect(f"{stop}?{urlencode({'next': self.get_success_url()})}")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -4,6 +4,11 @@ Design: callers name the person the message is about, never an address. Resoluti
 here, once, for every kind of message: a child under the age of digital consent of their
 country is reached only through their confirmed guardians (charter §2); anyone else at their
 own address. A person we cannot reach this way gets no message, and the journal says so.
+
+A non-essential message goes only to a recipient whose consent for its purpose holds, and
+carries the headers of one-click unsubscribe (RFC 8058) with a link that needs no sign-in. An
+invitation (an `addressed` kind) goes to the address typed for a child's guardian, never to
+the child's own address.
 """
 
 from collections.abc import Mapping
@@ -31,16 +36,46 @@ def recipients_for(person: User) -> list[User]:
     return [person] if person.email else []
 
 
+def _addressee(person: User, address: str | None) -> list[User | None]:
+    """For an invitation: the account at `address` if there is one, else the bare address."""
+    address = (address or "").strip().lower()
+    if not address or address == (person.email or "").lower():
+        return []
+    account = User.objects.filter(email__iexact=address).first()
+    if account is not None and account.needs_guardian(timezone.localdate()):
+        return []
+    return [account]
+
+
 @transaction.atomic
 def notify(
-    *, kind: str, person: User, actor: Actor, context: Mapping[str, Any] | None = None
+    *,
+    kind: str,
+    person: User,
+    actor: Actor,
+    context: Mapping[str, Any] | None = None,
+    address: str | None = None,
 ) -> list[Message]:
-    """Queue the message `kind` about `person`; it is sent by the worker after commit."""
+    """Queue the message `kind` about `person`; it is sent by the worker after commit.
+
+    `address` is for invitations only (`addressed` kinds): the guardian's address typed for a
+    child, who may not have an account yet.
+    """
     message_kind = kinds.get(kind)
-    recipients = recipients_for(person)
+    recipients: list[User | None]
+    if message_kind.addressed:
+        recipients = _addressee(person, address)
+    else:
+        recipients = list(recipients_for(person))
     if not message_kind.essential:
         assert message_kind.purpose is not None
-        recipients = [r for r in recipients if kinds.consent_holds(r, message_kind.purpose)]
+        recipients = [
+            r
+            for r in recipients
+            if r is not None
+            and kinds.consent_holds(r, message_kind.purpose)
+            and kinds.unsubscribe_link(r, message_kind.purpose)
+        ]
     if not recipients:
         audit.record(
             event="notification.unreachable", actor=actor, subject=person, data={"kind": kind}
@@ -48,16 +83,29 @@ def notify(
         return []
     messages = []
     for recipient in recipients:
+        headers: dict[str, str] = {}
+        unsubscribe = None
+        if not message_kind.essential and recipient is not None:
+            assert message_kind.purpose is not None
+            unsubscribe = kinds.unsubscribe_link(recipient, message_kind.purpose)
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         subject, body = render(
-            message_kind, recipient=recipient, about=person, context=context or {}
+            message_kind,
+            recipient=recipient,
+            about=person,
+            context={**(context or {}), "unsubscribe_url": unsubscribe},
         )
         message = Message.objects.create(
             kind=kind,
             recipient=recipient,
             about=person,
-            to_email=recipient.email or "",
+            to_email=(recipient.email or "") if recipient is not None else (address or "").strip(),
             subject=subject,
             body=body,
+            headers=headers,
         )
         audit.record(
             event="notification.queued",
@@ -66,7 +114,7 @@ def notify(
             data={
                 "kind": kind,
                 "message": str(message.public_id),
-                "via_guardian": recipient.pk != person.pk,
+                "via_guardian": recipient is None or recipient.pk != person.pk,
             },
         )
         transaction.on_commit(partial(_enqueue_delivery, message.pk))
@@ -115,16 +163,23 @@ def render(
     context: Mapping[str, Any],
     language: str | None = None,
 ) -> tuple[str, str]:
-    """Subject and body in the recipient's language, with the footer every email carries."""
-    language = language or (recipient.language if recipient else "") or settings.LANGUAGE_CODE
+    """Subject and body in the recipient's language, with the footer every email carries.
+
+    A message to an address without an account is written in `language` if given, else in the
+    language of the child it is about (the language their family uses on the site).
+    """
+    language = (
+        language
+        or (recipient.language if recipient is not None else None)
+        or (about.language if about is not None else None)
+        or settings.LANGUAGE_CODE
+    )
     with translation.override(language):
         full = {
             **context,
             "recipient": recipient,
             "about": about,
-            "via_guardian": recipient is not None
-            and about is not None
-            and recipient.pk != about.pk,
+            "via_guardian": about is not None and (recipient is None or recipient.pk != about.pk),
             "site_url": settings.SITE_URL,
             "privacy_url": settings.SITE_URL + reverse("accounts:privacy_centre"),
             "charter_url": settings.SITE_URL + reverse("privacy:charter"),

@@ -1,8 +1,8 @@
 """The kinds of message the platform sends, each registered by the app that sends it."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from charte.accounts.models import User
@@ -14,18 +14,29 @@ class Kind:
 
     An essential message is part of the service the person asked for (a password link, the
     answer to a request, a security alert) and carries no unsubscribe link. A non-essential one
-    (news, offers) needs the consent `purpose` to hold for its recipient at sending time.
+    (news, offers) needs the consent `purpose` to hold for its recipient at sending time, and
+    carries a one-click unsubscribe link (RFC 8058) that withdraws exactly that consent.
+
+    An `addressed` kind goes to an address someone typed rather than to an account: the
+    invitation of a child's guardian, who may have no account yet. It must be essential.
     """
 
     code: str
     template: str
     essential: bool
     purpose: str | None = None
+    # A context that renders the message, for tests that send every kind and for previews.
+    example: Mapping[str, Any] = field(default_factory=dict)
+    addressed: bool = False
 
     def __post_init__(self) -> None:
         if not self.essential and not self.purpose:
             raise ValueError(
                 f"Non-essential message kind {self.code!r} needs the consent purpose it rests on."
+            )
+        if self.addressed and not self.essential:
+            raise ValueError(
+                f"Message kind {self.code!r} goes to an address: it must be essential."
             )
 
 
@@ -55,9 +66,23 @@ def all_kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: k.code)
 
 
+# Set by the consent app too: the one-click link that withdraws `purpose` for `person`. Until
+# one is set, no non-essential message is sent: it could not be unsubscribed from.
+UnsubscribeLink = Callable[["User", str], str]
+_unsubscribe_link: list[UnsubscribeLink] = []
+
+
 def set_consent_check(check: ConsentCheck) -> None:
     _consent_check[:] = [check]
 
 
 def consent_holds(person: "User", purpose: str) -> bool:
     return bool(_consent_check) and _consent_check[0](person, purpose)
+
+
+def set_unsubscribe_link(link: UnsubscribeLink) -> None:
+    _unsubscribe_link[:] = [link]
+
+
+def unsubscribe_link(person: "User", purpose: str) -> str | None:
+    return _unsubscribe_link[0](person, purpose) if _unsubscribe_link else None

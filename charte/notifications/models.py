@@ -18,7 +18,8 @@ class Message(PublicIdModel):
     MAX_ATTEMPTS = 5
 
     kind = models.CharField(_("type"), max_length=80)
-    # Both empty only for a reply to an address that belongs to no account (see notify_address).
+    # Empty for a message to an address with no account: an invitation to a guardian who has
+    # none yet (`about` is the child), or a reply to a visitor (`about` empty too).
     recipient = models.ForeignKey(
         User,
         on_delete=models.CASCADE,

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
 
+EXAMPLE = {
+    "order_id": "00000000-0000-4000-8000-000000000000",
+    "invoice_id": "00000000-0000-4000-8000-000000000000",
+    "invoice_number": "F2026-000001",
+    "description": "Famille, 1 an",
+    "amount": 39,
+    "currency": "EUR",
+}
+
 
 class PaymentsConfig(AppConfig):
     """Plans, orders, subscriptions and invoices (charter P11), and the payment providers.
@@ -29,8 +38,14 @@ class PaymentsConfig(AppConfig):
                 code="payments.order_confirmed",
                 template="payments/email/order_confirmed",
                 essential=True,
+                example=EXAMPLE,
             ),
-            kinds.Kind(code="payments.invoice", template="payments/email/invoice", essential=True),
+            kinds.Kind(
+                code="payments.invoice",
+                template="payments/email/invoice",
+                essential=True,
+                example=EXAMPLE,
+            ),
         )
         buyers = frozenset({Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
         navigation.add_menu(

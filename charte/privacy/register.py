@@ -221,6 +221,18 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        code="consent_withdrawn",
+        name=_("30 jours après le retrait du consentement"),
+        anchor=Anchor.ROW_TIME,
+        days=30,
+        reason=_(
+            "RGPD art. 7.3 et 17.1.b : quand un responsable légal retire son consentement, le "
+            "compte de l'enfant est fermé aussitôt et plus rien n'est traité ; ses données sont "
+            "effacées 30 jours plus tard, le temps pour la famille de récupérer ce qu'elle "
+            "souhaite garder (portabilité) ou de revenir sur sa décision."
+        ),
+    ),
+    RetentionRule(
         code="marketing",
         name=_("3 ans après le dernier contact"),
         anchor=Anchor.LAST_ACTIVITY,

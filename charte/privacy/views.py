@@ -1,20 +1,21 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from charte.privacy.queries import published_register
 
 
+def charter_context(document: dict[str, Any]) -> dict[str, Any]:
+    """What the charter's template needs, from a published register (live, or a past version)."""
+    return {
+        "register": document,
+        "recipients": {r["code"]: r for r in document["recipients"]},
+        "categories": {c["code"]: c["label"] for c in document["categories"]},
+        "transfers": [r for r in document["recipients"] if r["outside_eea"]],
+    }
+
+
 def charter(request: HttpRequest) -> HttpResponse:
     """The charter as the register and the declarations say it, in the visitor's language."""
-    document = published_register()
-    recipients = {r["code"]: r for r in document["recipients"]}
-    return render(
-        request,
-        "privacy/charter.html",
-        {
-            "register": document,
-            "recipients": recipients,
-            "categories": {c["code"]: c["label"] for c in document["categories"]},
-            "transfers": [r for r in document["recipients"] if r["outside_eea"]],
-        },
-    )
+    return render(request, "privacy/charter.html", charter_context(published_register()))

@@ -24,11 +24,11 @@ def sign_in(page, login):
 
 
 def test_a_pupil_reports_an_error_and_customer_service_answers_it(
-    browser, live_server, child_ben, guardian_anna, cs_farid
+    new_page, live_server, child_ben, guardian_anna, cs_farid
 ):
     cache.clear()
     accounts.propose_guardianship(child=child_ben, guardian=guardian_anna, actor=guardian_anna)
-    pupil = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
+    pupil = new_page()
     sign_in(pupil, "ben.martin")
 
     pupil.goto("/charte/")
@@ -40,7 +40,7 @@ def test_a_pupil_reports_an_error_and_customer_service_answers_it(
     pupil.get_by_role("heading", name="Merci, votre signalement est arrivé").wait_for()
     pupil.get_by_text("Nous répondrons par e-mail à tes parents.").wait_for()
 
-    staff = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
+    staff = new_page()
     sign_in(staff, "farid@charte.test")
     staff.get_by_text("1 signalement ouvert").wait_for()
     staff.get_by_role("link", name="Ouvrir la file des signalements").click()
@@ -69,9 +69,9 @@ def test_a_pupil_reports_an_error_and_customer_service_answers_it(
 
 
 def test_a_parent_buys_a_family_subscription_on_the_providers_page(
-    browser, live_server, guardian_anna
+    new_page, live_server, guardian_anna
 ):
-    page = browser.new_context(base_url=live_server.url, locale="fr-FR").new_page()
+    page = new_page()
     sign_in(page, "anna@famille.test")
     page.get_by_text("Pas d'abonnement en cours.").wait_for()
 

@@ -1,0 +1,303 @@
+"""Changes to consents and to the charter's versions. Each names its actor and is journalled.
+
+Design: a consent is never edited. Giving, withdrawing or refusing appends a record that says
+who acted (the person, or a guardian on a child's behalf), how, when, on which text and under
+which version of the charter; the latest record is the state. Withdrawing a purpose the account
+cannot work without closes the account at once (nothing is processed any more) and its data
+goes to erasure after the notice period of the register (rule "consent_withdrawn").
+"""
+
+import hashlib
+import importlib
+import importlib.util
+import secrets
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from charte import audit
+from charte.accounts import actions as accounts
+from charte.accounts.models import User
+from charte.accounts.queries import guardians_of
+from charte.audit.journal import RequestMeta
+from charte.consent import charter
+from charte.consent.models import (
+    Act,
+    ApiClient,
+    Channel,
+    CharterVersion,
+    ConsentRecord,
+    ConsentText,
+)
+from charte.consent.purposes import purposes_for, text_body
+from charte.consent.queries import latest_records, latest_version
+from charte.core.actors import ANONYMOUS, Actor, SystemActor, actor_ref, person_ref
+from charte.core.errors import ActionError, Conflict
+
+
+def ensure_text(*, purpose: str, language: str) -> ConsentText:
+    """The stored text for what `purpose` shows now in `language`, a new version if it changed."""
+    body = text_body(purpose, language)
+    sha = ConsentText.digest(body)
+    found = ConsentText.objects.filter(sha256=sha).first()
+    if found is not None:
+        return found
+    latest = ConsentText.objects.filter(purpose=purpose, language=language).aggregate(
+        n=Max("version")
+    )["n"]
+    try:
+        with transaction.atomic():
+            return ConsentText.objects.create(
+                purpose=purpose,
+                language=language,
+                version=(latest or 0) + 1,
+                body=body,
+                sha256=sha,
+            )
+    except IntegrityError:  # the same text stored at the same moment by another request
+        return ConsentText.objects.get(sha256=sha)
+
+
+def _on_behalf(*, person: User, actor: Actor) -> bool:
+    """Whether `actor` decides as a guardian; refuses anyone who may not decide for `person`."""
+    child = person.needs_guardian(timezone.localdate())
+    if isinstance(actor, SystemActor):
+        if child:
+            raise ActionError(_("Seul un responsable légal peut décider pour cet enfant."))
+        return False
+    if actor.pk == person.pk:
+        if child:
+            raise ActionError(_("Seul un responsable légal peut décider pour cet enfant."))
+        return False
+    if child and guardians_of(person).filter(pk=actor.pk).exists():
+        return True
+    raise ActionError(_("Vous ne pouvez pas décider pour cette personne."))
+
+
+@transaction.atomic
+def record_choices(
+    *,
+    person: User,
+    choices: Mapping[str, bool],
+    actor: Actor,
+    channel: Channel | str,
+    language: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    only_separable: bool = False,
+    meta: RequestMeta | None = None,
+) -> list[ConsentRecord]:
+    """Record `person`'s choice for each purpose: True gives, False withdraws or refuses.
+
+    `texts` maps a purpose to the digest of the text the person saw; when given, it must be
+    the text in force (otherwise the person read something else and must read again). A choice
+    equal to the current state under the current charter version records nothing.
+    """
+    channel = Channel(channel)
+    language = language or settings.LANGUAGE_CODE
+    on_behalf = _on_behalf(person=person, actor=actor)
+    applicable = {p.code: p for p in purposes_for(person)}
+    latest = latest_records(person)
+    version = latest_version()
+    created: list[ConsentRecord] = []
+    for code, give in choices.items():
+        purpose = applicable.get(code)
+        if purpose is None:
+            raise ActionError(_("Cette finalité ne demande pas votre consentement."))
+        if only_separable and not purpose.separable:
+            raise ActionError(_("Cette finalité ne peut pas être choisie seule."))
+        previous = latest.get(code)
+        act = _act(give=give, previous=previous)
+        text = ensure_text(purpose=code, language=language) if act == Act.GIVEN else None
+        if text is not None and texts is not None and texts.get(code) != text.sha256:
+            raise ActionError(
+                _("Le texte de cette finalité vient de changer : relisez-le avant de choisir.")
+            )
+        if not _worth_recording(
+            act=act, previous=previous, version=version, text=text, on_behalf=on_behalf
+        ):
+            continue
+        record = ConsentRecord.objects.create(
+            subject_ref=person_ref(person),
+            purpose=code,
+            act=act,
+            actor_ref=actor_ref(actor),
+            on_behalf=on_behalf,
+            channel=channel,
+            text=text,
+            charter_version=version,
+        )
+        audit.record(
+            event=f"consent.{act}",
+            actor=actor,
+            subject=person,
+            data={
+                "purpose": code,
+                "channel": channel.value,
+                "record": str(record.public_id),
+                "on_behalf": on_behalf,
+                "charter_version": version.number if version else None,
+            },
+            meta=meta,
+        )
+        created.append(record)
+    withdrawn_required = [
+        r for r in created if r.act == Act.WITHDRAWN and not applicable[r.purpose].separable
+    ]
+    if withdrawn_required and person.is_active:
+        accounts.set_active(person=person, active=False, actor=actor, reason="consent_withdrawn")
+    return created
+
+
+def _act(*, give: bool, previous: ConsentRecord | None) -> Act:
+    if give:
+        return Act.GIVEN
+    if previous is not None and previous.act == Act.GIVEN:
+        return Act.WITHDRAWN
+    return Act.REFUSED
+
+
+def _worth_recording(
+    *,
+    act: Act,
+    previous: ConsentRecord | None,
+    version: CharterVersion | None,
+    text: ConsentText | None,
+    on_behalf: bool,
+) -> bool:
+    """False when the record would only repeat the current state under the current version."""
+    if previous is None:
+        return True
+    same_version = previous.charter_version_id == (version.pk if version else None)
+    if act == Act.GIVEN:
+        return not (
+            previous.act == Act.GIVEN
+            and same_version
+            and previous.text_id == (text.pk if text else None)
+            and previous.on_behalf == on_behalf
+        )
+    if act == Act.WITHDRAWN:
+        return True
+    return not (previous.act in {Act.WITHDRAWN, Act.REFUSED} and same_version)
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    role: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    phone: str,
+    language: str,
+    choices: Mapping[str, bool],
+    texts: Mapping[str, str],
+    meta: RequestMeta | None = None,
+) -> User:
+    """Create a parent, teacher or school-staff account with the consents given on the form."""
+    user = accounts.create_account(
+        actor=ANONYMOUS,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        phone=phone,
+        language=language,
+    )
+    record_choices(
+        person=user,
+        choices=choices,
+        actor=user,
+        channel=Channel.SIGNUP,
+        language=language,
+        texts=texts,
+        meta=meta,
+    )
+    return user
+
+
+def withdraw(
+    *, person: User, purpose: str, actor: Actor, channel: Channel | str
+) -> list[ConsentRecord]:
+    return record_choices(person=person, choices={purpose: False}, actor=actor, channel=channel)
+
+
+@transaction.atomic
+def withdraw_for_child(
+    *, child: User, actor: User, channel: Channel | str = Channel.PRIVACY_CENTRE
+) -> list[ConsentRecord]:
+    """A guardian withdraws every consent given for their child: the account closes at once."""
+    given = [code for code, record in latest_records(child).items() if record.act == Act.GIVEN]
+    if not given:
+        raise ActionError(_("Aucun consentement n'est en cours pour cet enfant."))
+    return record_choices(
+        person=child, choices=dict.fromkeys(given, False), actor=actor, channel=channel
+    )
+
+
+def erase_account(*, person: User, actor: Actor, reason: str) -> None:
+    """Erase a closed child's account and everything about it, without naming them.
+
+    Through the registry's erasure engine (`charte.privacy.erasure.erase`) when it is
+    installed, each model as its declaration says, with no journal entry naming the person;
+    until then by deleting the account, which takes every row that points at it by foreign key
+    while the journal and the consent proof, which name people by reference, stay for their
+    own retention.
+    """
+    if importlib.util.find_spec("charte.privacy.erasure") is None:
+        person.delete()
+        return
+    engine = importlib.import_module("charte.privacy.erasure")
+    engine.erase(people=[person], actor=actor, reason=reason, journal_each=False)
+
+
+@transaction.atomic
+def publish_charter(*, actor: Actor) -> CharterVersion | None:
+    """Publish the register as a new charter version, if it differs from the last one."""
+    document = charter.snapshot()
+    fingerprint = charter.digest(document)
+    last = CharterVersion.objects.select_for_update().order_by("-number").first()
+    if last is not None and last.digest == fingerprint:
+        return None
+    found = charter.changes(last.snapshot if last else None, document)
+    version = CharterVersion.objects.create(
+        number=(last.number + 1) if last else 1,
+        snapshot=document,
+        digest=fingerprint,
+        changes=found,
+        material=any(change["material"] for change in found),
+    )
+    audit.record(
+        event="charter.published",
+        actor=actor,
+        data={
+            "version": version.number,
+            "material": version.material,
+            "changes": len(found),
+            "purposes_asked_again": version.material_purposes,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def create_api_client(*, name: str, actor: Actor) -> tuple[ApiClient, str]:
+    """Allow another service of the operator to use the consent API; the key is shown once."""
+    name = name.strip()
+    if not name:
+        raise ActionError(_("Le service a besoin d'un nom."))
+    if ApiClient.objects.filter(name=name).exists():
+        raise Conflict(_("Un service porte déjà ce nom."))
+    key = "ck_" + secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, key_prefix=key[:8], key_sha256=api_key_digest(key))
+    audit.record(event="consent.api_client_created", actor=actor, data={"client": client.pk})
+    return client, key
+
+
+def api_key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()

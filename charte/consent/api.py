@@ -1,0 +1,207 @@
+"""The consent API, for the operator's other services (a newsletter tool, a partner portal).
+
+Authentication: a per-service bearer key (`manage.py consent_api_key NAME` creates one and
+shows it once; only its SHA-256 digest is stored). Rate limit: per service, in the shared
+cache, `CONSENT_API_RATE` (default 600 requests a minute). Through the API a service may read
+a person's consents and give or withdraw the purposes a person can choose alone (newsletter,
+partners' offers...); giving needs the digest of the text the person was shown, as published
+by `GET /purposes`. Nobody consents for a child through the API: only their guardian, on the
+site.
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
+
+from charte.accounts.models import User
+from charte.consent import actions
+from charte.consent.models import ApiClient, Channel, ConsentText
+from charte.consent.purposes import purposes_for, text_body
+from charte.consent.queries import latest_records
+from charte.core.actors import SystemActor
+from charte.core.errors import NotFound
+from charte.privacy import register
+
+
+class ServiceKey(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
+        return ApiClient.objects.filter(
+            key_sha256=actions.api_key_digest(token), revoked_at__isnull=True
+        ).first()
+
+
+class PerServiceThrottle(SimpleRateThrottle):
+    """The rate is read from the settings when a request comes, never at import."""
+
+    scope = "consent_api"
+
+    def __init__(self) -> None:
+        self.rate = None
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.CHARTE_CONSENT_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request: HttpRequest) -> str:
+        client = getattr(request, "auth", None)
+        ident = f"client-{client.pk}" if isinstance(client, ApiClient) else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+router = Router(tags=["consent"], auth=ServiceKey(), throttle=[PerServiceThrottle()])
+
+
+class TextOut(Schema):
+    language: str
+    body: str
+    sha256: str
+
+
+class PurposeOut(Schema):
+    code: str
+    name: str
+    separable: bool
+    texts: list[TextOut]
+
+
+class ConsentOut(Schema):
+    purpose: str
+    holds: bool
+    act: str | None
+    at: datetime | None
+    channel: str | None
+    on_behalf: bool
+    charter_version: int | None
+
+
+class SubjectOut(Schema):
+    subject: UUID
+    consents: list[ConsentOut]
+
+
+class ChoiceIn(Schema):
+    purpose: str
+    given: bool
+    text_sha256: str = ""
+    language: str = "fr"
+
+
+class RecordOut(Schema):
+    record: UUID | None
+    purpose: str
+    act: str
+    at: datetime
+    channel: str
+
+
+class Pong(Schema):
+    ok: bool
+
+
+@router.get("/ping", response=Pong, auth=None, throttle=[], summary="Liveness, no database")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    return {"ok": True}
+
+
+@router.get("/purposes", response=list[PurposeOut], summary="Purposes and their current texts")
+def purposes(request: HttpRequest) -> list[dict[str, Any]]:
+    adult = User(role="parent")
+    return [
+        {
+            "code": p.code,
+            "name": str(p.name),
+            "separable": p.separable,
+            "texts": [
+                {
+                    "language": language,
+                    "body": text_body(p.code, language),
+                    "sha256": ConsentText.digest(text_body(p.code, language)),
+                }
+                for language, _name in settings.LANGUAGES
+            ],
+        }
+        for p in purposes_for(adult)
+    ]
+
+
+def _subject(public_id: UUID) -> User:
+    person = User.objects.filter(public_id=public_id, is_staff=False).first()
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+@router.get("/subjects/{public_id}", response=SubjectOut, summary="A person's current consents")
+def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
+    person = _subject(public_id)
+    latest = latest_records(person)
+    out = []
+    for p in purposes_for(person):
+        record = latest.get(p.code)
+        out.append(
+            {
+                "purpose": p.code,
+                "holds": bool(record and record.act == "given" and person.is_active),
+                "act": record.act if record else None,
+                "at": record.at if record else None,
+                "channel": record.channel if record else None,
+                "on_behalf": bool(record and record.on_behalf),
+                "charter_version": record.charter_version.number
+                if record and record.charter_version
+                else None,
+            }
+        )
+    return {"subject": person.public_id, "consents": out}
+
+
+@router.post(
+    "/subjects/{public_id}",
+    response={201: RecordOut, 200: RecordOut},
+    summary="Give or withdraw a purpose a person can choose alone",
+)
+def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> Status[Any]:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    person = _subject(public_id)
+    if choice.purpose not in register.PURPOSE_BY_CODE:
+        raise NotFound("No such purpose.")
+    created = actions.record_choices(
+        person=person,
+        choices={choice.purpose: choice.given},
+        actor=SystemActor(f"api:{client.name}"),
+        channel=Channel.API,
+        language=choice.language if choice.language in {"fr", "en"} else "fr",
+        texts={choice.purpose: choice.text_sha256} if choice.given else None,
+        only_separable=True,
+    )
+    if not created:
+        state = latest_records(person).get(choice.purpose)
+        return Status(
+            200,
+            {
+                "record": state.public_id if state else None,
+                "purpose": choice.purpose,
+                "act": state.act if state else "refused",
+                "at": state.at if state else timezone.now(),
+                "channel": state.channel if state else Channel.API,
+            },
+        )
+    record = created[0]
+    return Status(
+        201,
+        {
+            "record": record.public_id,
+            "purpose": record.purpose,
+            "act": record.act,
+            "at": record.at,
+            "channel": record.channel,
+        },
+    )

@@ -1,0 +1,55 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    """Consents with their proof, the texts people consented to, and the charter's versions.
+
+    Holds, for each person and purpose, every act of consent (given, withdrawn, refused): who
+    acted (the person, or a guardian for a child), when, how, on which text and under which
+    version of the charter. People are named by pseudonymous reference, as in the journal, so
+    the proof can be kept 5 years (RGPD art. 7.1) once the account is gone. Also the exact
+    texts shown (no personal data), the published versions of the charter (none), and the
+    other services of the operator allowed to use the consent API (none).
+
+    `consent_holds(person, purpose)` in `queries.py` is the one question processing asks.
+    """
+
+    name = "charte.consent"
+    label = "consent"
+    verbose_name = "Consent"
+
+    def ready(self) -> None:
+        from datetime import time, timedelta
+
+        from django.utils.translation import gettext_lazy as _
+
+        from charte.accounts import signin
+        from charte.consent import queries, tasks, tokens
+        from charte.consent.views import sign_in_step
+        from charte.core import navigation, schedule
+        from charte.notifications import kinds
+
+        kinds.set_consent_check(queries.consent_holds)
+        kinds.set_unsubscribe_link(tokens.unsubscribe_url)
+        signin.register(sign_in_step)
+        navigation.add_privacy_sections(
+            navigation.PrivacySection(
+                template="consent/sections/consents.html", context=queries.consent_section, order=20
+            )
+        )
+        navigation.add_footer(
+            navigation.Link(
+                label=_("Versions de la charte"),
+                url_name="consent:versions",
+                anonymous=True,
+                order=11,
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                name="consent.erase_after_withdrawal",
+                task=tasks.erase_after_withdrawal,
+                every=timedelta(days=1),
+                at=time(3, 30),
+            )
+        )

@@ -1,0 +1,58 @@
+"""Which purposes rest on a person's consent, and the words that ask for it.
+
+Read from the register at call time (never copied at import), so that a new purpose in the
+register is asked about at once, and its published version says so.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+from charte.accounts.models import Role, User
+from charte.privacy import register
+from charte.privacy.register import LegalBasis, Purpose
+
+# Processings whose legal basis is consent and whose purposes people choose on our screens.
+# Cookies rest on consent too, but their choices are made in the cookie banner.
+ASKED_PROCESSINGS = ("platform", "marketing")
+# Children are never offered marketing: they are contacted only through their parents (D4).
+ADULT_ONLY_PROCESSINGS = frozenset({"marketing"})
+
+
+def purpose(code: str) -> Purpose | None:
+    return next((p for p in register.PURPOSES if p.code == code), None)
+
+
+def _consent_based(processing_code: str) -> bool:
+    processing = next((p for p in register.PROCESSINGS if p.code == processing_code), None)
+    return processing is not None and processing.legal_basis == LegalBasis.CONSENT
+
+
+def purposes_for(person: User) -> list[Purpose]:
+    """The purposes `person` (or their guardian) consents to, required ones first."""
+    if not person.is_platform_user:
+        return []
+    found = [
+        p
+        for p in register.PURPOSES
+        if p.processing in ASKED_PROCESSINGS
+        and _consent_based(p.processing)
+        and not (person.role == Role.PUPIL and p.processing in ADULT_ONLY_PROCESSINGS)
+    ]
+    return sorted(found, key=lambda p: p.separable)
+
+
+def purposes_for_role(role: str) -> list[Purpose]:
+    return purposes_for(User(role=role))
+
+
+def text_body(purpose_code: str, language: str | None = None) -> str:
+    """The words shown beside the checkbox of `purpose_code`, in `language`."""
+    found = purpose(purpose_code)
+    if found is None:
+        return ""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        recipients = [str(r.name) for r in register.RECIPIENTS if r.code in found.recipients]
+        lines = [str(found.name), str(found.description)]
+        if recipients:
+            lines.append(str(translation.gettext("Destinataires : ")) + ", ".join(recipients))
+    return "\n".join(lines)

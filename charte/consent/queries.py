@@ -1,0 +1,147 @@
+"""Reads about consent that carry rules. `consent_holds` is the one question processing asks."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from charte.accounts.models import User
+from charte.accounts.queries import guardians_of
+from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
+from charte.consent.purposes import purposes_for
+from charte.core.actors import person_ref
+from charte.privacy.register import Purpose
+
+
+def consent_holds(person: User, purpose: str) -> bool:
+    """Does consent for `purpose` hold for `person` right now?
+
+    It holds when the latest record for that purpose gives it and the account is active: a
+    withdrawal, or an account closed by a guardian's withdrawal, stops processing at once.
+    """
+    if not person.is_active:
+        return False
+    latest = (
+        ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=purpose)
+        .order_by("-id")
+        .values_list("act", flat=True)
+        .first()
+    )
+    return latest == Act.GIVEN
+
+
+def latest_records(person: User) -> dict[str, ConsentRecord]:
+    """The latest record of each purpose for `person`."""
+    latest: dict[str, ConsentRecord] = {}
+    records = ConsentRecord.objects.filter(subject_ref=person_ref(person)).select_related(
+        "charter_version", "text"
+    )
+    for record in records.order_by("id"):
+        latest[record.purpose] = record
+    return latest
+
+
+def history(person: User) -> list[ConsentRecord]:
+    return list(
+        ConsentRecord.objects.filter(subject_ref=person_ref(person))
+        .select_related("charter_version", "text")
+        .order_by("-id")
+    )
+
+
+def latest_version() -> CharterVersion | None:
+    return CharterVersion.objects.order_by("-number").first()
+
+
+def material_versions() -> dict[str, int]:
+    """For each purpose, the latest charter version that changed it materially."""
+    found: dict[str, int] = {}
+    for version in CharterVersion.objects.filter(material=True).order_by("number"):
+        for code in version.material_purposes:
+            found[code] = version.number
+    return found
+
+
+def questions_for(person: User) -> list[Purpose]:
+    """What to ask `person` at sign-in: a consent they have not given themself, or must renew.
+
+    - a required purpose without a consent, or a new purpose brought by a material change;
+    - a consent given under an older version of what a material change altered;
+    - a consent given by a guardian, once the person has reached the age to give their own.
+    A child under the age is asked nothing: their guardian is.
+    """
+    if person.needs_guardian(timezone.localdate()):
+        return []
+    latest = latest_records(person)
+    material = material_versions()
+    asked = []
+    for p in purposes_for(person):
+        record = latest.get(p.code)
+        if record is None:
+            if not p.separable or p.code in material:
+                asked.append(p)
+            continue
+        if record.on_behalf:
+            asked.append(p)
+            continue
+        version = record.charter_version.number if record.charter_version else 0
+        if p.code in material and version < material[p.code]:
+            asked.append(p)
+    return asked
+
+
+def versions_since(moment: datetime | None) -> list[CharterVersion]:
+    if moment is None:
+        return []
+    return list(CharterVersion.objects.filter(published_at__gt=moment).order_by("number"))
+
+
+@dataclass(frozen=True)
+class ConsentLine:
+    """One purpose in the privacy centre: what it is, its state, and who decided it."""
+
+    purpose: Purpose
+    record: ConsentRecord | None
+
+    @property
+    def holds(self) -> bool:
+        return self.record is not None and self.record.act == Act.GIVEN
+
+
+def consent_lines(person: User) -> list[ConsentLine]:
+    latest = latest_records(person)
+    return [ConsentLine(purpose=p, record=latest.get(p.code)) for p in purposes_for(person)]
+
+
+def may_decide_for(*, viewer: User, person: User) -> bool:
+    """May `viewer` give or withdraw `person`'s consents? Themself if old enough, or a guardian."""
+    child = person.needs_guardian(timezone.localdate())
+    if viewer.pk == person.pk:
+        return not child
+    return child and guardians_of(person).filter(pk=viewer.pk).exists()
+
+
+def text_by_digest(sha256: str) -> ConsentText | None:
+    return ConsentText.objects.filter(sha256=sha256).first()
+
+
+def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
+    if not person.is_platform_user:
+        return None
+    child = person.needs_guardian(timezone.localdate())
+    lines = consent_lines(person)
+    return {
+        "person": person,
+        "lines": lines,
+        "history": history(person)[:100],
+        "may_decide": may_decide_for(viewer=viewer, person=person),
+        "for_child": child and viewer.pk != person.pk,
+        "is_child": child,
+        "child_account_open": person.is_active and any(line.holds for line in lines),
+        "version": latest_version(),
+        # Who decided, for the people the viewer may know: the person and their guardians.
+        "names": {
+            person_ref(someone): someone.full_name for someone in [person, *guardians_of(person)]
+        },
+    }

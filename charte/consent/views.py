@@ -1,0 +1,258 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from charte import audit
+from charte.accounts.models import User
+from charte.accounts.queries import access_person_by_viewer
+from charte.consent import actions
+from charte.consent.forms import QuestionsForm, SignUpForm
+from charte.consent.middleware import GATE_KEY
+from charte.consent.models import Channel, CharterVersion
+from charte.consent.purposes import purpose as find_purpose
+from charte.consent.queries import latest_records, latest_version, questions_for, versions_since
+from charte.consent.tokens import read_unsubscribe_token
+from charte.core.errors import ActionError, NotFound
+from charte.privacy.views import charter_context
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Create a parent, teacher or school-staff account, with its consents, in one form."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    role = request.GET.get("role", "")
+    initial = {"role": role, "email": request.session.get("invited_email", "")}
+    form = SignUpForm(request.POST or None, role=role, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choices, texts = form.consent_choices()
+        try:
+            user = actions.sign_up(
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password"],
+                phone=data["phone"],
+                language=translation.get_language() or "fr",
+                choices=choices,
+                texts=texts,
+                meta=audit.request_meta(request),
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            login(request, user, backend="charte.accounts.backends.EmailOrUsernameBackend")
+            messages.success(request, _("Votre compte est créé. Bienvenue !"))
+            return redirect(_next(request, reverse("home")))
+    return render(
+        request,
+        "consent/sign_up.html",
+        {"form": form, "version": latest_version(), "next": _next(request, "")},
+    )
+
+
+@login_required
+def questions(request: HttpRequest) -> HttpResponse:
+    """At sign-in: the consents the person must give themself, or renew after a change."""
+    user = request.user
+    assert isinstance(user, User)
+    asked = questions_for(user)
+    destination = _next(request, reverse("home"))
+    if not asked:
+        request.session.pop(GATE_KEY, None)
+        return HttpResponseRedirect(destination)
+    form = QuestionsForm(request.POST or None, purposes=asked)
+    if request.method == "POST" and form.is_valid():
+        choices, texts = form.consent_choices()
+        try:
+            actions.record_choices(
+                person=user,
+                choices=choices,
+                actor=user,
+                channel=Channel.SIGN_IN,
+                language=translation.get_language(),
+                texts=texts,
+                meta=audit.request_meta(request),
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session.pop(GATE_KEY, None)
+            messages.success(request, _("Merci : vos choix sont enregistrés."))
+            return HttpResponseRedirect(destination)
+    version = latest_version()
+    return render(
+        request,
+        "consent/questions.html",
+        {
+            "form": form,
+            "version": version,
+            "own_consent": any(record.on_behalf for record in latest_records(user).values()),
+            "next": destination,
+        },
+    )
+
+
+@login_required
+@require_POST
+def choose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    """The privacy centre's one-click give or withdraw, for oneself or for one's child."""
+    viewer = request.user
+    assert isinstance(viewer, User)
+    try:
+        subject = access_person_by_viewer(viewer=viewer, public_id=person)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    code = request.POST.get("purpose", "")
+    give = request.POST.get("give") == "1"
+    try:
+        actions.record_choices(
+            person=subject,
+            choices={code: give},
+            actor=viewer,
+            channel=Channel.PRIVACY_CENTRE,
+            language=translation.get_language(),
+            only_separable=True,
+            meta=audit.request_meta(request),
+        )
+    except ActionError as error:
+        messages.error(request, str(error))
+    else:
+        found = find_purpose(code)
+        name = str(found.name) if found else code
+        messages.success(
+            request,
+            _("Consentement donné : %(name)s.") % {"name": name}
+            if give
+            else _("Consentement retiré : %(name)s. Ce traitement s'arrête dès maintenant.")
+            % {"name": name},
+        )
+    return redirect(_centre_url(viewer, subject))
+
+
+@login_required
+@require_POST
+def withdraw_child(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    """A guardian withdraws their consent for their child: the account closes at once."""
+    viewer = request.user
+    assert isinstance(viewer, User)
+    try:
+        child = access_person_by_viewer(viewer=viewer, public_id=person)
+        if child.pk == viewer.pk:
+            raise NotFound(_("Personne introuvable."))
+        actions.withdraw_for_child(child=child, actor=viewer)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect(_centre_url(viewer, child))
+    messages.success(
+        request,
+        _(
+            "Votre consentement est retiré. Le compte de %(name)s est fermé dès maintenant ; "
+            "ses données seront effacées dans 30 jours."
+        )
+        % {"name": child.first_name},
+    )
+    return redirect(_centre_url(viewer, child))
+
+
+def _centre_url(viewer: User, person: User) -> str:
+    if viewer.pk == person.pk:
+        return reverse("accounts:privacy_centre") + "#consentements"
+    return reverse("accounts:privacy_centre_person", args=[person.public_id]) + "#consentements"
+
+
+@csrf_exempt  # the signed token is the credential; mail providers POST without a form (RFC 8058)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe: GET shows what the link does and changes nothing; POST withdraws."""
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "consent/unsubscribe.html", {"invalid": True}, status=404)
+    person, code = found
+    purpose = find_purpose(code)
+    context: dict[str, Any] = {"person": person, "purpose": purpose, "done": False}
+    if request.method == "POST":
+        try:
+            actions.record_choices(
+                person=person,
+                choices={code: False},
+                actor=person,
+                channel=Channel.EMAIL_LINK,
+                only_separable=True,
+                meta=audit.request_meta(request),
+            )
+        except ActionError:
+            return render(request, "consent/unsubscribe.html", {"invalid": True}, status=400)
+        context["done"] = True
+    return render(request, "consent/unsubscribe.html", context)
+
+
+def versions(request: HttpRequest) -> HttpResponse:
+    """Every published version of the charter, each with its dated summary of changes."""
+    return render(
+        request,
+        "consent/versions.html",
+        {"versions": CharterVersion.objects.order_by("-number")},
+    )
+
+
+def version(request: HttpRequest, number: int) -> HttpResponse:
+    """One version of the charter, as it was published, in the visitor's language."""
+    found = CharterVersion.objects.filter(number=number).first()
+    if found is None:
+        raise Http404(_("Cette version de la charte n'existe pas."))
+    language = translation.get_language() or "fr"
+    document = found.snapshot.get(language) or found.snapshot["fr"]
+    return render(
+        request,
+        "consent/version.html",
+        {**charter_context(document), "version": found, "latest": latest_version()},
+    )
+
+
+def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:
+    """Ask for the consents the person owes at sign-in; tell them of a minor change."""
+    if questions_for(user):
+        request.session[GATE_KEY] = True
+        return reverse("consent:questions")
+    newer = versions_since(previous_login)
+    if newer:
+        last = newer[-1]
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Notre charte a été mise à jour le %(date)s (version %(number)s).")
+                % {
+                    "date": timezone.localtime(last.published_at).strftime("%d/%m/%Y"),
+                    "number": last.number,
+                },
+                reverse("consent:versions"),
+                _("Voir ce qui a changé"),
+            ),
+        )
+    return None

@@ -1,0 +1,306 @@
+"""Changes to families: children's accounts made by a parent or by the child, and invitations.
+
+Design: a child under the age of digital consent who signs up alone gets an account that is
+closed and holds only what is needed to reach their guardian (a first name, a login, a birth
+date, a country, and the guardian's address on the invitation) until a guardian, following
+the signed link, signs in, reads the purposes and consents; without that in 14 days, the
+account and all about it are erased (`tasks.erase_unconfirmed_children`). A parent who creates
+their child's account consents right there, so the account is open at once. Nobody becomes
+a child's guardian without confirming it themself.
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from charte import audit
+from charte.accounts import actions as accounts
+from charte.accounts.models import Guardianship, Role, User
+from charte.audit.journal import RequestMeta
+from charte.consent import actions as consent
+from charte.consent.models import Act, Channel
+from charte.consent.purposes import purposes_for
+from charte.consent.queries import latest_records
+from charte.core.actors import ANONYMOUS, RETENTION, Actor
+from charte.core.errors import ActionError, Conflict
+from charte.families.models import Invitation
+from charte.families.tokens import invitation_url
+from charte.notifications.actions import notify
+
+
+def _invite(
+    *, kind: str, child: User, email: str, invited_by: User | None, actor: Actor
+) -> Invitation:
+    email = accounts.normalise_email(email) or ""
+    if not email:
+        raise ActionError(_("Indiquez l'adresse e-mail du responsable légal."))
+    if child.email and email == child.email.lower():
+        raise ActionError(_("Cette adresse est celle de l'enfant : indiquez celle d'un parent."))
+    invitation = Invitation.objects.create(
+        kind=kind,
+        child=child,
+        email=email,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=Invitation.VALID_DAYS),
+    )
+    audit.record(
+        event="families.invitation_sent",
+        actor=actor,
+        subject=child,
+        data={"invitation": str(invitation.public_id), "kind": kind},
+    )
+    notify(
+        kind=f"families.{kind}_invitation",
+        person=child,
+        actor=actor,
+        address=email,
+        context={
+            "url": invitation_url(invitation),
+            "inviter": invited_by.first_name if invited_by else "",
+            "days": Invitation.VALID_DAYS,
+        },
+    )
+    return invitation
+
+
+@transaction.atomic
+def sign_up_pupil(
+    *,
+    first_name: str,
+    birth_date: date,
+    country: str,
+    username: str,
+    password: str,
+    guardian_email: str = "",
+    email: str = "",
+    language: str = "fr",
+) -> User:
+    """A pupil signs up alone. Under the age of consent: a closed account and an invitation."""
+    probe = User(role=Role.PUPIL, birth_date=birth_date, country=country)
+    child = probe.needs_guardian(timezone.localdate())
+    if child and not guardian_email.strip():
+        raise ActionError(
+            _("Indique l'adresse e-mail de ton parent : c'est lui qui doit accepter.")
+        )
+    person = accounts.create_account(
+        actor=ANONYMOUS,
+        role=Role.PUPIL,
+        first_name=first_name,
+        username=username,
+        # Under the age, nothing beyond what reaches the guardian: no address of the child's own.
+        email=None if child else (email or None),
+        password=password,
+        birth_date=birth_date,
+        country=country,
+        language=language,
+        is_active=not child,
+    )
+    if child:
+        _invite(
+            kind=Invitation.Kind.CONSENT,
+            child=person,
+            email=guardian_email,
+            invited_by=None,
+            actor=ANONYMOUS,
+        )
+    return person
+
+
+@transaction.atomic
+def create_child(
+    *,
+    parent: User,
+    first_name: str,
+    last_name: str,
+    birth_date: date,
+    username: str,
+    password: str,
+    choices: dict[str, bool],
+    texts: dict[str, str],
+    language: str = "fr",
+    email: str = "",
+    meta: RequestMeta | None = None,
+) -> User:
+    """A parent creates their child's account, is its guardian, and consents right there."""
+    if parent.role != Role.PARENT:
+        raise ActionError(_("Seul un compte parent peut créer le compte d'un enfant."))
+    probe = User(role=Role.PUPIL, birth_date=birth_date, country=parent.country)
+    needs_guardian = probe.needs_guardian(timezone.localdate())
+    child = accounts.create_account(
+        actor=parent,
+        role=Role.PUPIL,
+        first_name=first_name,
+        last_name=last_name,
+        username=username,
+        email=None if needs_guardian else (email or None),
+        password=password,
+        birth_date=birth_date,
+        country=parent.country,
+        language=language,
+        is_active=True,
+    )
+    accounts.propose_guardianship(child=child, guardian=parent, actor=parent)
+    if needs_guardian:
+        consent.record_choices(
+            person=child,
+            choices=choices,
+            actor=parent,
+            channel=Channel.FAMILY,
+            language=language,
+            texts=texts,
+            meta=meta,
+        )
+        _require_account_consent(child)
+    return child
+
+
+def _require_account_consent(child: User) -> None:
+    """Every purpose the account needs has a guardian's consent (the account may be closed)."""
+    latest = latest_records(child)
+    missing = [
+        p
+        for p in purposes_for(child)
+        if not p.separable and (p.code not in latest or latest[p.code].act != Act.GIVEN)
+    ]
+    if missing:
+        raise ActionError(
+            _("Sans votre accord pour ce qui est nécessaire au compte, il ne peut pas être créé.")
+        )
+
+
+@transaction.atomic
+def invite_guardian(*, child: User, inviter: User, email: str) -> Invitation:
+    """The child's guardian invites the other holder of parental authority to join."""
+    email = accounts.normalise_email(email) or ""
+    if email and email == (inviter.email or "").lower():
+        raise ActionError(_("C'est votre propre adresse : indiquez celle de l'autre parent."))
+    links = Guardianship.objects.filter(child=child).count()
+    pending = Invitation.objects.open().filter(child=child, kind=Invitation.Kind.GUARDIAN).count()
+    if links + pending >= Guardianship.MAX_PER_CHILD:
+        raise Conflict(_("Un enfant a au plus deux responsables légaux sur la plateforme."))
+    if Guardianship.objects.filter(child=child, guardian__email__iexact=email).exists():
+        raise Conflict(_("Cette personne est déjà responsable de cet enfant."))
+    return _invite(
+        kind=Invitation.Kind.GUARDIAN, child=child, email=email, invited_by=inviter, actor=inviter
+    )
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    guardian: User,
+    choices: dict[str, bool] | None = None,
+    texts: dict[str, str] | None = None,
+    language: str = "fr",
+    meta: RequestMeta | None = None,
+) -> Invitation:
+    """The invited guardian confirms the link themself and, for a waiting account, consents."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise Conflict(_("Cette invitation a déjà servi ou a expiré."))
+    if guardian.role != Role.PARENT:
+        raise ActionError(_("Pour répondre, connectez-vous avec un compte parent."))
+    child = invitation.child
+    link = Guardianship.objects.filter(child=child, guardian=guardian).first()
+    if link is None:
+        accounts.propose_guardianship(child=child, guardian=guardian, actor=guardian)
+    elif link.status == Guardianship.Status.PENDING:
+        accounts.confirm_guardianship(guardianship=link, actor=guardian)
+    if invitation.kind == Invitation.Kind.CONSENT:
+        consent.record_choices(
+            person=child,
+            choices=choices or {},
+            actor=guardian,
+            channel=Channel.GUARDIAN_LINK,
+            language=language,
+            texts=texts,
+            meta=meta,
+        )
+        _require_account_consent(child)
+        accounts.set_active(person=child, active=True, actor=guardian, reason="guardian_consent")
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = guardian
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        event="families.invitation_accepted",
+        actor=guardian,
+        subject=child,
+        data={"invitation": str(invitation.public_id), "kind": invitation.kind},
+        meta=meta,
+    )
+    return invitation
+
+
+@transaction.atomic
+def cancel_invitation(*, invitation: Invitation, actor: User) -> None:
+    audit.record(
+        event="families.invitation_cancelled",
+        actor=actor,
+        subject=invitation.child,
+        data={"invitation": str(invitation.public_id)},
+    )
+    invitation.delete()
+
+
+@transaction.atomic
+def set_child_password(*, child: User, password: str, actor: User) -> User:
+    """A guardian chooses a new password for their child (who has no address to reset it)."""
+    return accounts.change_password(
+        user=child, password=password, actor=actor, reason="set_by_guardian"
+    )
+
+
+@transaction.atomic
+def rename_child(*, child: User, first_name: str, last_name: str, actor: User) -> User:
+    return accounts.rename(person=child, first_name=first_name, last_name=last_name, actor=actor)
+
+
+@transaction.atomic
+def remove_child(*, child: User, actor: User) -> None:
+    """A guardian removes their child's account: their consent ends and the account closes.
+
+    Its data goes to erasure after the notice period of the register, like any withdrawal. A
+    child old enough to consent keeps their own account: the guardian only stops managing it.
+    """
+    if child.needs_guardian(timezone.localdate()):
+        consent.withdraw_for_child(child=child, actor=actor, channel=Channel.PRIVACY_CENTRE)
+        return
+    link = Guardianship.objects.get(child=child, guardian=actor)
+    accounts.end_guardianship(guardianship=link, actor=actor)
+
+
+def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
+    """Closed pupils' accounts that never had a consent, older than the rule's 14 days.
+
+    A closed account with a consent history was closed by a withdrawal: the consent app's
+    own job erases it after its notice period.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=Invitation.VALID_DAYS)
+    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff)
+    return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
+
+
+@transaction.atomic
+def erase_unconfirmed_child(*, child: User) -> None:
+    """Erase a child's account that no guardian confirmed: the account and all about it.
+
+    The journal records that one such account went, and never whose: no reference, no name.
+    """
+    consent.erase_account(person=child, actor=RETENTION, reason="unconfirmed_child")
+    audit.record(
+        event="families.unconfirmed_child_erased",
+        actor=RETENTION,
+        data={"count": 1, "after_days": Invitation.VALID_DAYS},
+    )
+
+
+@transaction.atomic
+def delete_expired_invitations(*, now: datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - timedelta(days=Invitation.VALID_DAYS)
+    count, _by_model = Invitation.objects.filter(created_at__lt=cutoff).delete()
+    if count:
+        audit.record(event="families.invitations_expired", actor=RETENTION, data={"count": count})
+    return count

@@ -1,0 +1,317 @@
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from charte import audit
+from charte.accounts.models import Role, User
+from charte.consent.queries import consent_lines, latest_version
+from charte.core.errors import ActionError, NotFound
+from charte.families import actions
+from charte.families.forms import (
+    ChildForm,
+    ChildPasswordForm,
+    GuardianConfirmForm,
+    InvitationConsentForm,
+    InviteGuardianForm,
+    PupilSignUpForm,
+    RenameForm,
+)
+from charte.families.models import Invitation
+from charte.families.queries import (
+    access_child_by_guardian,
+    access_invitation_by_guardian,
+    family_of,
+    invitations_sent_for,
+    other_guardians,
+)
+from charte.families.tokens import open_invitation
+
+type View = Callable[..., HttpResponse]
+
+
+def parent_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "role", None) != Role.PARENT:
+            raise Http404(_("Page réservée aux comptes parents."))
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc)) from exc
+
+    return wrapper
+
+
+def _parent(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@parent_required
+def home(request: HttpRequest) -> HttpResponse:
+    """ "Ma famille": the parent's children, what they can do for each, pending invitations."""
+    parent = _parent(request)
+    children = family_of(parent)
+    today = timezone.localdate()
+    rows = [
+        {
+            "child": child,
+            "age": child.age_on(today),
+            "needs_guardian": child.needs_guardian(today),
+            "others": other_guardians(child, parent),
+            "consents": [line for line in consent_lines(child) if line.holds],
+        }
+        for child in children
+    ]
+    return render(
+        request,
+        "families/home.html",
+        {"rows": rows, "invitations": invitations_sent_for(children)},
+    )
+
+
+@parent_required
+def create_child(request: HttpRequest) -> HttpResponse:
+    parent = _parent(request)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choices, texts = form.consent_choices()
+        try:
+            child = actions.create_child(
+                parent=parent,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+                username=data["username"],
+                password=data["password1"],
+                choices=choices,
+                texts=texts,
+                language=translation.get_language() or "fr",
+                meta=audit.request_meta(request),
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Le compte de %(name)s est prêt : il se connecte avec l'identifiant "
+                    "« %(login)s » et le mot de passe que vous avez choisi."
+                )
+                % {"name": child.first_name, "login": child.username},
+            )
+            return redirect("families:child", child.public_id)
+    return render(
+        request, "families/create_child.html", {"form": form, "version": latest_version()}
+    )
+
+
+@parent_required
+def child(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    return _child_page(request, parent, person)
+
+
+def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) -> HttpResponse:
+    context = {
+        "person": person,
+        "age": person.age_on(timezone.localdate()),
+        "needs_guardian": person.needs_guardian(timezone.localdate()),
+        "others": other_guardians(person, parent),
+        "invitations": invitations_sent_for([person]),
+        "rename_form": forms.get("rename_form")
+        or RenameForm(initial={"first_name": person.first_name, "last_name": person.last_name}),
+        "password_form": forms.get("password_form") or ChildPasswordForm(),
+        "invite_form": forms.get("invite_form") or InviteGuardianForm(),
+    }
+    status = 400 if forms else 200
+    return render(request, "families/child.html", context, status=status)
+
+
+@parent_required
+@require_POST
+def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        return _child_page(request, parent, person, rename_form=form)
+    actions.rename_child(child=person, actor=parent, **form.cleaned_data)
+    messages.success(request, _("Le nom est corrigé."))
+    return redirect("families:child", person.public_id)
+
+
+@parent_required
+@require_POST
+def set_password(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    form = ChildPasswordForm(request.POST)
+    if not form.is_valid():
+        return _child_page(request, parent, person, password_form=form)
+    actions.set_child_password(child=person, password=form.cleaned_data["password1"], actor=parent)
+    messages.success(
+        request,
+        _("Le nouveau mot de passe de %(name)s est enregistré.") % {"name": person.first_name},
+    )
+    return redirect("families:child", person.public_id)
+
+
+@parent_required
+@require_POST
+def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    form = InviteGuardianForm(request.POST)
+    if not form.is_valid():
+        return _child_page(request, parent, person, invite_form=form)
+    try:
+        actions.invite_guardian(child=person, inviter=parent, email=form.cleaned_data["email"])
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect("families:child", person.public_id)
+    messages.success(
+        request,
+        _("Invitation envoyée. Le lien sera établi quand l'autre parent l'aura confirmé."),
+    )
+    return redirect("families:child", person.public_id)
+
+
+@parent_required
+@require_POST
+def cancel_invitation(request: HttpRequest, invitation: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    found = access_invitation_by_guardian(viewer=parent, public_id=invitation)
+    actions.cancel_invitation(invitation=found, actor=parent)
+    messages.success(request, _("Invitation annulée : son lien ne fonctionne plus."))
+    return redirect("families:child", found.child.public_id)
+
+
+@parent_required
+@require_POST
+def remove(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    try:
+        actions.remove_child(child=person, actor=parent)
+    except ActionError as error:
+        messages.error(request, str(error))
+        return redirect("families:child", person.public_id)
+    messages.success(
+        request,
+        _(
+            "Le compte de %(name)s est fermé. Ses données seront effacées dans 30 jours ; "
+            "d'ici là, rien n'est traité."
+        )
+        % {"name": person.first_name},
+    )
+    return redirect("families:home")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the invitation's link leads: sign in or create a parent account, then answer."""
+    found = open_invitation(token)
+    if found is None:
+        return render(request, "families/invitation_invalid.html", status=404)
+    person = found.child
+    user = request.user
+    if not user.is_authenticated:
+        request.session["invited_email"] = found.email
+        here = request.get_full_path()
+        return render(
+            request,
+            "families/invitation_welcome.html",
+            {
+                "invitation": found,
+                "person": person,
+                "login_url": f"{reverse('accounts:login')}?next={here}",
+                "sign_up_url": f"{reverse('consent:sign_up')}?role=parent&next={here}",
+            },
+        )
+    assert isinstance(user, User)
+    if user.role != Role.PARENT or user.pk == person.pk:
+        return render(
+            request,
+            "families/invitation_welcome.html",
+            {"invitation": found, "person": person, "wrong_account": True},
+            status=403,
+        )
+    consent_kind = found.kind == Invitation.Kind.CONSENT
+    form: InvitationConsentForm | GuardianConfirmForm = (
+        InvitationConsentForm(request.POST or None, child=person)
+        if consent_kind
+        else GuardianConfirmForm(request.POST or None, child=person)
+    )
+    if request.method == "POST" and form.is_valid():
+        choices, texts = (
+            form.consent_choices() if isinstance(form, InvitationConsentForm) else ({}, {})
+        )
+        try:
+            actions.accept_invitation(
+                invitation=found,
+                guardian=user,
+                choices=choices,
+                texts=texts,
+                language=translation.get_language() or "fr",
+                meta=audit.request_meta(request),
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            request.session.pop("invited_email", None)
+            messages.success(
+                request,
+                _("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
+                % {"name": person.first_name}
+                if consent_kind
+                else _("Vous êtes maintenant responsable de %(name)s sur la plateforme.")
+                % {"name": person.first_name},
+            )
+            return redirect("families:home")
+    return render(
+        request,
+        "families/invitation.html",
+        {"invitation": found, "person": person, "form": form, "version": latest_version()},
+    )
+
+
+def pupil_sign_up(request: HttpRequest) -> HttpResponse:
+    """A pupil creates their account; under the age, their parent is asked to agree first."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = PupilSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = actions.sign_up_pupil(
+                first_name=data["first_name"],
+                birth_date=data["birth_date"],
+                country=data["country"],
+                username=data["username"],
+                password=data["password1"],
+                guardian_email=data["guardian_email"],
+                language=translation.get_language() or "fr",
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(
+                request,
+                "families/pupil_signed_up.html",
+                {"person": person, "waiting": not person.is_active},
+            )
+    return render(request, "families/pupil_sign_up.html", {"form": form})

@@ -1,0 +1,130 @@
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from charte.consent.models import ApiClient, ConsentRecord
+from charte.consent.queries import consent_holds
+from charte.core.actors import person_ref
+from tests.consent.helpers import adopt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key(db):
+    cache.clear()
+    out = StringIO()
+    call_command("consent_api_key", "newsletter-tool", stdout=out)
+    return out.getvalue().split()[-1]
+
+
+def auth(key):
+    return {"Authorization": f"Bearer {key}"}
+
+
+def text_digest(client, key, purpose, language="fr"):
+    purposes = client.get("/api/consent/purposes", headers=auth(key)).json()
+    [found] = [p for p in purposes if p["code"] == purpose]
+    return next(t["sha256"] for t in found["texts"] if t["language"] == language)
+
+
+def test_the_key_is_stored_only_as_a_digest(key):
+    client = ApiClient.objects.get(name="newsletter-tool")
+    assert key not in (client.key_sha256, client.key_prefix)
+    assert len(client.key_sha256) == 64
+
+
+def test_without_a_valid_key_nothing_is_read(client, guardian_anna):
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=auth("ck_wrong")).status_code == 401
+
+
+def test_a_service_reads_and_records_a_consent_with_the_text_shown(client, key, guardian_anna):
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+    digest = text_digest(client, key, "newsletter")
+
+    response = client.post(
+        url,
+        {"purpose": "newsletter", "given": True, "text_sha256": digest},
+        content_type="application/json",
+        headers=auth(key),
+    )
+
+    assert response.status_code == 201
+    assert consent_holds(guardian_anna, "newsletter") is True
+    record = ConsentRecord.objects.get(subject_ref=person_ref(guardian_anna), purpose="newsletter")
+    assert record.text is not None
+    assert (record.channel, record.actor_ref, record.text.sha256) == (
+        "api",
+        "system:api:newsletter-tool",
+        digest,
+    )
+    state = {c["purpose"]: c for c in client.get(url, headers=auth(key)).json()["consents"]}
+    assert state["newsletter"]["holds"] is True
+    assert state["account"]["holds"] is True
+    assert state["partner_offers"]["holds"] is False
+
+
+def test_a_consent_without_the_text_shown_or_for_the_account_itself_is_refused(
+    client, key, guardian_anna
+):
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+    wrong_text = client.post(
+        url,
+        {"purpose": "newsletter", "given": True, "text_sha256": "0" * 64},
+        content_type="application/json",
+        headers=auth(key),
+    )
+    account = client.post(
+        url,
+        {"purpose": "account", "given": False},
+        content_type="application/json",
+        headers=auth(key),
+    )
+
+    assert (wrong_text.status_code, account.status_code) == (400, 400)
+    assert consent_holds(guardian_anna, "newsletter") is False
+    assert consent_holds(guardian_anna, "account") is True
+
+
+def test_nobody_consents_for_a_child_through_the_api(client, key, guardian_anna, child_ben):
+    adopt(guardian=guardian_anna, child=child_ben)
+
+    response = client.post(
+        f"/api/consent/subjects/{child_ben.public_id}",
+        {"purpose": "coach", "given": False},
+        content_type="application/json",
+        headers=auth(key),
+    )
+
+    assert response.status_code == 400
+    assert consent_holds(child_ben, "account") is True
+
+
+def test_an_unknown_person_is_not_found(client, key):
+    response = client.get(
+        "/api/consent/subjects/00000000-0000-4000-8000-000000000000", headers=auth(key)
+    )
+    assert response.status_code == 404
+
+
+def test_each_service_is_rate_limited(client, key, guardian_anna, settings):
+    settings.CHARTE_CONSENT_API_RATE = "3/m"
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+
+    codes = [client.get(url, headers=auth(key)).status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+
+
+def test_the_api_is_documented_with_its_authentication(client, db):
+    document = client.get("/api/openapi.json").json()
+
+    assert "/api/consent/subjects/{public_id}" in document["paths"]
+    operation = document["paths"]["/api/consent/subjects/{public_id}"]["post"]
+    assert operation["security"] == [{"ServiceKey": []}]
+    assert document["components"]["securitySchemes"]["ServiceKey"]["scheme"] == "bearer"

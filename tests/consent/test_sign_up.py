@@ -1,0 +1,82 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from charte.accounts.models import User
+from charte.consent.models import ConsentRecord, ConsentText
+from charte.consent.purposes import text_body
+from charte.core.actors import person_ref
+from tests.conftest import journal
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("consent:sign_up")
+PASSWORD = "une-phrase-de-passe-solide"
+
+
+def form_data(client, **overrides):
+    """The form as a person fills it: the hidden text digests as served, the boxes they tick."""
+    page = client.get(URL).content.decode()
+    data = dict(re.findall(r'type="hidden" name="(text_\w+)" value="([0-9a-f]{64})"', page))
+    data.update(
+        role="parent",
+        first_name="Claire",
+        last_name="Dupuis",
+        email="claire@famille.test",
+        password=PASSWORD,
+        phone="",
+        consent_required="on",
+    )
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_ticks_nothing_marks_mandatory_fields_and_says_what_each_is_for(client, db):
+    page = client.get(URL).content.decode()
+
+    assert re.findall(r'<input type="checkbox"[^>]*checked', page) == []
+    assert re.findall(r'type="radio"[^>]*checked', page) == []
+    assert page.count('class="required"') >= 5  # role, names, email, password, the charter
+    assert "Pour vous connecter, retrouver votre mot de passe" in page
+    assert "Facultatif : Les offres de nos partenaires" in page
+    assert "Destinataires : " in page
+
+
+def test_signing_up_records_each_choice_with_its_text_and_signs_in(client, db):
+    response = client.post(URL, form_data(client, consent_newsletter="on"))
+
+    assert response.status_code == 302
+    user = User.objects.get(email="claire@famille.test")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    records = {r.purpose: r for r in ConsentRecord.objects.filter(subject_ref=person_ref(user))}
+    assert records["account"].act == "given"
+    assert records["account"].channel == "signup"
+    assert records["account"].text is not None
+    assert records["account"].text.sha256 == ConsentText.digest(text_body("account", "fr"))
+    assert records["newsletter"].act == "given"
+    assert records["partner_offers"].act == "refused"
+    assert records["account"].on_behalf is False
+    given = journal("consent.given", about=user)
+    assert "newsletter" in {e.data["purpose"] for e in given}
+    assert all(e.ip == "127.0.0.1" for e in given)
+
+
+def test_without_the_charter_box_nothing_is_created(client, db):
+    response = client.post(URL, form_data(client, consent_required=None))
+
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert not User.objects.filter(email="claire@famille.test").exists()
+    assert journal("consent.given") == []
+
+
+def test_a_text_changed_since_it_was_shown_is_read_again(client, db):
+    data = form_data(client)
+    data["text_account"] = "0" * 64
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 200
+    assert "relisez-le" in response.content.decode()
+    assert not User.objects.filter(email="claire@famille.test").exists()
