@@ -6,6 +6,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
+    path("journal/", include("charte.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
