@@ -74,8 +74,10 @@ def _local_midnight(day: date) -> datetime:
 
 
 def search_entries(search: Search) -> EntryQuerySet:
-    """Entries that match, newest first."""
-    entries = Entry.objects.all()
+    """Entries that match, newest first, as the journal stood when asked (not counting the
+    entry that journals this very search)."""
+    head = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    entries = Entry.objects.filter(seq__lte=head)
     if search.person:
         entries = entries.filter(subject_ref=search.person)
     if search.actor:
