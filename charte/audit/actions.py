@@ -5,9 +5,11 @@ each writes its own entry in the journal it keeps.
 """
 
 import logging
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
@@ -43,7 +45,7 @@ class JournalBroken(Exception):
 
 
 def seal_journal(*, actor: Actor = KEEPER) -> list[Seal]:
-    """Seal every complete day (UTC) not sealed yet, oldest first, one transaction per day.
+    """Seal every complete day (UTC) not sealed yet, oldest first.
 
     Days without entries are sealed too, so that the seals run day after day without a gap and
     a day emptied by someone shows as such. Raises `JournalBroken`, sealing nothing more, when
@@ -51,19 +53,25 @@ def seal_journal(*, actor: Actor = KEEPER) -> list[Seal]:
     """
     sealed: list[Seal] = []
     try:
-        while (seal := _seal_next_day(actor=actor)) is not None:
-            sealed.append(seal)
+        while batch := _seal_some_days(actor=actor):
+            sealed.extend(batch)
     except JournalBroken as error:
         error.sealed = sealed
         raise
     return sealed
 
 
+# One transaction seals days until it has read this many entries or sealed this many days, so
+# that writers never wait long on the journal's lock, even when catching up after an outage.
+SEAL_BATCH_ENTRIES = 20_000
+SEAL_BATCH_DAYS = 31
+
+
 @transaction.atomic
-def _seal_next_day(*, actor: Actor) -> Seal | None:
+def _seal_some_days(*, actor: Actor) -> list[Seal]:
     using = router.db_for_write(Seal)
-    # Under the journal's lock: no entry of the day can still be on its way, and the entry
-    # recorded below dates every later one after the day (see chain.py).
+    # Under the journal's lock: no entry of these days can still be on its way, and the entry
+    # recorded below dates every later one after them (see chain.py).
     chain.lock(using)
     now = timezone.now()
     last = Seal.objects.using(using).order_by("-day").first()
@@ -73,62 +81,91 @@ def _seal_next_day(*, actor: Actor) -> Seal | None:
     else:
         first_at = Entry.objects.using(using).order_by("seq").values_list("at", flat=True).first()
         if first_at is None:
-            return None
+            return []
         day = chain.utc_day(first_at)
         next_seq, chain_prev, prev_seal = 1, chain.GENESIS, chain.GENESIS
-    if day >= chain.utc_day(now):
-        return None
+    sealed: list[Seal] = []
+    read = 0
+    while day < chain.utc_day(now) and len(sealed) < SEAL_BATCH_DAYS and read < SEAL_BATCH_ENTRIES:
+        try:
+            hashes = _check_day(using=using, day=day, next_seq=next_seq, chain_prev=chain_prev)
+        except JournalBroken:
+            if not sealed:
+                raise
+            break  # keep the sound days sealed; the next batch starts at the broken one
+        seal = Seal(
+            day=day,
+            first_seq=next_seq,
+            last_seq=next_seq + len(hashes) - 1,
+            count=len(hashes),
+            root=chain.merkle_root(hashes),
+            last_entry_hash=hashes[-1] if hashes else chain_prev,
+            prev_hash=prev_seal,
+            key_id=chain.key_id(),
+            sealed_at=now,
+        )
+        seal.hash = chain.seal_mac(seal)
+        seal.save(using=using)
+        sealed.append(seal)
+        read += seal.count
+        day, next_seq = day + timedelta(days=1), seal.last_seq + 1
+        chain_prev, prev_seal = seal.last_entry_hash, seal.hash
+    if not sealed:
+        return []
+    record(
+        event=events.SEALED,
+        actor=actor,
+        data={
+            "days": len(sealed),
+            "first_day": sealed[0].day.isoformat(),
+            "last_day": sealed[-1].day.isoformat(),
+            "entries": read,
+            "seal": sealed[-1].hash,
+        },
+    )
+    # The copy kept outside the database: the application log receives every seal's hash.
+    transaction.on_commit(partial(_log_seals, sealed), using=using)
+    return sealed
 
+
+def _check_day(*, using: str, day: date, next_seq: int, chain_prev: str) -> list[str]:
+    """The hashes of a day's entries, after checking that they follow the chain unbroken."""
     start, end = chain.day_bounds(day)
-    rows = (
+    rows = cast(
+        "Generator[tuple[Any, ...]]",
         Entry.objects.using(using)
         .filter(at__gte=start, at__lt=end)
         .order_by("seq")
         .values_list(*chain.ENTRY_FIELDS)
-        .iterator(chunk_size=5000)
+        .iterator(chunk_size=5000),
     )
     hashes: list[str] = []
-    for row in rows:
-        seq, *_, stored_prev, stored_hash = row
-        expected = next_seq + len(hashes)
-        if seq != expected:
-            raise JournalBroken(expected, f"entry #{expected} of {day} is missing")
-        if stored_prev != chain_prev:
-            raise JournalBroken(seq, f"entry #{seq} does not follow the entry before it")
-        if chain.entry_hash(stored_prev, chain.row_content(row)) != stored_hash:
-            raise JournalBroken(seq, f"entry #{seq} was altered")
-        hashes.append(stored_hash)
-        chain_prev = stored_hash
-    seal = Seal(
-        day=day,
-        first_seq=next_seq,
-        last_seq=next_seq + len(hashes) - 1,
-        count=len(hashes),
-        root=chain.merkle_root(hashes),
-        last_entry_hash=chain_prev,
-        prev_hash=prev_seal,
-        key_id=chain.key_id(),
-        sealed_at=now,
-    )
-    seal.hash = chain.seal_mac(seal)
-    seal.save(using=using)
-    record(
-        event=events.SEALED,
-        actor=actor,
-        data={"day": day.isoformat(), "entries": seal.count, "seal": seal.hash},
-    )
-    # The copy kept outside the database: the application log receives every seal's hash.
-    transaction.on_commit(
-        lambda: logger.info(
+    try:
+        for row in rows:
+            seq, *_, stored_prev, stored_hash = row
+            expected = next_seq + len(hashes)
+            if seq != expected:
+                raise JournalBroken(expected, f"entry #{expected} of {day} is missing")
+            if stored_prev != chain_prev:
+                raise JournalBroken(seq, f"entry #{seq} does not follow the entry before it")
+            if chain.entry_hash(stored_prev, chain.row_content(row)) != stored_hash:
+                raise JournalBroken(seq, f"entry #{seq} was altered")
+            hashes.append(stored_hash)
+            chain_prev = stored_hash
+    finally:
+        rows.close()  # PostgreSQL: close the server-side cursor while its transaction lives
+    return hashes
+
+
+def _log_seals(seals: list[Seal]) -> None:
+    for seal in seals:
+        logger.info(
             "journal sealed day=%s entries=%d last_seq=%d seal=%s",
             seal.day.isoformat(),
             seal.count,
             seal.last_seq,
             seal.hash,
-        ),
-        using=using,
-    )
-    return seal
+        )
 
 
 # Retention ----------------------------------------------------------------------------------

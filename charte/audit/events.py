@@ -70,6 +70,17 @@ LABELS: dict[str, Text] = {
     "account.created": _("Compte créé"),
 }
 
+# What each system actor is (charte.core.actors, and this app's own).
+SYSTEM_ACTORS: dict[str, Text] = {
+    "system:anonymous": _("Visiteur non connecté"),
+    "system:watch": _("Surveillance du journal"),
+    "system:journal": _("Tenue du journal"),
+    "system:retention": _("Effacement à échéance"),
+    "system:scheduler": _("Tâche planifiée"),
+    "system:worker": _("Tâche d'arrière-plan"),
+    "system:seed": _("Données de démonstration"),
+}
+
 # Event (or prefix ending with ".") -> why it needs the request's IP address and user agent.
 _CONNECTION_DATA: dict[str, Text] = {
     "auth.": _(

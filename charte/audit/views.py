@@ -19,16 +19,26 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
+class Who:
+    ref: str
+    label: str = ""  # an account's login, or what a system actor is
+
+
+@dataclass(frozen=True)
 class Row:
     entry: Entry
     label: str
-    actor: str
-    subject: str
+    actor: Who | None
+    subject: Who | None
     data: list[tuple[str, str]]
 
 
-def _who(ref: str, names: dict[str, str]) -> str:
-    return names.get(ref, ref)
+def _who(ref: str, names: dict[str, str]) -> Who | None:
+    if not ref:
+        return None
+    if ref in names:
+        return Who(ref=ref, label=names[ref])
+    return Who(ref=ref, label=str(events.SYSTEM_ACTORS.get(ref, "")))
 
 
 def _rows(entries: list[Entry]) -> list[Row]:

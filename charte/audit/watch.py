@@ -180,15 +180,15 @@ def _lock_out(
         "scope": scope,
         "failures": failures,
         "minutes": int(POLICY.lock_for.total_seconds() // 60),
-        "until": until.isoformat(),
-        "after": entry.seq,
+        "until": until.isoformat(timespec="seconds"),
+        "triggered_by": entry.seq,
         **data,
     }
     record(event=events.LOCKOUT, actor=WATCH, subject=subject, data=payload, meta=_meta(entry))
     raise_alert(
         event=alert,
         subject=subject,
-        data={"failures": failures, "after": entry.seq, **data},
+        data={"failures": failures, "triggered_by": entry.seq, **data},
         meta=_meta(entry) if scope == "address" else None,
         once_per=POLICY.alert_once_per,
         same=data,
@@ -247,7 +247,7 @@ def _staff_reads(entry: Entry, actor: Actor) -> None:
             "people": people,
             "minutes": int(POLICY.staff_reads_window.total_seconds() // 60),
             "usual": busiest,
-            "after": entry.seq,
+            "triggered_by": entry.seq,
         },
         once_per=POLICY.staff_reads_window,
     )
@@ -283,7 +283,7 @@ def _archive_address(entry: Entry, actor: Actor) -> None:
     raise_alert(
         event=events.ALERT_ARCHIVE_NEW_ADDRESS,
         subject=actor,
-        data={"after": entry.seq, "known_networks": len(known_networks)},
+        data={"triggered_by": entry.seq, "known_networks": len(known_networks)},
         meta=_meta(entry),
         once_per=timedelta(days=1),
     )
@@ -298,7 +298,7 @@ def _on_role_changed(entry: Entry) -> None:
     raise_alert(
         event=events.ALERT_PRIVILEGE_GRANTED,
         subject=_subject(entry),
-        data={"to": entry.data.get("to"), "by": entry.actor_ref, "after": entry.seq},
+        data={"to": entry.data.get("to"), "by": entry.actor_ref, "triggered_by": entry.seq},
         meta=_meta(entry),
     )
 

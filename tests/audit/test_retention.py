@@ -44,8 +44,14 @@ def test_each_complete_day_is_sealed_once_with_its_root_and_chained_to_the_one_b
     assert seals[0].last_entry_hash == first_day[-1]
     # Each seal is journalled, and its entry dates everything after it in the next day.
     sealed = journal("journal.sealed")
-    assert [e.data["day"] for e in sealed] == [f"2025-01-{d}" for d in range(10, 15)]
-    assert sealed[0].data["seal"] == seals[0].hash
+    assert [e.data["first_day"] for e in sealed] == [f"2025-01-{d}" for d in range(10, 15)]
+    assert sealed[0].data == {
+        "days": 1,
+        "first_day": "2025-01-10",
+        "last_day": "2025-01-10",
+        "entries": 4,
+        "seal": seals[0].hash,
+    }
     assert seals[1].first_seq == 5  # day 2 starts with the entry that sealed day 1
     assert Entry.objects.get(seq=5).event == "journal.sealed"
     assert run_journal("seal")[1] == "Nothing to seal: every complete day is sealed.\n"
@@ -61,6 +67,8 @@ def test_a_day_without_entries_is_sealed_too_so_that_seals_leave_no_gap(clock):
     assert code == 0
     assert [s.count for s in Seal.objects.order_by("day")] == [1, 0, 0]
     assert "Sealed 2025-01-11: 0 entries (#2 to #1)" in out
+    [sealed] = journal("journal.sealed")  # three days, one transaction
+    assert sealed.data["days"] == 3
     assert verify(now=clock.now).ok
 
 

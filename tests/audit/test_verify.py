@@ -39,10 +39,10 @@ def test_a_journal_left_alone_verifies_and_says_what_it_checked(three_sealed_day
 
     assert (code, err) == (0, "")
     assert "Journal verified: every entry and seal matches." in out
-    assert "Entries: 14 (#1 to #14)" in out
+    assert "Entries: 12 (#1 to #12)" in out
     assert "Seals: 3, the last for 2026-03-04" in out
     [verified] = journal("journal.verified")
-    assert verified.data == {"ok": True, "entries": 14, "seals": 3, "problems": 0, "head": 14}
+    assert verified.data == {"ok": True, "entries": 12, "seals": 3, "problems": 0, "head": 12}
 
 
 def test_each_entry_names_the_hash_of_the_one_before(three_sealed_days):
@@ -70,9 +70,9 @@ def test_an_edited_payload_is_named(three_sealed_days):
     ],
 )
 def test_any_edited_column_of_an_unsealed_entry_is_named(three_sealed_days, column, value):
-    tamper(f"UPDATE audit_entry SET {column} = %s WHERE seq = 13", [value])
+    tamper(f"UPDATE audit_entry SET {column} = %s WHERE seq = 11", [value])
 
-    assert_broken("entry #13 (2026-03-05T09:00:00Z): altered (its content does not match its hash)")
+    assert_broken("entry #11 (2026-03-05T09:00:00Z): altered (its content does not match its hash)")
 
 
 def test_a_moved_time_is_named(three_sealed_days):
@@ -137,16 +137,16 @@ def test_reordered_entries_are_named(three_sealed_days):
 def test_an_inserted_entry_is_named_even_with_a_well_formed_hash(three_sealed_days):
     head = Entry.objects.order_by("-seq").first()
     assert head is not None
-    content = chain.entry_bytes(15, head.at, "auth.login", "user:x", "", {}, None, "")
+    content = chain.entry_bytes(13, head.at, "auth.login", "user:x", "", {}, None, "")
     forged = hmac.digest(b"not the journal key", bytes.fromhex(head.hash) + content, "sha256")
     tamper(
         "INSERT INTO audit_entry (seq, at, event, actor_ref, subject_ref, data, ip, user_agent,"
-        f" prev_hash, hash) VALUES (15, %s, 'auth.login', 'user:x', '', %s{JSON_CAST}, NULL, '',"
+        f" prev_hash, hash) VALUES (13, %s, 'auth.login', 'user:x', '', %s{JSON_CAST}, NULL, '',"
         " %s, %s)",
         [head.at, "{}", head.hash, forged.hex()],
     )
 
-    assert_broken("entry #15 (2026-03-05T09:00:00Z): altered (its content does not match its hash)")
+    assert_broken("entry #13 (2026-03-05T09:00:00Z): altered (its content does not match its hash)")
 
 
 def test_a_rehashed_chain_without_the_key_is_named_where_it_starts(three_sealed_days):
@@ -170,16 +170,16 @@ def test_an_entry_slipped_into_a_sealed_day_is_named(three_sealed_days):
     assert head is not None
     tamper(
         "INSERT INTO audit_entry (seq, at, event, actor_ref, subject_ref, data, ip, user_agent,"
-        f" prev_hash, hash) VALUES (15, %s, 'test.done', 'system:tester', '', %s{JSON_CAST},"
+        f" prev_hash, hash) VALUES (13, %s, 'test.done', 'system:tester', '', %s{JSON_CAST},"
         " NULL, '', %s, %s)",
         ["2026-03-03 12:00:00+00:00", "{}", head.hash, "0" * 64],
     )
 
     err = assert_broken(
-        "entry #15 (2026-03-03T12:00:00Z): altered (its content does not match its hash)"
+        "entry #13 (2026-03-03T12:00:00Z): altered (its content does not match its hash)"
     )
     assert (
-        "entry #15 (2026-03-03T12:00:00Z): dated in 2026-03-04 or before, a day already sealed"
+        "entry #13 (2026-03-03T12:00:00Z): dated in 2026-03-04 or before, a day already sealed"
         in err
     )
 
@@ -279,7 +279,7 @@ def test_a_broken_journal_is_journalled_and_alerts_it_and_the_dpo(
 
 
 def test_the_problems_are_listed_in_chain_order(three_sealed_days):
-    tamper("UPDATE audit_entry SET event = 'test.forged' WHERE seq = 13")
+    tamper("UPDATE audit_entry SET event = 'test.forged' WHERE seq = 11")
     tamper("UPDATE audit_seal SET root = %s WHERE day = '2026-03-04'", ["f" * 64])
     tamper("UPDATE audit_entry SET event = 'test.forged' WHERE seq = 2")
 
@@ -289,7 +289,7 @@ def test_the_problems_are_listed_in_chain_order(three_sealed_days):
         "entry #2 (2026-03-02T09",
         "seal of 2026-03-04",  # its signature
         "seal of 2026-03-04",  # its root
-        "entry #13 (2026-03-05T09",
+        "entry #11 (2026-03-05T09",
     ]
 
 

@@ -239,7 +239,10 @@ def test_an_archive_downloaded_from_a_new_address_raises_an_alert(
     [alert] = journal(events.ALERT_ARCHIVE_NEW_ADDRESS)
     assert alert.subject_ref == f"user:{guardian_anna.public_id}"
     assert alert.ip == "198.51.100.23"
-    assert alert.data == {"after": journal(events.ARCHIVE_DOWNLOADED)[-1].seq, "known_networks": 1}
+    assert alert.data == {
+        "triggered_by": journal(events.ARCHIVE_DOWNLOADED)[-1].seq,
+        "known_networks": 1,
+    }
     assert len(mailoutbox) == 2
     assert "198.51.100.23" in mailoutbox[0].body
 
