@@ -34,8 +34,8 @@ web servers say, which is what lets a day be sealed as a whole.
 for the end of their transactions. `bench/journal.py` measures it beside plain inserts.
 """
 
+import functools
 import hashlib
-import hmac
 import ipaddress
 import json
 import math
@@ -51,6 +51,7 @@ from django.utils import timezone
 from charte.audit.models import Entry, Seal
 
 GENESIS = "0" * 64
+BLOCK = 64  # SHA-256's block size, in bytes
 # An arbitrary 64-bit number naming the journal's advisory lock ("journal" in ASCII).
 LOCK_KEY = 0x6A6F75726E616C
 
@@ -64,8 +65,26 @@ def key_id() -> str:
     return hashlib.sha256(b"charte-journal-key-id\x00" + key()).hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4)
+def _pads(secret: bytes) -> tuple["hashlib._Hash", "hashlib._Hash"]:
+    """HMAC's inner and outer SHA-256 states for a key, computed once (RFC 2104)."""
+    if len(secret) > BLOCK:
+        secret = hashlib.sha256(secret).digest()
+    secret = secret.ljust(BLOCK, b"\x00")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in secret))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in secret))
+    return inner, outer
+
+
 def _mac(domain: bytes, message: bytes) -> str:
-    return hmac.digest(key(), domain + b"\x00" + message, "sha256").hex()
+    """HMAC-SHA256 of `domain`, NUL, `message`: `hmac.digest`'s result, without rehashing the
+    key at every entry (twice as fast on the journal's short messages)."""
+    inner_state, outer_state = _pads(key())
+    inner = inner_state.copy()
+    inner.update(domain + b"\x00" + message)
+    outer = outer_state.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 # Canonical forms ---------------------------------------------------------------------------
@@ -232,10 +251,23 @@ class Head:
 
 
 def head(using: str) -> Head:
-    """The end of the chain: its last entry, or the last seal once every entry was pruned."""
-    last = Entry.objects.using(using).order_by("-seq").values_list("seq", "hash", "at").first()
+    """The end of the chain: its last entry, or the last seal once every entry was pruned.
+
+    One indexed row, read in plain SQL: it is read at every append, and the ORM would spend
+    more time building this query than the database spends answering it.
+    """
+    connection = connections[using]
+    table = connection.ops.quote_name(Entry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash, at FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+        last = cursor.fetchone()
     if last is not None:
-        return Head(*last)
+        seq, digest, at = last
+        if isinstance(at, str):
+            at = datetime.fromisoformat(at)
+        if at.tzinfo is None:  # SQLite hands back naive times, in UTC
+            at = at.replace(tzinfo=UTC)
+        return Head(seq, digest, at)
     seal = Seal.objects.using(using).order_by("-day").first()
     if seal is not None:
         return Head(seal.last_seq, seal.last_entry_hash, day_bounds(seal.day)[1])
@@ -256,7 +288,8 @@ def append(
     payload = normalise_data(dict(data))
     ip = normalise_ip(ip)
     user_agent = normalise_text(user_agent, 200)
-    with transaction.atomic(using=using):
+    # No savepoint inside an action's transaction: an append that fails fails the action.
+    with transaction.atomic(using=using, savepoint=False):
         lock(using)
         last = head(using)
         now = timezone.now()

@@ -149,3 +149,14 @@ def test_the_package_loads_no_model_when_imported():
         "assert 'charte.audit.models' not in sys.modules, sorted(sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_the_journals_mac_is_standard_hmac_sha256_under_the_journal_key(settings):
+    import hmac
+
+    from charte.audit import chain
+
+    for secret in ("short key", "k" * 64, "a much longer key than one block of sha-256 " * 3):
+        settings.CHARTE_JOURNAL_KEY = secret
+        expected = hmac.digest(secret.encode(), b"entry\x00message", "sha256").hex()
+        assert chain._mac(b"entry", b"message") == expected
