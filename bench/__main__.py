@@ -1,9 +1,16 @@
-"""`python -m bench` (or `make bench`): run every benchmark module of this folder in turn."""
+"""`python -m bench [name ...]` (`make bench`): every benchmark of this folder, each in its own
+process (each sets up its own database), on SQLite and PostgreSQL where it takes a `--database`.
+"""
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
+
+# Benchmarks run more than once, with these arguments; the others run once, as they are.
+RUNS = {
+    "journal": [["--database", "sqlite"], ["--database", "postgres"]],
+}
 
 
 def main() -> int:
@@ -11,11 +18,13 @@ def main() -> int:
     names = sys.argv[1:] or sorted(
         m.name for m in pkgutil.iter_modules([str(folder)]) if not m.name.startswith("_")
     )
+    failed = 0
     for name in names:
-        module = importlib.import_module(f"bench.{name}")
-        print(f"== {name} ==", flush=True)
-        module.main()
-    return 0
+        for arguments in RUNS.get(name, [[]]):
+            print(f"== {name} {' '.join(arguments)}".rstrip() + " ==", flush=True)
+            command = [sys.executable, "-m", f"bench.{name}", *arguments]
+            failed |= subprocess.run(command, check=False).returncode
+    return failed
 
 
 if __name__ == "__main__":

@@ -68,6 +68,14 @@ else:
     DEBUG = env_bool("DEBUG", False)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
+# The journal's key (charte/audit/chain.py) signs every entry and seal, so that whoever can write
+# to the database cannot rewrite the journal unnoticed. Apart from SECRET_KEY, whose rotation must
+# not make a year of journal unverifiable.
+if PRODUCTION:
+    CHARTE_JOURNAL_KEY = required("JOURNAL_KEY")
+else:
+    CHARTE_JOURNAL_KEY = os.environ.get("JOURNAL_KEY") or f"development-journal-{SECRET_KEY}"
+
 SITE_URL = os.environ.get(
     "SITE_URL", "https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000"
 )
@@ -106,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
+    "charte.audit.middleware.DeniedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("charte.payments.urls")),
     path("", include("charte.consent.urls")),
     path("famille/", include("charte.families.urls")),
+    path("journal/", include("charte.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

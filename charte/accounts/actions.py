@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts.models import Guardianship, Role, User
+from charte.accounts.models import STAFF_ROLES, Guardianship, Role, User
+from charte.audit import events
 from charte.audit.journal import RequestMeta
-from charte.core.actors import Actor
-from charte.core.errors import ActionError, Conflict
+from charte.core.actors import Actor, SystemActor
+from charte.core.errors import ActionError, Conflict, NotFound
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -86,6 +87,36 @@ def change_password(
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(event=f"auth.password_{reason}", actor=actor, subject=user, meta=meta)
+    return user
+
+
+@transaction.atomic
+def change_role(
+    *, user: User, role: Role | str, actor: Actor, meta: RequestMeta | None = None
+) -> User:
+    """Give an account another role: a change of privileges, journalled as such.
+
+    Only the IT service (or a system job at an operator's command) changes roles, and never its
+    own: nobody grants themselves privileges. A move to or between staff roles raises an alert
+    to IT and the DPO (charte.audit.watch).
+    """
+    role = Role(role)
+    if not isinstance(actor, SystemActor) and (
+        getattr(actor, "role", None) != Role.IT or actor.pk == user.pk
+    ):
+        raise NotFound(_("Ce compte n'existe pas, ou vous ne pouvez pas le modifier."))
+    previous = Role(user.role)
+    if previous == role:
+        raise Conflict(_("Ce compte a déjà ce rôle."))
+    User.objects.filter(pk=user.pk).update(role=role)
+    user.refresh_from_db(fields=["role", "is_staff"])
+    audit.record(
+        event=events.ROLE_CHANGED,
+        actor=actor,
+        subject=user,
+        data={"from": previous.value, "to": role.value, "staff": role in STAFF_ROLES},
+        meta=meta,
+    )
     return user
 
 

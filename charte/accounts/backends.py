@@ -1,9 +1,12 @@
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from charte.accounts.models import User
+from charte.accounts.receivers import login_digest
+from charte.audit import watch
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -20,6 +23,9 @@ class EmailOrUsernameBackend(ModelBackend):
         if not login or password is None:
             return None
         user = User.objects.by_login(login).first()
+        ip = request.META.get("REMOTE_ADDR") if request is not None else None
+        if watch.current_lock(account=user, login_digest=login_digest(login), ip=ip):
+            raise PermissionDenied  # locked out after repeated failures (charte.audit.watch)
         if user is None:
             # Spend the time a real check takes, so that timing does not tell which logins exist.
             User().set_password(password)

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -7,10 +8,14 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from charte import audit
 from charte.accounts import actions
 from charte.accounts.models import User
+from charte.accounts.receivers import login_digest
+from charte.audit import events, watch
 from charte.audit.journal import RequestMeta
 from charte.core.actors import ANONYMOUS
 
@@ -37,7 +42,42 @@ class LoginForm(AuthenticationForm):
             "dans le mot de passe."
         ),
         "inactive": _("Ce compte n'est pas encore actif."),
+        "locked_account": _(
+            "Trop de tentatives de connexion ont échoué pour ce compte : par sécurité, il est "
+            "bloqué jusqu'à %(time)s. Vous pourrez réessayer à partir de cette heure, ou "
+            "réinitialiser votre mot de passe dès maintenant."
+        ),
+        "locked_address": _(
+            "Trop de tentatives de connexion ont échoué depuis votre réseau : par sécurité, les "
+            "connexions qui en viennent sont bloquées jusqu'à %(time)s. Vous pourrez réessayer "
+            "à partir de cette heure."
+        ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse at once, saying until when, while a lockout holds (no password is checked)."""
+        login = self.cleaned_data.get("username")
+        if login and self.request is not None:
+            account = User.objects.by_login(login).first()
+            meta = audit.request_meta(self.request)
+            lock = watch.current_lock(
+                account=account, login_digest=login_digest(login), ip=meta["ip"]
+            )
+            if lock is not None:
+                audit.record(
+                    event=events.LOGIN_BLOCKED,
+                    actor=ANONYMOUS,
+                    subject=account,
+                    data={"login": login_digest(login), "scope": lock.scope},
+                    meta=meta,
+                )
+                until = timezone.localtime(lock.until + timedelta(seconds=59))
+                raise forms.ValidationError(
+                    self.error_messages[f"locked_{lock.scope}"],
+                    code="locked",
+                    params={"time": formats.time_format(until, "H:i")},
+                )
+        return super().clean()
 
 
 class ChangePasswordForm(PasswordChangeForm):

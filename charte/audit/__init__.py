@@ -1,4 +1,25 @@
-"""The journal's entry point: `audit.record(...)`, called by every action inside its transaction.
+"""The journal: a tamper-evident record of actions, reads and security events, kept one year.
+
+What other apps call (inside their action's transaction, last):
+
+    audit.record(event="consent.withdrawn", actor=actor, subject=person,
+                 data={"purpose": "coach"})            # every change to personal data
+    audit.record_read(viewer=request.user, subject=pupil, what="results")
+                                                      # a read of someone else's data
+    audit.record_read(viewer=request.user, subject=person, what="archive",
+                      meta=audit.request_meta(request))  # every archive download, own or not
+
+- `actor` is a user or a `SystemActor`; `subject` the person the data is about; `data` holds
+  ids, codes and counts only, never names, emails or free text.
+- `meta=audit.request_meta(request)` (IP address and user agent) only for the events declared
+  in `charte.audit.events` as needing them; `record` refuses it for any other. Declare a new
+  one with `events.declare_connection_data(event, reason=...)` in your `AppConfig.ready()`.
+- Event names: "<app>.<what happened>" in the past tense (`account.created`); reads are
+  "read.<what>" (`events.ARCHIVE_DOWNLOADED` is "read.archive"); see `events.py`.
+- A view that lets `charte.core.errors.NotFound` (or `PermissionDenied`) propagate gets a 404
+  (or 403) page and an `access.denied` entry from `middleware.DeniedAccessMiddleware`.
+- The journal removes its own entries after a year, whole days at a time (`journal prune`):
+  the generic retention sweep must leave `audit.Entry` and `audit.Seal` alone.
 
 Loaded lazily so that importing the package while Django sets up its apps loads no model.
 """
@@ -6,9 +27,9 @@ Loaded lazily so that importing the package while Django sets up its apps loads 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from charte.audit.journal import record, request_meta
+    from charte.audit.journal import RequestMeta, record, record_read, request_meta
 
-__all__ = ["record", "request_meta"]
+__all__ = ["RequestMeta", "record", "record_read", "request_meta"]
 
 
 def __getattr__(name: str) -> Any:

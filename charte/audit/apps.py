@@ -1,15 +1,34 @@
 from django.apps import AppConfig
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     """The journal: who did what to whose data, and security events (charter §6, Annex 1 row 2).
 
     Holds pseudonymous references to people (their public id, never their name), the event, a
-    small structured payload, and for the events that need it the request's IP address and user
-    agent. Kept one year at most under GDPR art. 5 and 32. Every action in every app writes here
-    through `charte.audit.record`, inside its own transaction.
+    small structured payload, and for the security events only the request's IP address and
+    user agent. Kept one year at most under GDPR art. 5 and 32, then removed a day at a time.
+    Every action in every app writes here through `charte.audit.record`, inside its own
+    transaction; each entry is chained to the one before and signed, each day sealed, so that
+    any change shows (`manage.py journal verify`). IT and the DPO search it and receive its
+    alerts. Its seals hold no personal data.
     """
 
     name = "charte.audit"
     label = "audit"
     verbose_name = "Journal"
+
+    def ready(self) -> None:
+        from charte.audit.checks import check_journal_settings
+        from charte.core import navigation
+
+        checks.register(check_journal_settings, "charte")
+        navigation.add_menu(
+            navigation.Link(
+                label=_("Journal"),
+                url_name="audit:search",
+                roles=frozenset({"it", "dpo"}),
+                order=80,
+            )
+        )

@@ -24,11 +24,22 @@ class ConsentConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from charte.accounts import signin
+        from charte.audit import events
         from charte.consent import queries, tasks, tokens
         from charte.consent.views import sign_in_step
         from charte.core import navigation, schedule
         from charte.notifications import kinds
 
+        events.declare_connection_data(
+            "consent.",
+            reason=_(
+                "La preuve d'un consentement dit d'où il a été donné ou retiré (RGPD art. 7.1)."
+            ),
+        )
+        events.declare_connection_data(
+            "families.invitation_accepted",
+            reason=_("La preuve du consentement d'un responsable légal dit d'où il l'a donné."),
+        )
         kinds.set_consent_check(queries.consent_holds)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)
         signin.register(sign_in_step)

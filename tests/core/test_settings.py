@@ -30,6 +30,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-Xq9!v2#Lm8@Rt5&Wz1^Pb7*Nc4(Fd6)Hj3",
     "ALLOWED_HOSTS": "charte.example",
     "EMAIL_HOST": "smtp.charte.example",
+    "JOURNAL_KEY": "j" * 20 + "-Yr8!u3#Kn7@Sq6&Vx2^Oa9*Mb5(Ge1)Ik4",
     "DATABASE_URL": "sqlite:////tmp/charte-deploy-check.sqlite3",
 }
 

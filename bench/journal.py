@@ -1,0 +1,269 @@
+"""What the journal's chain costs: appends beside plain inserts, verification beside SHA-256.
+
+    .venv/bin/python -m bench.journal                       # SQLite, 5,000 entries
+    .venv/bin/python -m bench.journal --database postgres   # PostgreSQL at 127.0.0.1:5432
+    .venv/bin/python -m bench.journal --entries 20000 --writers 4
+    make bench                                              # both databases
+
+Each run makes a throwaway database (a temporary SQLite file, or a `bench_journal_<pid>`
+PostgreSQL database, dropped at the end), migrates it, and measures in the same process:
+
+1. appends: `audit.record(...)` of N entries, against inserting the same N rows through the
+   ORM into a plain table with the same columns and no chain. Once with one transaction per
+   entry (each commits, as a sign-in does), once with 100 entries per transaction (as an
+   import or a sweep does), and on PostgreSQL with several threads at once (the lock at work);
+2. verification: `journal verify` over the N entries, against `hashlib.sha256` over the same
+   canonical bytes (one call per entry, and once over all of them), and against merely reading
+   the rows back, so that the chain's own share shows.
+Ratios above 1 mean "slower than the baseline".
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def setup_database(kind: str) -> Callable[[], None]:
+    """Point Django at a fresh database; return what drops it."""
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="bench-journal-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ["CHARTE_VAR_DIR"] = folder
+
+        def drop() -> None:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+
+        return drop
+    import psycopg
+
+    name = f"bench_journal_{os.getpid()}"
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+    def drop_pg() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return drop_pg
+
+
+def rows(n: int, offset: int = 0) -> list[dict]:
+    """Entries like an action's: a person's reference, a few ids and counts."""
+    return [
+        {
+            "event": "bench.updated",
+            "actor_ref": f"user:00000000-0000-4000-8000-{(i % 500):012d}",
+            "subject_ref": f"user:00000000-0000-4000-9000-{(i % 5000):012d}",
+            "data": {"exercise": i, "score": i % 20, "attempts": 1 + i % 3},
+        }
+        for i in range(offset, offset + n)
+    ]
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def best_of(rounds: int, *works: Callable[[int], object]) -> list[float]:
+    """Each work's best time over `rounds`, the works taking turns so that they share the noise
+    of a busy machine. Each work is given the round's number (to write fresh rows)."""
+    best = [float("inf")] * len(works)
+    for r in range(rounds):
+        for i, work in enumerate(works):
+            best[i] = min(best[i], timed(partial(work, r)))
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--writers", type=int, default=4, help="threads, on PostgreSQL")
+    parser.add_argument("--rounds", type=int, default=3, help="keep the best of so many")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        drop = setup_database(args.database)
+    except Exception as error:  # a missing PostgreSQL is reported, not fatal
+        print(f"{args.database}: skipped ({error})")
+        return 0
+    try:
+        return run(args)
+    finally:
+        drop()
+
+
+def run(args: argparse.Namespace) -> int:
+    import hashlib
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, models, transaction
+
+    call_command("migrate", verbosity=0)
+
+    from charte import audit
+    from charte.audit import chain
+    from charte.audit.models import Entry
+    from charte.audit.verify import verify
+    from charte.core.actors import SystemActor
+
+    class PlainEntry(models.Model):
+        """The same columns as a journal entry, without the chain."""
+
+        at = models.DateTimeField(db_index=True)
+        event = models.CharField(max_length=64, db_index=True)
+        actor_ref = models.CharField(max_length=64, db_index=True)
+        subject_ref = models.CharField(max_length=64, blank=True, db_index=True)
+        data = models.JSONField(default=dict)
+        ip = models.GenericIPAddressField(null=True)
+        user_agent = models.CharField(max_length=200, blank=True)
+
+        class Meta:
+            app_label = "bench"
+
+        def __str__(self) -> str:
+            return self.event
+
+    with connection.schema_editor() as editor:
+        editor.create_model(PlainEntry)
+
+    from django.utils import timezone
+
+    n = args.entries
+    actor = SystemActor("bench")
+    vendor = connection.vendor
+    print(f"\n== Journal on {vendor}, {n} entries per measure, best of {args.rounds} ==")
+
+    def journal_append(batch: list[dict]) -> None:
+        for row in batch:
+            audit.record(event=row["event"], actor=actor, data=row["data"])
+
+    def plain_insert(batch: list[dict]) -> None:
+        for row in batch:
+            PlainEntry._default_manager.create(
+                at=timezone.now(),
+                event=row["event"],
+                actor_ref=row["actor_ref"],
+                subject_ref=row["subject_ref"],
+                data=row["data"],
+            )
+
+    def in_transactions(write: Callable[[list[dict]], None], batch: list[dict]) -> None:
+        for start in range(0, len(batch), 100):
+            with transaction.atomic():
+                write(batch[start : start + 100])
+
+    def report(label: str, seconds: float, baseline: float, count: int) -> None:
+        print(
+            f"  {label:<40} {count / seconds:>8,.0f} /s   plain insert {count / baseline:>8,.0f} /s"
+            f"   ratio {seconds / baseline:4.2f}"
+        )
+
+    print("Appends (entries per second; the same rows into a plain table beside them):")
+    journal_append(rows(50))  # warm both paths up: connections, caches
+    plain_insert(rows(50))
+    rounds = args.rounds
+    t_journal, t_plain = best_of(
+        rounds,
+        lambda r: journal_append(rows(n, offset=r * n)),
+        lambda r: plain_insert(rows(n, offset=r * n)),
+    )
+    report("one transaction per entry", t_journal, t_plain, n)
+    t_journal, t_plain = best_of(
+        rounds,
+        lambda r: in_transactions(journal_append, rows(n, offset=r * n)),
+        lambda r: in_transactions(plain_insert, rows(n, offset=r * n)),
+    )
+    report("100 entries per transaction", t_journal, t_plain, n)
+
+    if vendor == "postgresql" and args.writers > 1:
+        writers = args.writers
+        per_writer = n // writers
+
+        def concurrently(write: Callable[[list[dict]], None], r: int) -> None:
+            barrier = threading.Barrier(writers)
+
+            def work(k: int) -> None:
+                batch = rows(per_writer, offset=(r * writers + k) * per_writer)
+                barrier.wait()
+                write(batch)
+                connection.close()
+
+            threads = [threading.Thread(target=work, args=(k,)) for k in range(writers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+        t_journal, t_plain = best_of(
+            rounds,
+            lambda r: concurrently(journal_append, r),
+            lambda r: concurrently(plain_insert, r),
+        )
+        report(
+            f"{writers} writers at once, one per entry", t_journal, t_plain, per_writer * writers
+        )
+
+    total = Entry.objects.count()
+    print(f"\nVerification of the whole journal ({total} entries):")
+    fields = chain.ENTRY_FIELDS
+    contents = [
+        chain.row_content(row)
+        for row in Entry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=5000)
+    ]
+    size = sum(len(c) for c in contents)
+    joined = b"".join(contents)
+
+    def read_only() -> int:
+        return sum(1 for _ in Entry.objects.order_by("seq").values_list(*fields).iterator(5000))
+
+    t_verify, t_read, t_mac_only, t_sha_each, t_sha_all = best_of(
+        rounds,
+        lambda r: verify(),
+        lambda r: read_only(),
+        lambda r: [chain.entry_hash(chain.GENESIS, c) for c in contents],
+        lambda r: [hashlib.sha256(c).digest() for c in contents],
+        lambda r: hashlib.sha256(joined).digest(),
+    )
+    outcome = verify()
+    assert outcome.ok, outcome.problems
+
+    def line(label: str, seconds: float) -> None:
+        print(
+            f"  {label:<44} {total / seconds:>10,.0f} entries/s {size / seconds / 1e6:>7.1f} MB/s"
+            f"   verify takes {t_verify / seconds:6.1f}x"
+        )
+
+    print(f"  ({size / total:.0f} bytes of canonical content per entry)")
+    line("journal verify (read, canonical form, HMAC)", t_verify)
+    line("reading the same rows only", t_read)
+    line("HMAC-SHA256 of the same bytes only", t_mac_only)
+    line("hashlib.sha256, one call per entry", t_sha_each)
+    line("hashlib.sha256, all bytes at once", t_sha_all)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""The journal's background work. Each task takes ids (or nothing) and calls one action.
+
+Periodic: `seal_journal_task` (daily, just after midnight UTC), `prune_journal_task` (daily;
+it seals first) and `verify_journal_task` (daily) are meant for the project's periodic-job
+registry; until it exists, `manage.py journal seal|prune|verify` run them from cron.
+"""
+
+from django.tasks import task
+
+from charte.audit import actions, alerts
+from charte.audit.models import Entry
+
+
+@task()
+def email_alert(*, entry_id: int) -> int:
+    """Email one alert (an "alert.*" entry) to IT and the DPO."""
+    entry = Entry.objects.filter(pk=entry_id).first()
+    if entry is None:  # the journal day was pruned before the worker got to it
+        return 0
+    return alerts.send_alert_email(entry)
+
+
+@task()
+def seal_journal_task() -> bool:
+    """Seal the complete days not sealed yet; alert IT and the DPO if one does not verify."""
+    _, broken = actions.seal_or_alert()
+    return broken is None
+
+
+@task()
+def prune_journal_task() -> int:
+    """Seal what can be, then remove the entries of sealed days older than a year."""
+    actions.seal_or_alert()
+    return actions.prune_journal().entries
+
+
+@task()
+def verify_journal_task() -> bool:
+    return actions.verify_journal().ok

@@ -1,0 +1,138 @@
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from charte.audit import actions, events, queries
+from charte.audit.forms import SearchForm
+from charte.audit.models import Entry
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Who:
+    ref: str
+    label: str = ""  # an account's login, or what a system actor is
+
+
+@dataclass(frozen=True)
+class Row:
+    entry: Entry
+    label: str
+    actor: Who | None
+    subject: Who | None
+    data: list[tuple[str, str]]
+
+
+def _who(ref: str, names: dict[str, str]) -> Who | None:
+    if not ref:
+        return None
+    if ref in names:
+        return Who(ref=ref, label=names[ref])
+    return Who(ref=ref, label=str(events.SYSTEM_ACTORS.get(ref, "")))
+
+
+def _rows(entries: list[Entry]) -> list[Row]:
+    names = queries.people_named({e.actor_ref for e in entries} | {e.subject_ref for e in entries})
+    return [
+        Row(
+            entry=e,
+            label=str(events.label(e.event)),
+            actor=_who(e.actor_ref, names),
+            subject=_who(e.subject_ref, names),
+            data=[
+                (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+                for k, v in sorted(e.data.items())
+            ],
+        )
+        for e in entries
+    ]
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search the journal (IT and the DPO only); every search is journalled."""
+    viewer = queries.access_journal(request.user)
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {
+        "form": form,
+        "health": queries.journal_health(),
+        "known_events": queries.known_events(),
+        "week_ago": (timezone.localdate() - timedelta(days=7)).isoformat(),
+    }
+    if form.is_bound and form.is_valid():
+        search = form.search()
+        paginator = Paginator(queries.search_entries(search), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        actions.journal_search(
+            viewer=viewer, search=search, results=paginator.count, page=page.number
+        )
+        context.update(page=page, rows=_rows(list(page.object_list)), searched=True)
+    return render(request, "audit/search.html", context)
+
+
+CSV_COLUMNS = ["seq", "at", "event", "actor", "subject", "data", "ip", "user_agent"]
+
+
+def _cell(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(entries: Iterator[Entry]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for e in entries:
+        yield writer.writerow(
+            [
+                str(e.seq),
+                e.at.isoformat(),
+                _cell(e.event),
+                _cell(e.actor_ref),
+                _cell(e.subject_ref),
+                _cell(json.dumps(e.data, ensure_ascii=False, sort_keys=True)),
+                e.ip or "",
+                _cell(e.user_agent),
+            ]
+        )
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The same search as CSV, people named by their reference only; journalled too."""
+    viewer = queries.access_journal(request.user)
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "audit/search.html",
+            {
+                "form": form,
+                "health": queries.journal_health(),
+                "known_events": queries.known_events(),
+            },
+            status=400,
+        )
+    search = form.search()
+    entries = queries.search_entries(search)
+    actions.journal_search(viewer=viewer, search=search, results=entries.count())
+    response = StreamingHttpResponse(
+        _csv_lines(entries.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="journal-{stamp}.csv"'
+    return response

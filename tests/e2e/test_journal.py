@@ -1,0 +1,30 @@
+import pytest
+
+from charte.audit.watch import POLICY
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, login: str, password: str) -> None:
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail ou identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_a_locked_account_is_told_until_when_and_it_finds_it_in_the_journal(
+    page, guardian_anna, it_jules
+):
+    for _ in range(POLICY.account_failures):
+        sign_in(page, "anna@famille.test", "pas-le-bon")
+    sign_in(page, "anna@famille.test", PASSWORD)
+    page.get_by_role("alert").get_by_text("il est bloqué jusqu'à").wait_for()
+
+    sign_in(page, "jules@charte.test", PASSWORD)
+    page.get_by_role("link", name="Journal").click()
+    page.get_by_label("Personne concernée").fill("anna@famille.test")
+    page.get_by_role("button", name="Rechercher").click()
+
+    page.get_by_role("heading", name="entrées trouvées").wait_for()
+    page.get_by_role("cell", name="Connexion bloquée après des échecs répétés").wait_for()
