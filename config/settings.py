@@ -85,6 +85,13 @@ INSTALLED_APPS = [
     "charte.privacy",
     "charte.accounts",
     "charte.notifications",
+    "charte.schools",
+    "charte.content",
+    "charte.results",
+    "charte.coach",
+    "charte.resources",
+    "charte.assignments",
+    "charte.dashboards",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
+    path("", include("charte.schools.urls")),
+    path("", include("charte.results.urls")),
+    path("contenus/", include("charte.content.urls")),
+    path("coach/", include("charte.coach.urls")),
+    path("ressources/", include("charte.resources.urls")),
+    path("devoirs/", include("charte.assignments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]
