@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
@@ -126,7 +126,7 @@ def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatu
 
 
 @router.post("/", response={201: AssignmentOut}, summary="Give work to a class (teachers)")
-def create_assignment(request: HttpRequest, payload: AssignmentIn) -> tuple[int, AssignmentOut]:
+def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Status[AssignmentOut]:
     viewer = _viewer(request)
     school_class = schools.access_class_by_teacher(viewer=viewer, public_id=payload.school_class)
     exercise = None
@@ -149,4 +149,4 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> tuple[int,
         pupils=pupils,
         actor=viewer,
     )
-    return 201, _out(assignment)
+    return Status(201, _out(assignment))

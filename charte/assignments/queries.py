@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of, guardians_of
 from charte.assignments.models import AssignedPupil, Assignment, Production, ProductionFile
+from charte.core.access import as_public_id
 from charte.core.errors import NotFound
-from charte.core.http import as_public_id
 from charte.resources.models import Resource
 from charte.results.models import Attempt
 from charte.schools import queries as schools
@@ -52,7 +52,7 @@ def access_assignment(*, viewer: User, public_id: uuid.UUID | str) -> Assignment
         Assignment.objects.select_related(
             "school_class", "teacher", "exercise__competency", "lesson", "resource"
         )
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Travail introuvable.")))
         .first()
     )
     if assignment is None:
@@ -85,7 +85,7 @@ def access_production(*, viewer: User, public_id: uuid.UUID | str) -> Production
             "assignment__school_class", "assignment__exercise", "pupil", "feedback_by"
         )
         .prefetch_related("files")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Production introuvable.")))
         .first()
     )
     if production is None:
@@ -98,7 +98,7 @@ def access_production(*, viewer: User, public_id: uuid.UUID | str) -> Production
 def access_production_file(*, viewer: User, public_id: uuid.UUID | str) -> ProductionFile:
     found = (
         ProductionFile.objects.select_related("production__assignment__school_class")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Fichier introuvable.")))
         .first()
     )
     if found is None:

@@ -11,8 +11,8 @@ from charte.accounts.queries import children_of
 from charte.assignments import actions, queries
 from charte.assignments.forms import AssignmentForm, FeedbackForm, ProductionForm
 from charte.content import queries as content
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import ActionError, NotFound
-from charte.core.http import signed_in_view, viewer_of
 from charte.resources.queries import resources_of
 from charte.schools import queries as schools
 from charte.schools.views import class_page_context

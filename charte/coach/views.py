@@ -9,24 +9,25 @@ from django.views.decorators.http import require_POST
 from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer, children_of
 from charte.coach import actions, queries
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import ActionError
-from charte.core.http import signed_in_view, viewer_of
 
 
 def next_step(request: HttpRequest) -> HttpResponse:
     """ "Que faire ensuite ?": the pupil's suggestions, a child's for a guardian, or a visitor's."""
     viewer = request.user if isinstance(request.user, User) else None
+    wanted = request.GET.get("eleve")
     pupil = None
     children: list[User] = []
     if viewer is not None and viewer.role == Role.PUPIL:
         pupil = viewer
     elif viewer is not None and viewer.role == Role.PARENT:
         children = list(children_of(viewer))
-        wanted = request.GET.get("eleve")
         pupil = next((c for c in children if str(c.public_id) == wanted), None)
-        if wanted and pupil is None:
-            raise Http404
-        pupil = pupil or (children[0] if children else None)
+        pupil = pupil or (children[0] if children and not wanted else None)
+    # A named pupil one may not see is not found, whoever asks.
+    if wanted and (pupil is None or str(pupil.public_id) != wanted):
+        raise Http404
     advice = queries.advice_for(pupil)
     return render(
         request,

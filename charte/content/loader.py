@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
 from charte.content.models import Competency, Difficulty, Exercise, Lesson, Question
 
@@ -39,7 +40,8 @@ class LoadReport:
         )
 
 
-def read_files(directory: Path = DATA_DIR) -> list[tuple[Path, dict[str, Any]]]:
+def read_files(directory: Path | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    directory = directory or DATA_DIR
     files = sorted(directory.glob("*.toml"))
     if not files:
         raise CatalogueError(f"No catalogue file in {directory}.")
@@ -86,88 +88,133 @@ def validate_question(where: str, q: dict[str, Any]) -> dict[str, Any]:
     raise CatalogueError(f"{where}: unknown kind {kind!r}.")
 
 
+def _upsert[M: Model](
+    model: type[M], key: str, rows: dict[str, dict[str, Any]], existing: dict[str, M]
+) -> dict[str, M]:
+    """Create the missing rows and update the changed ones, in bulk; return all, by key."""
+    fields = sorted({f for values in rows.values() for f in values})
+    new, changed = [], []
+    for value, values in rows.items():
+        row = existing.get(value)
+        if row is None:
+            new.append(model(**{key: value}, **values))
+        elif any(getattr(row, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(row, f, v)
+            changed.append(row)
+    model._default_manager.bulk_create(new)
+    if changed:
+        model._default_manager.bulk_update(changed, fields)
+    return {getattr(r, key): r for r in model._default_manager.filter(**{f"{key}__in": rows})}
+
+
 @transaction.atomic
-def load(directory: Path = DATA_DIR) -> LoadReport:
+def load(directory: Path | None = None) -> LoadReport:
+    """Bring the database's catalogue up to date with the files, in a few bulk queries."""
     report = LoadReport()
-    files = read_files(directory)
-    seen_exercises: set[str] = set()
+    docs = read_files(directory)
+    competencies: dict[str, dict[str, Any]] = {}
+    lessons: dict[str, dict[str, Any]] = {}
+    exercises: dict[str, dict[str, Any]] = {}
+    questions: dict[str, list[dict[str, Any]]] = {}
     related: dict[str, list[str]] = {}
-    for path, doc in files:
+    for path, doc in docs:
         where = path.name
         _require(where, doc, "code", "title", "title_en", "summary", "order")
-        competency, _ = Competency.objects.update_or_create(
-            code=doc["code"],
-            defaults={
-                "title": doc["title"],
-                "title_en": doc["title_en"],
-                "summary": doc["summary"].strip(),
-                "order": doc["order"],
-            },
-        )
-        report.competencies += 1
-        related[competency.code] = doc.get("related", [])
-        lessons: dict[str, Lesson] = {}
+        code = doc["code"]
+        competencies[code] = {
+            "title": doc["title"],
+            "title_en": doc["title_en"],
+            "summary": doc["summary"].strip(),
+            "order": doc["order"],
+        }
+        related[code] = doc.get("related", [])
+        own_lessons = set()
         for n, item in enumerate(doc.get("lessons", []), start=1):
             _require(f"{where} lesson {n}", item, "slug", "title", "title_en", "summary", "body")
-            lesson, _ = Lesson.objects.update_or_create(
-                slug=item["slug"],
-                defaults={
-                    "competency": competency,
-                    "title": item["title"],
-                    "title_en": item["title_en"],
-                    "summary": item["summary"].strip(),
-                    "body": item["body"].strip(),
-                    "order": n,
-                },
-            )
-            lessons[lesson.slug] = lesson
-            report.lessons += 1
+            own_lessons.add(item["slug"])
+            lessons[item["slug"]] = {
+                "competency": code,
+                "title": item["title"],
+                "title_en": item["title_en"],
+                "summary": item["summary"].strip(),
+                "body": item["body"].strip(),
+                "order": n,
+            }
         for n, item in enumerate(doc.get("exercises", []), start=1):
             place = f"{where} exercise {item.get('slug', n)}"
             _require(place, item, "slug", "title", "title_en", "difficulty", "questions")
             if item["difficulty"] not in Difficulty.values:
                 raise CatalogueError(f"{place}: difficulty must be 1, 2 or 3.")
-            if item.get("lesson") and item["lesson"] not in lessons:
+            if item.get("lesson") and item["lesson"] not in own_lessons:
                 raise CatalogueError(f"{place}: unknown lesson {item['lesson']!r}.")
-            exercise, _ = Exercise.objects.update_or_create(
-                slug=item["slug"],
-                defaults={
-                    "competency": competency,
-                    "lesson": lessons.get(item.get("lesson", "")),
-                    "title": item["title"],
-                    "title_en": item["title_en"],
-                    "difficulty": item["difficulty"],
-                    "instructions": item.get("instructions", ""),
-                    "order": n,
-                    "is_published": True,
-                },
-            )
-            seen_exercises.add(exercise.slug)
-            report.exercises += 1
-            keys = []
-            for m, q in enumerate(item["questions"], start=1):
-                key = f"q{m}"
-                keys.append(key)
-                Question.objects.update_or_create(
-                    exercise=exercise,
-                    key=key,
-                    defaults={
-                        "order": m,
-                        "kind": q["kind"],
-                        "prompt": q["prompt"].strip(),
-                        "data": validate_question(f"{place} question {m}", q),
-                        "explanation": q.get("explanation", "").strip(),
-                    },
-                )
-                report.questions += 1
-            exercise.questions.exclude(key__in=keys).delete()
+            exercises[item["slug"]] = {
+                "competency": code,
+                "lesson": item.get("lesson") or None,
+                "title": item["title"],
+                "title_en": item["title_en"],
+                "difficulty": item["difficulty"],
+                "instructions": item.get("instructions", ""),
+                "order": n,
+                "is_published": True,
+            }
+            questions[item["slug"]] = [
+                {
+                    "order": m,
+                    "kind": q.get("kind"),
+                    "prompt": str(q.get("prompt", "")).strip(),
+                    "data": validate_question(f"{place} question {m}", q),
+                    "explanation": q.get("explanation", "").strip(),
+                }
+                for m, q in enumerate(item["questions"], start=1)
+            ]
     for code, others in related.items():
-        competency = Competency.objects.get(code=code)
-        found = list(Competency.objects.filter(code__in=others))
-        if len(found) != len(set(others)):
-            raise CatalogueError(f"{code}: unknown related competency in {others}.")
-        competency.related.set(found)
-    gone = Exercise.objects.published().exclude(slug__in=seen_exercises)
+        if unknown := set(others) - set(competencies):
+            raise CatalogueError(f"{code}: unknown related competencies {sorted(unknown)}.")
+
+    saved_competencies = _upsert(
+        Competency, "code", competencies, {c.code: c for c in Competency.objects.all()}
+    )
+    for values in lessons.values():
+        values["competency"] = saved_competencies[values["competency"]]
+    saved_lessons = _upsert(Lesson, "slug", lessons, {x.slug: x for x in Lesson.objects.all()})
+    for values in exercises.values():
+        values["competency"] = saved_competencies[values["competency"]]
+        values["lesson"] = saved_lessons.get(values["lesson"]) if values["lesson"] else None
+    saved_exercises = _upsert(
+        Exercise, "slug", exercises, {x.slug: x for x in Exercise.objects.all()}
+    )
+    existing = {(q.exercise_id, q.key): q for q in Question.objects.all()}
+    new, changed, keep = [], [], set()
+    for slug, items in questions.items():
+        exercise = saved_exercises[slug]
+        for values in items:
+            key = f"q{values['order']}"
+            keep.add((exercise.pk, key))
+            row = existing.get((exercise.pk, key))
+            if row is None:
+                new.append(Question(exercise=exercise, key=key, **values))
+            elif any(getattr(row, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(row, f, v)
+                changed.append(row)
+    Question.objects.bulk_create(new)
+    if changed:
+        Question.objects.bulk_update(changed, ["order", "kind", "prompt", "data", "explanation"])
+    stale = [
+        q.pk
+        for k, q in existing.items()
+        if k not in keep and k[0] in {e.pk for e in saved_exercises.values()}
+    ]
+    Question.objects.filter(pk__in=stale).delete()
+    for code, others in related.items():
+        saved_competencies[code].related.set([saved_competencies[o] for o in others])
+
+    gone = Exercise.objects.published().exclude(slug__in=exercises)
     report.unpublished = list(gone.values_list("slug", flat=True))
     gone.update(is_published=False)
+    report.competencies = len(competencies)
+    report.lessons = len(lessons)
+    report.exercises = len(exercises)
+    report.questions = sum(len(items) for items in questions.values())
     return report

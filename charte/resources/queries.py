@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
+from charte.core.access import as_public_id
 from charte.core.errors import NotFound
-from charte.core.http import as_public_id
 from charte.resources.models import Folder, Resource
 
 OWNER_ROLES = frozenset({Role.PUPIL, Role.TEACHER})
@@ -28,7 +28,9 @@ def add_share_rule(rule: ShareRule) -> None:
 def access_own_resource(*, viewer: User, public_id: uuid.UUID | str) -> Resource:
     """A resource the viewer owns (to edit, move or delete it)."""
     resource = (
-        Resource.objects.select_related("folder").filter(public_id=as_public_id(public_id)).first()
+        Resource.objects.select_related("folder")
+        .filter(public_id=as_public_id(public_id, not_found=_("Ressource introuvable.")))
+        .first()
     )
     if resource is None:
         raise NotFound(_("Ressource introuvable."))
@@ -41,7 +43,7 @@ def access_resource(*, viewer: User, public_id: uuid.UUID | str) -> Resource:
     """A resource the viewer owns or that was given to them (to read it)."""
     resource = (
         Resource.objects.select_related("folder", "owner")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Ressource introuvable.")))
         .first()
     )
     if resource is None:
@@ -54,7 +56,9 @@ def access_resource(*, viewer: User, public_id: uuid.UUID | str) -> Resource:
 
 
 def access_folder(*, viewer: User, public_id: uuid.UUID | str) -> Folder:
-    folder = Folder.objects.filter(public_id=as_public_id(public_id)).first()
+    folder = Folder.objects.filter(
+        public_id=as_public_id(public_id, not_found=_("Dossier introuvable."))
+    ).first()
     if folder is None:
         raise NotFound(_("Dossier introuvable."))
     if folder.owner_id != viewer.pk:

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import ActionError, NotFound
-from charte.core.http import signed_in_view, viewer_of
 from charte.resources import actions, queries
 from charte.resources.forms import FolderForm, ResourceForm
 from charte.resources.models import Folder, Resource

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from charte.accounts.models import User
 from charte.content import queries as content
@@ -143,7 +143,7 @@ def pupil_attempts(request: HttpRequest, public_id: UUID) -> list[AttemptOut]:
     response={201: AttemptDetailOut},
     summary="Answer an exercise (pupils)",
 )
-def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> tuple[int, AttemptDetailOut]:
+def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[AttemptDetailOut]:
     """`responses` maps each question key (q1, q2...) to the answer: a list of option indices
     (multiple choice), true or false, a list of right-hand indices (matching), or text."""
     viewer = _viewer(request)
@@ -155,7 +155,7 @@ def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> tuple[int, At
         pupil=viewer, exercise=exercise, responses=responses, actor=viewer
     )
     level, _ = queries.levels_of(viewer)[exercise.competency_id]
-    return 201, AttemptDetailOut(
+    out = AttemptDetailOut(
         public_id=attempt.public_id,
         exercise=exercise.slug,
         score=attempt.percent,
@@ -163,6 +163,7 @@ def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> tuple[int, At
         answers=[AnswerOut(question=r.question.key, score=r.score) for r in grading.results],
         level=level.value,
     )
+    return Status(201, out)
 
 
 @router.get("/classes/{public_id}", response=ClassResultsOut, summary="A class's results")

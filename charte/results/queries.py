@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
 from charte.content.models import Competency, Exercise
+from charte.core.access import as_public_id
 from charte.core.errors import NotFound
-from charte.core.http import as_public_id
 from charte.results.charts import Chart, weekly_progress
 from charte.results.levels import (
     PASS,
@@ -41,7 +41,9 @@ def may_see_results(viewer: User, pupil: User) -> bool:
 
 def access_pupil_results(*, viewer: User, public_id: uuid.UUID | str) -> User:
     """The pupil whose results the viewer may see: themself, their child, or their pupil."""
-    pupil = User.objects.filter(public_id=as_public_id(public_id), role=Role.PUPIL).first()
+    pupil = User.objects.filter(
+        public_id=as_public_id(public_id, not_found=_("Élève introuvable.")), role=Role.PUPIL
+    ).first()
     if pupil is None:
         raise NotFound(_("Élève introuvable."))
     if not may_see_results(viewer, pupil):
@@ -52,7 +54,7 @@ def access_pupil_results(*, viewer: User, public_id: uuid.UUID | str) -> User:
 def access_attempt(*, viewer: User, public_id: uuid.UUID | str) -> Attempt:
     attempt = (
         Attempt.objects.select_related("pupil", "exercise__competency", "exercise__lesson")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Tentative introuvable.")))
         .first()
     )
     if attempt is None:

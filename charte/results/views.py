@@ -10,8 +10,8 @@ from charte.accounts.queries import children_of
 from charte.content import queries as content
 from charte.content.correction import from_stored, grade, read_responses, shuffled_rights
 from charte.content.models import Exercise, Question
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import NotFound
-from charte.core.http import signed_in_view, viewer_of
 from charte.results import actions, queries
 from charte.results.levels import Level
 from charte.schools import queries as schools

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer, children_of
@@ -114,7 +114,7 @@ def get_class(request: HttpRequest, public_id: UUID) -> ClassDetailOut:
 
 
 @router.post("/classes", response={201: ClassOut}, summary="Create a class (teachers)")
-def create_class(request: HttpRequest, payload: ClassIn) -> tuple[int, ClassOut]:
+def create_class(request: HttpRequest, payload: ClassIn) -> Status[ClassOut]:
     viewer = _viewer(request)
     school = None
     if payload.school is not None:
@@ -124,11 +124,11 @@ def create_class(request: HttpRequest, payload: ClassIn) -> tuple[int, ClassOut]
     school_class = actions.create_class(
         teacher=viewer, name=payload.name, level=payload.level, school=school, actor=viewer
     )
-    return 201, _out(school_class, managed=True)
+    return Status(201, _out(school_class, managed=True))
 
 
 @router.post("/join", response={201: EnrolmentOut}, summary="Join a class with its code")
-def join(request: HttpRequest, payload: JoinIn) -> tuple[int, EnrolmentOut]:
+def join(request: HttpRequest, payload: JoinIn) -> Status[EnrolmentOut]:
     viewer = _viewer(request)
     pupil = (
         viewer
@@ -136,8 +136,9 @@ def join(request: HttpRequest, payload: JoinIn) -> tuple[int, EnrolmentOut]:
         else access_person_by_viewer(viewer=viewer, public_id=payload.pupil)
     )
     enrolment = actions.join_class_with_code(pupil=pupil, code=payload.code, actor=viewer)
-    return 201, EnrolmentOut(
+    out = EnrolmentOut(
         public_id=enrolment.public_id,
         pupil=pupil.public_id,
         school_class=_out(enrolment.school_class, managed=False),
     )
+    return Status(201, out)

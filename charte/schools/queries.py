@@ -11,8 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
+from charte.core.access import as_public_id
 from charte.core.errors import NotFound
-from charte.core.http import as_public_id
 from charte.schools.models import Enrolment, School, SchoolClass, SchoolMember, Teaching
 
 
@@ -136,7 +136,7 @@ def access_class_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> Scho
     """A class its teacher or its school's staff may open; anyone else is told it is not found."""
     school_class = (
         SchoolClass.objects.select_related("school", "year")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Classe introuvable.")))
         .first()
     )
     if school_class is None:
@@ -157,7 +157,9 @@ def access_class_by_teacher(*, viewer: User, public_id: uuid.UUID | str) -> Scho
 
 
 def access_school_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> School:
-    school = School.objects.filter(public_id=as_public_id(public_id)).first()
+    school = School.objects.filter(
+        public_id=as_public_id(public_id, not_found=_("Établissement introuvable."))
+    ).first()
     if school is None:
         raise NotFound(_("Établissement introuvable."))
     if not is_staff_of(viewer, school):
@@ -168,7 +170,7 @@ def access_school_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Schoo
 def access_enrolment_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> Enrolment:
     enrolment = (
         Enrolment.objects.select_related("pupil", "school_class__school")
-        .filter(public_id=as_public_id(public_id))
+        .filter(public_id=as_public_id(public_id, not_found=_("Inscription introuvable.")))
         .first()
     )
     if enrolment is None:
@@ -180,7 +182,9 @@ def access_enrolment_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> 
 
 def access_pupil_by_teacher(*, viewer: User, public_id: uuid.UUID | str) -> User:
     """A pupil currently in one of the viewer's classes."""
-    pupil = User.objects.filter(public_id=as_public_id(public_id), role=Role.PUPIL).first()
+    pupil = User.objects.filter(
+        public_id=as_public_id(public_id, not_found=_("Élève introuvable.")), role=Role.PUPIL
+    ).first()
     if pupil is None:
         raise NotFound(_("Élève introuvable."))
     if not teaches(viewer, pupil):

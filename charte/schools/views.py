@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import ActionError, NotFound
-from charte.core.http import signed_in_view, viewer_of
 from charte.schools import actions, queries
 from charte.schools.forms import (
     AddTeacherForm,

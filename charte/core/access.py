@@ -1,4 +1,4 @@
-"""Small helpers for views: the domain's "not found" becomes the page's 404, typed requests."""
+"""Helpers for pages and queries: a missing or forbidden object is "not found", alike."""
 
 import uuid
 from collections.abc import Callable
@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.translation import gettext as _
 
 from charte.core.errors import NotFound
 
@@ -43,11 +42,11 @@ def viewer_of(request: HttpRequest) -> "User":
     return user
 
 
-def as_public_id(value: uuid.UUID | str) -> uuid.UUID:
+def as_public_id(value: uuid.UUID | str, *, not_found: str) -> uuid.UUID:
     """A public id from a URL or a payload; anything that is not one is simply not found."""
     if isinstance(value, uuid.UUID):
         return value
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(_("Introuvable.")) from None
+        raise NotFound(not_found) from None
