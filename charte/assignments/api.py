@@ -13,6 +13,7 @@ from charte.assignments import actions, queries
 from charte.assignments.models import Assignment
 from charte.content.models import Exercise
 from charte.core.errors import ActionError, NotFound
+from charte.results.actions import record_results_viewed
 from charte.schools import queries as schools
 
 router = Router(tags=["assignments"])
@@ -78,6 +79,15 @@ def _with(a: Assignment, rows: list[queries.PupilStatus]) -> AssignmentWithStatu
     return AssignmentWithStatusOut(**_out(a).model_dump(), statuses=_statuses(rows))
 
 
+def _shown(viewer: User, rows: list[tuple[Assignment, list[queries.PupilStatus]]]) -> None:
+    """Scores of others are shown: journal it, once per pupil."""
+    record_results_viewed(
+        viewer=viewer,
+        pupils=[r.pupil for a, statuses in rows if a.exercise_id is not None for r in statuses],
+        via="api_assignments",
+    )
+
+
 def _statuses(rows: list[queries.PupilStatus]) -> list[StatusOut]:
     return [
         StatusOut(
@@ -98,14 +108,15 @@ def list_assignments(request: HttpRequest) -> list[AssignmentWithStatusOut]:
     """A pupil: their work with its status. A guardian: their children's. A teacher: the work
     given in their classes, with every pupil's status."""
     viewer = _viewer(request)
+    found: list[tuple[Assignment, list[queries.PupilStatus]]] = []
     if viewer.role == Role.TEACHER:
-        return [_with(a, queries.statuses(a)) for a in queries.assignments_of_teacher(viewer)]
-    pupils = [viewer] if viewer.role == Role.PUPIL else list(children_of(viewer))
-    out = []
-    for pupil in pupils:
-        for assignment, status in queries.pupil_work(pupil):
-            out.append(_with(assignment, [status]))
-    return out
+        found = [(a, queries.statuses(a)) for a in queries.assignments_of_teacher(viewer)]
+    else:
+        pupils = [viewer] if viewer.role == Role.PUPIL else list(children_of(viewer))
+        for pupil in pupils:
+            found += [(a, [status]) for a, status in queries.pupil_work(pupil)]
+    _shown(viewer, found)
+    return [_with(a, rows) for a, rows in found]
 
 
 @router.get("/{public_id}", response=AssignmentWithStatusOut, summary="One assignment")
@@ -122,6 +133,7 @@ def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatu
             for c in children_of(viewer)
             if queries.is_for(assignment, c)
         ]
+    _shown(viewer, [(assignment, rows)])
     return _with(assignment, rows)
 
 

@@ -14,6 +14,7 @@ from charte.content import queries as content
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import ActionError, NotFound
 from charte.resources.queries import resources_of
+from charte.results.actions import record_results_viewed
 from charte.schools import queries as schools
 from charte.schools.views import class_page_context
 
@@ -111,6 +112,8 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     context: dict[str, object] = {"assignment": assignment}
     if viewer.role == Role.TEACHER:
         rows = queries.statuses(assignment)
+        if assignment.exercise_id is not None:  # the page shows each pupil's best score
+            record_results_viewed(viewer=viewer, pupils=[r.pupil for r in rows], via="assignment")
         context.update(
             {
                 "rows": rows,
@@ -145,6 +148,8 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         context.update({"status": status, "form": form})
         return render(request, "assignments/pupil_detail.html", context)
     children = [c for c in children_of(viewer) if queries.is_for(assignment, c)]
+    if assignment.exercise_id is not None:
+        record_results_viewed(viewer=viewer, pupils=children, via="assignment")
     context["children"] = [(c, queries.status_of(assignment, c)) for c in children]
     return render(request, "assignments/parent_detail.html", context)
 

@@ -24,7 +24,14 @@ class ContentConfig(AppConfig):
             navigation.Link(
                 label=_("Leçons et exercices"),
                 url_name="content:catalogue",
-                roles=frozenset({Role.PUPIL, Role.TEACHER, Role.PARENT}),
+                roles=frozenset({Role.TEACHER, Role.PARENT}),
+                order=30,
+            ),
+            # Shorter for pupils, whose menu has the most entries.
+            navigation.Link(
+                label=_("Exercices"),
+                url_name="content:catalogue",
+                roles=frozenset({Role.PUPIL}),
                 order=30,
             ),
         )

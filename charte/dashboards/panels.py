@@ -12,6 +12,7 @@ from charte.accounts.queries import children_of
 from charte.assignments import queries as assignments
 from charte.coach.queries import advice_for
 from charte.results import queries as results
+from charte.results.actions import record_results_viewed
 from charte.results.levels import Level
 from charte.schools import queries as schools
 from charte.schools.forms import JoinForm
@@ -78,7 +79,9 @@ def staff_school(user: User) -> dict[str, Any]:
 
 def parent_children(user: User) -> dict[str, Any]:
     children = []
-    for child in children_of(user):
+    kids = list(children_of(user))
+    record_results_viewed(viewer=user, pupils=kids, via="home")
+    for child in kids:
         work = assignments.pupil_work(child)
         children.append(
             {

@@ -44,15 +44,19 @@ def submit_attempt(
 
 @transaction.atomic
 def record_results_viewed(*, viewer: User, pupils: Iterable[User], via: str) -> int:
-    """Journal that `viewer` looked at these pupils' results (a read of someone else's data).
+    """Journal that `viewer` was shown these pupils' results (a read of someone else's data).
 
-    A pupil looking at their own results is not journalled: it reads nobody else's data.
-    Returns how many entries were written.
+    Called by every page and API response that shows someone else's scores or levels: a
+    pupil's results, a class's, an attempt's correction, the scores on an assignment, and a
+    guardian's home page. A pupil looking at their own results is not journalled: it reads
+    nobody else's data. One entry per pupil per response. Returns how many were written.
     """
     written = 0
+    seen = {viewer.pk}
     for pupil in pupils:
-        if pupil.pk == viewer.pk:
+        if pupil.pk in seen:
             continue
+        seen.add(pupil.pk)
         audit.record(
             event="results.viewed",
             actor=viewer,

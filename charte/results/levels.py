@@ -93,17 +93,22 @@ def next_step(level: Level, score: float | None, passed: int) -> str:
     if level == Level.NOT_STARTED:
         return _("Pour commencer : un exercice de niveau 1.")
     if level == Level.BEGINNING:
-        return _("Pour passer à « En cours » : atteindre 40 %.")
+        return _("Pour passer à « En cours » : atteindre %(score)s %%.") % {"score": 40}
     if level == Level.IN_PROGRESS:
         if passed >= 2:
-            return _("Pour passer à « Acquis » : atteindre 65 %.")
+            return _("Pour passer à « Acquis » : atteindre %(score)s %%.") % {"score": 65}
         if score >= ACQUIRED_SCORE:
             return _("Pour passer à « Acquis » : réussir un exercice de niveau 2.")
-        return _("Pour passer à « Acquis » : atteindre 65 % et réussir un exercice de niveau 2.")
+        return _(
+            "Pour passer à « Acquis » : atteindre %(score)s %% et réussir un exercice de niveau 2."
+        ) % {"score": 65}
     if level == Level.ACQUIRED:
         if passed >= 3:
-            return _("Pour passer à « Maîtrisé » : atteindre 80 %.")
+            return _("Pour passer à « Maîtrisé » : atteindre %(score)s %%.") % {"score": 80}
         if score >= MASTERED_SCORE:
             return _("Pour passer à « Maîtrisé » : réussir un exercice de niveau 3.")
-        return _("Pour passer à « Maîtrisé » : atteindre 80 % et réussir un exercice de niveau 3.")
+        return _(
+            "Pour passer à « Maîtrisé » : atteindre %(score)s %% et réussir un exercice de "
+            "niveau 3."
+        ) % {"score": 80}
     return _("Bravo, c'est maîtrisé !")

@@ -291,3 +291,17 @@ def test_a_guardian_sees_their_childs_work_and_its_status(
     assert "Ben Martin" in page
     assert "Symboles à revoir" in page
     assert "À faire" in page
+
+
+def test_the_scores_on_an_assignment_page_are_a_journalled_read(
+    catalogue, chloe_class, ben_in_class, teacher_chloe
+):
+    assignment = give_work(teacher_chloe, chloe_class)
+    attempt(ben_in_class, "republique-symboles")
+
+    client_for(teacher_chloe).get(reverse("assignments:detail", args=[assignment.public_id]))
+    client_for(ben_in_class).get(reverse("assignments:detail", args=[assignment.public_id]))
+
+    [entry] = journal("results.viewed")
+    assert entry.subject_ref == f"user:{ben_in_class.public_id}"
+    assert entry.data["via"] == "assignment"

@@ -72,3 +72,15 @@ def test_a_parent_without_children_is_told_where_they_will_appear(guardian_anna)
     page = client_for(guardian_anna).get("/").content.decode()
 
     assert "Aucun compte d&#x27;enfant" in page or "Aucun compte d'enfant" in page
+
+
+def test_showing_a_childs_results_on_the_parents_home_is_journalled(
+    catalogue, ben_in_class, guardian_anna
+):
+    from tests.conftest import journal
+
+    client_for(guardian_anna).get("/")
+
+    [entry] = journal("results.viewed", about=ben_in_class)
+    assert entry.actor_ref == f"user:{guardian_anna.public_id}"
+    assert entry.data["via"] == "home"
