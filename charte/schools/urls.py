@@ -10,6 +10,7 @@ urlpatterns = [
     path("classes/rejoindre/", views.join, name="join"),
     path("classes/<uuid:public_id>/", views.class_detail, name="class_detail"),
     path("classes/<uuid:public_id>/code/", views.class_code, name="class_code"),
+    path("classes/<uuid:public_id>/archiver/", views.archive, name="archive"),
     path(
         "classes/<uuid:public_id>/eleves/<uuid:enrolment>/retirer/",
         views.remove_pupil,

@@ -115,6 +115,25 @@ def class_code(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @signed_in_view
 @require_POST
+def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """End of the year: the class closes, its pupils leave it, its history stays."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    try:
+        actions.archive_class(school_class=school_class, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("La classe « %(name)s » est archivée ; son historique est conservé.")
+            % {"name": school_class.name},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
+
+
+@signed_in_view
+@require_POST
 def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)

@@ -108,6 +108,7 @@ def world(catalogue, school, chloe_class, ben_in_class, teacher_chloe, settings,
 URLS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("get", "/classes/{class}/", None),
     ("post", "/classes/{class}/code/", {"do": "renew"}),
+    ("post", "/classes/{class}/archiver/", {}),
     ("post", "/classes/{class}/eleves/{enrolment}/retirer/", {}),
     ("get", "/etablissement/{school}/", None),
     ("post", "/etablissement/{school}/", {"form": "place", "login": "x", "school_class": "1"}),

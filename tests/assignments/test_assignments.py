@@ -239,6 +239,8 @@ def test_a_file_is_downloaded_by_its_pupil_and_teacher_only(
     assert mine["Content-Disposition"].startswith("attachment")
     assert mine["X-Content-Type-Options"] == "nosniff"
     assert client_for(classmate).get(url).status_code == 404
+    mine.close()
+    teachers.close()
 
 
 def test_removing_a_file_deletes_it_from_the_storage(

@@ -71,6 +71,7 @@ def test_a_pupil_keeps_a_file_and_replaces_it(child_ben, django_capture_on_commi
     assert default_storage.exists(str(resource.file.name))
     download = client.get(reverse("resources:download", args=[resource.public_id]))
     assert download.getvalue() == PDF + b"%"
+    download.close()
 
 
 def test_a_refused_file_is_explained(child_ben):

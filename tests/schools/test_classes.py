@@ -220,10 +220,18 @@ def test_archiving_a_class_ends_its_enrolments_and_keeps_them(
 ):
     enrol(child_ben, chloe_class)
 
-    actions.archive_class(school_class=chloe_class, actor=teacher_chloe)
+    response = client_for(teacher_chloe).post(
+        reverse("schools:archive", args=[chloe_class.public_id])
+    )
+
+    assert response.status_code == 302
+    chloe_class.refresh_from_db()
+    assert chloe_class.archived_at is not None
 
     enrolment = Enrolment.objects.get(pupil=child_ben)
     assert enrolment.ended_at is not None
     assert chloe_class.join_code is None
+    assert len(journal("schools.class_archived")) == 1
+    assert len(journal("schools.pupil_removed", about=child_ben)) == 1
     url = reverse("results:pupil", args=[child_ben.public_id])
     assert client_for(teacher_chloe).get(url).status_code == 404
