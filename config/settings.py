@@ -98,6 +98,13 @@ INSTALLED_APPS = [
     "charte.payments",
     "charte.consent",
     "charte.families",
+    "charte.schools",
+    "charte.content",
+    "charte.results",
+    "charte.coach",
+    "charte.resources",
+    "charte.assignments",
+    "charte.dashboards",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]

@@ -13,6 +13,12 @@ urlpatterns = [
     path("", include("charte.consent.urls")),
     path("famille/", include("charte.families.urls")),
     path("journal/", include("charte.audit.urls")),
+    path("", include("charte.schools.urls")),
+    path("", include("charte.results.urls")),
+    path("contenus/", include("charte.content.urls")),
+    path("coach/", include("charte.coach.urls")),
+    path("ressources/", include("charte.resources.urls")),
+    path("devoirs/", include("charte.assignments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,35 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from charte.content import queries
+from charte.content.models import Exercise
+from charte.core.errors import NotFound
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The catalogue, open to everyone: the same lessons and exercises for all."""
+    return render(request, "content/catalogue.html", {"competencies": queries.catalogue()})
+
+
+def competency(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        found = queries.competency_by_code(code)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(request, "content/competency.html", {"competency": found})
+
+
+def lesson(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        found = queries.lesson_by_slug(slug)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return render(
+        request,
+        "content/lesson.html",
+        {
+            "lesson": found,
+            "exercises": Exercise.objects.published().filter(lesson=found),
+            "related": found.competency.related.all(),
+        },
+    )

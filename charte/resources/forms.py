@@ -1,0 +1,67 @@
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from charte.core.errors import ActionError
+from charte.resources.models import Folder, Resource
+from charte.resources.uploads import CheckedFile, accepted_types_text, check_upload
+
+
+def checked_file(upload: UploadedFile | None) -> CheckedFile | None:
+    """A form's clean step for an uploaded file: our checks, as a form error."""
+    if not upload:
+        return None
+    try:
+        return check_upload(upload)
+    except ActionError as exc:
+        raise forms.ValidationError(str(exc), code=exc.code) from exc
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type de ressource"),
+        choices=Resource.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Resource.Kind.NOTE,
+    )
+    title = forms.CharField(label=_("Titre"), max_length=160)
+    folder = forms.ModelChoiceField(
+        label=_("Dossier"),
+        queryset=Folder.objects.none(),
+        required=False,
+        empty_label=_("Aucun (à la racine)"),
+    )
+    body = forms.CharField(
+        label=_("Texte"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Pour une ressource de type « Texte »."),
+    )
+    url = forms.URLField(
+        label=_("Adresse du site"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Pour un lien, par exemple https://www.vie-publique.fr/"),
+    )
+    file = forms.FileField(label=_("Fichier"), required=False)
+
+    def __init__(
+        self, *args: Any, folders: QuerySet[Folder], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["folder"].queryset = folders  # type: ignore[attr-defined]
+        self.fields["file"].help_text = _("%(types)s ; 5 Mo au plus.") % {
+            "types": accepted_types_text()
+        }
+        if editing:
+            del self.fields["kind"]
+
+    def clean_file(self) -> CheckedFile | None:
+        return checked_file(self.cleaned_data.get("file"))
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(label=_("Nom du dossier"), max_length=80)

@@ -1,0 +1,300 @@
+"""Changes to schools, classes and placements. Each names its actor and writes the journal."""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from charte import audit
+from charte.accounts.models import Role, User
+from charte.accounts.queries import guardians_of
+from charte.audit.models import Entry
+from charte.core.actors import Actor, SystemActor, person_ref
+from charte.core.errors import ActionError, Conflict, NotFound
+from charte.schools import queries
+from charte.schools.models import (
+    Enrolment,
+    School,
+    SchoolClass,
+    SchoolMember,
+    SchoolYear,
+    Teaching,
+    new_join_code,
+    normalise_join_code,
+)
+
+# Wrong class codes a pupil may type within the window before we stop checking for a while:
+# enough for honest typing mistakes, far too few to guess a code among a billion.
+MAX_WRONG_CODES = 8
+WRONG_CODE_WINDOW = timedelta(minutes=15)
+
+
+def _is(actor: Actor, person: User) -> bool:
+    return isinstance(actor, User) and actor.pk == person.pk
+
+
+@transaction.atomic
+def create_school(*, name: str, city: str, actor: Actor) -> School:
+    name, city = name.strip(), city.strip()
+    if not name or not city:
+        raise ActionError(_("Un établissement a besoin d'un nom et d'une commune."))
+    school = School.objects.create(name=name, city=city)
+    audit.record(
+        event="schools.school_created", actor=actor, data={"school": str(school.public_id)}
+    )
+    return school
+
+
+@transaction.atomic
+def add_school_member(
+    *, school: School, person: User, role: SchoolMember.Role, actor: Actor
+) -> SchoolMember:
+    """Add a teacher or a member of staff to a school; the account's role must match."""
+    expected = Role.TEACHER if role == SchoolMember.Role.TEACHER else Role.SCHOOL_STAFF
+    if person.role != expected:
+        raise ActionError(_("Ce compte n'est pas un compte d'enseignant ou de personnel."))
+    if not isinstance(actor, SystemActor) and not queries.is_staff_of(actor, school):  # type: ignore[arg-type]
+        raise NotFound(_("Établissement introuvable."))
+    if SchoolMember.objects.filter(school=school, person=person).exists():
+        raise Conflict(_("Cette personne fait déjà partie de l'établissement."))
+    member = SchoolMember.objects.create(school=school, person=person, role=role)
+    audit.record(
+        event="schools.member_added",
+        actor=actor,
+        subject=person,
+        data={"school": str(school.public_id), "role": role.value},
+    )
+    return member
+
+
+@transaction.atomic
+def create_class(
+    *,
+    teacher: User,
+    name: str,
+    level: SchoolClass.Level | str,
+    actor: Actor,
+    school: School | None = None,
+) -> SchoolClass:
+    """A new class for this school year, taught by `teacher`, with a fresh code to join it."""
+    if teacher.role != Role.TEACHER:
+        raise ActionError(_("Seul un enseignant peut avoir une classe."))
+    name = name.strip()
+    if not name:
+        raise ActionError(_("Donnez un nom à la classe."))
+    if school is not None and not (
+        queries.schools_of(teacher).filter(pk=school.pk).exists()
+        or (isinstance(actor, User) and queries.is_staff_of(actor, school))
+    ):
+        raise ActionError(_("Vous ne faites pas partie de cet établissement."))
+    school_class = SchoolClass.objects.create(
+        school=school,
+        year=SchoolYear.current(),
+        name=name,
+        level=SchoolClass.Level(level),
+        join_code=_unused_code(),
+    )
+    Teaching.objects.create(school_class=school_class, teacher=teacher)
+    audit.record(
+        event="schools.class_created",
+        actor=actor,
+        subject=teacher,
+        data={
+            "class": str(school_class.public_id),
+            "school": str(school.public_id) if school else None,
+        },
+    )
+    return school_class
+
+
+def _unused_code() -> str:
+    while True:
+        code = new_join_code()
+        if not SchoolClass.objects.filter(join_code=code).exists():
+            return code
+
+
+@transaction.atomic
+def renew_join_code(*, school_class: SchoolClass, actor: User) -> SchoolClass:
+    """A new code (the old one stops working): for a code that went round too far, or reopening."""
+    if not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    school_class.join_code = _unused_code()
+    school_class.save(update_fields=["join_code"])
+    audit.record(
+        event="schools.join_code_renewed",
+        actor=actor,
+        data={"class": str(school_class.public_id)},
+    )
+    return school_class
+
+
+@transaction.atomic
+def close_join_code(*, school_class: SchoolClass, actor: User) -> SchoolClass:
+    """Nobody can join with a code any more (the class is complete)."""
+    if not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    school_class.join_code = None
+    school_class.save(update_fields=["join_code"])
+    audit.record(
+        event="schools.join_code_closed", actor=actor, data={"class": str(school_class.public_id)}
+    )
+    return school_class
+
+
+def join_class_with_code(*, pupil: User, code: str, actor: Actor) -> Enrolment:
+    """The pupil, or one of their guardians for them, joins a class with the code the teacher gave.
+
+    Not atomic as a whole, on purpose: a wrong code changes nothing but is journalled (it counts
+    towards the limit of wrong codes), so its journal entry must outlive the refusal.
+    """
+    if pupil.role != Role.PUPIL:
+        raise ActionError(_("Seul un élève peut rejoindre une classe."))
+    is_guardian = isinstance(actor, User) and guardians_of(pupil).filter(pk=actor.pk).exists()
+    if not (_is(actor, pupil) or is_guardian):
+        raise ActionError(_("Seul l'élève ou l'un de ses responsables peut l'inscrire."))
+    since = timezone.now() - WRONG_CODE_WINDOW
+    wrong = Entry.objects.filter(
+        event="schools.join_refused", subject_ref=person_ref(pupil), at__gte=since
+    ).count()
+    if wrong >= MAX_WRONG_CODES:
+        raise ActionError(
+            _(
+                "Trop de codes erronés. Attends un quart d'heure et demande le code à ton "
+                "enseignant."
+            ),
+            code="throttled",
+        )
+    normalised = normalise_join_code(code)
+    school_class = (
+        SchoolClass.objects.current().filter(join_code=normalised).first() if normalised else None
+    )
+    if school_class is None:
+        audit.record(
+            event="schools.join_refused", actor=actor, subject=pupil, data={"tries": wrong + 1}
+        )
+        raise NotFound(
+            _("Ce code ne correspond à aucune classe. Vérifie-le avec ton enseignant."),
+            code="unknown_code",
+        )
+    return _enrol(pupil=pupil, school_class=school_class, method=Enrolment.Method.CODE, actor=actor)
+
+
+@transaction.atomic
+def place_pupil(*, pupil: User, school_class: SchoolClass, actor: User) -> Enrolment:
+    """The school's staff put a pupil in one of its classes (moving them from another one)."""
+    if pupil.role != Role.PUPIL:
+        raise ActionError(_("Seul un élève peut être inscrit dans une classe."))
+    if not queries.is_staff_of(actor, school_class.school):
+        raise NotFound(_("Classe introuvable."))
+    if school_class.archived_at is not None:
+        raise ActionError(_("Cette classe est archivée."))
+    return _enrol(
+        pupil=pupil, school_class=school_class, method=Enrolment.Method.STAFF, actor=actor
+    )
+
+
+@transaction.atomic
+def _enrol(
+    *, pupil: User, school_class: SchoolClass, method: Enrolment.Method, actor: Actor
+) -> Enrolment:
+    now = timezone.now()
+    current = Enrolment.objects.select_for_update().current().filter(pupil=pupil).first()
+    if current is not None and current.school_class_id == school_class.pk:
+        raise Conflict(_("Cet élève est déjà dans cette classe."), code="already_there")
+    left = None
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+        left = str(current.school_class.public_id)
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                pupil=pupil, school_class=school_class, method=method, started_at=now
+            )
+    except IntegrityError as exc:  # a concurrent request enrolled the pupil first
+        raise Conflict(_("Cet élève vient d'être inscrit ailleurs ; rechargez la page.")) from exc
+    audit.record(
+        event="schools.pupil_enrolled",
+        actor=actor,
+        subject=pupil,
+        data={
+            "class": str(school_class.public_id),
+            "enrolment": str(enrolment.public_id),
+            "method": method.value,
+            "left_class": left,
+        },
+    )
+    return enrolment
+
+
+@transaction.atomic
+def end_enrolment(*, enrolment: Enrolment, actor: User) -> Enrolment:
+    """Take a pupil out of a class; the enrolment stays as history."""
+    if not queries.can_manage_class(actor, enrolment.school_class):
+        raise NotFound(_("Inscription introuvable."))
+    if enrolment.ended_at is not None:
+        raise Conflict(_("Cet élève a déjà quitté la classe."))
+    enrolment.ended_at = timezone.now()
+    enrolment.save(update_fields=["ended_at"])
+    audit.record(
+        event="schools.pupil_removed",
+        actor=actor,
+        subject=enrolment.pupil,
+        data={
+            "class": str(enrolment.school_class.public_id),
+            "enrolment": str(enrolment.public_id),
+        },
+    )
+    return enrolment
+
+
+@transaction.atomic
+def add_teacher_to_class(*, school_class: SchoolClass, teacher: User, actor: Actor) -> Teaching:
+    """Staff (or a teacher of the class) add a colleague of the school as a teacher of the class."""
+    if teacher.role != Role.TEACHER:
+        raise ActionError(_("Ce compte n'est pas un compte d'enseignant."))
+    if isinstance(actor, User) and not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    if Teaching.objects.filter(school_class=school_class, teacher=teacher).exists():
+        raise Conflict(_("Cette personne enseigne déjà dans cette classe."))
+    teaching = Teaching.objects.create(school_class=school_class, teacher=teacher)
+    audit.record(
+        event="schools.teacher_added",
+        actor=actor,
+        subject=teacher,
+        data={"class": str(school_class.public_id)},
+    )
+    return teaching
+
+
+@transaction.atomic
+def archive_class(*, school_class: SchoolClass, actor: User) -> SchoolClass:
+    """Close a class at the end of the year: its pupils leave it, its history stays."""
+    if not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    if school_class.archived_at is not None:
+        raise Conflict(_("Cette classe est déjà archivée."))
+    now = timezone.now()
+    enrolments = list(
+        Enrolment.objects.current().filter(school_class=school_class).select_related("pupil")
+    )
+    for enrolment in enrolments:
+        enrolment.ended_at = now
+        enrolment.save(update_fields=["ended_at"])
+        audit.record(
+            event="schools.pupil_removed",
+            actor=actor,
+            subject=enrolment.pupil,
+            data={"class": str(school_class.public_id), "enrolment": str(enrolment.public_id)},
+        )
+    school_class.archived_at = now
+    school_class.join_code = None
+    school_class.save(update_fields=["archived_at", "join_code"])
+    audit.record(
+        event="schools.class_archived",
+        actor=actor,
+        data={"class": str(school_class.public_id), "pupils": len(enrolments)},
+    )
+    return school_class

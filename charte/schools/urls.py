@@ -1,0 +1,21 @@
+from django.urls import path
+
+from charte.schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("classes/", views.classes, name="classes"),
+    path("classes/nouvelle/", views.create_class, name="create_class"),
+    path("classes/rejoindre/", views.join, name="join"),
+    path("classes/<uuid:public_id>/", views.class_detail, name="class_detail"),
+    path("classes/<uuid:public_id>/code/", views.class_code, name="class_code"),
+    path("classes/<uuid:public_id>/archiver/", views.archive, name="archive"),
+    path(
+        "classes/<uuid:public_id>/eleves/<uuid:enrolment>/retirer/",
+        views.remove_pupil,
+        name="remove_pupil",
+    ),
+    path("etablissement/", views.my_school, name="my_school"),
+    path("etablissement/<uuid:public_id>/", views.school_detail, name="school_detail"),
+]

@@ -1,0 +1,261 @@
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from charte.accounts.models import Role, User
+from charte.accounts.queries import children_of
+from charte.core.access import signed_in_view, viewer_of
+from charte.core.errors import ActionError, NotFound
+from charte.schools import actions, queries
+from charte.schools.forms import (
+    AddTeacherForm,
+    ClassForm,
+    GuardianJoinForm,
+    JoinForm,
+    PlacePupilForm,
+)
+from charte.schools.models import SchoolClass, SchoolMember
+from charte.schools.tabs import class_tabs
+
+
+def _require(viewer: User, *roles: Role) -> None:
+    if viewer.role not in roles:
+        raise Http404
+
+
+def class_page_context(viewer: User, school_class: SchoolClass, active: str) -> dict[str, object]:
+    """What every tab of a class's pages shows in its header."""
+    return {
+        "school_class": school_class,
+        "tabs": class_tabs(is_teacher=queries.teaches_class(viewer, school_class)),
+        "active_tab": active,
+    }
+
+
+@signed_in_view
+def classes(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    if viewer.role == Role.SCHOOL_STAFF:
+        return redirect("schools:my_school")
+    if viewer.role in (Role.PUPIL, Role.PARENT):
+        return redirect("schools:join")
+    _require(viewer, Role.TEACHER)
+    return render(
+        request,
+        "schools/classes.html",
+        {"classes": queries.classes_taught_by(viewer), "schools": queries.schools_of(viewer)},
+    )
+
+
+@signed_in_view
+def create_class(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    _require(viewer, Role.TEACHER)
+    schools = queries.schools_of(viewer)
+    form = ClassForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school_class = actions.create_class(
+                teacher=viewer,
+                name=form.cleaned_data["name"],
+                level=form.cleaned_data["level"],
+                school=form.cleaned_data.get("school"),
+                actor=viewer,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("La classe « %(name)s » est créée. Donnez son code à vos élèves.")
+                % {"name": school_class.name},
+            )
+            return redirect("schools:class_detail", school_class.public_id)
+    return render(request, "schools/class_form.html", {"form": form})
+
+
+@signed_in_view
+def class_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    return render(
+        request,
+        "schools/class_detail.html",
+        {
+            **class_page_context(viewer, school_class, "schools:class_detail"),
+            "enrolments": queries.current_enrolments_of_class(school_class),
+            "former": queries.former_enrolments_of_class(school_class)[:50],
+            "teachers": queries.teachers_of_class(school_class),
+            "is_teacher": queries.teaches_class(viewer, school_class),
+        },
+    )
+
+
+@signed_in_view
+@require_POST
+def class_code(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    if request.POST.get("do") == "close":
+        actions.close_join_code(school_class=school_class, actor=viewer)
+        messages.success(request, _("Plus personne ne peut rejoindre la classe avec un code."))
+    else:
+        actions.renew_join_code(school_class=school_class, actor=viewer)
+        messages.success(
+            request,
+            _("Nouveau code : %(code)s. L'ancien ne fonctionne plus.")
+            % {"code": school_class.display_code},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
+
+
+@signed_in_view
+@require_POST
+def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """End of the year: the class closes, its pupils leave it, its history stays."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    try:
+        actions.archive_class(school_class=school_class, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("La classe « %(name)s » est archivée ; son historique est conservé.")
+            % {"name": school_class.name},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
+
+
+@signed_in_view
+@require_POST
+def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUID) -> HttpResponse:
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    found = queries.access_enrolment_by_manager(viewer=viewer, public_id=enrolment)
+    if found.school_class_id != school_class.pk:
+        raise NotFound(_("Inscription introuvable."))
+    try:
+        actions.end_enrolment(enrolment=found, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s ne fait plus partie de la classe ; son historique est conservé.")
+            % {"name": found.pupil.full_name},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
+
+
+@signed_in_view
+def join(request: HttpRequest) -> HttpResponse:
+    """A pupil joins their class with its code; a guardian does it for one of their children."""
+    viewer = viewer_of(request)
+    _require(viewer, Role.PUPIL, Role.PARENT)
+    children = children_of(viewer) if viewer.role == Role.PARENT else None
+    form: JoinForm
+    if children is not None:
+        form = GuardianJoinForm(request.POST or None, children=children)
+    else:
+        form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pupil = form.cleaned_data.get("child") or viewer
+        try:
+            enrolment = actions.join_class_with_code(
+                pupil=pupil, code=form.cleaned_data["code"], actor=viewer
+            )
+        except ActionError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s fait maintenant partie de la classe « %(class)s ».")
+                % {"name": pupil.first_name, "class": enrolment.school_class.name}
+                if pupil != viewer
+                else _("Bienvenue dans la classe « %(class)s » !")
+                % {"class": enrolment.school_class.name},
+            )
+            return redirect("home")
+    people = list(children) if children is not None else [viewer]
+    placements = [(person, queries.current_enrolment(person)) for person in people]
+    return render(
+        request,
+        "schools/join.html",
+        {"form": form, "placements": placements, "for_children": children is not None},
+    )
+
+
+@signed_in_view
+def my_school(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    _require(viewer, Role.SCHOOL_STAFF)
+    schools = list(queries.schools_of(viewer, role=SchoolMember.Role.STAFF))
+    if len(schools) == 1:
+        return redirect("schools:school_detail", schools[0].public_id)
+    return render(request, "schools/my_schools.html", {"schools": schools})
+
+
+@signed_in_view
+def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = viewer_of(request)
+    school = queries.access_school_by_staff(viewer=viewer, public_id=public_id)
+    classes = queries.classes_of_school(school)
+    place_form = PlacePupilForm(classes=classes)
+    teacher_form = AddTeacherForm()
+    if request.method == "POST":
+        if request.POST.get("form") == "teacher":
+            teacher_form = AddTeacherForm(request.POST)
+            if teacher_form.is_valid():
+                teacher = User.objects.by_login(teacher_form.cleaned_data["email"]).first()
+                try:
+                    if teacher is None:
+                        raise ActionError(_("Aucun compte n'utilise cette adresse e-mail."))
+                    actions.add_school_member(
+                        school=school, person=teacher, role=SchoolMember.Role.TEACHER, actor=viewer
+                    )
+                except ActionError as exc:
+                    teacher_form.add_error("email", str(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s fait maintenant partie de l'équipe.")
+                        % {"name": teacher.full_name},
+                    )
+                    return redirect("schools:school_detail", school.public_id)
+        else:
+            place_form = PlacePupilForm(request.POST, classes=classes)
+            if place_form.is_valid():
+                try:
+                    pupil = queries.find_pupil_for_placement(login=place_form.cleaned_data["login"])
+                    enrolment = actions.place_pupil(
+                        pupil=pupil,
+                        school_class=place_form.cleaned_data["school_class"],
+                        actor=viewer,
+                    )
+                except ActionError as exc:
+                    place_form.add_error("login", str(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s est inscrit(e) en %(class)s.")
+                        % {"name": pupil.full_name, "class": enrolment.school_class.name},
+                    )
+                    return redirect("schools:school_detail", school.public_id)
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "classes": classes,
+            "teachers": queries.teachers_of_school(school),
+            "recent": queries.recent_enrolments_of_school(school),
+            "place_form": place_form,
+            "teacher_form": teacher_form,
+        },
+    )
