@@ -1,0 +1,482 @@
+"""The access and portability archive, built from the registry alone.
+
+Design:
+- What goes in is what the registry declares: for every declared model, the rows that its
+  subject paths lead to from the person, with every declared field (access, GDPR art. 15), or
+  only the fields the person provided or whose activity produced them (portability, art. 20).
+  Nothing here names an app: a model declared tomorrow is in tomorrow's archives.
+- Two generic exclusions, the same for every model: primary keys (internal numbers, and for a
+  session its bearer secret) and the `credentials` category (a password hash is useless to the
+  person and dangerous in a file that travels). Links to other rows are given by public id.
+- One pass over the database, streamed: each model's rows are read with `.iterator()` in
+  chunks and written at once to spooled files (the JSON document, one CSV per model, the HTML
+  view's tables). The files are then copied into the ZIP in chunks, hashing each on the way
+  for the manifest. Memory holds one chunk of rows, whatever the number of rows.
+- The HTML view is one self-contained file (inline CSS, no script, no link out): a parent can
+  open it without a network. It shows at most HTML_ROWS rows per kind of record; the JSON and
+  CSV files hold every row, and the page says so.
+- The art. 15 information (purposes, legal bases, categories, recipients and disclosures,
+  retention, sources, transfers, the right to complain to the CNIL) comes from the register
+  through `published_register()`, the same document the public charter shows.
+"""
+
+import csv
+import hashlib
+import html
+import io
+import json
+import tempfile
+import zipfile
+from base64 import b64encode
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from charte.privacy import register
+from charte.privacy.register import PORTABLE_PROVENANCES, Category
+from charte.privacy.registry import Declaration, registry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+ACCESS = "access"
+PORTABILITY = "portability"
+CHUNK = 2000
+HTML_ROWS = 500
+FORMAT_VERSION = "1"
+EXCLUDED_CATEGORIES = frozenset({Category.CREDENTIALS})
+COPY_BUFFER = 1 << 16
+
+type Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    lookup: str
+    label: str
+    category: Category
+    provenance: register.Provenance
+    choices: dict[Any, str] | None
+    in_html: bool
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "category": self.category.value,
+            "provenance": self.provenance.value,
+        }
+
+
+@dataclass
+class ArchiveResult:
+    sha256: str = ""
+    size: int = 0
+    files: list[dict[str, Any]] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def exported(declaration: Declaration, name: str, scope: str) -> bool:
+    """Whether field `name` of `declaration` goes into an archive of `scope`."""
+    declared = declaration.fields[name]
+    if declared.category in EXCLUDED_CATEGORIES:
+        return False
+    if getattr(declaration.model._meta.get_field(name), "primary_key", False):
+        return False
+    return scope == ACCESS or declared.provenance in PORTABLE_PROVENANCES
+
+
+def columns(declaration: Declaration, scope: str) -> list[Column]:
+    meta = declaration.model._meta
+    result = []
+    for name, declared in declaration.fields.items():
+        if not exported(declaration, name, scope):
+            continue
+        model_field: Any = meta.get_field(name)
+        lookup = name
+        related = model_field.related_model if model_field.is_relation else None
+        if related is not None and any(f.name == "public_id" for f in related._meta.fields):
+            lookup = f"{name}__public_id"
+        choices = dict(model_field.flatchoices) if getattr(model_field, "choices", None) else None
+        result.append(
+            Column(
+                name=name,
+                lookup=lookup,
+                label=str(getattr(model_field, "verbose_name", name)),
+                category=declared.category,
+                provenance=declared.provenance,
+                choices={k: str(v) for k, v in choices.items()} if choices else None,
+                in_html=declared.category != Category.REFERENCE,
+            )
+        )
+    return result
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, UUID | Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return b64encode(bytes(value)).decode()
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(_json_default(value)) if isinstance(value, bytes | memoryview) else str(value)
+
+
+def rows_of(
+    declaration: Declaration,
+    person: "AbstractBaseUser",
+    cols: list[Column],
+    chunk_size: int = CHUNK,
+) -> Iterator[tuple[Any, ...]]:
+    """The person's rows of one model, as tuples in `cols` order, streamed in chunks.
+
+    Many-to-many fields come back one database row per link: consecutive rows of one object are
+    merged, the linked values gathered in a list.
+    """
+    model = declaration.model
+    lookups = [c.lookup for c in cols]
+    many = [i for i, c in enumerate(cols) if model._meta.get_field(c.name).many_to_many]
+    queryset = (
+        model._default_manager.filter(declaration.subject_filter(person))
+        .order_by("pk")
+        .values_list("pk", *lookups)
+    )
+    if not many:
+        last = object()
+        for row in queryset.iterator(chunk_size=chunk_size):
+            if row[0] != last:  # a row reached through two subject paths comes once
+                last = row[0]
+                yield row[1:]
+        return
+    current: list[Any] | None = None
+    current_pk = None
+    for row in queryset.iterator(chunk_size=chunk_size):
+        if current is None or row[0] != current_pk:
+            if current is not None:
+                yield tuple(current)
+            current_pk = row[0]
+            current = list(row[1:])
+            for i in many:
+                current[i] = [] if current[i] is None else [current[i]]
+        else:
+            for i in many:
+                if row[1 + i] is not None and row[1 + i] not in current[i]:
+                    current[i].append(row[1 + i])
+    if current is not None:
+        yield tuple(current)
+
+
+def _csv_name(declaration: Declaration) -> str:
+    return "csv/" + declaration.label.lower().replace(".", "_") + ".csv"
+
+
+def _anchor(declaration: Declaration) -> str:
+    return declaration.label.lower().replace(".", "-")
+
+
+def information(rows: dict[str, int], scope: str) -> dict[str, Any]:
+    """The art. 15 information about the records found, from the register and the registry."""
+    from charte.privacy.queries import published_register
+
+    document = published_register()
+    purposes = {p["code"]: (proc, p) for proc in document["processings"] for p in proc["purposes"]}
+    recipients = {r["code"]: r for r in document["recipients"]}
+    retention = {r["code"]: r for r in document["retention_rules"]}
+    provenance = {p["code"]: p["label"] for p in document["provenances"]}
+    records = []
+    used_recipients: set[str] = set()
+    disclosures = []
+    for declaration in registry.declarations():
+        count = rows.get(declaration.label, 0)
+        if not count:
+            continue
+        entry_purposes = []
+        for code in declaration.purposes:
+            processing, purpose = purposes[code]
+            used_recipients.update(purpose["recipients"])
+            entry_purposes.append(
+                {
+                    "code": code,
+                    "name": purpose["name"],
+                    "description": purpose["description"],
+                    "legal_basis": processing["legal_basis"]["label"],
+                    "legal_reference": processing["legal_reference"],
+                    "recipients": purpose["recipients"],
+                }
+            )
+        sources = sorted({f.provenance.value for f in declaration.fields.values() if f.personal})
+        categories = declaration.categories()
+        record = {
+            "model": declaration.label,
+            "name": str(declaration.model._meta.verbose_name_plural),
+            "rows": count,
+            "file": _csv_name(declaration),
+            "anchor": _anchor(declaration),
+            "categories": [{"code": c.value, "label": str(c.label)} for c in categories],
+            "purposes": entry_purposes,
+            "sources": [{"code": s, "label": provenance[s]} for s in sources],
+            "retention": retention[declaration.retention],
+        }
+        records.append(record)
+        if Category.DISCLOSURES in categories:
+            disclosures.append(
+                {
+                    "model": record["model"],
+                    "name": record["name"],
+                    "rows": count,
+                    "anchor": record["anchor"],
+                }
+            )
+    used = [recipients[c] for c in sorted(used_recipients)]
+    return {
+        "scope": scope,
+        "controller": document["operator"],
+        "records": records,
+        "recipients": used,
+        "disclosures": disclosures,
+        "transfers": [r for r in used if r["outside_eea"]],
+        "complaint": {
+            "authority": "Commission nationale de l'informatique et des libertés (CNIL)",
+            "address": "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07, France",
+            "website": "www.cnil.fr",
+        },
+    }
+
+
+class _Spool:
+    """The files of one archive, written in one pass, before they go into the ZIP."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.json = (directory / "donnees.json").open("w", encoding="utf-8")
+        self.html = (directory / "sections.html").open("w", encoding="utf-8")
+        self.csv_files: list[tuple[str, Path]] = []
+
+    def close(self) -> None:
+        self.json.close()
+        self.html.close()
+
+
+def _write_model(
+    spool: _Spool,
+    declaration: Declaration,
+    person: "AbstractBaseUser",
+    cols: list[Column],
+    first: bool,
+    chunk_size: int,
+) -> int:
+    names = [c.name for c in cols]
+    csv_name = _csv_name(declaration)
+    csv_path = spool.directory / f"{len(spool.csv_files)}.csv"
+    html_cols = [i for i, c in enumerate(cols) if c.in_html]
+    choices = [(i, c.choices) for i, c in enumerate(cols) if c.choices]
+    head = {
+        "model": declaration.label,
+        "name": str(declaration.model._meta.verbose_name_plural),
+        "file": csv_name,
+        "fields": [c.describe() for c in cols],
+    }
+    out = spool.json
+    out.write(("" if first else ",\n") + json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [')
+    dumps = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    escape = html.escape
+    section: list[str] = []
+    count = 0
+    with csv_path.open("w", encoding="utf-8", newline="") as csv_file:
+        writer = csv.writer(csv_file)
+        writer.writerow(names)
+        for row in rows_of(declaration, person, cols, chunk_size):
+            out.write(("\n" if count == 0 else ",\n") + dumps(dict(zip(names, row, strict=True))))
+            writer.writerow([_text(v) for v in row])
+            if count < HTML_ROWS and html_cols:
+                cells = list(row)
+                for i, labels in choices:
+                    cells[i] = labels.get(cells[i], cells[i])  # type: ignore[union-attr]
+                section.append(
+                    "<tr>"
+                    + "".join(f"<td>{escape(_text(cells[i]))}</td>" for i in html_cols)
+                    + "</tr>\n"
+                )
+            count += 1
+    out.write("]}")
+    if count:
+        spool.csv_files.append((csv_name, csv_path))
+        _write_html_section(spool, declaration, cols, html_cols, section, count)
+    else:
+        csv_path.unlink()
+    return count
+
+
+def _write_html_section(
+    spool: _Spool,
+    declaration: Declaration,
+    cols: list[Column],
+    html_cols: list[int],
+    rows: list[str],
+    count: int,
+) -> None:
+    if not html_cols:
+        return
+    spool.html.write(
+        render_to_string(
+            "subject_requests/archive/section.html",
+            {
+                "name": declaration.model._meta.verbose_name_plural,
+                "columns": [cols[i] for i in html_cols],
+                "count": count,
+                "shown": min(count, HTML_ROWS),
+                "file": _csv_name(declaration),
+                "anchor": _anchor(declaration),
+            },
+        ).replace("<!--ROWS-->", "".join(rows))
+    )
+
+
+def build(
+    *,
+    person: "AbstractBaseUser",
+    scope: str,
+    out: IO[bytes],
+    reference: str = "",
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK,
+) -> ArchiveResult:
+    """Write the ZIP archive of `person`'s data (`scope`: ACCESS or PORTABILITY) to `out`."""
+    if scope not in (ACCESS, PORTABILITY):
+        raise ValueError(f"Unknown archive scope {scope!r}.")
+    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
+    declarations = [d for d in registry.declarations() if columns(d, scope)]
+    result = ArchiveResult()
+    generated_at = timezone.now()
+    with (
+        tempfile.TemporaryDirectory(prefix="charte-archive-") as tmp,
+        translation.override(language),
+    ):
+        directory = Path(tmp)
+        spool = _Spool(directory)
+        spool.json.write(
+            json.dumps(
+                {
+                    "format": f"charte-{scope}",
+                    "version": FORMAT_VERSION,
+                    "generated_at": generated_at.isoformat(),
+                    "request": reference,
+                    "person": str(getattr(person, "public_id", "")),
+                },
+                ensure_ascii=False,
+            )[:-1]
+            + ', "records": [\n'
+        )
+        for index, declaration in enumerate(declarations):
+            cols = columns(declaration, scope)
+            count = _write_model(spool, declaration, person, cols, index == 0, chunk_size)
+            if count:
+                result.rows[declaration.label] = count
+            if progress is not None:
+                progress(index + 1, len(declarations))
+        spool.json.write("\n]}\n")
+        spool.close()
+        info = information(result.rows, scope)
+        context = {
+            "person": person,
+            "scope": scope,
+            "info": info,
+            "generated_at": generated_at,
+            "reference": reference,
+            "html_rows": HTML_ROWS,
+            "portable": [str(p.label) for p in register.Provenance if p in PORTABLE_PROVENANCES],
+        }
+        page = render_to_string("subject_requests/archive/index.html", context)
+        page_head, page_tail = page.split("<!--SECTIONS-->")
+        readme = render_to_string("subject_requests/archive/readme.txt", context)
+        entries: list[tuple[str, list[str | Path]]] = [
+            ("LISEZMOI.txt", [readme]),
+            ("index.html", [page_head, directory / "sections.html", page_tail]),
+            ("donnees.json", [directory / "donnees.json"]),
+            ("information.json", [json.dumps(info, ensure_ascii=False, indent=2)]),
+            *((name, [path]) for name, path in spool.csv_files),
+        ]
+        hasher = _HashingWriter(out)
+        with zipfile.ZipFile(hasher, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+            for name, parts in entries:
+                result.files.append(_add(zf, name, parts))
+            manifest = {
+                "format": f"charte-{scope}",
+                "version": FORMAT_VERSION,
+                "generated_at": generated_at.isoformat(),
+                "request": reference,
+                "algorithm": "sha256",
+                "files": result.files,
+            }
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        result.sha256 = hasher.digest.hexdigest()
+        result.size = hasher.size
+    return result
+
+
+def _add(zf: zipfile.ZipFile, name: str, parts: list[str | Path]) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    size = 0
+    with zf.open(name, "w", force_zip64=True) as target:
+        for part in parts:
+            if isinstance(part, str):
+                data = part.encode("utf-8")
+                digest.update(data)
+                target.write(data)
+                size += len(data)
+                continue
+            with part.open("rb") as source:
+                while chunk := source.read(COPY_BUFFER):
+                    digest.update(chunk)
+                    target.write(chunk)
+                    size += len(chunk)
+    return {"name": name, "sha256": digest.hexdigest(), "bytes": size}
+
+
+class _HashingWriter(io.RawIOBase):
+    """A write-only stream that hashes what passes through on its way to `target`."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = bytes(data)
+        self.digest.update(view)
+        self.size += len(view)
+        self.target.write(view)
+        return len(view)
+
+    def flush(self) -> None:
+        self.target.flush()
