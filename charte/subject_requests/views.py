@@ -142,7 +142,10 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
         raise Http404
     needs_password = _needs_password(request)
     form = forms.RequestForm(
-        request.POST or None, kind=kind, user=viewer, needs_password=needs_password
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        user=viewer,
+        needs_password=needs_password,
     )
     if request.method == "POST" and form.is_valid():
         if "password" in form.cleaned_data:
@@ -254,7 +257,9 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     viewer = _user(request)
     subject = _person(viewer, person)
     initial = {name: getattr(subject, name) or "" for name in actions.SELF_SERVICE_FIELDS}
-    form = forms.AccountForm(request.POST or None, person=subject, initial=initial)
+    form = forms.AccountForm(
+        request.POST if request.method == "POST" else None, person=subject, initial=initial
+    )
     frozen = not processing.edit_allowed(subject, viewer)
     if request.method == "POST" and form.is_valid() and not frozen:
         try:
@@ -293,7 +298,7 @@ def directives(request: HttpRequest) -> HttpResponse:
         if current
         else None
     )
-    form = forms.DirectiveForm(request.POST or None, initial=initial)
+    form = forms.DirectiveForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and request.POST.get("withdraw") and current:
         actions.withdraw_directive(directive=current, actor=viewer)
         messages.success(request, _("Vos directives sont retirées."))
@@ -488,7 +493,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Staff record a request received by email, phone or post."""
     viewer = _staff(request)
-    form = forms.StaffOpenForm(request.POST or None)
+    form = forms.StaffOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = User.objects.by_login(data["login"]).first()
