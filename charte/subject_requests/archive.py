@@ -318,7 +318,7 @@ def _write_model(
             if count < HTML_ROWS and html_cols:
                 cells = list(row)
                 for i, labels in choices:
-                    cells[i] = labels.get(cells[i], cells[i])  # type: ignore[union-attr]
+                    cells[i] = labels.get(cells[i], cells[i])
                 section.append(
                     "<tr>"
                     + "".join(f"<td>{escape(_text(cells[i]))}</td>" for i in html_cols)
@@ -421,7 +421,7 @@ def build(
             ("index.html", [page_head, directory / "sections.html", page_tail]),
             ("donnees.json", [directory / "donnees.json"]),
             ("information.json", [json.dumps(info, ensure_ascii=False, indent=2)]),
-            *((name, [path]) for name, path in spool.csv_files),
+            *((name, [path]) for name, path in spool.csv_files),  # type: ignore[list-item]
         ]
         hasher = _HashingWriter(out)
         with zipfile.ZipFile(hasher, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:

@@ -18,6 +18,10 @@ from charte.subject_requests.models import (
 )
 
 
+def _set_choices(field: forms.Field, choices: Any) -> None:
+    field.choices = choices  # type: ignore[attr-defined]
+
+
 class PasswordCheckMixin(forms.Form):
     """Asks for the password again when the last time is more than a few minutes old."""
 
@@ -95,7 +99,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
+        _set_choices(self.fields["language"], settings.LANGUAGES)
         if person.needs_guardian(deadlines.today()):
             # A child is reached through their guardians: no address or number of their own.
             del self.fields["email"]
@@ -152,8 +156,12 @@ class StaffOpenForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.value, k.label) for k in Kind if k != Kind.DIRECTIVES]
-        self.fields["purposes"].choices = [(p.code, p.name) for p in rules.objectable_purposes()]
+        _set_choices(
+            self.fields["kind"], [(k.value, k.label) for k in Kind if k != Kind.DIRECTIVES]
+        )
+        _set_choices(
+            self.fields["purposes"], [(p.code, p.name) for p in rules.objectable_purposes()]
+        )
 
 
 class IdentityForm(forms.Form):
@@ -217,10 +225,13 @@ class RectifyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [
-            (name, str(User._meta.get_field(name).verbose_name).capitalize())  # type: ignore[union-attr]
-            for name in staff_fields()
-        ]
+        _set_choices(
+            self.fields["field"],
+            [
+                (name, str(User._meta.get_field(name).verbose_name).capitalize())  # type: ignore[union-attr]
+                for name in staff_fields()
+            ],
+        )
 
 
 class BulkForm(forms.Form):
@@ -231,4 +242,4 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args: Any, ids: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(i, i) for i in ids]
+        _set_choices(self.fields["ids"], [(i, i) for i in ids])

@@ -83,7 +83,7 @@ _REQUEST_KEPT = (
     "reminded_stage",
     "identity_digest",
 )
-_REQUEST_TEXT = {
+_REQUEST_TEXT: dict[str, object] = {
     "details": "",
     "purposes": [],
     "extension_reason": "[effacé]",

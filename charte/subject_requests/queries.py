@@ -164,7 +164,7 @@ def queue(
 ) -> QuerySet[SubjectRequest]:
     """The workbench's queue, filtered and sorted."""
     today = today or deadlines.today()
-    requests = SubjectRequest.objects.select_related("person", "assignee").annotate(
+    requests: Any = SubjectRequest.objects.select_related("person", "assignee").annotate(
         deadline_on=Coalesce("extended_to", "due_on")
     )
     if status == "open":

@@ -229,14 +229,12 @@ def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> HttpResponse:
+def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResponse:
     """The archive, to the person (or a child's guardian) only, through an expiring link."""
     viewer = _user(request)
     try:
         found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
-        signed = signing.loads(
-            token, salt=DOWNLOAD_SALT, max_age=rules.ARCHIVE_LIFETIME.total_seconds()
-        )
+        signed = signing.loads(token, salt=DOWNLOAD_SALT, max_age=rules.ARCHIVE_LIFETIME)
     except (NotFound, signing.BadSignature) as exc:
         raise Http404(_("Ce lien n'est plus valable.")) from exc
     if signed != str(found.public_id) or not queries.may_download(viewer, found):
@@ -380,8 +378,8 @@ def queue(request: HttpRequest, overdue: bool = False) -> HttpResponse:
     page = Paginator(_queue(viewer, params), PAGE_SIZE).get_page(request.GET.get("page"))
     today = deadlines.today()
     for row in page:
-        row.left = row.days_left(today)  # type: ignore[attr-defined]
-        row.late = -row.left  # type: ignore[attr-defined]
+        row.left = row.days_left(today)
+        row.late = -row.left
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -79,7 +79,7 @@ class Builder:
         if isinstance(f, models.EmailField):
             if not personal:
                 return f"ref{next(self.counter)}@example.test"
-            value = self.marker(label, f.name, None)
+            value = str(self.marker(label, f.name, None))
             return f"{value}@marker.test"
         if isinstance(f, models.CharField | models.TextField):
             if not personal:
@@ -130,7 +130,7 @@ class Builder:
             done.add(subject.field)
         else:
             first, _, rest = subject.partition("__")
-            target = model._meta.get_field(first).related_model
+            target: Any = model._meta.get_field(first).related_model
             value = self.person if not rest else self.row(target, rest)
             setattr(instance, first, value)
             done.add(first)
@@ -250,5 +250,5 @@ def test_the_builder_fails_loudly_on_a_model_it_cannot_build():
     odd.set_attributes_from_name("odd")
     odd.model = User
 
-    with pytest.raises(CannotBuild, match="accounts.User.odd"):
+    with pytest.raises(CannotBuild, match=r"accounts\.User\.odd"):
         Builder(make_user(), make_user()).value_for(None, odd)

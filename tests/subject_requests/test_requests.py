@@ -113,7 +113,7 @@ def test_the_parent_downloads_the_childs_archive_and_the_download_is_journalled(
     response = client_for(anna).get(link, HTTP_USER_AGENT="Navigateur de test")
 
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     names = zipfile.ZipFile(io.BytesIO(body)).namelist()
     assert {"index.html", "donnees.json", "manifest.json", "information.json"} <= set(names)
     [entry] = journal("subject_request.archive_downloaded")
