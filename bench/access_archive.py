@@ -10,7 +10,6 @@ times the plain reads; the peak memory (tracemalloc) flat as the rows grow.
 """
 
 import argparse
-import io
 import os
 import sys
 import tempfile

@@ -211,7 +211,7 @@ def rows_of(
 type Cell = Callable[[Any], tuple[str, str]]
 """A column's converter: a raw database value to (JSON fragment, plain text)."""
 
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_quote = json.encoder.encode_basestring
 
 
 def _cell_text(value: Any) -> tuple[str, str]:
@@ -318,7 +318,7 @@ type RowConverter = Callable[[tuple[Any, ...]], tuple[str, list[str]]]
 
 # Inline conversions for the commonest stored types, `{v}` being the raw value; others call
 # their `Cell` function.
-_INLINE = {
+_INLINE: dict[Cell, str] = {
     _cell_text: (
         "('null', '') if {v} is None else "
         "(quote({v}), {v}) if {v}.__class__ is str else (quote(str({v})), str({v}))"
@@ -349,7 +349,7 @@ def row_converter(cols: list[Column]) -> RowConverter:
     texts = ", ".join(f"t{i}" for i in range(len(cols)))
     lines.append(f"    return {json_expr} + '}}', [{texts}]")
     exec(compile("\n".join(lines), "<archive row converter>", "exec"), namespace)  # noqa: S102
-    return namespace["convert"]  # type: ignore[no-any-return]
+    return namespace["convert"]
 
 
 def _csv_name(declaration: Declaration) -> str:
@@ -496,7 +496,7 @@ def _write_model(
             if count < HTML_ROWS and html_cols:
                 texts = list(texts)
                 for i, labels in choices:
-                    texts[i] = labels.get(row[i], texts[i])  # type: ignore[union-attr]
+                    texts[i] = labels.get(row[i], texts[i])
                 section.append(
                     "<tr>"
                     + "".join([f"<td>{escape(texts[i])}</td>" for i in html_cols])
