@@ -41,6 +41,7 @@ from django.db import connections, models
 from django.db.models.sql.constants import MULTI
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES, Category
@@ -455,6 +456,22 @@ class _Spool:
         }
 
 
+def _readable_moment(text: str) -> str:
+    """ "2026-03-14T09:05:12.123+00:00" as "2026-03-14 09:05 UTC", for the HTML view."""
+    return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
+
+
+def _readable_bool(text: str) -> str:
+    return {"true": str(_("oui")), "false": str(_("non"))}.get(text, text)
+
+
+# The HTML view is read by people: dates without microseconds, yes and no in words.
+_READABLE: dict[str, Callable[[str], str]] = {
+    "DateTimeField": _readable_moment,
+    "BooleanField": _readable_bool,
+}
+
+
 def _write_model(
     spool: _Spool,
     declaration: Declaration,
@@ -468,6 +485,7 @@ def _write_model(
     csv_path = spool.directory / f"{len(spool.csv_files)}.csv"
     html_cols = [i for i, c in enumerate(cols) if c.in_html]
     choices = [(i, c.choices) for i, c in enumerate(cols) if c.choices]
+    readable = [(i, _READABLE[c.kind]) for i, c in enumerate(cols) if c.kind in _READABLE]
     head = {
         "model": declaration.label,
         "name": str(declaration.model._meta.verbose_name_plural),
@@ -497,6 +515,8 @@ def _write_model(
                 texts = list(texts)
                 for i, labels in choices:
                     texts[i] = labels.get(row[i], texts[i])
+                for i, readable_text in readable:
+                    texts[i] = readable_text(texts[i])
                 section.append(
                     "<tr>"
                     + "".join([f"<td>{escape(texts[i])}</td>" for i in html_cols])

@@ -10,7 +10,7 @@ from charte.core.models import PublicIdModel
 
 
 class Kind(models.TextChoices):
-    ACCESS = "access", _("Accès à mes données")
+    ACCESS = "access", _("Accès aux données")
     RECTIFICATION = "rectification", _("Rectification")
     RESTRICTION = "restriction", _("Limitation du traitement")
     OBJECTION = "objection", _("Opposition")

@@ -547,7 +547,8 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "req": found,
             "today": deadlines.today(),
-            "timeline": queries.timeline(found),
+            "timeline": _timeline(found),
+            "erased_counts": _erased_counts(getattr(found, "certificate", None)),
             "checks": found.identity_checks.select_related("checked_by"),
             "notes": found.notes.select_related("author"),
             "purposes": queries.purpose_names(found.purposes),
@@ -565,6 +566,67 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "holdings": _holdings(person) if person else [],
         },
     )
+
+
+def _event_labels() -> dict[str, str]:
+    return {
+        "subject_request.opened": _("Demande reçue"),
+        "subject_request.identity_verified": _("Identité vérifiée"),
+        "subject_request.identity_failed": _("Identité non établie"),
+        "subject_request.note_added": _("Note ajoutée"),
+        "subject_request.assigned": _("Attribuée"),
+        "subject_request.extended": _("Délai prolongé, personne prévenue"),
+        "subject_request.decided": _("Décision"),
+        "subject_request.archive_built": _("Archive préparée"),
+        "subject_request.archive_downloaded": _("Archive téléchargée"),
+        "subject_request.archive_expired": _("Archive supprimée (délai écoulé)"),
+        "subject_request.erasure_verified": _("Effacement vérifié (recherche de traces)"),
+        "subject_request.closed": _("Demande close"),
+        "subject_request.reminded": _("Rappel envoyé au DPO"),
+        "subject_request.restriction_started": _("Limitation en vigueur"),
+        "subject_request.objection_started": _("Opposition en vigueur"),
+        "subject_request.rectified": _("Compte rectifié"),
+        "subject_request.death_recorded": _("Décès enregistré"),
+    }
+
+
+def _timeline(found: SubjectRequest) -> list[dict[str, Any]]:
+    """The journal's entries about the request, with people named for the staff who read it."""
+    entries = list(queries.timeline(found))
+    ids = {e.actor_ref.removeprefix("user:") for e in entries if e.actor_ref.startswith("user:")}
+    names = {
+        f"user:{public_id}": name
+        for public_id, name in (
+            (u.public_id, u.full_name or u.login) for u in User.objects.filter(public_id__in=ids)
+        )
+    }
+    labels = _event_labels()
+    return [
+        {
+            "entry": e,
+            "label": labels.get(e.event, e.event),
+            "who": names.get(e.actor_ref, e.actor_ref.removeprefix("system:")),
+        }
+        for e in entries
+    ]
+
+
+def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
+    if certificate is None:
+        return []
+    actions_labels = {
+        "deleted": _("Supprimés"),
+        "anonymised": _("Anonymisés"),
+        "kept": _("Conservés (obligation légale)"),
+    }
+    categories = {c.value: str(c.label) for c in register.Category}
+    return [
+        (
+            str(actions_labels.get(action, action)),
+            [(categories.get(code, code), n) for code, n in per.items()],
+        )
+        for action, per in certificate.counts.items()
+    ]
 
 
 def _holdings(person: User) -> Any:
