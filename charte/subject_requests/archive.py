@@ -104,7 +104,19 @@ def exported(declaration: Declaration, name: str, scope: str) -> bool:
     return scope == ACCESS or declared.provenance in PORTABLE_PROVENANCES
 
 
+_columns_cache: dict[tuple[int, str, str], tuple[Declaration, list[Column]]] = {}
+
+
 def columns(declaration: Declaration, scope: str) -> list[Column]:
+    """The exported columns of a declared model (computed once per scope and language)."""
+    key = (id(declaration), scope, translation.get_language() or "")
+    cached = _columns_cache.get(key)
+    if cached is None or cached[0] is not declaration:
+        cached = _columns_cache[key] = (declaration, _columns(declaration, scope))
+    return cached[1]
+
+
+def _columns(declaration: Declaration, scope: str) -> list[Column]:
     meta = declaration.model._meta
     result = []
     for name, declared in declaration.fields.items():
@@ -168,7 +180,7 @@ def rows_of(
     cols: list[Column],
     chunk_size: int = CHUNK,
 ) -> Iterator[tuple[Any, ...]]:
-    """The person's rows of one model, as tuples in `cols` order, streamed in chunks.
+    """The person's rows of one model, as tuples (the primary key, then `cols`), in chunks.
 
     Values come as the database driver gives them (Django's per-value converters are skipped:
     `cells()` turns each column into text in one step, which halves the time). The query is
@@ -187,22 +199,27 @@ def rows_of(
         chunked_fetch=connections[queryset.db].features.can_use_chunked_reads,
         chunk_size=chunk_size,
     )
-    many = [i for i, c in enumerate(cols) if c.many]
+    many = [i for i, c in enumerate(cols, start=1) if c.many]
+    if not many:
+        last: Any = object()
+        for chunk in chunks or ():
+            for row in chunk:
+                if row[0] != last:  # a row reached through two subject paths comes once
+                    last = row[0]
+                    yield row
+        return
     current: list[Any] | None = None
-    current_pk: Any = None
     for chunk in chunks or ():
         for row in chunk:
-            if current is not None and row[0] == current_pk:
-                # The same object again: another link of a many-to-many field, or a row
-                # reached through two subject paths.
+            if current is not None and row[0] == current[0]:
+                # The same object again: another link of a many-to-many field.
                 for i in many:
-                    if row[1 + i] is not None and row[1 + i] not in current[i]:
-                        current[i].append(row[1 + i])
+                    if row[i] is not None and row[i] not in current[i]:
+                        current[i].append(row[i])
                 continue
             if current is not None:
                 yield tuple(current)
-            current_pk = row[0]
-            current = list(row[1:])
+            current = list(row)
             for i in many:
                 current[i] = [] if current[i] is None else [current[i]]
     if current is not None:
@@ -315,40 +332,79 @@ def cells(cols: list[Column]) -> list[Cell]:
     return result
 
 
-type RowConverter = Callable[[tuple[Any, ...]], tuple[str, list[str]]]
+type RowConverter = Callable[[tuple[Any, ...]], tuple[str, str, list[str]]]
 
-# Inline conversions for the commonest stored types, `{v}` being the raw value; others call
-# their `Cell` function.
+# Inline conversions for the commonest stored types: statements setting the JSON fragment
+# `j{i}` and the text `t{i}` of cell `i` from the raw value `row[{n}]`; others call their `Cell`.
 _INLINE: dict[Cell, str] = {
     _cell_text: (
-        "('null', '') if {v} is None else "
-        "(quote({v}), {v}) if {v}.__class__ is str else (quote(str({v})), str({v}))"
+        "    v = row[{n}]\n"
+        "    if v is None: j{i}, t{i} = 'null', ''\n"
+        "    else:\n"
+        "        t{i} = v if v.__class__ is str else str(v)\n"
+        "        j{i} = quote(t{i})\n"
     ),
-    _cell_number: "('null', '') if {v} is None else (str({v}), str({v}))",
+    _cell_number: (
+        "    v = row[{n}]\n"
+        "    if v is None: j{i}, t{i} = 'null', ''\n"
+        "    else: j{i} = t{i} = str(v)\n"
+    ),
+    _cell_datetime: (
+        "    v = row[{n}]\n"
+        "    if v is None: j{i}, t{i} = 'null', ''\n"
+        "    else:\n"
+        "        t{i} = v.replace(' ', 'T') + '+00:00' if v.__class__ is str else v.isoformat()\n"
+        "        j{i} = '\"' + t{i} + '\"'\n"
+    ),
 }
+# Cells whose text never holds a comma, a quote or a line break: written to CSV as they are.
+_CSV_PLAIN = frozenset({_cell_number, _cell_bool, _cell_datetime, _cell_date, _cell_uuid})
+_CSV_QUOTED = "('\"' + {t}.replace('\"', '\"\"') + '\"')"
+_CSV_MINIMAL = (
+    "(" + _CSV_QUOTED + " if ('\"' in {t} or ',' in {t} or '\\n' in {t} or '\\r' in {t}) else {t})"
+)
+
+
+_converters: dict[tuple[tuple[str, str, bool], ...], RowConverter] = {}
 
 
 def row_converter(cols: list[Column]) -> RowConverter:
-    """One function per model turning a raw row into (its JSON object, its CSV cells).
+    """`_row_converter`, made once per shape of columns."""
+    key = tuple((c.name, c.kind, c.many) for c in cols)
+    if key not in _converters:
+        _converters[key] = _row_converter(cols)
+    return _converters[key]
+
+
+def _row_converter(cols: list[Column]) -> RowConverter:
+    """One function per model turning a raw row (its primary key first) into its JSON object,
+    its CSV line and the texts of its cells.
 
     Generated once per model from its columns, so that a row costs one call rather than one
-    per cell: with tens of thousands of rows, the calls were most of the archive's time. The
-    generated source holds only `repr`-quoted field names and the fixed snippets above.
+    per cell, and the CSV line is quoted only where a cell may need it (the same output as
+    the `csv` module's default dialect, in a third of its time): with tens of thousands of
+    rows, those were most of the archive's time. The generated source holds only
+    `repr`-quoted field names and the fixed snippets above.
     """
     namespace: dict[str, Any] = {"quote": _quote}
     lines = ["def convert(row):"]
+    csv_cells = []
     for i, (column, cell) in enumerate(zip(cols, cells(cols), strict=True)):
         template = None if column.many else _INLINE.get(cell)
         if template is None:
             namespace[f"cell{i}"] = cell
-            lines.append(f"    j{i}, t{i} = cell{i}(row[{i}])")
+            lines.append(f"    j{i}, t{i} = cell{i}(row[{i + 1}])")
         else:
-            lines.append(f"    v = row[{i}]")
-            lines.append(f"    j{i}, t{i} = " + template.format(v="v"))
+            lines.append(template.format(i=i, n=i + 1))
+        if cell in _CSV_PLAIN and not column.many:
+            csv_cells.append(f"t{i}")
+        else:
+            csv_cells.append(_CSV_MINIMAL.format(t=f"t{i}"))
     keys = [("{" if i == 0 else ",") + _quote(c.name) + ":" for i, c in enumerate(cols)]
     json_expr = " + ".join(f"{key!r} + j{i}" for i, key in enumerate(keys))
     texts = ", ".join(f"t{i}" for i in range(len(cols)))
-    lines.append(f"    return {json_expr} + '}}', [{texts}]")
+    csv_expr = "','.join([" + ", ".join(csv_cells) + "]) + '\\r\\n'"
+    lines.append(f"    return {json_expr} + '}}', {csv_expr}, [{texts}]")
     exec(compile("\n".join(lines), "<archive row converter>", "exec"), namespace)  # noqa: S102
     return namespace["convert"]
 
@@ -500,21 +556,18 @@ def _write_model(
     count = 0
     separator = "\n"
     with csv_path.open("w", encoding="utf-8", newline="") as csv_file:
-        # The CSV writer calls `write` once per row: into memory, emptied once per chunk.
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(csv_file)
         writer.writerow(names)
-        # Written a chunk at a time: one call to the file per chunk, not per row.
+        # Written a chunk at a time: one call to each file per chunk, not per row.
         json_rows: list[str] = []
-        csv_rows: list[list[str]] = []
+        csv_rows: list[str] = []
         for row in rows_of(declaration, person, cols, chunk_size):
-            json_row, texts = convert(row)
+            json_row, csv_row, texts = convert(row)
             json_rows.append(json_row)
-            csv_rows.append(texts)
+            csv_rows.append(csv_row)
             if count < HTML_ROWS and html_cols:
-                texts = list(texts)
                 for i, labels in choices:
-                    texts[i] = labels.get(row[i], texts[i])
+                    texts[i] = labels.get(row[i + 1], texts[i])
                 for i, readable_text in readable:
                     texts[i] = readable_text(texts[i])
                 section.append(
@@ -525,15 +578,11 @@ def _write_model(
             count += 1
             if len(json_rows) >= chunk_size:
                 out.write(separator + ",\n".join(json_rows))
-                writer.writerows(csv_rows)
-                csv_file.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
+                csv_file.write("".join(csv_rows))
                 json_rows, csv_rows, separator = [], [], ",\n"
         if json_rows:
             out.write(separator + ",\n".join(json_rows))
-            writer.writerows(csv_rows)
-        csv_file.write(buffer.getvalue())
+            csv_file.write("".join(csv_rows))
     out.write("]}")
     if count:
         spool.csv_files.append((csv_name, csv_path))
@@ -581,14 +630,14 @@ def build(
     if scope not in (ACCESS, PORTABILITY):
         raise ValueError(f"Unknown archive scope {scope!r}.")
     language = getattr(person, "language", "") or settings.LANGUAGE_CODE
-    declared = [(d, columns(d, scope)) for d in registry.declarations()]
-    declarations = [(d, cols) for d, cols in declared if cols]
     result = ArchiveResult()
     generated_at = timezone.now()
     with (
         tempfile.TemporaryDirectory(prefix="charte-archive-") as tmp,
         translation.override(language),
     ):
+        declared = [(d, columns(d, scope)) for d in registry.declarations()]
+        declarations = [(d, cols) for d, cols in declared if cols]
         directory = Path(tmp)
         hasher = _HashingWriter(out)
         zf = zipfile.ZipFile(hasher, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
