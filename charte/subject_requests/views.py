@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,8 +103,6 @@ def _signed(request_row: SubjectRequest) -> str:
 
 
 def rights_section(viewer: User, person: User) -> dict[str, Any] | None:
-    if not person.is_platform_user:
-        return None
     explanations = _explanations()
     limitations = Limitation.objects.active().filter(person=person).order_by("started_at")
     return {
@@ -333,7 +332,12 @@ def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("C'est levé."))
-    return redirect(request.POST.get("next") or "accounts:privacy_centre")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:privacy_centre")
+    return redirect(target)
 
 
 # The workbench --------------------------------------------------------------------------------

@@ -252,3 +252,17 @@ def test_the_builder_fails_loudly_on_a_model_it_cannot_build():
 
     with pytest.raises(CannotBuild, match=r"accounts\.User\.odd"):
         Builder(make_user(), make_user()).value_for(None, odd)
+
+
+def test_the_scan_sees_text_left_in_a_table_that_declares_no_personal_data():
+    from charte.core.models import ScheduledJob
+
+    person = make_user(first_name="Oubliée", last_name="Quelquepart")
+    ScheduledJob.objects.create(name=f"rappel pour {person.email}")
+    terms = scan.identifiers(person)
+
+    findings = {(f.table, f.column): f for f in scan.scan(terms)}
+
+    assert findings[("core_scheduledjob", "name")].kept is False
+    assert findings[("accounts_user", "email")].rows == 1
+    assert all(f.kept for f in findings.values() if f.table == "audit_entry")

@@ -129,3 +129,15 @@ def test_a_guardian_corrects_the_childs_name_and_the_child_gets_no_email_field(f
     ben.refresh_from_db()
     assert 'name="email"' not in page
     assert ben.first_name == "Benjamin"
+
+
+def test_lifting_never_redirects_to_another_site(guardian_anna):
+    online(guardian_anna, Kind.OBJECTION, purposes=["newsletter"])
+    limitation = Limitation.objects.get()
+
+    response = client_for(guardian_anna).post(
+        reverse("subject_requests:lift", args=[limitation.public_id]),
+        {"next": "https://ailleurs.example/piege"},
+    )
+
+    assert response.url == reverse("accounts:privacy_centre")
