@@ -6,9 +6,20 @@ import zipfile
 import pytest
 
 from charte.accounts import actions as accounts
+from tests import conftest
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def new_context(browser, live_server, **options):
+    """A browser context like the `page` fixture's: where the cookie banner exists, the visitor
+    has already answered it, so that it does not cover the page."""
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
+    answered = getattr(conftest, "answered_cookie_banner", None)
+    if answered is not None:
+        context.add_cookies([{**answered(), "url": live_server.url}])
+    return context
 
 
 def sign_in(page, login):
@@ -23,7 +34,7 @@ def test_a_parent_gets_their_childs_archive_and_reads_it_offline(
     browser, live_server, guardian_anna, child_ben, dpo_elise, tmp_path
 ):
     accounts.propose_guardianship(child=child_ben, guardian=guardian_anna, actor=guardian_anna)
-    parent = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+    parent = new_context(browser, live_server, accept_downloads=True)
     anna = parent.new_page()
     anna.set_default_timeout(15_000)
 
@@ -39,7 +50,7 @@ def test_a_parent_gets_their_childs_archive_and_reads_it_offline(
     request_url = anna.url
 
     # The DPO, from the workbench: the request, then the decision.
-    staff = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    staff = new_context(browser, live_server)
     elise = staff.new_page()
     elise.set_default_timeout(15_000)
     sign_in(elise, "elise@charte.test")
