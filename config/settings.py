@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "charte.resources",
     "charte.assignments",
     "charte.dashboards",
+    "charte.subject_requests",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -326,6 +327,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Access and portability archives: private files, never served as media, deleted on expiry.
+CHARTE_ARCHIVE_DIR = Path(os.environ.get("ARCHIVE_DIR", VAR_DIR / "archives"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("coach/", include("charte.coach.urls")),
     path("ressources/", include("charte.resources.urls")),
     path("devoirs/", include("charte.assignments.urls")),
+    path("droits/", include("charte.subject_requests.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

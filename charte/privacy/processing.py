@@ -37,3 +37,22 @@ def allowed(person: "AbstractBaseUser", purpose: str) -> bool:
 def refusals(person: "AbstractBaseUser", purpose: str) -> list[str]:
     """The names of the checks that forbid it (to tell the person why)."""
     return [name for name, check in _checks.items() if check(person, purpose) is False]
+
+
+# Edits: while a person's data is frozen (a restriction, GDPR art. 18), nobody but the people
+# entitled to lift it may change it. Apps that edit personal data ask `edit_allowed`; apps that
+# hold a reason to freeze register a check answering False (frozen for this actor) or None.
+type EditCheck = Callable[["AbstractBaseUser", object], bool | None]
+
+_edit_checks: dict[str, EditCheck] = {}
+
+
+def register_edit_check(name: str, check: EditCheck) -> None:
+    if name in _edit_checks:
+        raise ValueError(f"The edit check {name!r} is registered twice.")
+    _edit_checks[name] = check
+
+
+def edit_allowed(person: "AbstractBaseUser", actor: object) -> bool:
+    """True unless a registered check freezes `person`'s data against edits by `actor`."""
+    return all(check(person, actor) is not False for check in _edit_checks.values())

@@ -52,6 +52,9 @@ class Category(models.TextChoices):
     CONSENT = "consent", _("Consentements et choix, avec leur preuve")
     REQUESTS = "requests", _("Demandes relatives aux données personnelles")
     SECURITY = "security", _("Journal de sécurité")
+    # Rows that record a communication of the person's data to a recipient (GDPR art. 15.1.c):
+    # the access archive lists every model holding such a field as a disclosure.
+    DISCLOSURES = "disclosures", _("Communications de vos données à des destinataires")
     REFERENCE = "reference", _("Références internes (identifiants, liens entre enregistrements)")
 
 

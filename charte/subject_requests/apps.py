@@ -1,0 +1,113 @@
+from django.apps import AppConfig
+
+
+class SubjectRequestsConfig(AppConfig):
+    """The rights of the people whose data we hold (GDPR art. 12 to 22, charter §5).
+
+    Holds each request (its type, who asked for whom and through which channel, the free text
+    the requester wrote, the identity checks and their evidence, the staff's notes and the
+    decision), the restrictions and objections in force, the directives a person leaves for
+    after their death (with the name and email of their trusted person) and the deaths notified
+    to us. Purpose: answering those requests and proving we did (kept five years). Reaches every
+    other app's data through the privacy registry only.
+    """
+
+    name = "charte.subject_requests"
+    label = "subject_requests"
+    verbose_name = "Subject requests"
+
+    def ready(self) -> None:
+        from datetime import time, timedelta
+
+        from django.utils.translation import gettext_lazy as _
+
+        from charte.accounts.models import PLATFORM_ROLES, Role
+        from charte.audit import events
+        from charte.core import navigation, schedule
+        from charte.notifications import kinds
+        from charte.privacy import processing
+        from charte.subject_requests import queries, tasks, views
+
+        events.declare_connection_data(
+            "subject_request.opened",
+            reason=_(
+                "Une demande faite en ligne garde d'où elle a été faite, avec la vérification d'identité qui l'accompagne."
+            ),
+        )
+        events.declare_connection_data(
+            "account.rectified",
+            reason=_(
+                "Une correction des données d'un compte garde d'où elle a été faite, pour retracer une prise de contrôle du compte."
+            ),
+        )
+        kinds.register(
+            *(
+                kinds.Kind(
+                    code=f"subject_requests.{name}",
+                    template=f"subject_requests/email/{name}",
+                    essential=True,
+                )
+                for name in (
+                    "received",
+                    "extended",
+                    "answered",
+                    "erasure_accepted",
+                    "restriction_lifted",
+                    "dpo_reminder",
+                )
+            )
+        )
+        processing.register_check("subject_requests.restriction", queries.restriction_check)
+        processing.register_check("subject_requests.objection", queries.objection_check)
+        processing.register_edit_check("subject_requests.restriction", queries.edit_check)
+        schedule.register(
+            schedule.Job(
+                name="subject_requests.reminders",
+                task=tasks.send_reminders,
+                every=timedelta(days=1),
+                at=time(7, 0),
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                name="subject_requests.expire_archives",
+                task=tasks.expire_archives,
+                every=timedelta(hours=1),
+            )
+        )
+        navigation.add_privacy_sections(
+            navigation.PrivacySection(
+                template="subject_requests/sections/rights.html",
+                context=views.rights_section,
+                order=20,
+            )
+        )
+        handlers = frozenset({Role.DPO, Role.CUSTOMER_SERVICE})
+        navigation.add_menu(
+            navigation.Link(
+                label=_("Demandes sur les données"),
+                url_name="subject_requests:queue",
+                roles=handlers,
+                order=30,
+            ),
+            navigation.Link(
+                label=_("Demandes en retard"),
+                url_name="subject_requests:overdue",
+                roles=frozenset({Role.DPO}),
+                order=31,
+            ),
+        )
+        navigation.add_panels(
+            navigation.Panel(
+                template="subject_requests/panels/workbench.html",
+                roles=handlers,
+                context=views.workbench_panel,
+                order=10,
+            ),
+            navigation.Panel(
+                template="subject_requests/panels/rights.html",
+                roles=frozenset(PLATFORM_ROLES),
+                context=lambda user: {},
+                order=910,
+            ),
+        )

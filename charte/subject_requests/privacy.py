@@ -1,0 +1,211 @@
+from django.utils.translation import gettext_lazy as _
+
+from charte.privacy.register import Category
+from charte.privacy.registry import (
+    Anonymise,
+    Delete,
+    KeepUnderObligation,
+    derived,
+    from_others,
+    observed,
+    provided,
+    registry,
+)
+from charte.subject_requests.models import (
+    Death,
+    Directive,
+    ErasureCertificate,
+    IdentityCheck,
+    Limitation,
+    Note,
+    SubjectRequest,
+)
+
+PROOF = _(
+    "Preuve de la réponse à une demande d'exercice des droits (RGPD art. 5.2 et 12), conservée "
+    "5 ans ; le lien avec la personne et les textes libres sont effacés."
+)
+
+_REQUEST_FIELDS = {
+    "public_id": derived(Category.REFERENCE),
+    "kind": provided(Category.REQUESTS),
+    "status": derived(Category.REQUESTS),
+    "person": provided(Category.REFERENCE),
+    "requester": provided(Category.REFERENCE),
+    "relation": provided(Category.REQUESTS),
+    "channel": provided(Category.REQUESTS),
+    "opened_by": from_others(Category.REFERENCE),
+    "assignee": from_others(Category.REFERENCE),
+    "details": provided(Category.REQUESTS),
+    "purposes": provided(Category.REQUESTS),
+    "received_at": observed(Category.REQUESTS),
+    "due_on": derived(Category.REQUESTS),
+    "extended_to": from_others(Category.REQUESTS),
+    "extension_reason": from_others(Category.REQUESTS),
+    "identity_verified_at": from_others(Category.REQUESTS),
+    "decision": from_others(Category.REQUESTS),
+    "ground": from_others(Category.REQUESTS),
+    "decision_note": from_others(Category.REQUESTS),
+    "decided_at": from_others(Category.REQUESTS),
+    "decided_by": from_others(Category.REFERENCE),
+    "completed_at": derived(Category.REQUESTS),
+    "outcome": derived(Category.REQUESTS),
+    "progress": derived(Category.REQUESTS),
+    "archive_name": derived(Category.REFERENCE),
+    "archive_sha256": derived(Category.REQUESTS),
+    "archive_size": derived(Category.REQUESTS),
+    "archive_expires_at": derived(Category.REQUESTS),
+    "reminded_stage": derived(Category.REQUESTS),
+    "identity_digest": derived(Category.REFERENCE),
+}
+# What an answered request keeps as proof once its person is erased: the facts of the answer.
+_REQUEST_KEPT = (
+    "public_id",
+    "kind",
+    "status",
+    "relation",
+    "channel",
+    "opened_by",
+    "assignee",
+    "received_at",
+    "due_on",
+    "extended_to",
+    "identity_verified_at",
+    "decision",
+    "ground",
+    "decided_at",
+    "decided_by",
+    "completed_at",
+    "outcome",
+    "progress",
+    "archive_sha256",
+    "archive_size",
+    "reminded_stage",
+    "identity_digest",
+)
+_REQUEST_TEXT: dict[str, object] = {
+    "details": "",
+    "purposes": [],
+    "extension_reason": "[effacé]",
+    "decision_note": "",
+    "archive_name": "",
+    "archive_expires_at": None,
+}
+
+registry.personal(
+    SubjectRequest,
+    subjects=("person", "requester"),
+    purposes=("subject_requests",),
+    fields=_REQUEST_FIELDS,
+    erasure={
+        "person": KeepUnderObligation(
+            keep=(*_REQUEST_KEPT, "requester"),
+            replace={"person": None, **_REQUEST_TEXT},
+            reason=PROOF,
+            retention="proof",
+        ),
+        "requester": KeepUnderObligation(
+            keep=(*_REQUEST_KEPT, "person"),
+            replace={"requester": None, **_REQUEST_TEXT},
+            reason=PROOF,
+            retention="proof",
+        ),
+    },
+    retention="proof",
+    retention_from="received_at",
+)
+
+registry.personal(
+    IdentityCheck,
+    subjects=("request__person", "request__requester"),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "request": provided(Category.REFERENCE),
+        "method": from_others(Category.REQUESTS),
+        "evidence": from_others(Category.REQUESTS),
+        "verified": from_others(Category.REQUESTS),
+        "checked_by": from_others(Category.REFERENCE),
+        "checked_at": from_others(Category.REQUESTS),
+    },
+    erasure=Anonymise(
+        replace={"evidence": "[effacé]"},
+        keep=("public_id", "request", "method", "verified", "checked_by", "checked_at"),
+    ),
+    retention="proof",
+    retention_from="checked_at",
+)
+
+registry.personal(
+    Note,
+    subjects=("request__person", "request__requester"),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "request": from_others(Category.REFERENCE),
+        "author": from_others(Category.REFERENCE),
+        "text": from_others(Category.REQUESTS),
+        "created_at": from_others(Category.REQUESTS),
+    },
+    erasure=Anonymise(
+        replace={"text": "[effacé]"}, keep=("public_id", "request", "author", "created_at")
+    ),
+    retention="proof",
+    retention_from="created_at",
+)
+
+registry.personal(
+    Limitation,
+    subjects=("person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "person": provided(Category.REFERENCE),
+        "type": provided(Category.REQUESTS),
+        "purpose": provided(Category.REQUESTS),
+        "request": derived(Category.REFERENCE),
+        "started_at": observed(Category.REQUESTS),
+        "ended_at": from_others(Category.REQUESTS),
+    },
+    erasure=Delete(),
+    retention="with_account",
+)
+
+registry.personal(
+    Directive,
+    subjects=("person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "person": provided(Category.REFERENCE),
+        "trusted_name": provided(Category.IDENTITY, _("La personne de confiance que vous nommez.")),
+        "trusted_email": provided(Category.CONTACT, _("Pour la joindre après votre décès.")),
+        "wish": provided(Category.REQUESTS),
+        "instructions": provided(Category.REQUESTS),
+        "updated_at": observed(Category.REQUESTS),
+    },
+    erasure=Delete(),
+    retention="with_account",
+)
+
+registry.personal(
+    Death,
+    subjects=("person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "person": from_others(Category.REFERENCE),
+        "request": from_others(Category.REFERENCE),
+        "verified_at": from_others(Category.ACCOUNT),
+    },
+    erasure=Delete(),
+    retention="with_account",
+)
+
+registry.not_personal(
+    ErasureCertificate,
+    reason=(
+        "A request reference, counts per category, timestamps and a keyed hash that only the "
+        "server's secret key can match: no name, email, identifier or free text."
+    ),
+)

@@ -1,0 +1,30 @@
+"""The rules of the rights, as data: which purposes a restriction freezes, which may be objected
+to (and which stop at once), who may decide, and how long an archive stays downloadable."""
+
+from datetime import timedelta
+
+from charte.accounts.models import Role
+from charte.privacy import register
+
+REAUTHENTICATION_WINDOW = timedelta(minutes=5)
+ARCHIVE_LIFETIME = timedelta(days=7)
+# Reminders to the DPO: a first one a week before the deadline, a second two days before, and
+# one more on the first day it is overdue.
+REMINDER_STAGES = ((1, 7), (2, 2), (3, -1))
+
+# Marketing: every purpose of the marketing processing (art. 21(3): stops at once, no review).
+MARKETING_PURPOSES = frozenset(p.code for p in register.purposes_of("marketing"))
+# GDPR art. 18: while restricted, data is only stored; these uses stop.
+FROZEN_BY_RESTRICTION = frozenset({"coach", "statistics", "improvement"}) | MARKETING_PURPOSES
+# Purposes the person may object to: the separable ones (coach profiling, improvement,
+# marketing, cookies), which stop as soon as the person's identity is established, and
+# statistics, where the DPO weighs the objection (art. 21(1)).
+IMMEDIATE_OBJECTION = frozenset(p.code for p in register.PURPOSES if p.separable)
+OBJECTABLE = IMMEDIATE_OBJECTION | {"statistics"}
+
+DECIDERS = frozenset({Role.DPO})
+HANDLERS = frozenset({Role.DPO, Role.CUSTOMER_SERVICE})
+
+
+def objectable_purposes() -> list[register.Purpose]:
+    return [p for p in register.PURPOSES if p.code in OBJECTABLE]

@@ -1,0 +1,677 @@
+import csv
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from charte import audit
+from charte.accounts.models import User
+from charte.accounts.queries import access_person_by_viewer
+from charte.core.errors import ActionError, NotFound
+from charte.privacy import processing, register
+from charte.subject_requests import actions, deadlines, forms, queries, rules
+from charte.subject_requests.models import (
+    Channel,
+    Decision,
+    Kind,
+    Limitation,
+    Relation,
+    Status,
+    SubjectRequest,
+)
+
+REAUTH_SESSION_KEY = "subject_requests.reauthenticated_at"
+DOWNLOAD_SALT = "subject_requests.archive"
+PAGE_SIZE = 25
+
+# The rights a person exercises from the privacy centre, in the order they look for them.
+RIGHT_KINDS = (
+    Kind.ACCESS,
+    Kind.PORTABILITY,
+    Kind.RECTIFICATION,
+    Kind.ERASURE,
+    Kind.RESTRICTION,
+    Kind.OBJECTION,
+)
+
+
+def _explanations() -> dict[str, str]:
+    return {
+        Kind.ACCESS: _(
+            "Recevoir une copie de toutes les données que nous gardons, avec pourquoi et "
+            "combien de temps."
+        ),
+        Kind.PORTABILITY: _(
+            "Récupérer ce que vous avez fourni et produit (travaux, réponses...) dans des "
+            "fichiers réutilisables ailleurs."
+        ),
+        Kind.RECTIFICATION: _("Faire corriger une information inexacte ou la compléter."),
+        Kind.ERASURE: _(
+            "Faire effacer les données et fermer le compte ; seul ce que la loi nous oblige à "
+            "garder reste, le temps exigé."
+        ),
+        Kind.RESTRICTION: _(
+            "Geler les données le temps d'une vérification : nous les gardons, sans les "
+            "utiliser ni les modifier."
+        ),
+        Kind.OBJECTION: _(
+            "Refuser un usage précis : le coach personnalisé, les statistiques, les e-mails "
+            "d'information..."
+        ),
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _person(viewer: User, public_id: uuid.UUID) -> User:
+    try:
+        return access_person_by_viewer(viewer=viewer, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _reauthenticated_at(request: HttpRequest) -> datetime | None:
+    value = request.session.get(REAUTH_SESSION_KEY)
+    return datetime.fromisoformat(value) if value else None
+
+
+def _needs_password(request: HttpRequest) -> bool:
+    at = _reauthenticated_at(request)
+    return at is None or timezone.now() - at > rules.REAUTHENTICATION_WINDOW
+
+
+def _signed(request_row: SubjectRequest) -> str:
+    return signing.dumps(str(request_row.public_id), salt=DOWNLOAD_SALT)
+
+
+# The privacy centre's section -----------------------------------------------------------------
+
+
+def rights_section(viewer: User, person: User) -> dict[str, Any] | None:
+    explanations = _explanations()
+    limitations = Limitation.objects.active().filter(person=person).order_by("started_at")
+    return {
+        "person": person,
+        "is_self": viewer.pk == person.pk,
+        "rights": [(k, explanations[k]) for k in RIGHT_KINDS],
+        "requests": list(queries.requests_of(person)[:10]),
+        "restricted": any(lim.type == Limitation.Type.RESTRICTION for lim in limitations),
+        "objections": [
+            (lim, register.PURPOSE_BY_CODE[lim.purpose].name)
+            for lim in limitations
+            if lim.type == Limitation.Type.OBJECTION and lim.purpose in register.PURPOSE_BY_CODE
+        ],
+        "directive": queries.directive_of(person) if viewer.pk == person.pk else None,
+        "today": deadlines.today(),
+    }
+
+
+def workbench_panel(user: User) -> dict[str, Any]:
+    today = deadlines.today()
+    return {
+        "open": SubjectRequest.objects.open().count(),
+        "overdue": SubjectRequest.objects.overdue(today).count(),
+        "awaiting_identity": SubjectRequest.objects.filter(status=Status.AWAITING_IDENTITY).count(),
+    }
+
+
+# The person's pages ---------------------------------------------------------------------------
+
+
+@login_required
+def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpResponse:
+    viewer = _user(request)
+    subject = _person(viewer, person)
+    if kind not in RIGHT_KINDS:
+        raise Http404
+    needs_password = _needs_password(request)
+    form = forms.RequestForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        user=viewer,
+        needs_password=needs_password,
+    )
+    if request.method == "POST" and form.is_valid():
+        if "password" in form.cleaned_data:
+            request.session[REAUTH_SESSION_KEY] = timezone.now().isoformat()
+        try:
+            created = actions.open_request(
+                person=subject,
+                kind=kind,
+                actor=viewer,
+                channel=Channel.ONLINE,
+                requester=viewer,
+                relation=Relation.SELF if subject.pk == viewer.pk else Relation.GUARDIAN,
+                details=form.cleaned_data["details"],
+                purposes=form.cleaned_data.get("purposes", ()),
+                reauthenticated_at=_reauthenticated_at(request),
+                meta=audit.request_meta(request),
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Votre demande est enregistrée. Nous vous répondons au plus tard le {day}."
+                ).format(day=created.deadline.strftime("%d/%m/%Y")),
+            )
+            return redirect("subject_requests:detail", created.public_id)
+    return render(
+        request,
+        "subject_requests/new_request.html",
+        {
+            "form": form,
+            "person": subject,
+            "kind": Kind(kind),
+            "explanation": _explanations()[kind],
+            "due": deadlines.due_on(timezone.now()),
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = _user(request)
+    try:
+        found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    downloadable = queries.may_download(viewer, found)
+    return render(
+        request,
+        "subject_requests/detail.html",
+        {
+            "req": found,
+            "today": deadlines.today(),
+            "download_url": (
+                reverse("subject_requests:download", args=[found.public_id, _signed(found)])
+                if downloadable
+                else ""
+            ),
+            "purposes": queries.purpose_names(found.purposes),
+            "certificate": getattr(found, "certificate", None),
+            "can_cancel": found.status in (Status.AWAITING_IDENTITY, Status.IN_REVIEW),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = _user(request)
+    try:
+        found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
+        actions.cancel(request=found, actor=viewer)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Votre demande est annulée."))
+    return redirect("subject_requests:detail", public_id)
+
+
+@login_required
+def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResponse:
+    """The archive, to the person (or a child's guardian) only, through an expiring link."""
+    viewer = _user(request)
+    try:
+        found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
+        signed = signing.loads(token, salt=DOWNLOAD_SALT, max_age=rules.ARCHIVE_LIFETIME)
+    except (NotFound, signing.BadSignature) as exc:
+        raise Http404(_("Ce lien n'est plus valable.")) from exc
+    if signed != str(found.public_id) or not queries.may_download(viewer, found):
+        raise Http404(_("Ce lien n'est plus valable."))
+    path = actions.archive_path(found)
+    if not path.exists():
+        raise Http404(_("Ce lien n'est plus valable."))
+    actions.record_download(request=found, actor=viewer, meta=audit.request_meta(request))
+    name = f"charte-{found.kind}-{found.reference}.zip"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
+    )
+
+
+@login_required
+def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
+    """Rectification by the person themself (or a child's guardian)."""
+    viewer = _user(request)
+    subject = _person(viewer, person)
+    initial = {name: getattr(subject, name) or "" for name in actions.SELF_SERVICE_FIELDS}
+    form = forms.AccountForm(
+        request.POST if request.method == "POST" else None, person=subject, initial=initial
+    )
+    frozen = not processing.edit_allowed(subject, viewer)
+    if request.method == "POST" and form.is_valid() and not frozen:
+        try:
+            changed = actions.rectify_account(
+                person=subject,
+                actor=viewer,
+                changes=dict(form.cleaned_data),
+                meta=audit.request_meta(request),
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Vos corrections sont enregistrées.") if changed else _("Rien n'a changé."),
+            )
+            return redirect("subject_requests:information", subject.public_id)
+    return render(
+        request,
+        "subject_requests/my_information.html",
+        {"form": form, "person": subject, "frozen": frozen},
+    )
+
+
+@login_required
+def directives(request: HttpRequest) -> HttpResponse:
+    viewer = _user(request)
+    current = queries.directive_of(viewer)
+    initial = (
+        {
+            "trusted_name": current.trusted_name,
+            "trusted_email": current.trusted_email,
+            "wish": current.wish,
+            "instructions": current.instructions,
+        }
+        if current
+        else None
+    )
+    form = forms.DirectiveForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and request.POST.get("withdraw") and current:
+        actions.withdraw_directive(directive=current, actor=viewer)
+        messages.success(request, _("Vos directives sont retirées."))
+        return redirect("accounts:privacy_centre")
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_directive(person=viewer, actor=viewer, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Vos directives sont enregistrées."))
+            return redirect("accounts:privacy_centre")
+    return render(request, "subject_requests/directives.html", {"form": form, "current": current})
+
+
+@login_required
+@require_POST
+def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The person withdraws an objection (or the DPO lifts a restriction)."""
+    viewer = _user(request)
+    limitation = Limitation.objects.select_related("person").filter(public_id=public_id).first()
+    if limitation is None:
+        raise Http404
+    allowed = (
+        queries.is_decider(viewer)
+        or limitation.person_id == viewer.pk
+        or queries.is_guardian(viewer, limitation.person)
+    )
+    if not allowed:
+        raise Http404
+    try:
+        actions.lift_limitation(limitation=limitation, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("C'est levé."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("accounts:privacy_centre")
+    return redirect(target)
+
+
+# The workbench --------------------------------------------------------------------------------
+
+
+def _staff(request: HttpRequest) -> User:
+    viewer = _user(request)
+    if not queries.is_handler(viewer):
+        raise Http404
+    return viewer
+
+
+def _queue_params(request: HttpRequest) -> dict[str, str]:
+    return {
+        "status": request.GET.get("status", "open"),
+        "kind": request.GET.get("kind", ""),
+        "when": request.GET.get("when", ""),
+        "order": request.GET.get("order", "due"),
+        "mine": request.GET.get("mine", ""),
+    }
+
+
+def _queue(viewer: User, params: dict[str, str]) -> Any:
+    return queries.queue(
+        status=params["status"] if params["status"] in {"open", "", *Status.values} else "open",
+        kind=params["kind"] if params["kind"] in Kind.values else "",
+        when=params["when"],
+        mine=viewer if params["mine"] else None,
+        order=params["order"],
+    )
+
+
+@login_required
+def queue(request: HttpRequest, overdue: bool = False) -> HttpResponse:
+    viewer = _staff(request)
+    params = _queue_params(request)
+    if overdue:
+        params["when"], params["status"] = "overdue", "open"
+    if request.method == "POST":
+        _bulk(request, viewer)
+        return redirect(request.get_full_path())
+    page = Paginator(_queue(viewer, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = deadlines.today()
+    for row in page:
+        row.left = row.days_left(today)
+        row.late = -row.left
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "subject_requests/staff/queue.html",
+        {
+            "page": page,
+            "params": params,
+            "query": query.urlencode(),
+            "overdue_view": overdue,
+            "statuses": Status.choices,
+            "kinds": Kind.choices,
+            "today": deadlines.today(),
+            "is_decider": queries.is_decider(viewer),
+        },
+    )
+
+
+def _bulk(request: HttpRequest, viewer: User) -> None:
+    action = request.POST.get("action", "")
+    ids = []
+    for value in request.POST.getlist("ids"):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not ids or action not in {"assign", "approve"}:
+        messages.error(request, _("Choisissez des demandes et une action."))
+        return
+    done, refused = 0, 0
+    for row in SubjectRequest.objects.filter(public_id__in=ids).order_by("pk"):
+        try:
+            if action == "assign":
+                actions.assign(request=row, actor=viewer, assignee=viewer)
+            else:
+                actions.decide(request=row, actor=viewer, decision=Decision.APPROVED)
+            done += 1
+        except ActionError:
+            refused += 1
+    messages.success(request, _("{done} demande(s) traitée(s).").format(done=done))
+    if refused:
+        messages.warning(
+            request,
+            _(
+                "{refused} demande(s) ne pouvaient pas l'être (identité à vérifier, déjà close "
+                "ou décision réservée au DPO)."
+            ).format(refused=refused),
+        )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The queue as CSV, without names: references, types, dates and states."""
+    viewer = _staff(request)
+    params = _queue_params(request)
+    rows = _queue(viewer, params)
+    today = deadlines.today()
+    audit.record(
+        event="subject_request.queue_exported",
+        actor=viewer,
+        data={"rows": rows.count(), "status": params["status"], "kind": params["kind"]},
+    )
+    writer = csv.writer(_Echo())
+
+    def lines() -> Any:
+        yield writer.writerow(
+            [
+                "reference",
+                "type",
+                "status",
+                "relation",
+                "channel",
+                "received_at",
+                "due_on",
+                "extended_to",
+                "overdue",
+                "decision",
+                "ground",
+            ]
+        )
+        for row in rows.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    row.reference,
+                    row.kind,
+                    row.status,
+                    row.relation,
+                    row.channel,
+                    row.received_at.isoformat(),
+                    row.due_on.isoformat(),
+                    row.extended_to.isoformat() if row.extended_to else "",
+                    "yes" if row.is_overdue(today) else "no",
+                    row.decision,
+                    row.ground,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
+    return response
+
+
+@login_required
+def staff_new(request: HttpRequest) -> HttpResponse:
+    """Staff record a request received by email, phone or post."""
+    viewer = _staff(request)
+    form = forms.StaffOpenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = User.objects.by_login(data["login"]).first()
+        requester = (
+            User.objects.by_login(data["requester_login"]).first()
+            if data["requester_login"]
+            else None
+        )
+        if person is None:
+            form.add_error("login", _("Aucun compte ne correspond."))
+        elif data["requester_login"] and requester is None:
+            form.add_error("requester_login", _("Aucun compte ne correspond."))
+        else:
+            try:
+                created = actions.open_request(
+                    person=person,
+                    kind=data["kind"],
+                    actor=viewer,
+                    channel=data["channel"],
+                    requester=requester,
+                    relation=data["relation"],
+                    details=data["details"],
+                    purposes=data["purposes"] if data["kind"] == Kind.OBJECTION else (),
+                )
+            except ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Demande enregistrée : vérifiez maintenant l'identité du demandeur.")
+                )
+                return redirect("subject_requests:staff_detail", created.public_id)
+    return render(request, "subject_requests/staff/new.html", {"form": form})
+
+
+@login_required
+def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = _staff(request)
+    try:
+        found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    bound = {"identity": None, "note": None, "decide": None, "extend": None, "rectify": None}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        form = _staff_action(request, viewer, found, action)
+        if form is None:
+            return redirect("subject_requests:staff_detail", found.public_id)
+        bound[action] = form
+    person = found.person
+    return render(
+        request,
+        "subject_requests/staff/detail.html",
+        {
+            "req": found,
+            "today": deadlines.today(),
+            "timeline": _timeline(found),
+            "erased_counts": _erased_counts(getattr(found, "certificate", None)),
+            "checks": found.identity_checks.select_related("checked_by"),
+            "notes": found.notes.select_related("author"),
+            "purposes": queries.purpose_names(found.purposes),
+            "identity_form": bound["identity"] or forms.IdentityForm(),
+            "note_form": bound["note"] or forms.NoteForm(),
+            "decision_form": bound["decide"] or forms.DecisionForm(),
+            "extend_form": bound["extend"] or forms.ExtendForm(),
+            "rectify_form": bound["rectify"] or forms.RectifyForm(),
+            "is_decider": queries.is_decider(viewer),
+            "latest_extension": deadlines.latest_extension(found.received_at),
+            "limitations": Limitation.objects.active().filter(person=person) if person else [],
+            "directive": queries.directive_of(person) if person else None,
+            "death": queries.death_of(person) if person else None,
+            "certificate": getattr(found, "certificate", None),
+            "holdings": _holdings(person) if person else [],
+        },
+    )
+
+
+def _event_labels() -> dict[str, str]:
+    return {
+        "subject_request.opened": _("Demande reçue"),
+        "subject_request.identity_verified": _("Identité vérifiée"),
+        "subject_request.identity_failed": _("Identité non établie"),
+        "subject_request.note_added": _("Note ajoutée"),
+        "subject_request.assigned": _("Attribuée"),
+        "subject_request.extended": _("Délai prolongé, personne prévenue"),
+        "subject_request.decided": _("Décision"),
+        "subject_request.archive_built": _("Archive préparée"),
+        "read.archive": _("Archive téléchargée"),
+        "subject_request.archive_expired": _("Archive supprimée (délai écoulé)"),
+        "subject_request.erasure_verified": _("Effacement vérifié (recherche de traces)"),
+        "subject_request.closed": _("Demande close"),
+        "subject_request.reminded": _("Rappel envoyé au DPO"),
+        "subject_request.restriction_started": _("Limitation en vigueur"),
+        "subject_request.objection_started": _("Opposition en vigueur"),
+        "subject_request.rectified": _("Compte rectifié"),
+        "subject_request.death_recorded": _("Décès enregistré"),
+    }
+
+
+def _timeline(found: SubjectRequest) -> list[dict[str, Any]]:
+    """The journal's entries about the request, with people named for the staff who read it."""
+    entries = list(queries.timeline(found))
+    ids = {e.actor_ref.removeprefix("user:") for e in entries if e.actor_ref.startswith("user:")}
+    names = {
+        f"user:{public_id}": name
+        for public_id, name in (
+            (u.public_id, u.full_name or u.login) for u in User.objects.filter(public_id__in=ids)
+        )
+    }
+    labels = _event_labels()
+    return [
+        {
+            "entry": e,
+            "label": labels.get(e.event, e.event),
+            "who": names.get(e.actor_ref, e.actor_ref.removeprefix("system:")),
+        }
+        for e in entries
+    ]
+
+
+def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
+    if certificate is None:
+        return []
+    actions_labels = {
+        "deleted": _("Supprimés"),
+        "anonymised": _("Anonymisés"),
+        "kept": _("Conservés (obligation légale)"),
+    }
+    categories = {c.value: str(c.label) for c in register.Category}
+    return [
+        (
+            str(actions_labels.get(action, action)),
+            [(categories.get(code, code), n) for code, n in per.items()],
+        )
+        for action, per in certificate.counts.items()
+    ]
+
+
+def _holdings(person: User) -> Any:
+    from charte.privacy.queries import holdings
+
+    return holdings(person)
+
+
+def _staff_action(request: HttpRequest, viewer: User, found: SubjectRequest, action: str) -> Any:
+    """Run one of the detail page's forms; None when done (redirect), else the bound form."""
+    form_class = {
+        "identity": forms.IdentityForm,
+        "note": forms.NoteForm,
+        "decide": forms.DecisionForm,
+        "extend": forms.ExtendForm,
+        "rectify": forms.RectifyForm,
+    }.get(action)
+    try:
+        if action == "assign":
+            actions.assign(request=found, actor=viewer, assignee=viewer)
+            return None
+        if form_class is None:
+            raise ActionError(_("Action inconnue."))
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return form
+        data = form.cleaned_data
+        if action == "identity":
+            actions.verify_identity(request=found, actor=viewer, **data)
+        elif action == "note":
+            actions.add_note(request=found, actor=viewer, text=data["text"])
+        elif action == "decide":
+            actions.decide(request=found, actor=viewer, **data)
+        elif action == "extend":
+            actions.extend(request=found, actor=viewer, until=data["until"], reason=data["reason"])
+        elif action == "rectify":
+            actions.rectify_for_request(
+                request=found, actor=viewer, field=data["field"], value=data["value"]
+            )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return form_class(request.POST) if form_class else None
+    messages.success(request, _("C'est enregistré."))
+    return None
