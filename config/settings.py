@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "charte.privacy",
     "charte.accounts",
     "charte.notifications",
+    "charte.retention",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -228,6 +229,11 @@ SECURE_CSP = {
 
 # Privacy: how many minutes may pass before a signed-in user's "last seen" time is written again.
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
+# Retention: the last day of the school year ("MM-DD"; set the official date each year), how
+# many days before its expiry a person (or their guardian) is told, and the sweep's batch size.
+CHARTE_SCHOOL_YEAR_END = os.environ.get("SCHOOL_YEAR_END", "08-31")
+CHARTE_RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", "30"))
+CHARTE_RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", "2000"))
 # The operator, named on the charter and in every email.
 CHARTE_OPERATOR = {
     "name": os.environ.get("OPERATOR_NAME", "Charte Éducation SAS"),

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
+    path("conservation/", include("charte.retention.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

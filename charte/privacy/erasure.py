@@ -9,6 +9,10 @@ Design:
 - Set-based and bounded: rows are taken by primary key in keyset order, `batch_size` at a time;
   each batch is one transaction (`DELETE ... WHERE pk IN (...)` through Django's collector,
   which deletes dependants set-wise too, or one `UPDATE`). Memory stays flat however many rows.
+- No per-object Python on big tables: when nothing can hang on a batch's rows any more (every
+  relation into the model comes from a declared model whose own step, run before, deleted or
+  detached those rows) and no signal listens, the batch is one raw `DELETE`, without the
+  collector loading the rows (the account rows of a whole school year, at the sweep).
 - Re-runnable: every step works on what is left. A crash between two batches leaves a state
   that the next run completes, to the same end as one uninterrupted run.
 - Order: a model that points at another declared model is handled before it (so that an
@@ -19,12 +23,14 @@ Design:
 """
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import signals
+from django.db.models.deletion import DO_NOTHING, Collector
 
 from charte import audit
 from charte.core.actors import Actor, person_ref
@@ -153,20 +159,77 @@ def apply(
 ) -> None:
     if not step.touches_rows:
         return  # kept as they are; counted once per model in `erase`
-    queryset = step.queryset(people)
-    model = step.declaration.model
+    apply_to(
+        step.queryset(people),
+        declaration=step.declaration,
+        strategy=step.strategy,
+        report=report,
+        batch_size=batch_size,
+    )
+
+
+def apply_to(
+    queryset: models.QuerySet[Any],
+    *,
+    declaration: Declaration,
+    strategy: Erasure,
+    report: ErasureReport,
+    batch_size: int,
+    after_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Apply `strategy` to the rows of `queryset`, in keyset batches of one transaction each.
+
+    The retention sweep calls this for rows past their own date; `erase` for a person's rows.
+    `after_batch(n)` is told the number of rows each committed batch handled (progress bars).
+    """
+    model = declaration.model
+    raw = strategy.kind == "delete" and can_delete_raw(model)
     for pks in _batches(queryset, batch_size):
         with transaction.atomic():
-            if step.strategy.kind == "delete":
-                _, per_model = model._default_manager.filter(pk__in=pks).delete()
+            batch = model._default_manager.filter(pk__in=pks)
+            if strategy.kind == "delete" and raw:
+                report.deleted[declaration.label] += batch._raw_delete(batch.db)
+            elif strategy.kind == "delete":
+                _, per_model = batch.delete()
                 for label, count in per_model.items():
                     report.deleted[label] += count
             else:
-                changed = model._default_manager.filter(pk__in=pks).update(
-                    **step.strategy.replaced()
-                )
-                target = report.kept if step.strategy.kind == "keep" else report.anonymised
-                target[step.label] += changed
+                changed = batch.update(**strategy.replaced())
+                target = report.kept if strategy.kind == "keep" else report.anonymised
+                target[declaration.label] += changed
+        if after_batch is not None:
+            after_batch(len(pks))
+
+
+def can_delete_raw(model: type[models.Model]) -> bool:
+    """May rows of `model` go with one plain DELETE, without Django's collector?
+
+    Yes when no signal listens to their deletion and every relation pointing at the model comes
+    from a declared model whose step for that very field deletes or detaches its rows: those
+    steps run before this one (see `steps()`), so nothing is left to cascade to. Otherwise the
+    collector does it, as it always did.
+    """
+    collector = Collector(using="default", origin=None)
+    if collector.can_fast_delete(model._default_manager.all()):
+        return True
+    for signal in (signals.pre_delete, signals.post_delete, signals.m2m_changed):
+        if signal.has_listeners(model):
+            return False
+    if model._meta.parents or model._meta.private_fields or model._meta.many_to_many:
+        return False
+    for relation in model._meta.related_objects:
+        if relation.on_delete is DO_NOTHING:
+            continue
+        if relation.many_to_many:
+            return False
+        declaration = registry.declaration_for(relation.related_model)
+        name = relation.field.name
+        if declaration is None or name not in declaration.subjects:
+            return False
+        strategy = declaration.erasure_for(name)
+        if strategy.kind != "delete" and name not in strategy.replaced():
+            return False
+    return True
 
 
 def erase(
