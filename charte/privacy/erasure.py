@@ -6,9 +6,11 @@ Design:
   `KeepUnderObligation` overwrite the listed fields with their replacements (constants or
   database expressions) and leave the rest. A `KeepUnderObligation` with nothing to replace
   (the journal) is counted as kept and left untouched.
-- Set-based and bounded: rows are taken by primary key in keyset order, `batch_size` at a time;
-  each batch is one transaction (`DELETE ... WHERE pk IN (...)` through Django's collector,
-  which deletes dependants set-wise too, or one `UPDATE`). Memory stays flat however many rows.
+- Set-based and bounded: rows are taken in keyset order of their primary key, `batch_size` at
+  a time; each batch is one transaction, one `DELETE` (through Django's collector, which
+  deletes dependants set-wise too) or one `UPDATE`, bounded by the batch's first and last
+  keys rather than a list of them. The people may be given as a query (the sweep's slices of
+  expired accounts), so that no list of ids travels at all. Memory stays flat however many.
 - No per-object Python on big tables: when nothing can hang on a batch's rows any more (every
   relation into the model comes from a declared model whose own step, run before, deleted or
   detached those rows) and no signal listens, the batch is one raw `DELETE`, without the
@@ -28,9 +30,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
-from django.db.models import signals
+from django.db import connections, models, transaction
+from django.db.models import Expression, Value, signals
 from django.db.models.deletion import DO_NOTHING, Collector
+from django.db.models.functions import Cast, Concat, Lower, Substr
 
 from charte import audit
 from charte.core.actors import Actor, person_ref
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 DEFAULT_BATCH = 1000
+
+type People = Sequence[AbstractBaseUser] | models.QuerySet[Any]
+"""A list of people, or a query that selects them (set-based: no list of keys is sent)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class Step:
     def label(self) -> str:
         return self.declaration.label
 
-    def queryset(self, people: Sequence["AbstractBaseUser"]) -> models.QuerySet[Any]:
+    def queryset(self, people: People) -> models.QuerySet[Any]:
         manager = self.declaration.model._default_manager
         return manager.filter(subject_q_many(self.subject, people))
 
@@ -83,10 +89,35 @@ class ErasureReport:
         return sum(self.deleted.values()) + sum(self.anonymised.values())
 
 
-def subject_q_many(subject: Subject, people: Sequence["AbstractBaseUser"]) -> models.Q:
+def subject_q_many(subject: Subject, people: "People") -> models.Q:
+    if isinstance(people, models.QuerySet):
+        if isinstance(subject, Ref):
+            refs = people.annotate(_ref=person_ref_sql(people.db)).values("_ref")
+            return models.Q(**{f"{subject.field}__in": refs})
+        return models.Q(**{f"{subject or 'pk'}__in": people.values("pk")})
     if isinstance(subject, Ref):
         return models.Q(**{f"{subject.field}__in": [person_ref(p) for p in people]})
     return models.Q(**{f"{subject or 'pk'}__in": [p.pk for p in people]})
+
+
+def person_ref_sql(using: str) -> Expression:
+    """`person_ref(person)` ("user:<public id>") computed by the database, for a subquery.
+
+    PostgreSQL stores a UUID natively and prints it with hyphens; other databases store its 32
+    hexadecimal digits, which are cut and joined here the way Python prints a UUID.
+    """
+    if connections[using].vendor == "postgresql":
+        return Concat(
+            Value("user:"),
+            Cast("public_id", output_field=models.TextField()),
+            output_field=models.TextField(),
+        )
+    parts: list[Any] = [Value("user:")]
+    for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12)):
+        if start > 1:
+            parts.append(Value("-"))
+        parts.append(Lower(Substr("public_id", start, length)))
+    return Concat(*parts, output_field=models.CharField())
 
 
 def steps() -> list[Step]:
@@ -136,27 +167,31 @@ def _referencing_first(model_list: list[type[models.Model]]) -> list[type[models
     return ordered
 
 
-def plan(people: Sequence["AbstractBaseUser"]) -> list[tuple[Step, int]]:
+def plan(people: People) -> list[tuple[Step, int]]:
     """What an erasure of `people` would touch, without touching it (a dry run)."""
     return [(step, step.queryset(people).count()) for step in steps()]
 
 
-def _batches(queryset: models.QuerySet[Any], size: int) -> Iterator[list[Any]]:
+def _ranges(queryset: models.QuerySet[Any], size: int) -> Iterator[models.QuerySet[Any]]:
+    """`queryset` cut into keyset slices of at most `size` rows, by primary-key bounds.
+
+    Each slice is filtered by its bounds, not by a list of keys: the database is sent one short
+    statement per batch, whatever the batch size.
+    """
     last = None
     while True:
         page = queryset.order_by("pk")
         if last is not None:
             page = page.filter(pk__gt=last)
-        pks = list(page.values_list("pk", flat=True)[:size])
-        if not pks:
+        bound = list(page.values_list("pk", flat=True)[size - 1 : size])
+        if not bound:
+            yield page.order_by()  # fewer than `size` rows left, maybe none: the last batch
             return
-        yield pks
-        last = pks[-1]
+        yield page.filter(pk__lte=bound[0]).order_by()
+        last = bound[0]
 
 
-def apply(
-    step: Step, people: Sequence["AbstractBaseUser"], report: ErasureReport, batch_size: int
-) -> None:
+def apply(step: Step, people: People, report: ErasureReport, batch_size: int) -> None:
     if not step.touches_rows:
         return  # kept as they are; counted once per model in `erase`
     apply_to(
@@ -182,23 +217,44 @@ def apply_to(
     The retention sweep calls this for rows past their own date; `erase` for a person's rows.
     `after_batch(n)` is told the number of rows each committed batch handled (progress bars).
     """
-    model = declaration.model
-    raw = strategy.kind == "delete" and can_delete_raw(model)
-    for pks in _batches(queryset, batch_size):
-        with transaction.atomic():
-            batch = model._default_manager.filter(pk__in=pks)
-            if strategy.kind == "delete" and raw:
-                report.deleted[declaration.label] += batch._raw_delete(batch.db)
-            elif strategy.kind == "delete":
-                _, per_model = batch.delete()
-                for label, count in per_model.items():
-                    report.deleted[label] += count
-            else:
-                changed = batch.update(**strategy.replaced())
-                target = report.kept if strategy.kind == "keep" else report.anonymised
-                target[declaration.label] += changed
+    raw = strategy.kind == "delete" and can_delete_raw(declaration.model)
+    limited = connections[queryset.db].features.allow_sliced_subqueries_with_in
+    if strategy.kind == "delete" and limited:
+        # Deleted rows leave the selection: take any `batch_size` of them until none is left,
+        # with the subject's own index, rather than in key order (which would scan the table).
+        manager = declaration.model._default_manager
+        while True:
+            batch = manager.filter(pk__in=queryset.order_by().values("pk")[:batch_size])
+            done = _delete(batch, declaration, report, raw)
+            if after_batch is not None:
+                after_batch(done)
+            if done < batch_size:
+                return
+    for batch in _ranges(queryset, batch_size):
+        if strategy.kind == "delete":
+            done = _delete(batch, declaration, report, raw)
+        else:
+            with transaction.atomic():
+                done = batch.update(**strategy.replaced())
+            target = report.kept if strategy.kind == "keep" else report.anonymised
+            target[declaration.label] += done
         if after_batch is not None:
-            after_batch(len(pks))
+            after_batch(done)
+
+
+def _delete(
+    batch: models.QuerySet[Any], declaration: Declaration, report: ErasureReport, raw: bool
+) -> int:
+    """One batch, one transaction: a plain DELETE, or Django's collector when it must cascade."""
+    with transaction.atomic():
+        if raw:
+            done: int = batch._raw_delete(batch.db)
+            report.deleted[declaration.label] += done
+            return done
+        _, per_model = batch.delete()
+    for label, count in per_model.items():
+        report.deleted[label] += count
+    return per_model.get(declaration.label, 0)
 
 
 def can_delete_raw(model: type[models.Model]) -> bool:
@@ -234,24 +290,30 @@ def can_delete_raw(model: type[models.Model]) -> bool:
 
 def erase(
     *,
-    people: Sequence["AbstractBaseUser"],
+    people: People,
     actor: Actor,
     reason: str,
     batch_size: int = DEFAULT_BATCH,
     journal_each: bool = True,
+    count_kept: bool = True,
 ) -> ErasureReport:
     """Erase everything declared about `people`, as each model's declaration says.
 
     `reason` is a short code for the journal ("request", "retention", "unconfirmed_child"...).
     With `journal_each`, one entry per person, written before their account goes, names them
     by their pseudonymous reference only; in every case one more entry gives the counts.
+    `people` may be a query (the retention sweep passes a slice of expired accounts): it must
+    select the same people until the end, whatever this erasure deletes. `count_kept=False`
+    spares counting the rows kept as they are (the journal), for a sweep of many chunks.
     """
-    people = list(people)
-    if not people:
+    if not isinstance(people, models.QuerySet):
+        people = list(people)
+    how_many = people.count() if isinstance(people, models.QuerySet) else len(people)
+    if not how_many:
         return ErasureReport()
     if journal_each:
         with transaction.atomic():
-            for person in people:
+            for person in people if isinstance(people, list) else people.iterator():
                 audit.record(
                     event="privacy.erasure_started",
                     actor=actor,
@@ -259,9 +321,8 @@ def erase(
                     data={"reason": reason},
                 )
     report = ErasureReport()
-    for step in steps():
-        apply(step, people, report, batch_size)
-    for declaration in registry.declarations():
+    # Counted first: rows kept as they are stay, but a query of people empties as they go.
+    for declaration in registry.declarations() if count_kept else []:
         untouched = [
             s
             for s in declaration.subjects
@@ -272,9 +333,11 @@ def erase(
             for subject in untouched:
                 q |= subject_q_many(subject, people)
             report.kept[declaration.label] += declaration.model._default_manager.filter(q).count()
+    for step in steps():
+        apply(step, people, report, batch_size)
     audit.record(
         event="privacy.erased",
         actor=actor,
-        data={"reason": reason, "people": len(people), **report.as_data()},
+        data={"reason": reason, "people": how_many, **report.as_data()},
     )
     return report

@@ -133,17 +133,25 @@ def platform_accounts() -> models.QuerySet[Any]:
     return get_user_model()._default_manager.filter(is_staff=False)
 
 
-def renewed_beyond(day: date) -> Exists:
-    return Exists(Renewal.objects.filter(person=OuterRef("pk"), kept_until__gte=day))
+def renewed_beyond(day: date, as_of: datetime | None = None) -> Exists:
+    renewals = Renewal.objects.filter(person=OuterRef("pk"), kept_until__gte=day)
+    if as_of is not None:
+        renewals = renewals.filter(renewed_at__lt=as_of)
+    return Exists(renewals)
 
 
-def accounts_expired_on(today: date) -> models.QuerySet[Any]:
-    """Platform accounts no longer kept on `today` (holds aside): one query, no loop."""
+def accounts_expired_on(today: date, as_of: datetime | None = None) -> models.QuerySet[Any]:
+    """Platform accounts no longer kept on `today` (holds aside): one query, no loop.
+
+    With `as_of`, renewals recorded from that moment on are not seen: the sweep fixes the
+    question when it starts, so that the same query keeps selecting the same accounts while
+    it erases them, slice by slice.
+    """
     last_day = dates.last_created_day_expired(today)
     return (
         platform_accounts()
         .filter(created_at__lt=dates.start_of(last_day + timedelta(days=1)))
-        .exclude(renewed_beyond(today))
+        .exclude(renewed_beyond(today, as_of))
     )
 
 

@@ -31,7 +31,7 @@ Design:
   whole run (`retention.swept`); `erase` adds its own per chunk of accounts.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 
 from charte import audit
 from charte.core.actors import Actor
@@ -298,7 +299,7 @@ def _accounts(
     progress: Progress | None,
 ) -> RuleOutcome:
     outcome = RuleOutcome(rule=rule, unit="accounts")
-    expired = queries.accounts_expired_on(today)
+    expired = queries.accounts_expired_on(today, as_of=timezone.now())
     outcome.held = expired.filter(pk__in=holds.accounts).count()
     due = expired.exclude(pk__in=holds.accounts)
     outcome.expired = due.count()
@@ -308,20 +309,22 @@ def _accounts(
     if not outcome.expired:
         return outcome
     tick = progress(rule.code, outcome.expired) if progress else None
-    for chunk in _chunks(due, batch):
+    for chunk in _slices(due, batch):
+        size = chunk.count()
         done = erasure.erase(
             people=chunk,
             actor=_retention_actor(),
             reason=f"retention:{rule.code}",
             batch_size=batch,
             journal_each=False,
+            count_kept=False,
         )
         for kind in ("deleted", "anonymised", "kept"):
             mine = getattr(outcome.report, kind)
             for label, count in getattr(done, kind).items():
                 mine[label] += count
         if tick is not None:
-            tick(len(chunk))
+            tick(size)
     outcome.per_model = dict(outcome.report.deleted)
     return outcome
 
@@ -351,6 +354,24 @@ def _rows_about(people: models.QuerySet[Any]) -> dict[str, int]:
         if count:
             counts[declaration.label] = count
     return counts
+
+
+def _slices(people: models.QuerySet[Any], size: int) -> Iterator[models.QuerySet[Any]]:
+    """`people` in keyset slices of at most `size`, each a query bounded by primary keys.
+
+    `people` must keep selecting the same accounts while they are erased (its conditions are
+    on dates nobody edits, renewals as of the sweep's start, and holds read once).
+    """
+    last = 0
+    while True:
+        page = people.filter(pk__gt=last)
+        bound = list(page.order_by("pk").values_list("pk", flat=True)[size - 1 : size])
+        if not bound:
+            if page.exists():
+                yield page
+            return
+        yield page.filter(pk__lte=bound[0])
+        last = bound[0]
 
 
 def _chunks(people: models.QuerySet[Any], size: int) -> Any:

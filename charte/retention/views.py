@@ -179,7 +179,8 @@ def renew_by_link(request: HttpRequest, token: str) -> HttpResponse:
         "goes_on": dates.add_period(kept_until, days=1),
         "renewed_until": dates.kept_until_renewed(today),
     }
-    if kept_until > link.kept_until:
+    renewed = Renewal.objects.filter(person=account, kept_until__gte=context["renewed_until"])
+    if kept_until > link.kept_until or renewed.exists():
         return render(request, "retention/renew_done.html", {**context, "already": True})
     if request.method == "POST":
         source = Renewal.Source.PERSON if account.pk == recipient.pk else Renewal.Source.GUARDIAN
