@@ -50,6 +50,8 @@ def renew(
     today: date | None = None,
 ) -> Renewal:
     """Carry `person`'s account to the end of the next school year plus 3 months."""
+    if source not in Renewal.Source.values:
+        raise ActionError(_("Origine de renouvellement inconnue."))
     source = Renewal.Source(source)
     today = today or timezone.localdate()
     if person.is_staff:
@@ -96,6 +98,8 @@ def place_hold(
     until: date | None = None,
 ) -> LegalHold:
     """Keep a person's data, or one object, past its retention until the hold is lifted."""
+    if reason not in LegalHold.Reason.values:
+        raise ActionError(_("Motif de gel inconnu."))
     reason = LegalHold.Reason(reason)
     object_id = str(object_id).strip()
     if (person is None) == (not (model_label and object_id)):

@@ -130,4 +130,3 @@ def _hold(dpo, user, drawn, today) -> bool:
         actions.lift_hold(hold=hold, actor=dpo)
         return False
     return until is None or until >= today
-

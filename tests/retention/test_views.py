@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import User
-from charte.retention import actions, dates, queries, tokens
+from charte.retention import dates, queries, tokens
 from charte.retention.models import LegalHold, Renewal
 from tests.conftest import client_for, journal
 from tests.retention.helpers import account_created, message_about, noon
@@ -57,7 +57,8 @@ def test_the_csv_lists_every_expiring_account(dpo_elise):
 
     response = client_for(dpo_elise).get(reverse("retention:overview_csv"))
 
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body.decode())))
     assert rows[0][0] == "règle"
     assert {row[2] for row in rows[1:]} == {str(p.public_id) for p in people}
 
@@ -127,6 +128,7 @@ def family(guardian_anna, child_ben):
 
 def link_for(person, recipient):
     kept = queries.kept_until(person)
+    assert kept is not None
     return reverse(
         "retention:renew",
         args=[tokens.make(person=person.public_id, recipient=recipient.public_id, kept_until=kept)],
