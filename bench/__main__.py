@@ -62,11 +62,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pupils", type=int, default=100_000)
     parser.add_argument("--sqlite-pupils", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--only", choices=["postgres", "sqlite"])
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--slowest", type=int, default=0)
+    parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database.")
     args = parser.parse_args()
     extra = ["--profile"] if args.profile else []
+    extra += ["--slowest", str(args.slowest)]
     failed = 0
     if args.only != "sqlite":
         if postgres_answers():
@@ -76,7 +79,8 @@ def main() -> int:
             try:
                 failed |= run(recreate_pg_database(), args.pupils, args.batch, extra)
             finally:
-                drop_pg_database()
+                if not args.keep:
+                    drop_pg_database()
         else:
             print("!!! PostgreSQL does not answer: its run is skipped.")
     if args.only != "postgres":

@@ -5,7 +5,8 @@ Run by `python -m bench` with DATABASE_URL set to a database of its own. Steps:
    each pupil, in bulk SQL, 3 messages, 1 session and 1 renewal, all of them past: the pupils
    were created in 2019 and renewed to 30 November 2020;
 2. baseline: plain SQL `DELETE`s of exactly those rows (dependants, then the accounts), in one
-   transaction, timed, then rolled back, so that the same rows are there for step 3;
+   transaction with its foreign-key checks made (as a commit would), timed, then rolled back,
+   so that the same rows are there for step 3;
 3. the sweep as on 1 January 2021 (`charte.retention.sweep.run`, the nightly code path),
    timed, while a thread samples the process's resident memory;
 4. prints rows deleted per second for both, their ratio (target: at least 0.5) and the memory:
@@ -97,13 +98,14 @@ class Rollback(Exception):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pupils", type=int, required=True)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--profile", action="store_true", help="Print where the sweep's time goes.")
+    parser.add_argument("--slowest", type=int, default=0, help="Print the N slowest statements.")
     args = parser.parse_args()
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection, connections, transaction
 
     from charte.core.actors import RETENTION
     from charte.retention import sweep
@@ -124,9 +126,16 @@ def main() -> None:
     t0 = time.perf_counter()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # Foreign keys are checked at commit; this transaction is rolled back instead, so it
+            # checks them now, as the sweep's committed batches must.
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for statement in BASELINE:
                 cursor.execute(statement)
                 baseline_rows += cursor.rowcount
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA foreign_key_check")
+                assert cursor.fetchall() == []
             baseline_seconds = time.perf_counter() - t0
             raise Rollback
     except Rollback:
@@ -156,14 +165,47 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    timings: list[tuple[float, str]] = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.append((time.perf_counter() - start, sql))
+
+    commits = {"n": 0, "seconds": 0.0}
+    wrapper = type(connections["default"])
+    real_commit = wrapper._commit
+
+    def timed_commit(self):
+        start = time.perf_counter()
+        try:
+            return real_commit(self)
+        finally:
+            commits["n"] += 1
+            commits["seconds"] += time.perf_counter() - start
+
+    wrapper._commit = timed_commit
     t0 = time.perf_counter()
-    report = sweep.run(today=TODAY, actor=RETENTION, batch_size=args.batch, progress=progress)
+    cpu0 = time.process_time()
+    with connection.execute_wrapper(timed):
+        report = sweep.run(today=TODAY, actor=RETENTION, batch_size=args.batch, progress=progress)
     sweep_seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - cpu0
+    sql_seconds = sum(t for t, _ in timings)
+    print(
+        f"statements: {len(timings)}, {sql_seconds:.2f} s waiting on the database; "
+        f"{commits['n']} commits: {commits['seconds']:.2f} s; "
+        f"this process's CPU: {cpu_seconds:.2f} s of {sweep_seconds:.2f} s"
+    )
+    for seconds, sql in sorted(timings, reverse=True)[: args.slowest]:
+        print(f"  {seconds * 1000:.0f} ms  {sql[:600]}")
     if profiler is not None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
     sampler.running = False
     sampler.join()
 

@@ -233,7 +233,7 @@ CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_M
 # many days before its expiry a person (or their guardian) is told, and the sweep's batch size.
 CHARTE_SCHOOL_YEAR_END = os.environ.get("SCHOOL_YEAR_END", "08-31")
 CHARTE_RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", "30"))
-CHARTE_RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", "2000"))
+CHARTE_RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", "5000"))
 # The operator, named on the charter and in every email.
 CHARTE_OPERATOR = {
     "name": os.environ.get("OPERATOR_NAME", "Charte Éducation SAS"),

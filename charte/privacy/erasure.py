@@ -26,6 +26,7 @@ Design:
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, models, transaction
 from django.db.models import Expression, Value, signals
 from django.db.models.deletion import DO_NOTHING, Collector
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, Lower, Substr
 
 from charte import audit
@@ -44,8 +46,26 @@ if TYPE_CHECKING:
 
 DEFAULT_BATCH = 1000
 
-type People = Sequence[AbstractBaseUser] | models.QuerySet[Any]
-"""A list of people, or a query that selects them (set-based: no list of keys is sent)."""
+
+@dataclass(frozen=True)
+class KeyRange:
+    """Every account whose primary key is after `after` and up to `up_to`.
+
+    The cheapest way to name many people at once: a row's link to them becomes a range on its
+    own foreign key (`about_id > a AND about_id <= b`), which the database answers from that
+    column's index. The retention sweep passes one when every account in the range is due.
+    """
+
+    after: int
+    up_to: int
+
+    def queryset(self) -> models.QuerySet[Any]:
+        return get_user_model()._default_manager.filter(pk__gt=self.after, pk__lte=self.up_to)
+
+
+type People = Sequence[AbstractBaseUser] | models.QuerySet[Any] | KeyRange
+"""A list of people, a query that selects them, or a range of keys (set-based: no list of keys
+is sent)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,11 @@ class ErasureReport:
 
 
 def subject_q_many(subject: Subject, people: "People") -> models.Q:
+    if isinstance(people, KeyRange):
+        if isinstance(subject, Ref):
+            return subject_q_many(subject, people.queryset())
+        path = subject or "pk"
+        return models.Q(**{f"{path}__gt": people.after, f"{path}__lte": people.up_to})
     if isinstance(people, models.QuerySet):
         if isinstance(subject, Ref):
             refs = people.annotate(_ref=person_ref_sql(people.db)).values("_ref")
@@ -224,7 +249,7 @@ def apply_to(
         # with the subject's own index, rather than in key order (which would scan the table).
         manager = declaration.model._default_manager
         while True:
-            batch = manager.filter(pk__in=queryset.order_by().values("pk")[:batch_size])
+            batch = _first(manager, queryset, batch_size)
             done = _delete(batch, declaration, report, raw)
             if after_batch is not None:
                 after_batch(done)
@@ -234,7 +259,7 @@ def apply_to(
         if strategy.kind == "delete":
             done = _delete(batch, declaration, report, raw)
         else:
-            with transaction.atomic():
+            with _batch_transaction(batch.db):
                 done = batch.update(**strategy.replaced())
             target = report.kept if strategy.kind == "keep" else report.anonymised
             target[declaration.label] += done
@@ -242,11 +267,45 @@ def apply_to(
             after_batch(done)
 
 
+def _first(manager: Any, queryset: models.QuerySet[Any], size: int) -> models.QuerySet[Any]:
+    """Any `size` rows of `queryset`, as a query (no keys travel through Python).
+
+    PostgreSQL plans `pk IN (SELECT ... LIMIT n)` as a hash join over the whole table; written
+    `pk = ANY(ARRAY(SELECT ... LIMIT n))` it runs the subquery first, then looks the keys up.
+    """
+    first = queryset.order_by().values("pk")[:size]
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return manager.filter(pk__in=first)
+    sql, params = first.query.sql_with_params()
+    meta = queryset.model._meta
+    quote = connection.ops.quote_name
+    column = f"{quote(meta.db_table)}.{quote(meta.pk.column)}"
+    return manager.filter(
+        # The SQL is Django's own compilation of our query; values stay in `params`.
+        RawSQL(f"{column} = ANY(ARRAY({sql}))", params, output_field=models.BooleanField())  # noqa: S611
+    )
+
+
+@contextmanager
+def _batch_transaction(using: str) -> Iterator[None]:
+    """One batch's transaction. On PostgreSQL it does not wait for its commit to reach the disk:
+    a batch lost in a server crash is simply done again by the next run, and the journal entry
+    that closes an erasure or a sweep commits normally, which flushes every batch before it
+    (the write-ahead log is written in order)."""
+    with transaction.atomic(using=using):
+        connection = connections[using]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def _delete(
     batch: models.QuerySet[Any], declaration: Declaration, report: ErasureReport, raw: bool
 ) -> int:
     """One batch, one transaction: a plain DELETE, or Django's collector when it must cascade."""
-    with transaction.atomic():
+    with _batch_transaction(batch.db):
         if raw:
             done: int = batch._raw_delete(batch.db)
             report.deleted[declaration.label] += done
@@ -306,14 +365,19 @@ def erase(
     select the same people until the end, whatever this erasure deletes. `count_kept=False`
     spares counting the rows kept as they are (the journal), for a sweep of many chunks.
     """
-    if not isinstance(people, models.QuerySet):
+    if not isinstance(people, models.QuerySet | KeyRange):
         people = list(people)
-    how_many = people.count() if isinstance(people, models.QuerySet) else len(people)
+    how_many = (
+        len(people)
+        if isinstance(people, list)
+        else (people.queryset() if isinstance(people, KeyRange) else people).count()
+    )
     if not how_many:
         return ErasureReport()
     if journal_each:
         with transaction.atomic():
-            for person in people if isinstance(people, list) else people.iterator():
+            everyone = people.queryset() if isinstance(people, KeyRange) else people
+            for person in everyone if isinstance(everyone, list) else everyone.iterator():
                 audit.record(
                     event="privacy.erasure_started",
                     actor=actor,

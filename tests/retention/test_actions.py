@@ -57,7 +57,7 @@ def test_only_the_person_a_confirmed_guardian_or_a_teacher_may_renew(
         actions.renew(person=ben, source="guardian", actor=staff_david)
     with pytest.raises(ActionError):
         actions.renew(person=ben, source="class", actor=anna)
-    with pytest.raises(ActionError, match="origine"):
+    with pytest.raises(ActionError, match="Origine"):
         actions.renew(person=ben, source="forever", actor=anna)
 
     actions.renew(person=ben, source="guardian", actor=anna)
