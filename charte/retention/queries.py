@@ -258,7 +258,7 @@ def access_retention_by_viewer(*, viewer: Any) -> None:
 
 def access_account_by_dpo(*, viewer: Any, public_id: Any) -> "User":
     access_retention_by_viewer(viewer=viewer)
-    person = platform_accounts().filter(public_id=public_id).first()
+    person = get_user_model()._default_manager.filter(public_id=public_id).first()
     if person is None:
         raise NotFound(_("Personne introuvable."))
     return person

@@ -180,7 +180,8 @@ def renew_by_link(request: HttpRequest, token: str) -> HttpResponse:
         "renewed_until": dates.kept_until_renewed(today),
     }
     renewed = Renewal.objects.filter(person=account, kept_until__gte=context["renewed_until"])
-    if kept_until > link.kept_until or renewed.exists():
+    nothing_to_add = context["renewed_until"] <= kept_until
+    if kept_until > link.kept_until or renewed.exists() or nothing_to_add:
         return render(request, "retention/renew_done.html", {**context, "already": True})
     if request.method == "POST":
         source = Renewal.Source.PERSON if account.pk == recipient.pk else Renewal.Source.GUARDIAN

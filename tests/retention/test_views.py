@@ -122,7 +122,11 @@ def test_the_dpo_holds_an_object_by_its_label_and_public_id(dpo_elise, guardian_
 
 @pytest.fixture
 def family(guardian_anna, child_ben):
+    """Anna and Ben, whose account goes within 30 days unless it is renewed."""
     accounts.propose_guardianship(child=child_ben, guardian=guardian_anna, actor=guardian_anna)
+    last = dates.last_created_day_expired(TODAY + timedelta(days=30))
+    User.objects.filter(pk=child_ben.pk).update(created_at=noon(last))
+    child_ben.refresh_from_db()
     return guardian_anna, child_ben
 
 
@@ -154,6 +158,8 @@ def test_the_renewal_link_asks_on_get_and_renews_on_post_without_sign_in(family,
     assert len(journal("retention.renewed", about=ben)) == 1
     again = client.get(url)
     assert "déjà fait" in again.content.decode()
+    client.post(url)
+    assert Renewal.objects.filter(person=ben).count() == 1
 
 
 def test_a_renewal_link_altered_or_for_an_erased_account_is_refused(family, client):
