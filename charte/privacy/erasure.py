@@ -24,6 +24,7 @@ Design:
   residual scan that checks the outcome lives with the rights engine.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -82,6 +83,10 @@ class Step:
 
     def queryset(self, people: People) -> models.QuerySet[Any]:
         manager = self.declaration.model._default_manager
+        if isinstance(self.subject, Ref) and not isinstance(people, Sequence):
+            few = _few_refs(manager, self.subject.field, people)
+            if few is not None:
+                return manager.filter(**{f"{self.subject.field}__in": few})
         return manager.filter(subject_q_many(self.subject, people))
 
     @property
@@ -123,6 +128,34 @@ def subject_q_many(subject: Subject, people: "People") -> models.Q:
     if isinstance(subject, Ref):
         return models.Q(**{f"{subject.field}__in": [person_ref(p) for p in people]})
     return models.Q(**{f"{subject or 'pk'}__in": [p.pk for p in people]})
+
+
+FEW_REFS = 1000
+
+
+def _few_refs(
+    manager: Any, field: str, people: "models.QuerySet[Any] | KeyRange"
+) -> list[str] | None:
+    """When a table names few people by reference (holds, requests), the references among
+    `people`, found from the table's side; None when it names many (the journal): then the
+    references of `people` are computed by the database instead."""
+    refs = list(
+        manager.filter(**{f"{field}__startswith": "user:"})
+        .order_by()
+        .values_list(field, flat=True)
+        .distinct()[: FEW_REFS + 1]
+    )
+    if len(refs) > FEW_REFS:
+        return None
+    public_ids = []
+    for ref in refs:
+        try:
+            public_ids.append(uuid.UUID(ref.removeprefix("user:")))
+        except ValueError:
+            continue
+    everyone = people.queryset() if isinstance(people, KeyRange) else people
+    found = everyone.filter(public_id__in=public_ids).values_list("public_id", flat=True)
+    return [f"user:{public_id}" for public_id in found]
 
 
 def person_ref_sql(using: str) -> Expression:

@@ -150,3 +150,19 @@ def test_a_pupil_old_enough_is_told_themself(pupil_lea):
     [message] = Message.objects.filter(about=pupil_lea)
     assert message.recipient == pupil_lea
     assert pupil_lea.role == Role.PUPIL
+
+
+@pytest.mark.parametrize("as_query", [True, False])
+def test_erasing_whoever_placed_a_hold_keeps_it_without_their_reference(
+    dpo_elise, guardian_anna, as_query
+):
+    from charte.privacy import erasure
+
+    hold = actions.place_hold(actor=dpo_elise, person=guardian_anna, reason="litigation")
+    people = User.objects.filter(pk=dpo_elise.pk) if as_query else [dpo_elise]
+
+    erasure.erase(people=people, actor=SEED, reason="request")
+
+    hold.refresh_from_db()
+    assert hold.placed_by_ref == "user:erased"
+    assert hold.person == guardian_anna
