@@ -2,7 +2,7 @@
 SQLite. Each benchmark runs in its own process, on a database it creates and drops itself.
 
     python -m bench                          # retention sweep: 100,000 pupils on PostgreSQL,
-                                             # 10,000 on SQLite
+                                             # 20,000 on SQLite
     python -m bench --pupils 20000 --sqlite-pupils 2000
 """
 
@@ -61,7 +61,7 @@ def run(database_url: str, pupils: int, batch: int, extra: list[str]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pupils", type=int, default=100_000)
-    parser.add_argument("--sqlite-pupils", type=int, default=10_000)
+    parser.add_argument("--sqlite-pupils", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--only", choices=["postgres", "sqlite"])
     parser.add_argument("--profile", action="store_true")
