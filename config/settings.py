@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "charte.assignments",
     "charte.dashboards",
     "charte.subject_requests",
+    "charte.retention",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -255,6 +256,11 @@ SECURE_CSP = {
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
 # Consent API: requests allowed per service ("600/m"), counted in the shared cache.
 CHARTE_CONSENT_API_RATE = os.environ.get("CONSENT_API_RATE", "600/m")
+# Retention: the last day of the school year ("MM-DD"; set the official date each year), how
+# many days before its expiry a person (or their guardian) is told, and the sweep's batch size.
+CHARTE_SCHOOL_YEAR_END = os.environ.get("SCHOOL_YEAR_END", "08-31")
+CHARTE_RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", "30"))
+CHARTE_RETENTION_BATCH = int(os.environ.get("RETENTION_BATCH", "5000"))
 # The operator, named on the charter and in every email.
 CHARTE_OPERATOR = {
     "name": os.environ.get("OPERATOR_NAME", "Charte Éducation SAS"),

@@ -20,6 +20,7 @@ urlpatterns = [
     path("ressources/", include("charte.resources.urls")),
     path("devoirs/", include("charte.assignments.urls")),
     path("droits/", include("charte.subject_requests.urls")),
+    path("conservation/", include("charte.retention.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,27 @@
+"""The privacy centre's block: until when this person's data is kept, and how to keep it longer."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from charte.accounts.models import User
+from charte.accounts.queries import guardians_of
+from charte.retention import dates, queries
+from charte.retention.models import Renewal
+
+
+def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
+    kept_until = queries.kept_until(person)
+    if kept_until is None:
+        return None
+    today = timezone.localdate()
+    renewed_until = dates.kept_until_renewed(today)
+    may_renew = viewer.pk == person.pk or guardians_of(person).filter(pk=viewer.pk).exists()
+    return {
+        "kept_until": kept_until,
+        "goes_on": dates.add_period(kept_until, days=1),
+        "renewed_until": renewed_until,
+        "can_renew": may_renew and renewed_until > kept_until,
+        "renewals": list(Renewal.objects.filter(person=person).order_by("-renewed_at")[:5]),
+        "held": queries.holds_in_force(today).blocks_account(person.pk),
+    }

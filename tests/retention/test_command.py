@@ -1,0 +1,67 @@
+"""`manage.py retention sweep [--dry-run] [--today]` and `retention notices`, on the demo data."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from charte.accounts.models import User
+from charte.audit.models import Entry
+from charte.retention.models import LegalHold, Renewal
+
+pytestmark = pytest.mark.django_db
+
+
+def retention(*args):
+    out, err = StringIO(), StringIO()
+    call_command("retention", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+
+
+def test_the_dry_run_in_2030_says_per_rule_what_would_go_and_changes_nothing(demo):
+    before = (User.objects.count(), Entry.objects.count(), Renewal.objects.count())
+
+    out, _ = retention("sweep", "--dry-run", "--today", "2030-01-01")
+
+    assert "Dry run as on 2030-01-01 (nothing changed)" in out
+    assert "account" in out
+    assert "accounts would go, 1 held" in out
+    assert "accounts.User:" in out
+    assert "journal" in out
+    assert (User.objects.count(), Entry.objects.count(), Renewal.objects.count()) == before
+
+
+def test_the_demo_has_renewals_and_a_hold_and_seeding_again_adds_none(demo):
+    renewals, holds = Renewal.objects.count(), LegalHold.objects.count()
+    assert renewals >= 4
+    assert holds == 1
+
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+
+    assert (Renewal.objects.count(), LegalHold.objects.count()) == (renewals, holds)
+
+
+def test_the_sweep_removes_expired_accounts_but_the_held_one_and_staff(demo):
+    out, err = retention("sweep", "--today", "2030-01-01")
+
+    assert "Sweep as on 2030-01-01" in out
+    assert User.objects.filter(email="sofia.haddad@famille.example").exists()  # held
+    assert User.objects.filter(is_staff=True).count() == 6
+    assert User.objects.filter(is_staff=False).count() == 1
+    assert "account" in err  # the progress bar, on stderr
+
+
+def test_a_bad_date_is_refused_clearly():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        retention("sweep", "--today", "01/01/2030")
+
+
+def test_notices_command_reports_how_many(demo):
+    out, _ = retention("notices", "--today", "2030-01-01")
+
+    assert "notice(s) sent" in out
