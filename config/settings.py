@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "charte.privacy",
     "charte.accounts",
     "charte.notifications",
+    "charte.recipients",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "charte.accounts.middleware.LastActivityMiddleware",
+    "charte.core.middleware.CardNumberGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -226,6 +228,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Paths where typing a card number is the point (the payment provider's own hosted page).
+CHARTE_CARD_ENTRY_PATHS: tuple[str, ...] = ()
 # Privacy: how many minutes may pass before a signed-in user's "last seen" time is written again.
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
 # The operator, named on the charter and in every email.

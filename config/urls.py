@@ -7,6 +7,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
     path("charte/", include("charte.privacy.urls")),
+    path("destinataires/", include("charte.recipients.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -22,6 +22,7 @@ from charte.accounts.queries import guardians_of
 from charte.core.actors import Actor
 from charte.notifications import kinds
 from charte.notifications.models import Message
+from charte.privacy import processing
 
 
 def recipients_for(person: User) -> list[User]:
@@ -40,7 +41,7 @@ def notify(
     recipients = recipients_for(person)
     if not message_kind.essential:
         assert message_kind.purpose is not None
-        recipients = [r for r in recipients if kinds.consent_holds(r, message_kind.purpose)]
+        recipients = [r for r in recipients if processing.consent_given(r, message_kind.purpose)]
     if not recipients:
         audit.record(
             event="notification.unreachable", actor=actor, subject=person, data={"kind": kind}

@@ -1,11 +1,6 @@
 """The kinds of message the platform sends, each registered by the app that sends it."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from charte.accounts.models import User
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,11 +26,6 @@ class Kind:
 
 _kinds: dict[str, Kind] = {}
 
-# Set by the consent app: does `purpose` hold for `person` right now? Until one is set, no
-# non-essential message is sent at all: the safe default.
-ConsentCheck = Callable[["User", str], bool]
-_consent_check: list[ConsentCheck] = []
-
 
 def register(*kinds: Kind) -> None:
     for kind in kinds:
@@ -53,11 +43,3 @@ def get(code: str) -> Kind:
 
 def all_kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: k.code)
-
-
-def set_consent_check(check: ConsentCheck) -> None:
-    _consent_check[:] = [check]
-
-
-def consent_holds(person: "User", purpose: str) -> bool:
-    return bool(_consent_check) and _consent_check[0](person, purpose)
