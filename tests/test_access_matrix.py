@@ -159,7 +159,7 @@ CASES = sorted(MATRIX)
 def test_each_role_gets_what_the_matrix_says(name, world):
     entry = MATRIX[name]
     url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None)
-    wrong = []
+    wrong: list[tuple[str, int, object]] = []
 
     status = Client().get(url).status_code
     if status != entry.visitor:
