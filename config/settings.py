@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "charte.dashboards",
     "charte.subject_requests",
     "charte.retention",
+    "charte.recipients",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -124,6 +125,7 @@ MIDDLEWARE = [
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
     "charte.audit.middleware.DeniedAccessMiddleware",
+    "charte.core.middleware.CardNumberGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -252,6 +254,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Paths where typing a card number is the point (the payment provider's own hosted page).
+CHARTE_CARD_ENTRY_PATHS: tuple[str, ...] = ()
 # Privacy: how many minutes may pass before a signed-in user's "last seen" time is written again.
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
 # Consent API: requests allowed per service ("600/m"), counted in the shared cache.

@@ -21,6 +21,7 @@ urlpatterns = [
     path("devoirs/", include("charte.assignments.urls")),
     path("droits/", include("charte.subject_requests.urls")),
     path("conservation/", include("charte.retention.urls")),
+    path("destinataires/", include("charte.recipients.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -241,3 +241,39 @@ def smtp_server(settings) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+def consent_to(monkeypatch):
+    """Make `processing.consent_given` answer yes for the given (person, purpose) pairs."""
+    from charte.privacy import processing
+
+    given: set[tuple[int, str]] = set()
+    monkeypatch.setattr(
+        processing, "_consent_source", [lambda person, purpose: (person.pk, purpose) in given]
+    )
+
+    def consent(person: User, purpose: str) -> None:
+        given.add((person.pk, purpose))
+
+    return consent
+
+
+@pytest.fixture
+def forbid(monkeypatch):
+    """Register a processing check that forbids the given (person, purpose) pairs."""
+    from charte.privacy import processing
+
+    forbidden: set[tuple[int, str]] = set()
+    monkeypatch.setattr(
+        processing,
+        "_checks",
+        {
+            **processing._checks,
+            "test": lambda p, purpose: False if (p.pk, purpose) in forbidden else None,
+        },
+    )
+
+    def forbid(person: User, purpose: str) -> None:
+        forbidden.add((person.pk, purpose))
+
+    return forbid

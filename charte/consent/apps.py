@@ -29,6 +29,7 @@ class ConsentConfig(AppConfig):
         from charte.consent.views import sign_in_step
         from charte.core import navigation, schedule
         from charte.notifications import kinds
+        from charte.privacy import processing
 
         events.declare_connection_data(
             "consent.",
@@ -40,7 +41,7 @@ class ConsentConfig(AppConfig):
             "families.invitation_accepted",
             reason=_("La preuve du consentement d'un responsable légal dit d'où il l'a donné."),
         )
-        kinds.set_consent_check(queries.consent_holds)
+        processing.set_consent_source(queries.consent_holds)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)
         signin.register(sign_in_step)
         navigation.add_privacy_sections(

@@ -18,7 +18,11 @@ REQUIRED_FIELD = "consent_required"
 
 
 def _help(purpose: Purpose) -> str:
-    names = [str(r.name) for r in register.RECIPIENTS if r.code in purpose.recipients]
+    names = [
+        str(r.name)
+        for r in register.RECIPIENTS
+        if r.code in {x.code for x in register.recipients_of(purpose.code)}
+    ]
     text = str(purpose.description)
     if names:
         text += " " + str(_("Destinataires : ")) + ", ".join(names) + "."

@@ -51,7 +51,11 @@ def text_body(purpose_code: str, language: str | None = None) -> str:
     if found is None:
         return ""
     with translation.override(language or settings.LANGUAGE_CODE):
-        recipients = [str(r.name) for r in register.RECIPIENTS if r.code in found.recipients]
+        recipients = [
+            str(r.name)
+            for r in register.RECIPIENTS
+            if r.code in {x.code for x in register.recipients_of(found.code)}
+        ]
         lines = [str(found.name), str(found.description)]
         if recipients:
             lines.append(str(translation.gettext("Destinataires : ")) + ", ".join(recipients))

@@ -27,6 +27,7 @@ from charte.accounts.queries import guardians_of
 from charte.core.actors import Actor
 from charte.notifications import kinds
 from charte.notifications.models import Message
+from charte.privacy import processing
 
 
 def recipients_for(person: User) -> list[User]:
@@ -73,7 +74,7 @@ def notify(
             r
             for r in recipients
             if r is not None
-            and kinds.consent_holds(r, message_kind.purpose)
+            and processing.consent_given(r, message_kind.purpose)
             and kinds.unsubscribe_link(r, message_kind.purpose)
         ]
     if not recipients:

@@ -42,11 +42,6 @@ class Kind:
 
 _kinds: dict[str, Kind] = {}
 
-# Set by the consent app: does `purpose` hold for `person` right now? Until one is set, no
-# non-essential message is sent at all: the safe default.
-ConsentCheck = Callable[["User", str], bool]
-_consent_check: list[ConsentCheck] = []
-
 
 def register(*kinds: Kind) -> None:
     for kind in kinds:
@@ -70,14 +65,6 @@ def all_kinds() -> list[Kind]:
 # one is set, no non-essential message is sent: it could not be unsubscribed from.
 UnsubscribeLink = Callable[["User", str], str]
 _unsubscribe_link: list[UnsubscribeLink] = []
-
-
-def set_consent_check(check: ConsentCheck) -> None:
-    _consent_check[:] = [check]
-
-
-def consent_holds(person: "User", purpose: str) -> bool:
-    return bool(_consent_check) and _consent_check[0](person, purpose)
 
 
 def set_unsubscribe_link(link: UnsubscribeLink) -> None:

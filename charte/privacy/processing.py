@@ -1,15 +1,20 @@
-"""One question for every processing: may we process this person's data for this purpose now?
+"""Two questions for every processing, answered in one place.
 
-Design: the answer combines facts kept by several apps (a consent given or withdrawn, an
-objection, a restriction while a request is examined...). Each of those apps registers a check
-here in its `AppConfig.ready()`; a check answers False to forbid, or None when it has nothing to
-say. Processing code (the coach, statistics, marketing emails) asks `allowed(person, purpose)`
-and never looks at those facts itself, so that a new reason to stop processing reaches every
-processing at once.
+- `allowed(person, purpose)`: may we process this person's data for this purpose now? The
+  answer combines facts kept by several apps (a consent withdrawn, an objection, a restriction
+  while a request is examined...). Each of those apps registers a check here in its
+  `AppConfig.ready()`; a check answers False to forbid, or None when it has nothing to say.
+- `consent_given(person, purpose)`: has the person (or their guardian) expressly consented to
+  this purpose, and not withdrawn it? Asked before anything that needs an express, prior
+  consent (a non-essential email, sharing with a partner). The consent app is its source; with
+  no source, the answer is no: the safe side.
+
+Processing code asks these two functions and never looks at the facts itself, so that a new
+reason to stop processing reaches every processing at once.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from charte.privacy import register
 
@@ -19,6 +24,7 @@ if TYPE_CHECKING:
 type Check = Callable[["AbstractBaseUser", str], bool | None]
 
 _checks: dict[str, Check] = {}
+_consent_source: list[Callable[[Any, str], bool]] = []
 
 
 def register_check(name: str, check: Check) -> None:
@@ -56,3 +62,16 @@ def register_edit_check(name: str, check: EditCheck) -> None:
 def edit_allowed(person: "AbstractBaseUser", actor: object) -> bool:
     """True unless a registered check freezes `person`'s data against edits by `actor`."""
     return all(check(person, actor) is not False for check in _edit_checks.values())
+
+
+def set_consent_source(source: Callable[[Any, str], bool]) -> None:
+    """Set by the consent app: does an express consent to `purpose` hold for `person` now?"""
+    _consent_source[:] = [source]
+
+
+def consent_given(person: "AbstractBaseUser", purpose: str) -> bool:
+    if purpose not in register.PURPOSE_BY_CODE:
+        raise LookupError(f"No purpose {purpose!r} in the register.")
+    return (
+        bool(_consent_source) and _consent_source[0](person, purpose) and allowed(person, purpose)
+    )

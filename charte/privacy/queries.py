@@ -82,7 +82,7 @@ def published_register() -> dict[str, Any]:
                     "name": str(purpose.name),
                     "description": str(purpose.description),
                     "separable": purpose.separable,
-                    "recipients": list(purpose.recipients),
+                    "recipients": [r.code for r in register.recipients_of(purpose.code)],
                     "categories": [{"code": c.value, "label": str(c.label)} for c in categories],
                     "data": [_declaration(d) for d in declarations],
                 }

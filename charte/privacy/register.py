@@ -141,6 +141,8 @@ class Recipient:
     safeguard: Safeguard | None = None
     safeguard_date: date | None = None
     audit_right: bool = False
+    # Sharing with this recipient needs the person's express, prior consent to this purpose.
+    consent_purpose: str | None = None
 
     @property
     def outside_eea(self) -> bool:
@@ -164,7 +166,6 @@ class Purpose:
     processing: str
     name: Text
     description: Text
-    recipients: tuple[str, ...] = ()
     # May the person refuse or withdraw this purpose alone and keep using the service?
     separable: bool = False
 
@@ -243,6 +244,16 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         reason=_(
             "Recommandation de la CNIL sur la prospection commerciale : un contact inactif "
             "depuis 3 ans est retiré des listes de diffusion."
+        ),
+    ),
+    RetentionRule(
+        code="applications",
+        name=_("2 ans après le dernier contact"),
+        anchor=Anchor.LAST_ACTIVITY,
+        years=2,
+        reason=_(
+            "Recommandation de la CNIL sur le recrutement : une candidature non retenue est "
+            "gardée 2 ans au plus, sauf opposition du candidat."
         ),
     ),
     RetentionRule(
@@ -354,6 +365,16 @@ PROCESSINGS: tuple[Processing, ...] = (
         data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor"),
     ),
     Processing(
+        code="recruitment",
+        name=_("Les candidatures spontanées"),
+        legal_basis=LegalBasis.CONTRACT,
+        legal_reference=_(
+            "Les mesures précontractuelles prises à votre demande (RGPD art. 6.1.b)."
+        ),
+        retention="applications",
+        data_subjects=("visitor",),
+    ),
+    Processing(
         code="compliance",
         name=_("La preuve des consentements et la réponse à vos demandes sur vos données"),
         legal_basis=LegalBasis.LEGAL_OBLIGATION,
@@ -373,14 +394,12 @@ PURPOSES: tuple[Purpose, ...] = (
             "Créer votre compte, vous connecter et faire fonctionner l'ensemble des services "
             "de la plateforme."
         ),
-        recipients=("customer_service", "it", "hosting"),
     ),
     Purpose(
         code="resources",
         processing="platform",
         name=_("Les ressources pédagogiques"),
         description=_("Vous donner accès aux leçons, exercices et documents du catalogue."),
-        recipients=("hosting",),
     ),
     Purpose(
         code="coach",
@@ -390,7 +409,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Vous proposer quoi travailler ensuite d'après vos résultats, avec des contenus "
             "connexes. Vous pouvez vous y opposer : le coach propose alors à tous la même chose."
         ),
-        recipients=("hosting",),
         separable=True,
     ),
     Purpose(
@@ -401,7 +419,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Corriger les exercices, calculer les taux de réussite et le niveau atteint dans "
             "chaque compétence, et les montrer à l'élève, à ses responsables et à ses enseignants."
         ),
-        recipients=("hosting",),
     ),
     Purpose(
         code="assignments",
@@ -411,14 +428,12 @@ PURPOSES: tuple[Purpose, ...] = (
             "Le travail donné par les enseignants, le travail rendu par les élèves et les "
             "appréciations des enseignants."
         ),
-        recipients=("hosting",),
     ),
     Purpose(
         code="personal_resources",
         processing="platform",
         name=_("Vos ressources personnelles"),
         description=_("Créer, conserver, organiser et réutiliser vos propres ressources."),
-        recipients=("hosting",),
     ),
     Purpose(
         code="groups",
@@ -428,7 +443,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Les comptes famille, où un parent crée et gère les comptes de ses enfants, et le "
             "rattachement des élèves à leur établissement et à leur classe."
         ),
-        recipients=("hosting",),
     ),
     Purpose(
         code="error_reports",
@@ -438,7 +452,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Recevoir et traiter ce que vous nous signalez par le formulaire de signalement "
             "d'erreur."
         ),
-        recipients=("customer_service", "hosting"),
     ),
     Purpose(
         code="improvement",
@@ -448,7 +461,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Comprendre comment la plateforme est utilisée pour l'améliorer, dans la limite de "
             "votre consentement."
         ),
-        recipients=("it",),
         separable=True,
     ),
     Purpose(
@@ -459,7 +471,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Les rapports individuels de résultats et les rapports anonymisés d'usage de la "
             "plateforme."
         ),
-        recipients=("hosting",),
     ),
     # Annex 1, row 2: security.
     Purpose(
@@ -470,7 +481,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Assurer la traçabilité des accès et des actions, la sécurité du service, et "
             "détecter, empêcher ou retracer toute tentative d'intrusion."
         ),
-        recipients=("it", "hosting"),
     ),
     # Orders.
     Purpose(
@@ -478,14 +488,12 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="orders",
         name=_("Les commandes et abonnements"),
         description=_("Enregistrer vos commandes et abonnements et en garder l'historique."),
-        recipients=("accounting", "customer_service", "payment_provider"),
     ),
     Purpose(
         code="invoicing",
         processing="orders",
         name=_("Les factures et la comptabilité"),
         description=_("Émettre les factures et les conserver comme la loi l'exige."),
-        recipients=("accounting",),
     ),
     # Marketing.
     Purpose(
@@ -493,7 +501,6 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="marketing",
         name=_("Notre lettre d'information"),
         description=_("Les nouvelles de la plateforme et des nouvelles ressources, par e-mail."),
-        recipients=("marketing", "email_provider"),
         separable=True,
     ),
     Purpose(
@@ -504,7 +511,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Transmettre vos coordonnées à des partenaires de confiance, uniquement avec votre "
             "consentement exprès."
         ),
-        recipients=("marketing",),
         separable=True,
     ),
     # Cookies (their categories are detailed by the cookies app).
@@ -513,7 +519,6 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="cookies",
         name=_("Les cookies et traceurs"),
         description=_("Retenir vos choix en matière de cookies et les appliquer."),
-        recipients=("it",),
         separable=True,
     ),
     # The categories of cookies and trackers that the banner lists (see COOKIE_CATEGORIES).
@@ -526,7 +531,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "tricheurs, retenir la langue choisie. Sans eux, le site ne marche pas : ils ne "
             "demandent pas votre accord."
         ),
-        recipients=("it", "hosting"),
     ),
     Purpose(
         code="cookies_cart",
@@ -536,7 +540,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Retenir ce que vous avez mis dans votre panier avant de commander. Il est gardé "
             "avec votre session, sans cookie de plus."
         ),
-        recipients=("hosting",),
     ),
     Purpose(
         code="cookies_sign_in",
@@ -546,7 +549,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Vous garder connecté sur cet appareil pendant 30 jours, même après avoir fermé le "
             "navigateur. Sans votre accord, vous êtes déconnecté quand vous fermez le navigateur."
         ),
-        recipients=("hosting",),
         separable=True,
     ),
     Purpose(
@@ -557,7 +559,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Compter les visites et les pages vues, pour savoir ce qui sert et ce qui ne sert "
             "pas. Nous le faisons nous-mêmes : rien ne part chez quelqu'un d'autre."
         ),
-        recipients=("it",),
         separable=True,
     ),
     Purpose(
@@ -568,7 +569,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Mesurer la vitesse des pages et repérer les erreurs sur votre appareil, pour les "
             "corriger."
         ),
-        recipients=("it",),
         separable=True,
     ),
     Purpose(
@@ -579,7 +579,6 @@ PURPOSES: tuple[Purpose, ...] = (
             "Vous proposer des contenus qui vous correspondent, d'après ce que vous faites sur "
             "le site, et améliorer nos produits. Vous pouvez choisir chaque usage un par un."
         ),
-        recipients=("it",),
         separable=True,
     ),
     Purpose(
@@ -609,7 +608,37 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="compliance",
         name=_("La preuve du consentement"),
         description=_("Garder qui a consenti à quoi, quand, et après avoir lu quel texte."),
-        recipients=("it",),
+    ),
+    Purpose(
+        code="reviews",
+        processing="marketing",
+        name=_("Votre avis sur la plateforme"),
+        description=_(
+            "Vous inviter, par notre partenaire « avis client », à donner votre avis, "
+            "uniquement si vous l'avez accepté."
+        ),
+        separable=True,
+    ),
+    Purpose(
+        code="job_applications",
+        processing="recruitment",
+        name=_("Les candidatures"),
+        description=_("Recevoir et étudier les candidatures spontanées, par notre partenaire."),
+    ),
+    Purpose(
+        code="debt_collection",
+        processing="orders",
+        name=_("Le recouvrement des impayés"),
+        description=_("Confier une facture restée impayée à un organisme de recouvrement."),
+    ),
+    Purpose(
+        code="authority_requests",
+        processing="compliance",
+        name=_("Les demandes des autorités"),
+        description=_(
+            "Répondre aux demandes des organismes publics et des auxiliaires de justice, "
+            "uniquement quand la loi nous y oblige."
+        ),
     ),
     Purpose(
         code="subject_requests",
@@ -618,7 +647,6 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Traiter vos demandes d'accès, de rectification, d'effacement et vos autres droits."
         ),
-        recipients=("customer_service",),
     ),
 )
 
@@ -636,7 +664,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         name=_("Notre service marketing"),
         kind=RecipientKind.INTERNAL_SERVICE,
         categories=(Category.IDENTITY, Category.CONTACT, Category.CONSENT),
-        purposes=("newsletter", "partner_offers"),
+        purposes=("newsletter", "partner_offers", "reviews"),
         country="FR",
     ),
     Recipient(
@@ -652,7 +680,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         name=_("Notre service comptabilité"),
         kind=RecipientKind.INTERNAL_SERVICE,
         categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
-        purposes=("orders", "invoicing"),
+        purposes=("orders", "invoicing", "debt_collection"),
         country="FR",
     ),
     Recipient(
@@ -678,27 +706,47 @@ RECIPIENTS: tuple[Recipient, ...] = (
         name=_("Notre hébergeur"),
         kind=RecipientKind.PROCESSOR,
         categories=tuple(Category),
-        purposes=(
-            "account",
-            "resources",
-            "coach",
-            "evaluation",
-            "assignments",
-            "personal_resources",
-            "groups",
-            "error_reports",
-            "statistics",
-            "security_journal",
-        ),
+        purposes=tuple(p.code for p in PURPOSES if p.processing != "recruitment"),
         country="FR",
     ),
     Recipient(
         code="email_provider",
         name=_("Notre prestataire d'envoi d'e-mails"),
         kind=RecipientKind.PROCESSOR,
-        categories=(Category.IDENTITY, Category.CONTACT),
-        purposes=("account", "newsletter"),
+        categories=(Category.IDENTITY, Category.CONTACT, Category.MESSAGES),
+        purposes=(
+            "account",
+            "groups",
+            "assignments",
+            "error_reports",
+            "orders",
+            "invoicing",
+            "newsletter",
+            "reviews",
+            "security_journal",
+            "subject_requests",
+            "consent_proof",
+        ),
         country="FR",
+    ),
+    Recipient(
+        code="backup_storage",
+        name=_("Notre stockage de sauvegardes chiffrées"),
+        kind=RecipientKind.SUB_PROCESSOR,
+        categories=tuple(Category),
+        purposes=tuple(p.code for p in PURPOSES if p.processing != "recruitment"),
+        country="DE",
+    ),
+    Recipient(
+        code="uptime_monitoring",
+        name=_("Notre service de surveillance de disponibilité"),
+        kind=RecipientKind.SUB_PROCESSOR,
+        categories=(Category.CONNECTION,),
+        purposes=("security_journal",),
+        country="US",
+        safeguard=Safeguard.SCC,
+        safeguard_date=date(2021, 6, 4),
+        audit_right=True,
     ),
     Recipient(
         code="payment_provider",
@@ -706,6 +754,59 @@ RECIPIENTS: tuple[Recipient, ...] = (
         kind=RecipientKind.PAYMENT_PROVIDER,
         categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
         purposes=("orders",),
+        country="FR",
+    ),
+    Recipient(
+        code="partner_publisher",
+        name=_("Nos éditeurs partenaires"),
+        kind=RecipientKind.PARTNER,
+        categories=(Category.IDENTITY, Category.CONTACT),
+        purposes=("partner_offers",),
+        country="FR",
+        consent_purpose="partner_offers",
+    ),
+    Recipient(
+        code="review_partner",
+        name=_("Notre partenaire « avis client »"),
+        kind=RecipientKind.REVIEW_PARTNER,
+        categories=(Category.IDENTITY, Category.CONTACT),
+        purposes=("reviews",),
+        country="FR",
+        consent_purpose="reviews",
+    ),
+    Recipient(
+        code="job_application_partner",
+        name=_("Notre partenaire de gestion des candidatures"),
+        kind=RecipientKind.JOB_APPLICATION_PARTNER,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.MESSAGES),
+        purposes=("job_applications",),
+        country="FR",
+    ),
+    Recipient(
+        code="social_network",
+        name=_("Les réseaux sociaux, quand vous partagez une page"),
+        kind=RecipientKind.SOCIAL_NETWORK,
+        categories=(Category.BROWSING,),
+        purposes=("cookies_social",),
+        country="US",
+        safeguard=Safeguard.ADEQUACY,
+        safeguard_date=date(2023, 7, 10),
+        consent_purpose="cookies_social",
+    ),
+    Recipient(
+        code="public_authority",
+        name=_("Les organismes publics et auxiliaires de justice"),
+        kind=RecipientKind.PUBLIC_AUTHORITY,
+        categories=tuple(c for c in Category if c != Category.CREDENTIALS),
+        purposes=("authority_requests",),
+        country="FR",
+    ),
+    Recipient(
+        code="debt_collector",
+        name=_("Notre organisme de recouvrement"),
+        kind=RecipientKind.DEBT_COLLECTOR,
+        categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
+        purposes=("debt_collection",),
         country="FR",
     ),
 )
@@ -904,6 +1005,11 @@ def purposes_of(processing: str) -> list[Purpose]:
     return [p for p in PURPOSES if p.processing == processing]
 
 
+def recipients_of(purpose: str) -> list[Recipient]:
+    """Who receives data for a purpose: said once, on each recipient, never twice."""
+    return [r for r in RECIPIENTS if purpose in r.purposes]
+
+
 def validate() -> list[str]:
     """Inconsistencies inside the register itself (dangling codes); empty when sound."""
     problems = []
@@ -921,11 +1027,6 @@ def validate() -> list[str]:
     for purpose in PURPOSES:
         if purpose.processing not in PROCESSING_BY_CODE:
             problems.append(f"purpose {purpose.code}: unknown processing {purpose.processing!r}")
-        problems.extend(
-            f"purpose {purpose.code}: unknown recipient {code!r}"
-            for code in purpose.recipients
-            if code not in RECIPIENT_BY_CODE
-        )
     for recipient in RECIPIENTS:
         problems.extend(
             f"recipient {recipient.code}: unknown purpose {code!r}"
@@ -954,6 +1055,10 @@ def validate() -> list[str]:
             for n in category.iab_special_features
             if n not in IAB_SPECIAL_FEATURES
         )
+        if recipient.consent_purpose and recipient.consent_purpose not in PURPOSE_BY_CODE:
+            problems.append(
+                f"recipient {recipient.code}: unknown consent purpose {recipient.consent_purpose!r}"
+            )
     for kind, items in (
         ("processing", PROCESSINGS),
         ("purpose", PURPOSES),

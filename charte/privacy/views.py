@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from charte.privacy.queries import published_register
+from charte.privacy.register import RecipientKind
 
 
 def charter_context(document: dict[str, Any]) -> dict[str, Any]:
@@ -13,6 +14,14 @@ def charter_context(document: dict[str, Any]) -> dict[str, Any]:
         "recipients": {r["code"]: r for r in document["recipients"]},
         "categories": {c["code"]: c["label"] for c in document["categories"]},
         "transfers": [r for r in document["recipients"] if r["outside_eea"]],
+        "recipient_kinds": [
+            {
+                "label": kind.label,
+                "recipients": [r for r in document["recipients"] if r["kind"] == kind.value],
+            }
+            for kind in RecipientKind
+            if any(r["kind"] == kind.value for r in document["recipients"])
+        ],
     }
 
 

@@ -636,9 +636,10 @@ def archive_path(request: SubjectRequest) -> Path:
 def record_download(*, request: SubjectRequest, actor: Actor, meta: RequestMeta | None) -> None:
     """Journal a download as the journal's archive read, with IP and user agent: the journal's
     watch raises an alert when an archive leaves for an address the account never used."""
-    audit.record_read(
-        viewer=actor, subject=request.person, what="archive", data=_data(request), meta=meta
-    )
+    if request.person is not None:
+        audit.record_read(
+            viewer=actor, subject=request.person, what="archive", data=_data(request), meta=meta
+        )
 
 
 def execute_erasure(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:

@@ -25,7 +25,6 @@ FORUM = register.Purpose(
     processing="platform",
     name="Le forum de la classe",
     description="Échanger avec sa classe sur un forum modéré par l'enseignant.",
-    recipients=("hosting",),
 )
 
 

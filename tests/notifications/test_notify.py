@@ -8,6 +8,7 @@ from charte.notifications import kinds
 from charte.notifications.actions import notify
 from charte.notifications.models import Message
 from charte.notifications.tasks import retry_undelivered
+from charte.privacy import processing
 from tests.conftest import birthday, journal
 from tests.factories import make_user
 
@@ -86,7 +87,7 @@ def test_a_non_essential_message_needs_its_consent_and_none_is_assumed(
     send, guardian_anna, monkeypatch
 ):
     monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
-    monkeypatch.setattr(kinds, "_consent_check", [])
+    monkeypatch.setattr(processing, "_consent_source", [])
     kinds.register(
         kinds.Kind(
             code="test.news",
@@ -98,7 +99,7 @@ def test_a_non_essential_message_needs_its_consent_and_none_is_assumed(
 
     assert send(kind="test.news", person=guardian_anna, context=RESET) == []
 
-    kinds.set_consent_check(lambda person, purpose: purpose == "newsletter")
+    processing.set_consent_source(lambda person, purpose: purpose == "newsletter")
     assert len(send(kind="test.news", person=guardian_anna, context=RESET)) == 1
 
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from charte.recipients import views
+
+app_name = "recipients"
+
+urlpatterns = [
+    path("autorites/", views.authority_requests, name="authority_requests"),
+    path("avis-clients/", views.review_invitations, name="review_invitations"),
+]

@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from charte.accounts.models import User
+from charte.core.errors import ActionError, NotFound
+from charte.recipients import actions, queries
+from charte.recipients.forms import AuthorityRequestForm
+
+
+def _viewer(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authority_requests(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        recorded = queries.access_authority_requests(viewer=viewer)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    form = AuthorityRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_authority_request(actor=viewer, **form.cleaned_data)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("La demande est enregistrée et la transmission consignée."))
+            return redirect("recipients:authority_requests")
+    return render(
+        request, "recipients/authority_requests.html", {"form": form, "recorded": recorded[:100]}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_invitations(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    try:
+        queries.access_review_invitations(viewer=viewer)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    people = queries.invitable_to_review()
+    if request.method == "POST":
+        sent = refused = 0
+        for person in people:
+            try:
+                actions.invite_to_review(person=person, actor=viewer)
+            except ActionError:
+                refused += 1
+            else:
+                sent += 1
+        messages.success(
+            request,
+            _("%(sent)s invitation(s) transmise(s) au partenaire, %(refused)s refusée(s).")
+            % {"sent": sent, "refused": refused},
+        )
+        return redirect("recipients:review_invitations")
+    return render(request, "recipients/review_invitations.html", {"people": people})
