@@ -125,7 +125,7 @@ MIDDLEWARE = [
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
     "charte.audit.middleware.DeniedAccessMiddleware",
-    "charte.core.middleware.CardNumberGuard",
+    "charte.privacy.middleware.CardNumberGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -254,8 +254,9 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Paths where typing a card number is the point (the payment provider's own hosted page).
-CHARTE_CARD_ENTRY_PATHS: tuple[str, ...] = ()
+# Paths where typing a card number is the point: the payment provider's own hosted page (in
+# development, the test provider served by this site; in production it is another site).
+CHARTE_CARD_ENTRY_PATHS: tuple[str, ...] = ("/fournisseur-test/",) if not PRODUCTION else ()
 # Privacy: how many minutes may pass before a signed-in user's "last seen" time is written again.
 CHARTE_LAST_SEEN_RESOLUTION_MINUTES = int(os.environ.get("LAST_SEEN_RESOLUTION_MINUTES", "15"))
 # Consent API: requests allowed per service ("600/m"), counted in the shared cache.

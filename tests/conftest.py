@@ -243,6 +243,7 @@ def smtp_server(settings) -> Iterator[Inbox]:
         controller.stop()
 
 
+@pytest.fixture
 def consent_to(monkeypatch):
     """Make `processing.consent_given` answer yes for the given (person, purpose) pairs."""
     from charte.privacy import processing

@@ -10,6 +10,7 @@ defence. `scan_database()` looks for any such number in every text column of eve
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -25,6 +26,8 @@ MESSAGE = _(
 
 
 def luhn_valid(digits: str) -> bool:
+    if not digits.isdigit():
+        return False
     total = 0
     for position, char in enumerate(reversed(digits)):
         n = int(char)
@@ -34,14 +37,29 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Digits in groups separated by one space or dash ("4242 4242 4242 4242"), as typed.
+RUN = re.compile(r"\d+(?:[ -]\d+)*")
+
+
 def card_numbers(text: str) -> list[str]:
-    """The Luhn-valid runs of 13 to 19 digits in `text` (separators removed)."""
-    found = []
-    for match in CANDIDATE.finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and luhn_valid(digits):
-            found.append(digits)
-    return found
+    """Every card-like number in `text`, as bare digits.
+
+    A number is a run of 13 to 19 digits, written in one piece or in groups, that passes the
+    Luhn check. Within a longer run of groups ("commande 12345 4242 4242 4242 4242"), each
+    sequence of whole groups is tried, so that a card number next to other figures is found.
+    """
+    found: set[str] = set()
+    for match in RUN.finditer(text or ""):
+        groups = re.split(r"[ -]", match.group())
+        for first in range(len(groups)):
+            digits = ""
+            for group in groups[first:]:
+                digits += group
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and luhn_valid(digits):
+                    found.add(digits)
+    return sorted(found)
 
 
 def contains_card_number(text: str) -> bool:
@@ -58,6 +76,13 @@ def mask_card_numbers(text: str) -> str:
         return "•" * (len(digits) - 4) + digits[-4:]
 
     return CANDIDATE.sub(mask, text)
+
+
+def checks_card_numbers(view: Any) -> Any:
+    """Mark a view whose forms refuse card numbers themselves, with the message next to the
+    field: the guard middleware then leaves the refusal to them."""
+    view.checks_card_numbers = True
+    return view
 
 
 def reject_card_numbers(value: object) -> None:

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import Actor, SystemActor
+from charte.core.cards import card_numbers
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.notifications.actions import notify
 from charte.payments import providers
-from charte.payments.cards import find_card_numbers
 from charte.payments.models import (
     Audience,
     Invoice,
@@ -55,7 +55,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 def _refuse_card_numbers(**texts: str) -> None:
     for text in texts.values():
-        if find_card_numbers(text):
+        if card_numbers(text):
             raise ActionError(
                 _(
                     "Un champ semble contenir un numéro de carte bancaire : retirez-le. La carte "

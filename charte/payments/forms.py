@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from charte.payments.cards import refuse_card_numbers
+from charte.core.cards import reject_card_numbers
 from charte.payments.models import Audience, Order
 from charte.payments.plans import Plan
 
@@ -17,13 +17,13 @@ class CheckoutForm(forms.Form):
     billing_name = forms.CharField(
         label=_("Nom sur la facture"),
         max_length=160,
-        validators=[refuse_card_numbers],
+        validators=[reject_card_numbers],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     billing_address = forms.CharField(
         label=_("Adresse de facturation"),
         max_length=500,
-        validators=[refuse_card_numbers],
+        validators=[reject_card_numbers],
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         help_text=_(
             "Une facture doit porter le nom et l'adresse du client (Code de commerce, "
@@ -33,7 +33,7 @@ class CheckoutForm(forms.Form):
     organisation = forms.CharField(
         label=_("Établissement"),
         max_length=160,
-        validators=[refuse_card_numbers],
+        validators=[reject_card_numbers],
         help_text=_(
             "Le nom de l'établissement que couvre la licence, tel qu'il figurera sur la facture."
         ),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from charte.accounts.models import Role, User
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.payments import actions, providers, queries
 from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
@@ -65,6 +66,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@checks_card_numbers
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
     buyer = _user(request)
     plan = PLAN_BY_CODE.get(plan_code)
@@ -136,6 +138,7 @@ def invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @csrf_exempt  # authenticated by its HMAC signature, not by a session
+@checks_card_numbers  # a card number in an event is refused as a malformed event
 def webhook(request: HttpRequest, provider_code: str) -> HttpResponse:
     try:
         provider = providers.get(provider_code)

@@ -17,10 +17,17 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy register"
 
     def ready(self) -> None:
+        from charte.audit import events
         from charte.core import navigation
         from charte.privacy.checks import check_registry
         from charte.privacy.queries import holdings_section
 
+        events.declare_connection_data(
+            "security.card_number_refused",
+            reason=_(
+                "Un numéro de carte envoyé au site est un incident de sécurité : d'où il venait aide à le comprendre."
+            ),
+        )
         autodiscover_modules("privacy")
         checks.register(check_registry, "charte")
         navigation.add_privacy_sections(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import Role, User
-from charte.payments.cards import refuse_card_numbers
+from charte.core.cards import reject_card_numbers
 from charte.support.models import Answer, ErrorReport
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -40,7 +40,7 @@ class ReportForm(forms.Form):
         label=_("Qu'est-ce qui ne va pas ?"),
         max_length=ErrorReport.MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        validators=[refuse_card_numbers],
+        validators=[reject_card_numbers],
     )
     page = forms.CharField(
         label=_("Page concernée"),
@@ -107,7 +107,7 @@ class AnswerForm(forms.Form):
         label=_("Votre réponse"),
         max_length=Answer.BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 7}),
-        validators=[refuse_card_numbers],
+        validators=[reject_card_numbers],
     )
 
 

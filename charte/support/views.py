@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from charte.accounts.models import User
 from charte.core.actors import ANONYMOUS
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.support import actions, queries
 from charte.support.forms import AnswerForm, QueueFilterForm, ReportForm, local_path
@@ -53,6 +54,7 @@ def _too_many(request: HttpRequest) -> bool:
     return count > REPORTS_PER_HOUR
 
 
+@checks_card_numbers
 def report(request: HttpRequest) -> HttpResponse:
     """ "Signaler une erreur": open to everyone, from every page."""
     page = local_path(request.GET.get("page", ""))
@@ -216,6 +218,7 @@ def reopen(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @customer_service_only
+@checks_card_numbers
 def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)
     if request.method != "POST":

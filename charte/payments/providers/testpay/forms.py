@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from charte.payments.cards import luhn_valid
+from charte.core.cards import luhn_valid
 
 APPROVED = "4242424242424242"
 DECLINED = "4000000000000002"
