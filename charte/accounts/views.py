@@ -1,3 +1,4 @@
+import re
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -6,7 +7,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse_lazy
+from django.utils.html import strip_tags
 
 from charte import audit
 from charte.accounts import signin
@@ -93,13 +96,24 @@ def privacy_centre(request: HttpRequest, person: uuid.UUID | None = None) -> Htt
         )
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    people = people_represented_by(viewer)
     sections = []
-    for section in navigation.privacy_sections():
+    for number, section in enumerate(navigation.privacy_sections(), start=1):
         context = section.context(viewer, subject)
-        if context is not None:
-            sections.append((section.template, context))
+        if context is None:
+            continue
+        html = render_to_string(
+            section.template, {"section": context, "person": subject, "people": people}, request
+        )
+        # The section's own heading names it in the page's table of contents.
+        heading = SECTION_HEADING.search(html)
+        title = strip_tags(heading.group(1)).strip() if heading else ""
+        sections.append({"id": f"rubrique-{number}", "title": title, "html": html})
     return render(
         request,
         "accounts/privacy_centre.html",
-        {"person": subject, "people": people_represented_by(viewer), "sections": sections},
+        {"person": subject, "people": people, "sections": sections},
     )
+
+
+SECTION_HEADING = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
