@@ -16,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-CANDIDATE = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
-
 MESSAGE = _(
     "Ce texte contient ce qui ressemble à un numéro de carte bancaire. Nous ne gardons jamais de "
     "numéro de carte : retirez-le (le paiement se fait uniquement sur la page de notre "
@@ -26,7 +24,7 @@ MESSAGE = _(
 
 
 def luhn_valid(digits: str) -> bool:
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return False
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -37,45 +35,75 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Digits in groups separated by one space or dash ("4242 4242 4242 4242"), as typed.
-RUN = re.compile(r"\d+(?:[ -]\d+)*")
+# A word: letters and digits, possibly joined by single hyphens ("4111-1111-1111-1111",
+# "550e8400-e29b-41d4-a716-446655440000"). Only words made of digits alone can be (part of) a
+# card number: digits inside a hex digest, a uuid or a reference such as "ab-4111..." are
+# not a number someone typed.
+WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+NUMERIC_WORD = re.compile(r"\d+(?:-\d+)*")
+# Numeric words next to each other, one space apart ("4242 4242 4242 4242"), as typed.
+SPACES = frozenset(" \u00a0\u202f")
+
+
+def _groups(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Each run of numeric words standing one space apart, as the spans of its digit groups."""
+    run: list[tuple[int, int]] = []
+    last_end = -1
+    for word in WORD.finditer(text):
+        if not NUMERIC_WORD.fullmatch(word.group()):
+            if run:
+                yield run
+            run, last_end = [], -1
+            continue
+        gap = text[last_end : word.start()]
+        if run and not (len(gap) == 1 and gap in SPACES):
+            yield run
+            run = []
+        offset = word.start()
+        for group in word.group().split("-"):
+            run.append((offset, offset + len(group)))
+            offset += len(group) + 1
+        last_end = word.end()
+    if run:
+        yield run
+
+
+def _card_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, digits) of every card number in `text`."""
+    for run in _groups(text or ""):
+        for first in range(len(run)):
+            digits = ""
+            for start, end in run[first:]:
+                digits += text[start:end]
+                if len(digits) > 19:
+                    break
+                if len(digits) >= 13 and luhn_valid(digits):
+                    yield run[first][0], end, digits
 
 
 def card_numbers(text: str) -> list[str]:
     """Every card-like number in `text`, as bare digits.
 
-    A number is a run of 13 to 19 digits, written in one piece or in groups, that passes the
-    Luhn check. Within a longer run of groups ("commande 12345 4242 4242 4242 4242"), each
-    sequence of whole groups is tried, so that a card number next to other figures is found.
+    A number is a run of 13 to 19 digits, written in one piece or in groups separated by one
+    space or hyphen, that passes the Luhn check and stands on its own: digits within a longer
+    word of letters and digits (a hex digest, a uuid) are not a card number. Within a longer
+    run of groups ("commande 12345 4242 4242 4242 4242"), each sequence of whole groups is
+    tried, so that a card number next to other figures is found.
     """
-    found: set[str] = set()
-    for match in RUN.finditer(text or ""):
-        groups = re.split(r"[ -]", match.group())
-        for first in range(len(groups)):
-            digits = ""
-            for group in groups[first:]:
-                digits += group
-                if len(digits) > 19:
-                    break
-                if len(digits) >= 13 and luhn_valid(digits):
-                    found.add(digits)
-    return sorted(found)
+    return sorted({digits for _start, _end, digits in _card_spans(text)})
 
 
 def contains_card_number(text: str) -> bool:
-    return bool(card_numbers(text))
+    return next(_card_spans(text), None) is not None
 
 
 def mask_card_numbers(text: str) -> str:
     """Keep the last 4 digits of each card number and hide the others."""
-
-    def mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
-            return match.group()
-        return "•" * (len(digits) - 4) + digits[-4:]
-
-    return CANDIDATE.sub(mask, text)
+    hidden: set[int] = set()
+    for start, end, _digits in _card_spans(text):
+        positions = [i for i in range(start, end) if text[i].isdecimal()]
+        hidden.update(positions[:-4])
+    return "".join("•" if i in hidden else char for i, char in enumerate(text))
 
 
 def checks_card_numbers(view: Any) -> Any:
