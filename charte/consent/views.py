@@ -25,6 +25,7 @@ from charte.consent.models import Channel, CharterVersion
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.queries import latest_records, latest_version, questions_for, versions_since
 from charte.consent.tokens import read_unsubscribe_token
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
 
@@ -38,6 +39,7 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
+@checks_card_numbers
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Create a parent, teacher or school-staff account, with its consents, in one form."""
     if request.user.is_authenticated:
@@ -74,6 +76,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @login_required
 def questions(request: HttpRequest) -> HttpResponse:
     """At sign-in: the consents the person must give themself, or renew after a change."""

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +118,32 @@ def reject_card_numbers(value: object) -> None:
     """A validator for every free-text field."""
     if isinstance(value, str) and contains_card_number(value):
         raise ValidationError(MESSAGE, code="card_number")
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """A field where a person can type any text. Password inputs are left out: a password is
+    hashed, never kept or shown; fields that turn their input into another type (a uuid) cannot
+    carry a card number."""
+    return (
+        isinstance(field, forms.CharField)
+        and not isinstance(field, forms.UUIDField | forms.JSONField)
+        and not isinstance(field.widget, forms.PasswordInput)
+    )
+
+
+class RefusesCardNumbers(forms.BaseForm):
+    """Every form of the product starts with this: each free-text field refuses a card number,
+    with the message next to the field, including fields a form adds in its `__init__`.
+
+    Views that use such a form are marked with `checks_card_numbers`, so that the guard
+    middleware lets the form say it rather than answering with a bare refusal.
+    """
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if is_free_text(field) and reject_card_numbers not in field.validators:
+                field.validators.append(reject_card_numbers)
+        super().full_clean()
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @customer_service_only
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)

@@ -4,6 +4,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from charte.accounts.models import User
 from charte.core.cards import card_numbers, luhn_valid, mask_card_numbers, scan_database
 from charte.notifications.models import Message
 from tests.conftest import client_for, journal
@@ -118,18 +119,49 @@ def test_masking_keeps_the_last_four_digits():
 
 
 @pytest.mark.django_db
-def test_any_form_submission_carrying_a_card_number_is_refused_and_nothing_is_saved(guardian_anna):
+def test_any_submission_carrying_a_card_number_to_a_view_without_a_form_is_refused(guardian_anna):
     client = client_for(guardian_anna)
 
-    response = client.post(
-        reverse("accounts:password_reset"), {"email": "x@y.test", "note": f"ma carte {VISA_TEST}"}
-    )
+    response = client.post(reverse("accounts:logout"), {"note": f"ma carte {VISA_TEST}"})
 
     assert response.status_code == 400
     assert "numéro de carte" in response.content.decode()
     [entry] = journal("security.card_number_refused")
-    assert entry.data == {"path": reverse("accounts:password_reset"), "field": "note"}
+    assert entry.data == {"path": reverse("accounts:logout"), "field": "note"}
     assert VISA_TEST not in str(entry.data)
+    assert client.get(reverse("accounts:privacy_centre")).status_code == 200  # still signed in
+
+
+@pytest.mark.django_db
+def test_a_form_says_it_next_to_the_field_and_nothing_is_saved(guardian_anna):
+    client = client_for(guardian_anna)
+
+    response = client.post(reverse("families:create_child"), {"first_name": VISA_TEST[:16]})
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["first_name"]] == ["card_number"]
+    assert "numéro de carte" in response.content.decode()
+    assert not User.objects.filter(first_name__contains="4111").exists()
+    assert scan_for_cards() == []
+
+
+@pytest.mark.django_db
+def test_the_sign_in_form_refuses_a_card_typed_as_a_login(client, password):
+    response = client.post(
+        reverse("accounts:login"), {"username": "4111-1111-1111-1111", "password": password}
+    )
+
+    assert response.status_code == 200
+    codes = [e.code for e in response.context["form"].errors.as_data()["username"]]
+    assert "card_number" in codes
+    assert "numéro de carte" in response.content.decode()
+    assert journal("security.card_number_refused") == []  # the form said it, not the guard
+    assert scan_for_cards() == []
+
+
+def scan_for_cards():
+    return [(f.table, f.column) for f in scan_database()]
 
 
 @pytest.mark.django_db
