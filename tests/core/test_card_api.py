@@ -68,9 +68,11 @@ def test_the_write_endpoints_are_found():
     assert {"AssignmentIn", "ClassIn", "AttemptIn", "ChoiceIn"} <= names
 
 
-@pytest.mark.parametrize(
-    "schema", sorted({s for _m, _u, s in write_operations()}, key=lambda s: s.__qualname__)
-)
+def input_schemas() -> list[type[BaseModel]]:
+    return sorted({schema for _m, _u, schema in write_operations()}, key=lambda s: s.__name__)
+
+
+@pytest.mark.parametrize("schema", input_schemas())
 def test_every_text_field_of_an_input_schema_refuses_a_card_number(schema):
     fields = text_fields(schema)
     assert fields, f"{schema.__qualname__} takes no text: nothing to check"

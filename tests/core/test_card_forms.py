@@ -12,6 +12,7 @@ import inspect
 import pkgutil
 import re
 import typing
+from typing import Any
 
 import pytest
 from django import forms
@@ -40,8 +41,9 @@ def _project_modules() -> list[str]:
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
-    for sub in cls.__subclasses__():
+    found: set[type] = set()
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
         found.add(sub)
         found |= _subclasses(sub)
     return found
@@ -90,7 +92,7 @@ def _argument(form_class: type, name: str, annotation: object, user: User) -> ob
 
 def build(form_class: type[forms.BaseForm], user: User, data: dict | None = None):
     hints = typing.get_type_hints(form_class.__init__)
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for parameter in inspect.signature(form_class.__init__).parameters.values():
         if parameter.name == "self" or parameter.kind in {
             parameter.VAR_POSITIONAL,
@@ -139,7 +141,7 @@ def test_a_form_field_refuses_a_card_number_however_it_is_written():
 
 
 def _views() -> list[tuple[str, object]]:
-    found = []
+    found: list[tuple[str, object]] = []
 
     def walk(patterns: list, prefix: str) -> None:
         for pattern in patterns:
