@@ -1,7 +1,8 @@
 """Card numbers never enter our database (charter §3: we keep only a payment id and 4 digits).
 
-A card number is a run of 13 to 19 digits, possibly grouped by spaces or hyphens, whose Luhn
-checksum is valid. Free text typed by people (error reports, productions, notes, profile
+A card number is a run of 13 to 19 digits, possibly grouped by spaces or hyphens, not starting
+with 0, whose Luhn checksum is valid, and standing on its own: digits inside a longer word of
+letters and digits (a hex digest, a uuid) are not a card number. Free text typed by people (error reports, productions, notes, profile
 fields, the API) is checked with `reject_card_numbers` in forms and schemas, and the
 `CardNumberGuard` middleware refuses any request body that still carries one, as a last line of
 defence. `scan_database()` looks for any such number in every text column of every table.
@@ -42,6 +43,8 @@ def luhn_valid(digits: str) -> bool:
 # not a number someone typed.
 WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 NUMERIC_WORD = re.compile(r"\d+(?:-\d+)*")
+# A uuid whose hex digits all happen to be decimal ones is still a uuid, not a typed number.
+UUID_SHAPE = re.compile(r"\d{8}-\d{4}-\d{4}-\d{4}-\d{12}")
 # Numeric words next to each other, one space apart ("4242 4242 4242 4242"), as typed.
 SPACES = frozenset(" \u00a0\u202f")
 
@@ -51,7 +54,7 @@ def _groups(text: str) -> Iterator[list[tuple[int, int]]]:
     run: list[tuple[int, int]] = []
     last_end = -1
     for word in WORD.finditer(text):
-        if not NUMERIC_WORD.fullmatch(word.group()):
+        if not NUMERIC_WORD.fullmatch(word.group()) or UUID_SHAPE.fullmatch(word.group()):
             if run:
                 yield run
             run, last_end = [], -1
@@ -78,7 +81,9 @@ def _card_spans(text: str) -> Iterator[tuple[int, int, str]]:
                 digits += text[start:end]
                 if len(digits) > 19:
                     break
-                if len(digits) >= 13 and luhn_valid(digits):
+                # No payment card starts with 0 (ISO/IEC 7812 keeps that first digit for other
+                # industries), which leaves out runs of zeros and zero-padded figures.
+                if len(digits) >= 13 and digits[0] != "0" and luhn_valid(digits):
                     yield run[first][0], end, digits
 
 

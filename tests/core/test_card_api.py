@@ -28,7 +28,7 @@ def write_operations() -> list[tuple[str, str, type[BaseModel]]]:
             for operation in path_view.operations:
                 for method in sorted(set(operation.methods) & WRITES):
                     url = "/api" + (prefix + path).replace("//", "/")
-                    url = url.replace("{public_id}", str(uuid.uuid4())).replace("{slug}", "x")
+                    url = url.replace("{public_id}", str(uuid.UUID(int=1))).replace("{slug}", "x")
                     for model in operation.models:
                         for field in model.model_fields.values():
                             schema = field.annotation
@@ -86,7 +86,9 @@ def test_every_text_field_of_an_input_schema_refuses_a_card_number(schema):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("method", "url", "schema"), write_operations(), ids=str)
+@pytest.mark.parametrize(
+    ("method", "url", "schema"), write_operations(), ids=lambda v: getattr(v, "__name__", str(v))
+)
 def test_every_write_endpoint_refuses_a_card_number_naming_the_field(
     method, url, schema, guardian_anna
 ):

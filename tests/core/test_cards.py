@@ -45,6 +45,8 @@ def test_card_numbers_are_found_however_they_are_written(text):
         "2026 11 26",
         "41111111111111111111",
         "2026-11-26 4111",
+        "0000 0000 0000 0000",
+        "0" * 16,
         # Digits inside a longer word of letters and digits are not a number someone typed.
         f"a{VISA_TEST}",
         f"{VISA_TEST}b",
@@ -84,6 +86,8 @@ def test_hex_digests_are_not_card_numbers(digest):
         "41111111-1111-1111-a111-111111111111",
         "12345678-1234-1234-1234-1234567890ab",
         "550e8400-e29b-41d4-a716-446655440000",
+        "00000000-0000-0000-0000-000000000001",
+        "41111111-1111-1111-1111-111111111111",
     ],
 )
 def test_uuids_are_not_card_numbers(value):
