@@ -128,3 +128,11 @@ class QueueFilterForm(RefusesCardNumbers, forms.Form):
         ],
     )
     mine = forms.BooleanField(label=_("Seulement ceux que je traite"), required=False)
+
+
+class AccountLookupForm(RefusesCardNumbers, forms.Form):
+    login = forms.CharField(
+        label=_("Adresse e-mail ou identifiant du compte"),
+        max_length=254,
+        help_text=_("L'adresse ou l'identifiant exact : la recherche ne propose pas de noms."),
+    )
