@@ -2,10 +2,14 @@
 
 A card number is a run of 13 to 19 digits, possibly grouped by spaces or hyphens, not starting
 with 0, whose Luhn checksum is valid, and standing on its own: digits inside a longer word of
-letters and digits (a hex digest, a uuid) are not a card number. Free text typed by people (error reports, productions, notes, profile
-fields, the API) is checked with `reject_card_numbers` in forms and schemas, and the
-`CardNumberGuard` middleware refuses any request body that still carries one, as a last line of
-defence. `scan_database()` looks for any such number in every text column of every table.
+letters and digits (a hex digest, a uuid) are not a card number.
+
+Every form starts from `RefusesCardNumbers`, so that each free-text field refuses one with the
+message next to the field (its views are marked `checks_card_numbers`); every API input schema
+starts from `charte.core.schemas.InputSchema`, which answers 422 naming the field. The
+`CardNumberGuard` middleware refuses any other request body that carries one, as a last line
+of defence. `scan_database()` looks for any such number in every text column of every table.
+The payment provider's own page is the one place a card is typed; we keep its last 4 digits.
 """
 
 import re
