@@ -65,7 +65,7 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
 def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    saved = []
+    saved: list[Path] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name, login, _label in ROLES:

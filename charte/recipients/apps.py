@@ -18,13 +18,21 @@ class RecipientsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from charte.core import navigation
-        from charte.recipients.queries import disclosures_section
+        from charte.recipients.queries import disclosures_section, marketing_panel
 
         navigation.add_privacy_sections(
             navigation.PrivacySection(
                 template="recipients/sections/disclosures.html",
                 context=disclosures_section,
                 order=60,
+            )
+        )
+        navigation.add_panels(
+            navigation.Panel(
+                template="recipients/panels/marketing.html",
+                roles=frozenset({"marketing"}),
+                context=marketing_panel,
+                order=10,
             )
         )
         navigation.add_menu(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import PLATFORM_ROLES, Role, User
+from charte.consent.queries import is_adult
 from charte.core.errors import NotFound
 from charte.privacy import processing, register
 from charte.recipients.models import AuthorityRequest, Disclosure
@@ -46,10 +47,11 @@ def access_review_invitations(*, viewer: User) -> None:
 
 
 def invitable_to_review(*, limit: int = 500) -> list[User]:
-    """Adults with an address who expressly consented to be invited, never a child.
+    """Adults with an address who expressly consented to be invited, never a pupil.
 
-    The marketing service sees only these people: no one who did not consent, and no child
-    under the age of digital consent, whoever consented for them.
+    The marketing service sees only these people: no one who did not consent, and no pupil of
+    any age nor anyone known to be under 18, whoever consented for them; the same rule as the
+    newsletter's contacts (`charte.consent.queries.is_adult`).
     """
     today = timezone.localdate()
     already = Disclosure.objects.filter(recipient="review_partner").values("person_id")
@@ -60,9 +62,23 @@ def invitable_to_review(*, limit: int = 500) -> list[User]:
     )
     chosen = []
     for person in people.iterator(chunk_size=500):
-        if person.needs_guardian(today) or not processing.consent_given(person, "reviews"):
+        if not is_adult(person, today) or not processing.consent_given(person, "reviews"):
             continue
         chosen.append(person)
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def marketing_panel(user: User) -> dict[str, Any]:
+    """Marketing's home block: how many people each of its lists holds, never who."""
+    from charte.consent.queries import newsletter_contacts
+
+    month = timezone.localdate().replace(day=1)
+    return {
+        "newsletter": len(newsletter_contacts()),
+        "to_invite": len(invitable_to_review()),
+        "invited": Disclosure.objects.filter(
+            recipient="review_partner", at__date__gte=month
+        ).count(),
+    }

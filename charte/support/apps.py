@@ -37,7 +37,13 @@ class SupportConfig(AppConfig):
                 url_name="support:queue",
                 roles=frozenset({Role.CUSTOMER_SERVICE}),
                 order=20,
-            )
+            ),
+            navigation.Link(
+                label=_("Comptes"),
+                url_name="support:account_lookup",
+                roles=frozenset({Role.CUSTOMER_SERVICE}),
+                order=25,
+            ),
         )
         navigation.add_panels(
             navigation.Panel(

@@ -132,3 +132,15 @@ def test_anyone_else_gets_not_found_and_nothing_is_journalled(role, people):
 def test_a_visitor_is_sent_to_sign_in(client):
     assert client.get(PAGE).status_code == 302
     assert client.get(CSV).status_code == 302
+
+
+def test_marketing_s_home_counts_its_lists_and_its_menu_leads_to_them(marketing, people):
+    home = client_for(marketing).get("/")
+
+    panel = next(c for t, c in home.context["panels"] if t == "recipients/panels/marketing.html")
+    assert panel["newsletter"] == len(client_for(marketing).get(PAGE).context["contacts"])
+    assert panel["newsletter"] >= 1
+    text = home.content.decode()
+    assert PAGE in text
+    assert reverse("recipients:review_invitations") in text
+    assert "anna@famille.test" not in text  # counts, never who

@@ -64,7 +64,7 @@ def test_only_the_dpo_sees_authorities_requests(role):
     assert client_for(make_user(role=role)).get(AUTHORITIES).status_code == 404
 
 
-def test_marketing_sees_only_consenting_adults_never_a_child(
+def test_marketing_sees_only_consenting_adults_never_a_pupil(
     consent_to,
     guardian_anna,
     child_ben,
@@ -82,19 +82,19 @@ def test_marketing_sees_only_consenting_adults_never_a_child(
 
     page = client.get(REVIEWS).content.decode()
     assert "Anna" in page
-    assert "Léa" in page
+    assert "Léa" not in page  # 16: old enough to consent online, still a pupil
     assert "Ben" not in page
     assert "Silencieux" not in page
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(REVIEWS)
 
-    assert set(Disclosure.objects.values_list("person__first_name", flat=True)) == {"Anna", "Léa"}
+    assert set(Disclosure.objects.values_list("person__first_name", flat=True)) == {"Anna"}
     sent = [
         json.loads(line)["payload"]
         for line in (tmp_path / "outbound" / "review_partner.jsonl").read_text().splitlines()
     ]
-    assert sorted(p["email"] for p in sent) == ["anna@famille.test", "lea@eleve.test"]
+    assert sorted(p["email"] for p in sent) == ["anna@famille.test"]
     assert all(set(p) == {"reference", "purpose", "first_name", "last_name", "email"} for p in sent)
     assert "Anna" not in client.get(REVIEWS).content.decode()  # invited once only
     assert silent.first_name not in str([e.data for e in journal("recipients.shared")])
