@@ -42,6 +42,7 @@ class ConsentConfig(AppConfig):
             reason=_("La preuve du consentement d'un responsable légal dit d'où il l'a donné."),
         )
         processing.set_consent_source(queries.consent_holds)
+        processing.register_check("consent", queries.processing_check)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)
         signin.register(sign_in_step)
         navigation.add_privacy_sections(
