@@ -170,7 +170,7 @@ def snapshot():
         "resources": list(Resource.objects.order_by("pk").values_list("title", flat=True)),
         "folders": Folder.objects.count(),
         "objections": Limitation.objects.count(),
-        "reads": Entry.objects.filter(event="results.viewed").count(),
+        "reads": Entry.objects.filter(event="read.results").count(),
     }
 
 
