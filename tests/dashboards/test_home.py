@@ -2,6 +2,7 @@ import pytest
 
 from charte.consent.actions import record_choices
 from tests.conftest import client_for
+from tests.consent.helpers import adopt
 from tests.core.test_pages import external_urls
 from tests.learning import attempt, give_work
 
@@ -89,3 +90,19 @@ def test_showing_a_childs_results_on_the_parents_home_is_journalled(
     [entry] = journal("read.results", about=ben_in_class)
     assert entry.actor_ref == f"user:{guardian_anna.public_id}"
     assert entry.data["via"] == "home"
+
+
+YOUR_CHILDREN = "sur vous et sur vos enfants"
+
+
+def test_the_your_data_panel_speaks_of_children_only_to_a_parent_who_has_some(
+    catalogue, child_ben, guardian_anna, pupil_lea, teacher_chloe
+):
+    for person in (child_ben, pupil_lea, teacher_chloe, guardian_anna):
+        page = client_for(person).get("/").content.decode()
+        assert "Voyez ce que nous gardons sur vous" in page, person
+        assert YOUR_CHILDREN not in page, person
+
+    adopt(guardian=guardian_anna, child=child_ben)
+
+    assert YOUR_CHILDREN in client_for(guardian_anna).get("/").content.decode()
