@@ -11,7 +11,9 @@ class ConsentConfig(AppConfig):
     texts shown (no personal data), the published versions of the charter (none), and the
     other services of the operator allowed to use the consent API (none).
 
-    `consent_holds(person, purpose)` in `queries.py` is the one question processing asks.
+    `consent_holds(person, purpose)` in `queries.py` is the one question processing asks;
+    `processing_check` makes `processing.allowed` answer no for a purpose chosen on its own
+    (the coach, newsletters...) while its consent (a guardian's, for a child) does not hold.
     """
 
     name = "charte.consent"
