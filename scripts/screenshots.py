@@ -2,7 +2,8 @@
 
 Builds a fresh SQLite database in a temporary directory, seeds the demo, serves it on a free
 local port, signs in as one demo person per role in Debian's Chromium (driven by Playwright,
-never a downloaded browser) and saves each home page under docs/screenshots/<role>.png.
+never a downloaded browser) and saves each home page under docs/screenshots/<role>.png, and a first visit, cookie banner
+open, as visitor.png.
 Extra pages can be captured with `--pages` (used while designing, not committed).
 """
 
@@ -31,6 +32,9 @@ ROLES = [
     ("school_staff", "david.petit@college.example", "School staff (David)"),
     ("dpo", "elise.moreau@charte.example", "Data protection officer (Élise)"),
     ("customer_service", "farid.benali@charte.example", "Customer service (Farid)"),
+    ("marketing", "gaelle.roux@charte.example", "Marketing (Gaëlle)"),
+    ("sales", "henri.fournier@charte.example", "Sales (Henri)"),
+    ("accounting", "ines.garnier@charte.example", "Accounting (Inès)"),
     ("it", "jules.chevalier@charte.example", "IT (Jules)"),
 ]
 
@@ -70,6 +74,13 @@ def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
             )
             page = context.new_page()
             page.goto("/compte/connexion/")
+            if not saved:  # what a first visit looks like: the cookie banner, before any choice
+                path = out / "visitor.png"
+                page.screenshot(path=str(path))
+                saved.append(path)
+            page.get_by_role("button", name="Continuer sans accepter").click()
+            page.locator("#cc").wait_for(state="hidden")
+            page.wait_for_load_state()
             page.get_by_label("Adresse e-mail ou identifiant").fill(login)
             page.get_by_label("Mot de passe").fill(PASSWORD)
             page.get_by_role("button", name="Se connecter").click()

@@ -110,6 +110,11 @@ MATRIX: dict[str, Entry] = {
     "api:openapi-json": everyone(),
     "api:openapi-view": everyone(),
     "api:me": everyone(visitor=401),
+    # Internal services' pages: the marketing service's newsletter contacts, and customer
+    # service's account lookup (data minimisation: no results, productions or work).
+    "consent:newsletter_contacts": only(Role.MARKETING),
+    "consent:newsletter_contacts_csv": only(Role.MARKETING),
+    "support:account_lookup": only(Role.CUSTOMER_SERVICE),
 }
 
 

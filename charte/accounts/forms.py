@@ -18,9 +18,10 @@ from charte.accounts.receivers import login_digest
 from charte.audit import events, watch
 from charte.audit.journal import RequestMeta
 from charte.core.actors import ANONYMOUS
+from charte.core.cards import RefusesCardNumbers
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(RefusesCardNumbers, AuthenticationForm):
     username = forms.CharField(
         label=_("Adresse e-mail ou identifiant"),
         max_length=254,
@@ -80,7 +81,7 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
     """Django's form, with the change written by our action (and journalled)."""
 
     def __init__(
@@ -98,7 +99,7 @@ class ChangePasswordForm(PasswordChangeForm):
         )
 
 
-class ResetPasswordForm(SetPasswordForm):
+class ResetPasswordForm(RefusesCardNumbers, SetPasswordForm):
     def __init__(
         self, user: User, *args: Any, meta: RequestMeta | None = None, **kwargs: Any
     ) -> None:
@@ -115,7 +116,7 @@ class ResetPasswordForm(SetPasswordForm):
         )
 
 
-class RequestResetForm(PasswordResetForm):
+class RequestResetForm(RefusesCardNumbers, PasswordResetForm):
     email = forms.EmailField(
         label=_("Adresse e-mail du compte"),
         max_length=254,

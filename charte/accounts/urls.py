@@ -1,19 +1,28 @@
 from django.urls import path
 
 from charte.accounts import views
+from charte.core.cards import checks_card_numbers
 
 app_name = "accounts"
 
 urlpatterns = [
     path("mes-donnees/", views.privacy_centre, name="privacy_centre"),
     path("mes-donnees/<uuid:person>/", views.privacy_centre, name="privacy_centre_person"),
-    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("connexion/", checks_card_numbers(views.LoginView.as_view()), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
-    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "mot-de-passe/",
+        checks_card_numbers(views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
     path(
         "mot-de-passe/modifie/", views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
-    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oublie/",
+        checks_card_numbers(views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path(
         "mot-de-passe/oublie/envoye/",
         views.PasswordResetDoneView.as_view(),
@@ -21,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<str:uidb64>/<str:token>/",
-        views.PasswordResetConfirmView.as_view(),
+        checks_card_numbers(views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

@@ -13,6 +13,7 @@ from charte.assignments import actions, queries
 from charte.assignments.models import Assignment
 from charte.content.models import Exercise
 from charte.core.errors import ActionError, NotFound
+from charte.core.schemas import InputSchema
 from charte.results.actions import record_results_viewed
 from charte.schools import queries as schools
 
@@ -45,7 +46,7 @@ class AssignmentWithStatusOut(AssignmentOut):
     statuses: list[StatusOut]
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(InputSchema):
     school_class: UUID
     title: str
     due_at: datetime

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from charte.accounts.models import User
 from charte.assignments.actions import MAX_FILES, MAX_TEXT
 from charte.content.models import Exercise, Lesson
+from charte.core.cards import RefusesCardNumbers
 from charte.resources.forms import checked_file
 from charte.resources.models import Resource
 from charte.resources.uploads import CheckedFile, accepted_types_text
@@ -56,7 +57,7 @@ def next_week_morning() -> datetime:
     return timezone.make_aware(datetime.combine(day, time(8, 0)))
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(RefusesCardNumbers, forms.Form):
     title = forms.CharField(
         label=_("Titre"),
         max_length=160,
@@ -144,7 +145,7 @@ class AssignmentForm(forms.Form):
         return data
 
 
-class ProductionForm(forms.Form):
+class ProductionForm(RefusesCardNumbers, forms.Form):
     text = forms.CharField(
         label=_("Mon texte"),
         required=False,
@@ -160,7 +161,7 @@ class ProductionForm(forms.Form):
         ) % {"types": accepted_types_text(), "max": MAX_FILES}
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(RefusesCardNumbers, forms.Form):
     feedback = forms.CharField(
         label=_("Votre appréciation"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -12,6 +12,7 @@ from charte.assignments import actions, queries
 from charte.assignments.forms import AssignmentForm, FeedbackForm, ProductionForm
 from charte.content import queries as content
 from charte.core.access import signed_in_view, viewer_of
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.resources.queries import resources_of
 from charte.results.actions import record_results_viewed
@@ -64,6 +65,7 @@ def class_assignments(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     )
 
 
+@checks_card_numbers
 @signed_in_view
 def create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
@@ -105,6 +107,7 @@ def create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @signed_in_view
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
@@ -169,6 +172,7 @@ def delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect("assignments:class_assignments", school_class.public_id)
 
 
+@checks_card_numbers
 @signed_in_view
 def production(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)

@@ -32,3 +32,13 @@ class AuditConfig(AppConfig):
                 order=80,
             )
         )
+        from charte.audit.panels import journal_panel
+
+        navigation.add_panels(
+            navigation.Panel(
+                template="audit/panels/journal.html",
+                roles=frozenset({"it", "dpo"}),
+                context=journal_panel,
+                order=40,
+            )
+        )

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from charte.audit.queries import Search, person_by_login, ref_public_id
+from charte.core.cards import RefusesCardNumbers
 
 SYSTEM_PREFIX = "system:"
 
 
-class SearchForm(forms.Form):
+class SearchForm(RefusesCardNumbers, forms.Form):
     """A search of the journal. People are typed as an email, a username or a public id, and
     kept by the search only as their reference ("user:<public id>")."""
 

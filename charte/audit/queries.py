@@ -122,8 +122,20 @@ class Health:
     last_verified: Entry | None
 
 
+def alerts_since(day: date) -> EntryQuerySet:
+    """The alerts raised since the start of `day` (local time), newest first."""
+    return Entry.objects.filter(
+        event__startswith=events.ALERT_PREFIX, at__gte=_local_midnight(day)
+    ).order_by("-seq")
+
+
+def last_entry(event: str) -> Entry | None:
+    """The latest entry of one event, if the journal still holds one."""
+    return Entry.objects.filter(event=event).order_by("-seq").first()
+
+
 def journal_health() -> Health:
     last_seal = Seal.objects.order_by("-day").first()
     unsealed = Entry.objects.filter(seq__gt=last_seal.last_seq if last_seal else 0).count()
-    last_verified = Entry.objects.filter(event=events.VERIFIED).order_by("-seq").first()
+    last_verified = last_entry(events.VERIFIED)
     return Health(last_seal=last_seal, unsealed_entries=unsealed, last_verified=last_verified)

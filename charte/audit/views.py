@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from charte.audit import actions, events, queries
 from charte.audit.forms import SearchForm
 from charte.audit.models import Entry
+from charte.core.cards import checks_card_numbers
 
 PAGE_SIZE = 50
 
@@ -58,6 +59,7 @@ def _rows(entries: list[Entry]) -> list[Row]:
     ]
 
 
+@checks_card_numbers
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Search the journal (IT and the DPO only); every search is journalled."""
@@ -111,6 +113,7 @@ def _csv_lines(entries: Iterator[Entry]) -> Iterator[str]:
         )
 
 
+@checks_card_numbers
 @require_GET
 def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The same search as CSV, people named by their reference only; journalled too."""

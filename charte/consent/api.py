@@ -27,6 +27,7 @@ from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records
 from charte.core.actors import SystemActor
 from charte.core.errors import NotFound
+from charte.core.schemas import InputSchema
 from charte.privacy import register
 
 
@@ -87,7 +88,7 @@ class SubjectOut(Schema):
     consents: list[ConsentOut]
 
 
-class ChoiceIn(Schema):
+class ChoiceIn(InputSchema):
     purpose: str
     given: bool
     text_sha256: str = ""

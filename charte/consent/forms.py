@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from charte.accounts.models import Role
 from charte.consent.models import ConsentText
 from charte.consent.purposes import text_body
+from charte.core.cards import RefusesCardNumbers
 from charte.privacy import register
 from charte.privacy.register import Purpose
 
@@ -29,7 +30,7 @@ def _help(purpose: Purpose) -> str:
     return format_html("{}", text)
 
 
-class ConsentFieldsMixin(forms.Form):
+class ConsentFieldsMixin(RefusesCardNumbers, forms.Form):
     """Adds one unticked box per purpose (or one box for all required purposes, `grouped`).
 
     The digest of each text shown travels with the form, so that the record proves which text
@@ -167,5 +168,5 @@ class SignUpForm(ConsentFieldsMixin):
         return password
 
 
-class UnsubscribeForm(forms.Form):
+class UnsubscribeForm(RefusesCardNumbers, forms.Form):
     """Empty: the one-click POST of RFC 8058 carries only `List-Unsubscribe=One-Click`."""

@@ -1,3 +1,4 @@
+import csv
 import uuid
 from datetime import datetime
 from typing import Any
@@ -23,8 +24,16 @@ from charte.consent.forms import QuestionsForm, SignUpForm
 from charte.consent.middleware import GATE_KEY
 from charte.consent.models import Channel, CharterVersion
 from charte.consent.purposes import purpose as find_purpose
-from charte.consent.queries import latest_records, latest_version, questions_for, versions_since
+from charte.consent.queries import (
+    access_newsletter_contacts,
+    latest_records,
+    latest_version,
+    newsletter_contacts,
+    questions_for,
+    versions_since,
+)
 from charte.consent.tokens import read_unsubscribe_token
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
 
@@ -38,6 +47,7 @@ def _next(request: HttpRequest, default: str) -> str:
     return default
 
 
+@checks_card_numbers
 def sign_up(request: HttpRequest) -> HttpResponse:
     """Create a parent, teacher or school-staff account, with its consents, in one form."""
     if request.user.is_authenticated:
@@ -74,6 +84,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @login_required
 def questions(request: HttpRequest) -> HttpResponse:
     """At sign-in: the consents the person must give themself, or renew after a change."""
@@ -256,3 +267,52 @@ def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | No
             ),
         )
     return None
+
+
+# The marketing service ---------------------------------------------------------------------------
+
+
+def _marketing(request: HttpRequest) -> User:
+    viewer = request.user
+    assert isinstance(viewer, User)
+    try:
+        access_newsletter_contacts(viewer=viewer)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    return viewer
+
+
+@login_required
+def newsletter_contacts_page(request: HttpRequest) -> HttpResponse:
+    viewer = _marketing(request)
+    contacts = newsletter_contacts()
+    actions.journal_newsletter_contacts(actor=viewer, count=len(contacts), exported=False)
+    return render(request, "consent/newsletter_contacts.html", {"contacts": contacts})
+
+
+@login_required
+def newsletter_contacts_csv(request: HttpRequest) -> HttpResponse:
+    viewer = _marketing(request)
+    contacts = newsletter_contacts()
+    actions.journal_newsletter_contacts(actor=viewer, count=len(contacts), exported=True)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lettre-information-contacts.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["prenom", "nom", "email", "langue", "consentement_le"])
+    for contact in contacts:
+        person = contact.person
+        writer.writerow(
+            [
+                _cell(person.first_name),
+                _cell(person.last_name),
+                _cell(person.email or ""),
+                person.language,
+                timezone.localtime(contact.consented_at).date().isoformat(),
+            ]
+        )
+    return response
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet runs a cell that starts like a formula: such a cell is kept as text."""
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

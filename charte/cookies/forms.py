@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from charte.cookies import catalogue, choices, tcf
 from charte.cookies.choices import Choice, Consent
 from charte.cookies.models import Action
+from charte.core.cards import RefusesCardNumbers
 from charte.privacy import register
 
 
-class ChoiceForm(forms.Form):
+class ChoiceForm(RefusesCardNumbers, forms.Form):
     """A choice as the banner, the cookies page or an embed's button sends it."""
 
     action = forms.ChoiceField(

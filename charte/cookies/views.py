@@ -10,12 +10,14 @@ from charte.cookies import actions, queries
 from charte.cookies.forms import ChoiceForm
 from charte.cookies.models import Action, Method
 from charte.core.actors import ANONYMOUS
+from charte.core.cards import checks_card_numbers
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+@checks_card_numbers
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     """The cookies page: see and change the choice without JavaScript; the banner posts here too."""

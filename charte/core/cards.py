@@ -1,10 +1,15 @@
 """Card numbers never enter our database (charter §3: we keep only a payment id and 4 digits).
 
-A card number is a run of 13 to 19 digits, possibly grouped by spaces or hyphens, whose Luhn
-checksum is valid. Free text typed by people (error reports, productions, notes, profile
-fields, the API) is checked with `reject_card_numbers` in forms and schemas, and the
-`CardNumberGuard` middleware refuses any request body that still carries one, as a last line of
-defence. `scan_database()` looks for any such number in every text column of every table.
+A card number is a run of 13 to 19 digits, possibly grouped by spaces or hyphens, not starting
+with 0, whose Luhn checksum is valid, and standing on its own: digits inside a longer word of
+letters and digits (a hex digest, a uuid) are not a card number.
+
+Every form starts from `RefusesCardNumbers`, so that each free-text field refuses one with the
+message next to the field (its views are marked `checks_card_numbers`); every API input schema
+starts from `charte.core.schemas.InputSchema`, which answers 422 naming the field. The
+`CardNumberGuard` middleware refuses any other request body that carries one, as a last line
+of defence. `scan_database()` looks for any such number in every text column of every table.
+The payment provider's own page is the one place a card is typed; we keep its last 4 digits.
 """
 
 import re
@@ -12,11 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
-
-CANDIDATE = re.compile(r"(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])")
 
 MESSAGE = _(
     "Ce texte contient ce qui ressemble à un numéro de carte bancaire. Nous ne gardons jamais de "
@@ -26,7 +30,7 @@ MESSAGE = _(
 
 
 def luhn_valid(digits: str) -> bool:
-    if not digits.isdigit():
+    if not digits.isdecimal():
         return False
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -37,45 +41,79 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Digits in groups separated by one space or dash ("4242 4242 4242 4242"), as typed.
-RUN = re.compile(r"\d+(?:[ -]\d+)*")
+# A word: letters and digits, possibly joined by single hyphens ("4111-1111-1111-1111",
+# "550e8400-e29b-41d4-a716-446655440000"). Only words made of digits alone can be (part of) a
+# card number: digits inside a hex digest, a uuid or a reference such as "ab-4111..." are
+# not a number someone typed.
+WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+NUMERIC_WORD = re.compile(r"\d+(?:-\d+)*")
+# A uuid whose hex digits all happen to be decimal ones is still a uuid, not a typed number.
+UUID_SHAPE = re.compile(r"\d{8}-\d{4}-\d{4}-\d{4}-\d{12}")
+# Numeric words next to each other, one space apart ("4242 4242 4242 4242"), as typed.
+SPACES = frozenset(" \u00a0\u202f")
+
+
+def _groups(text: str) -> Iterator[list[tuple[int, int]]]:
+    """Each run of numeric words standing one space apart, as the spans of its digit groups."""
+    run: list[tuple[int, int]] = []
+    last_end = -1
+    for word in WORD.finditer(text):
+        if not NUMERIC_WORD.fullmatch(word.group()) or UUID_SHAPE.fullmatch(word.group()):
+            if run:
+                yield run
+            run, last_end = [], -1
+            continue
+        gap = text[last_end : word.start()]
+        if run and not (len(gap) == 1 and gap in SPACES):
+            yield run
+            run = []
+        offset = word.start()
+        for group in word.group().split("-"):
+            run.append((offset, offset + len(group)))
+            offset += len(group) + 1
+        last_end = word.end()
+    if run:
+        yield run
+
+
+def _card_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, digits) of every card number in `text`."""
+    for run in _groups(text or ""):
+        for first in range(len(run)):
+            digits = ""
+            for start, end in run[first:]:
+                digits += text[start:end]
+                if len(digits) > 19:
+                    break
+                # No payment card starts with 0 (ISO/IEC 7812 keeps that first digit for other
+                # industries), which leaves out runs of zeros and zero-padded figures.
+                if len(digits) >= 13 and digits[0] != "0" and luhn_valid(digits):
+                    yield run[first][0], end, digits
 
 
 def card_numbers(text: str) -> list[str]:
     """Every card-like number in `text`, as bare digits.
 
-    A number is a run of 13 to 19 digits, written in one piece or in groups, that passes the
-    Luhn check. Within a longer run of groups ("commande 12345 4242 4242 4242 4242"), each
-    sequence of whole groups is tried, so that a card number next to other figures is found.
+    A number is a run of 13 to 19 digits, written in one piece or in groups separated by one
+    space or hyphen, that passes the Luhn check and stands on its own: digits within a longer
+    word of letters and digits (a hex digest, a uuid) are not a card number. Within a longer
+    run of groups ("commande 12345 4242 4242 4242 4242"), each sequence of whole groups is
+    tried, so that a card number next to other figures is found.
     """
-    found: set[str] = set()
-    for match in RUN.finditer(text or ""):
-        groups = re.split(r"[ -]", match.group())
-        for first in range(len(groups)):
-            digits = ""
-            for group in groups[first:]:
-                digits += group
-                if len(digits) > 19:
-                    break
-                if len(digits) >= 13 and luhn_valid(digits):
-                    found.add(digits)
-    return sorted(found)
+    return sorted({digits for _start, _end, digits in _card_spans(text)})
 
 
 def contains_card_number(text: str) -> bool:
-    return bool(card_numbers(text))
+    return next(_card_spans(text), None) is not None
 
 
 def mask_card_numbers(text: str) -> str:
     """Keep the last 4 digits of each card number and hide the others."""
-
-    def mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
-            return match.group()
-        return "•" * (len(digits) - 4) + digits[-4:]
-
-    return CANDIDATE.sub(mask, text)
+    hidden: set[int] = set()
+    for start, end, _digits in _card_spans(text):
+        positions = [i for i in range(start, end) if text[i].isdecimal()]
+        hidden.update(positions[:-4])
+    return "".join("•" if i in hidden else char for i, char in enumerate(text))
 
 
 def checks_card_numbers(view: Any) -> Any:
@@ -89,6 +127,32 @@ def reject_card_numbers(value: object) -> None:
     """A validator for every free-text field."""
     if isinstance(value, str) and contains_card_number(value):
         raise ValidationError(MESSAGE, code="card_number")
+
+
+def is_free_text(field: forms.Field) -> bool:
+    """A field where a person can type any text. Password inputs are left out: a password is
+    hashed, never kept or shown; fields that turn their input into another type (a uuid) cannot
+    carry a card number."""
+    return (
+        isinstance(field, forms.CharField)
+        and not isinstance(field, forms.UUIDField | forms.JSONField)
+        and not isinstance(field.widget, forms.PasswordInput)
+    )
+
+
+class RefusesCardNumbers(forms.BaseForm):
+    """Every form of the product starts with this: each free-text field refuses a card number,
+    with the message next to the field, including fields a form adds in its `__init__`.
+
+    Views that use such a form are marked with `checks_card_numbers`, so that the guard
+    middleware lets the form say it rather than answering with a bare refusal.
+    """
+
+    def full_clean(self) -> None:
+        for field in self.fields.values():
+            if is_free_text(field) and reject_card_numbers not in field.validators:
+                field.validators.append(reject_card_numbers)
+        super().full_clean()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from charte.accounts.consent_age import DIGITAL_CONSENT_AGE
 from charte.accounts.models import Role, User, username_validator
 from charte.consent.forms import ConsentFieldsMixin
 from charte.consent.purposes import purposes_for_role
+from charte.core.cards import RefusesCardNumbers
 
 COUNTRY_NAMES = {
     "AT": "Österreich", "BE": "Belgique / België", "BG": "България", "CY": "Κύπρος",
@@ -32,7 +33,7 @@ def _clean_birth_date(value: date) -> date:
     return value
 
 
-class PasswordFields(forms.Form):
+class PasswordFields(RefusesCardNumbers, forms.Form):
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -182,7 +183,7 @@ class InvitationConsentForm(ConsentFieldsMixin):
         self.order_fields(["guardian"])
 
 
-class GuardianConfirmForm(forms.Form):
+class GuardianConfirmForm(RefusesCardNumbers, forms.Form):
     def __init__(self, *args: Any, child: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guardian"] = forms.BooleanField(
@@ -191,7 +192,7 @@ class GuardianConfirmForm(forms.Form):
         )
 
 
-class RenameForm(forms.Form):
+class RenameForm(RefusesCardNumbers, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
     last_name = forms.CharField(label=_("Nom"), max_length=80, required=False)
 
@@ -200,7 +201,7 @@ class ChildPasswordForm(PasswordFields):
     pass
 
 
-class InviteGuardianForm(forms.Form):
+class InviteGuardianForm(RefusesCardNumbers, forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail de l'autre parent"),
         help_text=_(

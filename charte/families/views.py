@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from charte import audit
 from charte.accounts.models import Role, User
 from charte.consent.queries import consent_lines, latest_version
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.families import actions
 from charte.families.forms import (
@@ -82,6 +83,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @parent_required
 def create_child(request: HttpRequest) -> HttpResponse:
     parent = _parent(request)
@@ -142,6 +144,7 @@ def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) 
     return render(request, "families/child.html", context, status=status)
 
 
+@checks_card_numbers
 @parent_required
 @require_POST
 def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
@@ -175,6 +178,7 @@ def set_password(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     return redirect("families:child", person.public_id)
 
 
+@checks_card_numbers
 @parent_required
 @require_POST
 def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
@@ -226,6 +230,7 @@ def remove(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     return redirect("families:home")
 
 
+@checks_card_numbers
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Where the invitation's link leads: sign in or create a parent account, then answer."""
     found = open_invitation(token)
@@ -293,6 +298,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 def pupil_sign_up(request: HttpRequest) -> HttpResponse:
     """A pupil creates their account; under the age, their parent is asked to agree first."""
     if request.user.is_authenticated:

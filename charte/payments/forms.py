@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from charte.core.cards import reject_card_numbers
+from charte.core.cards import RefusesCardNumbers, reject_card_numbers
 from charte.payments.models import Audience, Order
 from charte.payments.plans import Plan
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(RefusesCardNumbers, forms.Form):
     """What an invoice needs, and nothing else: the card is typed on the provider's page."""
 
     billing_name = forms.CharField(
@@ -56,7 +56,7 @@ def recent_months(today: date, count: int = 24) -> list[tuple[str, str]]:
     return months
 
 
-class AccountingFilterForm(forms.Form):
+class AccountingFilterForm(RefusesCardNumbers, forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"),
         required=False,
@@ -78,7 +78,7 @@ class AccountingFilterForm(forms.Form):
         return date(int(year), int(month), 1)
 
 
-class LicenceFilterForm(forms.Form):
+class LicenceFilterForm(RefusesCardNumbers, forms.Form):
     state = forms.ChoiceField(
         label=_("Licences"),
         required=False,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import User
+from charte.core.cards import RefusesCardNumbers
 from charte.privacy.register import RECIPIENT_BY_CODE, Category
 
 
@@ -9,7 +10,7 @@ def _authority_categories() -> list[tuple[str, str]]:
     return [(c.value, str(c.label)) for c in RECIPIENT_BY_CODE["public_authority"].categories]
 
 
-class AuthorityRequestForm(forms.Form):
+class AuthorityRequestForm(RefusesCardNumbers, forms.Form):
     authority = forms.CharField(label=_("Autorité qui demande"), max_length=200)
     legal_basis = forms.CharField(
         label=_("Fondement légal"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from charte.accounts.models import User
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.recipients import actions, queries
 from charte.recipients.forms import AuthorityRequestForm
@@ -16,6 +17,7 @@ def _viewer(request: HttpRequest) -> User:
     return request.user
 
 
+@checks_card_numbers
 @login_required
 @require_http_methods(["GET", "POST"])
 def authority_requests(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from charte.core.cards import RefusesCardNumbers
 from charte.core.errors import ActionError
 from charte.resources.models import Folder, Resource
 from charte.resources.uploads import CheckedFile, accepted_types_text, check_upload
@@ -20,7 +21,7 @@ def checked_file(upload: UploadedFile | None) -> CheckedFile | None:
         raise forms.ValidationError(str(exc), code=exc.code) from exc
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(RefusesCardNumbers, forms.Form):
     kind = forms.ChoiceField(
         label=_("Type de ressource"),
         choices=Resource.Kind.choices,
@@ -63,5 +64,5 @@ class ResourceForm(forms.Form):
         return checked_file(self.cleaned_data.get("file"))
 
 
-class FolderForm(forms.Form):
+class FolderForm(RefusesCardNumbers, forms.Form):
     name = forms.CharField(label=_("Nom du dossier"), max_length=80)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role
 from charte.core.access import signed_in_view, viewer_of
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.resources import actions, queries
 from charte.resources.forms import FolderForm, ResourceForm
@@ -33,6 +34,7 @@ def _to_folder(folder: Folder | None) -> HttpResponse:
     return response
 
 
+@checks_card_numbers
 @signed_in_view
 def resource_list(request: HttpRequest) -> HttpResponse:
     _owner_only(request)
@@ -51,6 +53,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @signed_in_view
 def create(request: HttpRequest) -> HttpResponse:
     _owner_only(request)
@@ -98,6 +101,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @signed_in_view
 def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
@@ -163,6 +167,7 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     return response
 
 
+@checks_card_numbers
 @signed_in_view
 @require_POST
 def create_folder(request: HttpRequest) -> HttpResponse:
@@ -185,6 +190,7 @@ def create_folder(request: HttpRequest) -> HttpResponse:
     return _to_folder(parent)
 
 
+@checks_card_numbers
 @signed_in_view
 @require_POST
 def change_folder(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

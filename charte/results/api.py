@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from charte.accounts.models import User
 from charte.content import queries as content
 from charte.content.correction import coerce_response
+from charte.core.schemas import InputSchema
 from charte.results import actions, queries
 from charte.schools import queries as schools
 
@@ -60,7 +61,7 @@ class AttemptDetailOut(AttemptOut):
     level: str
 
 
-class AttemptIn(Schema):
+class AttemptIn(InputSchema):
     responses: dict[str, Any]
 
 

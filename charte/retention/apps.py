@@ -26,7 +26,7 @@ class RetentionConfig(AppConfig):
         from charte.notifications import kinds as notification_kinds
         from charte.retention import tasks
         from charte.retention.checks import check_settings
-        from charte.retention.sections import retention_section
+        from charte.retention.sections import dpo_panel, retention_section
 
         checks.register(check_settings, "charte")
         notification_kinds.register(
@@ -50,6 +50,14 @@ class RetentionConfig(AppConfig):
                 url_name="retention:overview",
                 roles=frozenset({"dpo"}),
                 order=60,
+            )
+        )
+        navigation.add_panels(
+            navigation.Panel(
+                template="retention/panels/dpo.html",
+                roles=frozenset({"dpo"}),
+                context=dpo_panel,
+                order=30,
             )
         )
         navigation.add_privacy_sections(

@@ -5,10 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from charte.core.cards import RefusesCardNumbers
 from charte.retention.models import LegalHold
 
 
-class DayForm(forms.Form):
+class DayForm(RefusesCardNumbers, forms.Form):
     """The day the DPO looks from (the forecast) or simulates a sweep on (the dry run)."""
 
     day = forms.DateField(
@@ -25,7 +26,7 @@ class DayForm(forms.Form):
         return timezone.localdate()
 
 
-class HoldForm(forms.Form):
+class HoldForm(RefusesCardNumbers, forms.Form):
     reason = forms.ChoiceField(label=_("Motif"), choices=LegalHold.Reason.choices)
     reference = forms.CharField(
         label=_("Référence du dossier"),

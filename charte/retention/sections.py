@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from charte.accounts.models import User
 from charte.accounts.queries import guardians_of
-from charte.retention import dates, queries
-from charte.retention.models import Renewal
+from charte.retention import dates, forecast, queries
+from charte.retention.models import LegalHold, Renewal
 
 
 def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
@@ -24,4 +24,16 @@ def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
         "can_renew": may_renew and renewed_until > kept_until,
         "renewals": list(Renewal.objects.filter(person=person).order_by("-renewed_at")[:5]),
         "held": queries.holds_in_force(today).blocks_account(person.pk),
+    }
+
+
+def dpo_panel(user: User) -> dict[str, Any]:
+    """The DPO's home block: per rule, what the next sweep and the next 30 days remove; holds."""
+    from charte.audit.queries import last_entry
+
+    today = timezone.localdate()
+    return {
+        "rules": [f for f in forecast.forecast(today) if f.due_now or f.upcoming],
+        "holds": LegalHold.objects.in_force(today).count(),
+        "last_sweep": last_entry("retention.swept"),
     }

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.register import RETENTION_BY_CODE
 from charte.retention import actions, dates, forecast, queries, sweep, tokens
@@ -45,6 +46,7 @@ def _viewer(request: HttpRequest) -> User:
     return request.user
 
 
+@checks_card_numbers
 @dpo_only
 def overview(request: HttpRequest) -> HttpResponse:
     """What expires in the next 30 days, per rule, and the holds in force."""
@@ -88,6 +90,7 @@ def dry_run(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/dry_run.html", {"form": form, "report": report})
 
 
+@checks_card_numbers
 @dpo_only
 def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One account under retention: until when, why, its renewals and holds; place a hold."""
@@ -123,6 +126,7 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @dpo_only
 @require_POST
 def hold_object(request: HttpRequest) -> HttpResponse:

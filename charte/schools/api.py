@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer, children_of
 from charte.core.errors import ActionError
+from charte.core.schemas import InputSchema
 from charte.schools import actions, queries
 from charte.schools.models import SchoolClass, SchoolMember
 
@@ -39,13 +40,13 @@ class ClassDetailOut(ClassOut):
     pupils: list[PupilOut]
 
 
-class ClassIn(Schema):
+class ClassIn(InputSchema):
     name: str
     level: SchoolClass.Level
     school: UUID | None = None
 
 
-class JoinIn(Schema):
+class JoinIn(InputSchema):
     code: str
     pupil: UUID | None = None  # a guardian names the child; a pupil leaves it out
 

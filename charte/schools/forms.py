@@ -5,10 +5,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import User
+from charte.core.cards import RefusesCardNumbers
 from charte.schools.models import School, SchoolClass
 
 
-class ClassForm(forms.Form):
+class ClassForm(RefusesCardNumbers, forms.Form):
     name = forms.CharField(
         label=_("Nom de la classe"),
         max_length=60,
@@ -34,7 +35,7 @@ class ClassForm(forms.Form):
             self.fields["school"].initial = schools.first()
 
 
-class JoinForm(forms.Form):
+class JoinForm(RefusesCardNumbers, forms.Form):
     code = forms.CharField(
         label=_("Code de la classe"),
         max_length=20,
@@ -57,7 +58,7 @@ class GuardianJoinForm(JoinForm):
         self.fields["code"].help_text = _("Six lettres et chiffres, donnés par l'enseignant.")
 
 
-class PlacePupilForm(forms.Form):
+class PlacePupilForm(RefusesCardNumbers, forms.Form):
     login = forms.CharField(
         label=_("Identifiant ou adresse e-mail de l'élève"),
         max_length=254,
@@ -72,7 +73,7 @@ class PlacePupilForm(forms.Form):
         self.fields["school_class"].queryset = classes  # type: ignore[attr-defined]
 
 
-class AddTeacherForm(forms.Form):
+class AddTeacherForm(RefusesCardNumbers, forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail de l'enseignant"),
         help_text=_("L'enseignant doit déjà avoir un compte enseignant sur la plateforme."),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
 from charte.core.access import signed_in_view, viewer_of
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.schools import actions, queries
 from charte.schools.forms import (
@@ -51,6 +52,7 @@ def classes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @signed_in_view
 def create_class(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
@@ -153,6 +155,7 @@ def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUI
     return redirect("schools:class_detail", school_class.public_id)
 
 
+@checks_card_numbers
 @signed_in_view
 def join(request: HttpRequest) -> HttpResponse:
     """A pupil joins their class with its code; a guardian does it for one of their children."""
@@ -201,6 +204,7 @@ def my_school(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/my_schools.html", {"schools": schools})
 
 
+@checks_card_numbers
 @signed_in_view
 def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)

@@ -1,4 +1,22 @@
+from datetime import date
+
 from django.apps import AppConfig
+
+# What the emails about a request show, for previews and the tests that render every kind.
+EXAMPLE = {
+    "request": {
+        "public_id": "00000000-0000-4000-8000-000000000000",
+        "reference": "0F3A9C21",
+        "kind": "access",
+        "get_kind_display": "Accès",
+        "status": "received",
+        "get_status_display": "Reçue",
+        "deadline": date(2026, 12, 26),
+        "extended_to": date(2027, 2, 26),
+        "extension_reason": "Demande complexe",
+    },
+    "stage": 1,
+}
 
 
 class SubjectRequestsConfig(AppConfig):
@@ -46,6 +64,7 @@ class SubjectRequestsConfig(AppConfig):
                     code=f"subject_requests.{name}",
                     template=f"subject_requests/email/{name}",
                     essential=True,
+                    example=EXAMPLE,
                 )
                 for name in (
                     "received",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import User
+from charte.core.cards import RefusesCardNumbers
 from charte.subject_requests import deadlines, rules
 from charte.subject_requests.actions import staff_fields
 from charte.subject_requests.models import (
@@ -22,7 +23,7 @@ def _set_choices(field: forms.Field, choices: Any) -> None:
     field.choices = choices  # type: ignore[attr-defined]
 
 
-class PasswordCheckMixin(forms.Form):
+class PasswordCheckMixin(RefusesCardNumbers, forms.Form):
     """Asks for the password again when the last time is more than a few minutes old."""
 
     def add_password(self, user: User, needed: bool) -> None:
@@ -77,7 +78,7 @@ class RequestForm(PasswordCheckMixin):
         self.add_password(user, needs_password)
 
 
-class AccountForm(forms.Form):
+class AccountForm(RefusesCardNumbers, forms.Form):
     """ "Mes informations": what the person gave us, to correct it themself."""
 
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
@@ -111,7 +112,7 @@ class AccountForm(forms.Form):
         return str(self.cleaned_data["country"]).upper()
 
 
-class DirectiveForm(forms.Form):
+class DirectiveForm(RefusesCardNumbers, forms.Form):
     trusted_name = forms.CharField(label=_("Nom de votre personne de confiance"), max_length=160)
     trusted_email = forms.EmailField(label=_("Son adresse e-mail"))
     wish = forms.ChoiceField(
@@ -124,7 +125,7 @@ class DirectiveForm(forms.Form):
     )
 
 
-class StaffOpenForm(forms.Form):
+class StaffOpenForm(RefusesCardNumbers, forms.Form):
     login = forms.CharField(
         label=_("Personne concernée (adresse e-mail ou identifiant)"), max_length=254
     )
@@ -164,7 +165,7 @@ class StaffOpenForm(forms.Form):
         )
 
 
-class IdentityForm(forms.Form):
+class IdentityForm(RefusesCardNumbers, forms.Form):
     method = forms.ChoiceField(
         label=_("Méthode"),
         choices=[
@@ -187,11 +188,11 @@ class IdentityForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(RefusesCardNumbers, forms.Form):
     text = forms.CharField(label=_("Note interne"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RefusesCardNumbers, forms.Form):
     decision = forms.ChoiceField(
         label=_("Décision"), choices=Decision.choices, widget=forms.RadioSelect
     )
@@ -210,7 +211,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(RefusesCardNumbers, forms.Form):
     until = forms.DateField(
         label=_("Nouvelle échéance"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -219,7 +220,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(RefusesCardNumbers, forms.Form):
     field = forms.ChoiceField(label=_("Information à corriger"), choices=[])
     value = forms.CharField(label=_("Nouvelle valeur"), required=False, max_length=254)
 
@@ -234,7 +235,7 @@ class RectifyForm(forms.Form):
         )
 
 
-class BulkForm(forms.Form):
+class BulkForm(RefusesCardNumbers, forms.Form):
     action = forms.ChoiceField(
         choices=[("assign", _("Me les attribuer")), ("approve", _("Accepter (identité vérifiée)"))]
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from charte import audit
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy import processing, register
 from charte.subject_requests import actions, deadlines, forms, queries, rules
@@ -133,6 +134,7 @@ def workbench_panel(user: User) -> dict[str, Any]:
 # The person's pages ---------------------------------------------------------------------------
 
 
+@checks_card_numbers
 @login_required
 def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpResponse:
     viewer = _user(request)
@@ -248,6 +250,7 @@ def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResp
     )
 
 
+@checks_card_numbers
 @login_required
 def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Rectification by the person themself (or a child's guardian)."""
@@ -281,6 +284,7 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @login_required
 def directives(request: HttpRequest) -> HttpResponse:
     viewer = _user(request)
@@ -491,6 +495,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@checks_card_numbers
 @login_required
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Staff record a request received by email, phone or post."""
@@ -530,6 +535,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     return render(request, "subject_requests/staff/new.html", {"form": form})
 
 
+@checks_card_numbers
 @login_required
 def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = _staff(request)

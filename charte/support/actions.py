@@ -12,6 +12,7 @@ from charte.accounts.models import Role, User
 from charte.core.actors import Actor, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify, notify_address
+from charte.support import queries
 from charte.support.models import Answer, ErrorReport
 
 
@@ -168,3 +169,11 @@ def reopen_report(*, report: ErrorReport, actor: Actor) -> ErrorReport:
         data={"report": str(report.public_id)},
     )
     return report
+
+
+@transaction.atomic
+def look_up_account(*, viewer: User, login: str) -> queries.AccountLookup:
+    """Customer service opens an account: journalled as a read of that person's data."""
+    found = queries.access_account_by_customer_service(viewer=viewer, login=login)
+    audit.record_read(viewer=viewer, subject=found.person, what="account_lookup")
+    return found

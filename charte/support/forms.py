@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import Role, User
-from charte.core.cards import reject_card_numbers
+from charte.core.cards import RefusesCardNumbers, reject_card_numbers
 from charte.support.models import Answer, ErrorReport
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -33,7 +33,7 @@ def contact_details_in(text: str) -> bool:
     return bool(EMAIL.search(text) or PHONE.search(text))
 
 
-class ReportForm(forms.Form):
+class ReportForm(RefusesCardNumbers, forms.Form):
     """The error-report form: the message and the page; for a visitor, an optional address."""
 
     message = forms.CharField(
@@ -102,7 +102,7 @@ class ReportForm(forms.Form):
         return page
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(RefusesCardNumbers, forms.Form):
     body = forms.CharField(
         label=_("Votre réponse"),
         max_length=Answer.BODY_MAX,
@@ -111,7 +111,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(RefusesCardNumbers, forms.Form):
     status = forms.ChoiceField(
         label=_("Statut"),
         required=False,
@@ -128,3 +128,11 @@ class QueueFilterForm(forms.Form):
         ],
     )
     mine = forms.BooleanField(label=_("Seulement ceux que je traite"), required=False)
+
+
+class AccountLookupForm(RefusesCardNumbers, forms.Form):
+    login = forms.CharField(
+        label=_("Adresse e-mail ou identifiant du compte"),
+        max_length=254,
+        help_text=_("L'adresse ou l'identifiant exact : la recherche ne propose pas de noms."),
+    )

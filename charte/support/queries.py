@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
+from charte.accounts.queries import guardians_of
+from charte.consent.queries import ConsentLine, consent_lines
 from charte.core.errors import NotFound
 from charte.notifications.actions import recipients_for
 from charte.support.models import Answer, ErrorReport
@@ -133,3 +135,38 @@ def reports_section(viewer: User, person: User) -> dict[str, Any] | None:
     if not reports:
         return None
     return {"reports": reports, "person": person}
+
+
+@dataclass(frozen=True)
+class AccountLookup:
+    """What customer service sees of an account it looks up: its state, who answers for it,
+    its consents and its open reports. Never results, productions or any other work: customer
+    service answers questions about the account, not about what its holder learns (charter
+    R1, data minimisation)."""
+
+    person: User
+    guardians: list[User]
+    consents: list[ConsentLine]
+    open_reports: list[ErrorReport]
+
+
+def access_account_by_customer_service(*, viewer: User, login: str) -> AccountLookup:
+    """The platform account that `login` (an exact email address or username) names.
+
+    Only customer service looks accounts up; for anyone else, as for an unknown login, there
+    is no such account. Staff accounts are not looked up here. No partial match: a login
+    names one account, so the page cannot be used to browse people.
+    """
+    if not is_customer_service(viewer) or not login.strip():
+        raise NotFound(_("Aucun compte avec cette adresse ou cet identifiant."))
+    person = User.objects.platform_users().by_login(login).first()
+    if person is None:
+        raise NotFound(_("Aucun compte avec cette adresse ou cet identifiant."))
+    return AccountLookup(
+        person=person,
+        guardians=list(guardians_of(person)),
+        consents=consent_lines(person),
+        open_reports=list(
+            ErrorReport.objects.filter(reporter=person).still_open().order_by("created_at")
+        ),
+    )

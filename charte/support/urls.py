@@ -8,6 +8,7 @@ urlpatterns = [
     path("signaler/", views.report, name="report"),
     path("signaler/merci/", views.thanks, name="thanks"),
     path("service-client/signalements/", views.queue, name="queue"),
+    path("service-client/comptes/", views.account_lookup, name="account_lookup"),
     path("service-client/signalements/<uuid:public_id>/", views.detail, name="detail"),
     path("service-client/signalements/<uuid:public_id>/prendre/", views.assign, name="assign"),
     path("service-client/signalements/<uuid:public_id>/repondre/", views.answer, name="answer"),

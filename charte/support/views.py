@@ -23,7 +23,13 @@ from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.support import actions, queries
-from charte.support.forms import AnswerForm, QueueFilterForm, ReportForm, local_path
+from charte.support.forms import (
+    AccountLookupForm,
+    AnswerForm,
+    QueueFilterForm,
+    ReportForm,
+    local_path,
+)
 from charte.support.models import ErrorReport
 
 # A flood of reports would bury the real ones: a few per hour from one person or address.
@@ -146,6 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @customer_service_only
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)
@@ -250,3 +257,23 @@ def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             request, _("Réponse enregistrée, mais personne n'a pu être joint par e-mail.")
         )
     return redirect("support:detail", public_id=report.public_id)
+
+
+@checks_card_numbers
+@customer_service_only
+def account_lookup(request: HttpRequest) -> HttpResponse:
+    """Look an account up by its exact login: its state, guardians, consents and open reports.
+
+    Searched by POST, so that the address looked up stays out of URLs and server logs."""
+    assert isinstance(request.user, User)
+    form = AccountLookupForm(request.POST if request.method == "POST" else None)
+    found = None
+    missing = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = actions.look_up_account(viewer=request.user, login=form.cleaned_data["login"])
+        except NotFound:
+            missing = True
+    return render(
+        request, "support/account_lookup.html", {"form": form, "found": found, "missing": missing}
+    )

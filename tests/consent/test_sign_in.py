@@ -102,7 +102,7 @@ def test_a_longer_retention_is_material_and_a_shorter_one_only_informs(client, m
     publish()
     longer = CharterVersion.objects.get(number=3)
     assert longer.material is True
-    assert set(longer.material_purposes) == {"newsletter", "partner_offers"}
+    assert set(longer.material_purposes) == {"newsletter", "partner_offers", "reviews"}
 
 
 def test_a_minor_change_only_informs_at_sign_in(client, monkeypatch):

@@ -7,7 +7,8 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import mail
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, models, transaction
 from django.urls import reverse
 
 from charte.accounts.models import User
@@ -308,6 +309,24 @@ def test_the_payment_columns_cannot_hold_more_than_four_digits(guardian_anna):
 
     with pytest.raises(DatabaseError), transaction.atomic():  # a check, or the column's length
         Order.objects.filter(pk=order.pk).update(card_last4="42424")
+
+
+@pytest.mark.parametrize("stored", ["4242 4242 4242 4242", "42424", "ab12", "424a", " 424", "424"])
+def test_the_card_column_holds_nothing_or_four_digits_only(guardian_anna, stored):
+    checkout(client_for(guardian_anna))
+    order = Order.objects.get()
+
+    order.card_last4 = stored
+    with pytest.raises(ValidationError) as refused:
+        order.full_clean()
+    assert "card_last4" in refused.value.message_dict
+    # Under the model, the database itself refuses the value (or the column is too short).
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(card_last4=stored)
+
+    assert Order.objects.get().card_last4 == ""
+    Order.objects.filter(pk=order.pk).update(card_last4="4242")
+    assert Order.objects.get().card_last4 == "4242"
 
 
 def test_active_subscription_is_none_without_a_paid_order(guardian_anna):
