@@ -252,6 +252,12 @@ def consent_to(monkeypatch):
     monkeypatch.setattr(
         processing, "_consent_source", [lambda person, purpose: (person.pk, purpose) in given]
     )
+    # The consent app's gate in `processing.allowed` answers from the same pretend records.
+    monkeypatch.setitem(
+        processing._checks,
+        "consent",
+        lambda person, purpose: None if (person.pk, purpose) in given else False,
+    )
 
     def consent(person: User, purpose: str) -> None:
         given.add((person.pk, purpose))

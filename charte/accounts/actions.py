@@ -13,6 +13,7 @@ from charte.audit import events
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor, SystemActor
 from charte.core.errors import ActionError, Conflict, NotFound
+from charte.privacy import processing
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -215,7 +216,18 @@ def set_active(*, person: User, active: bool, actor: Actor, reason: str) -> User
 
 @transaction.atomic
 def rename(*, person: User, first_name: str, last_name: str, actor: Actor) -> User:
-    """Correct a person's name (themself, or a guardian for their child)."""
+    """Correct a person's name (themself, or a guardian for their child).
+
+    Frozen while a restriction holds (GDPR art. 18: the data is kept as it is while its
+    accuracy is examined), except for whoever may lift it.
+    """
+    if not processing.edit_allowed(person, actor):
+        raise ActionError(
+            _(
+                "Le traitement de ces données est limité : elles ne peuvent pas être modifiées "
+                "tant que le délégué à la protection des données n'a pas levé la limitation."
+            )
+        )
     first_name, last_name = first_name.strip(), last_name.strip()
     if not first_name:
         raise ActionError(_("Le prénom est obligatoire."))

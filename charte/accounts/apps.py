@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
 
         from charte.accounts import receivers  # noqa: F401  (connects auth signals to the journal)
         from charte.accounts.models import PLATFORM_ROLES, STAFF_ROLES
+        from charte.accounts.queries import my_data_panel
         from charte.core import navigation
         from charte.notifications import kinds as notification_kinds
 
@@ -39,7 +40,7 @@ class AccountsConfig(AppConfig):
             navigation.Panel(
                 template="accounts/panels/my_data.html",
                 roles=frozenset(PLATFORM_ROLES | STAFF_ROLES),
-                context=lambda user: {},
+                context=my_data_panel,
                 order=900,
             )
         )

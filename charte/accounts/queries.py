@@ -1,6 +1,7 @@
 """Reads about accounts that carry rules: who a person is, and who may act for whom."""
 
 import uuid
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -21,6 +22,11 @@ def children_of(guardian: User) -> QuerySet[User]:
     return User.objects.filter(
         guardian_links__guardian=guardian, guardian_links__status=Guardianship.Status.CONFIRMED
     ).order_by("first_name", "pk")
+
+
+def my_data_panel(user: User) -> dict[str, Any]:
+    """The home page's "Vos données" block speaks of children only to someone who has some."""
+    return {"has_children": children_of(user).exists()}
 
 
 def people_represented_by(viewer: User) -> list[User]:

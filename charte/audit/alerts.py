@@ -1,9 +1,13 @@
-"""Alerts: journalled as "alert.<rule>" entries, then emailed to IT and the DPO after commit.
+"""Alerts: journalled as "alert.<rule>" entries, then sent to IT and the DPO after commit.
 
-`send_alert_email` is the one place that emails; when a notifications app exists, it is the
-one function to route through it.
+The journal sits below the notifications app (which journals every message it queues), so it
+does not send email itself: the notifications app sets the sender (`set_sender`) in its
+`AppConfig.ready()`, and each alert goes out as a message of kind "audit.alert", in each
+recipient's language, kept in the outbox and retried like any other. With no sender set, an
+alert raises rather than being lost without a word.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -11,11 +15,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from charte.audit import events
 from charte.audit.chain import normalise_ip
@@ -25,6 +27,10 @@ from charte.core.actors import SystemActor, person_ref
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+
+# Sends one alert to one recipient with this context; returns how many messages it queued.
+type Sender = Callable[["AbstractBaseUser", Mapping[str, Any]], int]
+_sender: list[Sender] = []
 
 WATCH = SystemActor("watch")
 # The staff roles that receive alerts (charte.accounts.models.Role.IT and Role.DPO).
@@ -81,19 +87,30 @@ def search_link(entry: Entry) -> str:
     return f"{settings.SITE_URL}{reverse('audit:search')}?{urlencode(query)}"
 
 
+def set_sender(sender: Sender) -> None:
+    """Set by the notifications app: how an alert reaches one of its recipients."""
+    _sender[:] = [sender]
+
+
+def alert_context(entry: Entry) -> dict[str, Any]:
+    """What the message says: the alert, the account or address in cause, the journal's link.
+
+    Names people only as the journal does (their public id), never by name or email.
+    """
+    return {
+        "label": events.label(entry.event),
+        "at": entry.at,
+        "data": sorted(entry.data.items()),
+        "subject_ref": entry.subject_ref,
+        "ip": entry.ip,
+        "link": search_link(entry),
+        "seq": entry.seq,
+    }
+
+
 def send_alert_email(entry: Entry) -> int:
-    """Email one alert to every active IT and DPO account, each in their language."""
-    sent = 0
-    for user in alert_recipients(entry):
-        with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-            context = {
-                "entry": entry,
-                "label": events.label(entry.event),
-                "link": search_link(entry),
-                "data": sorted(entry.data.items()),
-                "operator": settings.CHARTE_OPERATOR,
-            }
-            subject = render_to_string("audit/email/alert_subject.txt", context).strip()
-            body = render_to_string("audit/email/alert.txt", context)
-        sent += EmailMessage(subject=subject, body=body, to=[user.email]).send()  # type: ignore[attr-defined]
-    return sent
+    """Send one alert to every active IT and DPO account, through the notifications app."""
+    if not _sender:
+        raise RuntimeError("No alert sender is set: alerts need the notifications app.")
+    context = alert_context(entry)
+    return sum(_sender[0](user, context) for user in alert_recipients(entry))

@@ -4,11 +4,12 @@ from django.apps import AppConfig
 class CoachConfig(AppConfig):
     """The coach: what each pupil could work on next, from their results, and why.
 
-    Stores no suggestion and no profile: suggestions are computed when asked, from the attempts
-    the results app keeps. Holds only one kind of record: a pupil's (or their guardian's)
-    objection to this personalisation; while it stands, the coach shows that pupil exactly
-    what it shows a visitor. Purpose: the coach (separable: objecting to it leaves every other
-    service as it was).
+    Stores no suggestion, no profile and no record at all: suggestions are computed when asked,
+    from the attempts the results app keeps, and only while `processing.allowed(pupil,
+    "coach")` says so (consent, a guardian's for a child; no objection; no restriction). Its
+    one-click "stop" files an objection with the rights engine, where it is shown and withdrawn
+    like any other; meanwhile the coach shows that pupil exactly what it shows a visitor.
+    Purpose: the coach (separable: objecting to it leaves every other service as it was).
     """
 
     name = "charte.coach"

@@ -2,9 +2,10 @@
 
 Design: the coach computes its suggestions when asked, from the attempts the results app
 keeps; it stores no profile. `personalisation_allowed(pupil)` is the one place that decides
-whether a pupil's results may be used; when it says no, the pupil gets `general_suggestions()`,
-which is exactly what a visitor who is not signed in gets. When the consent engine takes over
-objections, only that function changes.
+whether a pupil's results may be used, and it only asks the processing gate
+(`processing.allowed(pupil, "coach")`): consent (a guardian's for a child), an objection, a
+restriction all answer there. When it says no, the pupil gets `general_suggestions()`, which
+is exactly what a visitor who is not signed in gets.
 
 The personalised rule:
 - never suggest a competency already mastered;
@@ -20,9 +21,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import User
-from charte.coach.models import Objection
 from charte.content.models import Competency, Exercise, Lesson
 from charte.content.queries import first_exercises
+from charte.privacy import processing
 from charte.results import queries as results
 from charte.results.levels import PASS, Level
 
@@ -36,9 +37,12 @@ ORDER = {
 }
 
 
+PURPOSE = "coach"
+
+
 def personalisation_allowed(pupil: User) -> bool:
-    """May the coach use this pupil's results? Yes, unless they (or a guardian) objected."""
-    return not Objection.objects.filter(pupil=pupil).exists()
+    """May the coach use this pupil's results? Only while the processing gate allows it."""
+    return processing.allowed(pupil, PURPOSE)
 
 
 @dataclass(frozen=True)

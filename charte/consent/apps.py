@@ -11,7 +11,9 @@ class ConsentConfig(AppConfig):
     texts shown (no personal data), the published versions of the charter (none), and the
     other services of the operator allowed to use the consent API (none).
 
-    `consent_holds(person, purpose)` in `queries.py` is the one question processing asks.
+    `consent_holds(person, purpose)` in `queries.py` is the one question processing asks;
+    `processing_check` makes `processing.allowed` answer no for a purpose chosen on its own
+    (the coach, newsletters...) while its consent (a guardian's, for a child) does not hold.
     """
 
     name = "charte.consent"
@@ -42,6 +44,7 @@ class ConsentConfig(AppConfig):
             reason=_("La preuve du consentement d'un responsable légal dit d'où il l'a donné."),
         )
         processing.set_consent_source(queries.consent_holds)
+        processing.register_check("consent", queries.processing_check)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)
         signin.register(sign_in_step)
         navigation.add_privacy_sections(

@@ -22,7 +22,7 @@ def purpose(code: str) -> Purpose | None:
     return next((p for p in register.PURPOSES if p.code == code), None)
 
 
-def _consent_based(processing_code: str) -> bool:
+def consent_based(processing_code: str) -> bool:
     processing = next((p for p in register.PROCESSINGS if p.code == processing_code), None)
     return processing is not None and processing.legal_basis == LegalBasis.CONSENT
 
@@ -35,7 +35,7 @@ def purposes_for(person: User) -> list[Purpose]:
         p
         for p in register.PURPOSES
         if p.processing in ASKED_PROCESSINGS
-        and _consent_based(p.processing)
+        and consent_based(p.processing)
         and not (person.role == Role.PUPIL and p.processing in ADULT_ONLY_PROCESSINGS)
     ]
     return sorted(found, key=lambda p: p.separable)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from charte.accounts.models import PLATFORM_ROLES, Role, User
 from charte.accounts.queries import guardians_of
 from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
-from charte.consent.purposes import purposes_for
+from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy import processing
@@ -32,6 +32,38 @@ def consent_holds(person: User, purpose: str) -> bool:
         .first()
     )
     return latest == Act.GIVEN
+
+
+def processing_check(person: Any, code: str) -> bool | None:
+    """Processing gate: a purpose that rests on consent stops while that consent does not hold.
+
+    Covers the purposes people choose one by one on our screens (the separable purposes of the
+    platform and of marketing); cookies are the banner's. The purposes the account itself needs
+    are not gated here: without their consent there is no account (a withdrawal closes it, a
+    child waits for their guardian), and what still concerns that account (a guardian's
+    invitation, the answer to a request) must go on. A child under the age of digital consent
+    counts only a consent their guardian gave: one recorded as their own (before a birth date
+    was corrected, say) is no consent. The operator's staff are not asked.
+    """
+    if not isinstance(person, User) or not person.pk or not person.is_platform_user:
+        return None
+    found = purpose(code)
+    if found is None or not found.separable or found.processing not in ASKED_PROCESSINGS:
+        return None
+    if not consent_based(found.processing):
+        return None
+    if not consent_holds(person, code):
+        return False
+    if person.needs_guardian(timezone.localdate()):
+        latest = (
+            ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=code)
+            .order_by("-id")
+            .values_list("on_behalf", flat=True)
+            .first()
+        )
+        if not latest:
+            return False
+    return None
 
 
 def latest_records(person: User) -> dict[str, ConsentRecord]:

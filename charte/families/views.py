@@ -153,7 +153,11 @@ def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     form = RenameForm(request.POST)
     if not form.is_valid():
         return _child_page(request, parent, person, rename_form=form)
-    actions.rename_child(child=person, actor=parent, **form.cleaned_data)
+    try:
+        actions.rename_child(child=person, actor=parent, **form.cleaned_data)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("families:child", person.public_id)
     messages.success(request, _("Le nom est corrigé."))
     return redirect("families:child", person.public_id)
 

@@ -12,8 +12,9 @@ the child's own address.
 """
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +29,9 @@ from charte.core.actors import Actor
 from charte.notifications import kinds
 from charte.notifications.models import Message
 from charte.privacy import processing
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 def recipients_for(person: User) -> list[User]:
@@ -190,6 +194,26 @@ def render(
         body = render_to_string(f"{kind.template}.txt", full).strip()
         footer = render_to_string("notifications/email/footer.txt", full).strip()
     return subject[:200], f"{body}\n\n-- \n{footer}\n"
+
+
+# An alert as the journal's watch raises it (see `charte.audit.alerts.alert_context`).
+ALERT_EXAMPLE: Mapping[str, Any] = {
+    "label": "Alerte : échecs de connexion répétés sur un compte",
+    "at": datetime(2026, 3, 2, 13, 0, tzinfo=UTC),
+    "data": [("failures", 5), ("scope", "account")],
+    "subject_ref": "user:00000000-0000-0000-0000-000000000000",
+    "ip": "203.0.113.10",
+    "link": "https://charte.example/journal/?start=2026-03-01",
+    "seq": 42,
+}
+
+
+def send_alert(recipient: "AbstractBaseUser", context: Mapping[str, Any]) -> int:
+    """One journal alert to one member of IT or the DPO (set as the journal's alert sender)."""
+    assert isinstance(recipient, User)
+    from charte.audit.alerts import WATCH
+
+    return len(notify(kind="audit.alert", person=recipient, actor=WATCH, context=context))
 
 
 def _enqueue_delivery(message_pk: int) -> None:

@@ -9,6 +9,9 @@ class NotificationsConfig(AppConfig):
     message about a child under the age of digital consent goes to the child's guardians, never
     to the child (charter §2). Purposes: the account's working (service messages) and, for
     non-essential messages, the purpose the person consented to.
+
+    Also carries the journal's alerts to IT and the DPO (kind "audit.alert"): the journal sits
+    below this app, so it hands each alert to the sender set here.
     """
 
     name = "charte.notifications"
@@ -18,8 +21,19 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from charte.audit import alerts
         from charte.core import schedule
-        from charte.notifications import tasks
+        from charte.notifications import actions, kinds, tasks
+
+        kinds.register(
+            kinds.Kind(
+                code="audit.alert",
+                template="audit/email/alert",
+                essential=True,
+                example=actions.ALERT_EXAMPLE,
+            )
+        )
+        alerts.set_sender(actions.send_alert)
 
         schedule.register(
             schedule.Job(

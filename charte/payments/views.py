@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from charte import audit
 from charte.accounts.models import Role, User
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
@@ -130,7 +131,12 @@ def order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    found = _found(lambda: queries.access_invoice(viewer=_user(request), public_id=public_id))
+    viewer = _user(request)
+    found = _found(lambda: queries.access_invoice(viewer=viewer, public_id=public_id))
+    if found.buyer is not None:  # accounting reading a buyer's invoice (the buyer's own is not)
+        audit.record_read(
+            viewer=viewer, subject=found.buyer, what="invoice", data={"invoice": found.number}
+        )
     return render(request, "payments/invoice.html", {"invoice": found})
 
 
@@ -176,9 +182,14 @@ def accounting_orders(request: HttpRequest) -> HttpResponse:
 
 @role_only(Role.ACCOUNTING)
 def accounting_order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    viewer = _user(request)
     found: Order = _found(
-        lambda: queries.access_order_by_accounting(viewer=_user(request), public_id=public_id)
+        lambda: queries.access_order_by_accounting(viewer=viewer, public_id=public_id)
     )
+    if found.buyer is not None:
+        audit.record_read(
+            viewer=viewer, subject=found.buyer, what="order", data={"order": str(found.public_id)}
+        )
     return render(
         request,
         "payments/accounting/order.html",

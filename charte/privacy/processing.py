@@ -14,7 +14,7 @@ reason to stop processing reaches every processing at once.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from charte.privacy import register
 
@@ -75,3 +75,45 @@ def consent_given(person: "AbstractBaseUser", purpose: str) -> bool:
     return (
         bool(_consent_source) and _consent_source[0](person, purpose) and allowed(person, purpose)
     )
+
+
+# Objections (GDPR art. 21): every objection lives in one place, the rights engine's records,
+# so that it shows in the person's privacy centre and the DPO's queue, and is withdrawn there.
+# A service that offers its own one-click "stop" (the coach) records it through these
+# functions; the rights engine sets the desk that keeps them in its `AppConfig.ready()`.
+class ObjectionDesk(Protocol):
+    def record(self, *, person: Any, purpose: str, actor: Any) -> None: ...
+
+    def withdraw(self, *, person: Any, purpose: str, actor: Any) -> None: ...
+
+    def stands(self, person: Any, purpose: str) -> bool: ...
+
+
+_objection_desk: list[ObjectionDesk] = []
+
+
+def set_objection_desk(desk: ObjectionDesk) -> None:
+    _objection_desk[:] = [desk]
+
+
+def _desk() -> ObjectionDesk:
+    if not _objection_desk:
+        # Dropping an objection silently would keep processing what the person refused.
+        raise RuntimeError("No objection desk is set: install the rights engine.")
+    return _objection_desk[0]
+
+
+def record_objection(*, person: Any, purpose: str, actor: Any) -> None:
+    """`actor` (the person, or their guardian) objects to `purpose` for `person`, at once."""
+    if purpose not in register.PURPOSE_BY_CODE:
+        raise LookupError(f"No purpose {purpose!r} in the register.")
+    _desk().record(person=person, purpose=purpose, actor=actor)
+
+
+def withdraw_objection(*, person: Any, purpose: str, actor: Any) -> None:
+    _desk().withdraw(person=person, purpose=purpose, actor=actor)
+
+
+def objection_stands(person: Any, purpose: str) -> bool:
+    """Has `person` (or a guardian) objected to `purpose`? (To offer its withdrawal.)"""
+    return _desk().stands(person, purpose)

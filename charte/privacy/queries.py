@@ -68,6 +68,26 @@ def _recipient(r: register.Recipient) -> dict[str, Any]:
     }
 
 
+def _journal() -> dict[str, Any]:
+    """What the security journal keeps of a connection (IP address, browser), for which events
+    and why, and how long: read from the events declared as needing it, never written by hand,
+    so that a new declaration shows here the day it is made."""
+    from charte.audit import events
+
+    notes = []
+    for code, reason in sorted(events.connection_data_events().items()):
+        prefix = code.endswith(".")
+        label = "" if prefix else str(events.label(code))
+        notes.append(
+            {
+                "event": f"{code}*" if prefix else code,
+                "label": "" if label == code else label,
+                "reason": str(reason),
+            }
+        )
+    return {"retention": _retention("journal"), "connection_data": notes}
+
+
 def published_register() -> dict[str, Any]:
     """The register of processing with, for each purpose, the data of each model it uses."""
     processings = []
@@ -110,6 +130,7 @@ def published_register() -> dict[str, Any]:
         "processings": processings,
         "retention_rules": [_retention(rule.code) for rule in register.RETENTION_RULES],
         "recipients": [_recipient(r) for r in register.RECIPIENTS],
+        "journal": _journal(),
         "categories": [{"code": c.value, "label": str(c.label)} for c in register.Category],
         "provenances": [{"code": p.value, "label": str(p.label)} for p in register.Provenance],
         "models_without_personal_data": [

@@ -702,6 +702,21 @@ RECIPIENTS: tuple[Recipient, ...] = (
         country="FR",
     ),
     Recipient(
+        code="dpo",
+        name=_("Notre délégué à la protection des données"),
+        kind=RecipientKind.INTERNAL_SERVICE,
+        # The journal (to search it, and its alerts) and the requests people make about their data.
+        categories=(
+            Category.IDENTITY,
+            Category.CONTACT,
+            Category.ACCOUNT,
+            Category.CONNECTION,
+            Category.SECURITY,
+        ),
+        purposes=("security_journal", "subject_requests"),
+        country="FR",
+    ),
+    Recipient(
         code="hosting",
         name=_("Notre hébergeur"),
         kind=RecipientKind.PROCESSOR,

@@ -44,7 +44,8 @@ def submit_attempt(
 
 @transaction.atomic
 def record_results_viewed(*, viewer: User, pupils: Iterable[User], via: str) -> int:
-    """Journal that `viewer` was shown these pupils' results (a read of someone else's data).
+    """Journal that `viewer` was shown these pupils' results ("read.results", a read of someone
+    else's data, which the journal's watch counts with every other read).
 
     Called by every page and API response that shows someone else's scores or levels: a
     pupil's results, a class's, an attempt's correction, the scores on an assignment, and a
@@ -57,10 +58,10 @@ def record_results_viewed(*, viewer: User, pupils: Iterable[User], via: str) -> 
         if pupil.pk in seen:
             continue
         seen.add(pupil.pk)
-        audit.record(
-            event="results.viewed",
-            actor=viewer,
+        audit.record_read(
+            viewer=viewer,
             subject=pupil,
+            what="results",
             data={"via": via, "viewer_role": viewer.role},
         )
         written += 1

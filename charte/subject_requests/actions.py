@@ -569,6 +569,76 @@ def lift_limitation(*, limitation: Limitation, actor: Actor) -> Limitation:
     return limitation
 
 
+# One-click objections (a service's own "stop", through `processing.record_objection`) --------
+
+
+@transaction.atomic
+def object_at_once(*, person: User, purpose: str, actor: Actor) -> SubjectRequest:
+    """A signed-in person (or their guardian) objects, from a service's page, to a purpose they
+    may refuse alone: recorded as an objection request like any other, its identity established
+    by the session, in force at once (art. 21) and answered at once."""
+    _require(purpose in rules.IMMEDIATE_OBJECTION, _("On ne peut pas s'opposer à cet usage ici."))
+    _require(isinstance(actor, User), _("Une opposition en un clic est faite par une personne."))
+    assert isinstance(actor, User)
+    relation = Relation.SELF if actor.pk == person.pk else Relation.GUARDIAN
+    _check_standing(person=person, kind=Kind.OBJECTION, requester=actor, relation=relation)
+    if purpose in queries.objections(person):
+        raise Conflict(_("Cette opposition est déjà enregistrée."))
+    received_at = timezone.now()
+    request = SubjectRequest.objects.create(
+        kind=Kind.OBJECTION,
+        person=person,
+        requester=actor,
+        relation=relation,
+        channel=Channel.ONLINE,
+        purposes=[purpose],
+        received_at=received_at,
+        due_on=deadlines.due_on(received_at),
+        identity_digest=identity_digest(person),
+    )
+    audit.record(
+        event="subject_request.opened",
+        actor=actor,
+        subject=person,
+        data=_data(request, channel=Channel.ONLINE, relation=relation, purposes=[purpose]),
+    )
+    _verified(
+        request,
+        actor=actor,
+        method=IdentityMethod.SESSION,
+        evidence=_("Connecté à son compte, opposition en un clic le {when}.").format(
+            when=timezone.localtime(received_at).strftime("%d/%m/%Y %H:%M")
+        ),
+    )
+    return request
+
+
+@transaction.atomic
+def withdraw_objection(*, person: User, purpose: str, actor: Actor) -> Limitation:
+    """Withdraw the objection in force to `purpose` (as from the privacy centre)."""
+    limitation = (
+        Limitation.objects.active()
+        .filter(person=person, type=Limitation.Type.OBJECTION, purpose=purpose)
+        .first()
+    )
+    if limitation is None:
+        raise Conflict(_("Il n'y avait pas d'opposition à retirer."))
+    return lift_limitation(limitation=limitation, actor=actor)
+
+
+class ObjectionDesk:
+    """The rights engine as the one keeper of objections (`processing.set_objection_desk`)."""
+
+    def record(self, *, person: Any, purpose: str, actor: Any) -> None:
+        object_at_once(person=person, purpose=purpose, actor=actor)
+
+    def withdraw(self, *, person: Any, purpose: str, actor: Any) -> None:
+        withdraw_objection(person=person, purpose=purpose, actor=actor)
+
+    def stands(self, person: Any, purpose: str) -> bool:
+        return bool(getattr(person, "pk", None)) and purpose in queries.objections(person)
+
+
 # Execution (the task worker, or the operator's command) ------------------------------------
 
 

@@ -44,7 +44,7 @@ class SubjectRequestsConfig(AppConfig):
         from charte.core import navigation, schedule
         from charte.notifications import kinds
         from charte.privacy import processing
-        from charte.subject_requests import queries, tasks, views
+        from charte.subject_requests import actions, queries, tasks, views
 
         events.declare_connection_data(
             "subject_request.opened",
@@ -79,6 +79,7 @@ class SubjectRequestsConfig(AppConfig):
         processing.register_check("subject_requests.restriction", queries.restriction_check)
         processing.register_check("subject_requests.objection", queries.objection_check)
         processing.register_edit_check("subject_requests.restriction", queries.edit_check)
+        processing.set_objection_desk(actions.ObjectionDesk())
         schedule.register(
             schedule.Job(
                 name="subject_requests.reminders",

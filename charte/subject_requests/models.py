@@ -95,6 +95,7 @@ class IdentityMethod(models.TextChoices):
     DOCUMENT = "document", _("Pièce d'identité présentée (non conservée)")
     DEATH_CERTIFICATE = "death_certificate", _("Acte de décès et qualité du demandeur")
     OPERATOR = "operator", _("Opérateur habilité, en ligne de commande")
+    SESSION = "session", _("Personne connectée à son compte (opposition en un clic)")
 
 
 class SubjectRequestQuerySet(models.QuerySet["SubjectRequest"]):

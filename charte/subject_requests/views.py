@@ -551,6 +551,13 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             return redirect("subject_requests:staff_detail", found.public_id)
         bound[action] = form
     person = found.person
+    if person is not None:
+        audit.record_read(
+            viewer=viewer,
+            subject=person,
+            what="subject_request",
+            data={"subject_request": str(found.public_id)},
+        )
     return render(
         request,
         "subject_requests/staff/detail.html",

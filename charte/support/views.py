@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
@@ -155,6 +156,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 @customer_service_only
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)
+    if report.reporter is not None:
+        assert isinstance(request.user, User)
+        audit.record_read(
+            viewer=request.user,
+            subject=report.reporter,
+            what="error_report",
+            data={"report": str(report.public_id)},
+        )
     return _render_detail(request, report, AnswerForm())
 
 

@@ -15,13 +15,13 @@ from charte.accounts.models import Role, User
 from charte.assignments import actions as assignment_actions
 from charte.assignments.models import Production, ProductionFile
 from charte.audit.models import Entry
-from charte.coach.models import Objection
 from charte.core.actors import SEED
 from charte.resources import actions as resource_actions
 from charte.resources.models import Folder, Resource
 from charte.resources.uploads import check_upload
 from charte.schools import actions as school_actions
 from charte.schools.models import Enrolment, SchoolClass, SchoolMember
+from charte.subject_requests.models import Limitation
 from tests.conftest import client_for
 from tests.factories import make_user
 from tests.learning import PDF, attempt, enrol, give_work
@@ -169,8 +169,8 @@ def snapshot():
         "files": ProductionFile.objects.count(),
         "resources": list(Resource.objects.order_by("pk").values_list("title", flat=True)),
         "folders": Folder.objects.count(),
-        "objections": Objection.objects.count(),
-        "reads": Entry.objects.filter(event="results.viewed").count(),
+        "objections": Limitation.objects.count(),
+        "reads": Entry.objects.filter(event="read.results").count(),
     }
 
 

@@ -304,6 +304,6 @@ def test_the_scores_on_an_assignment_page_are_a_journalled_read(
     client_for(teacher_chloe).get(reverse("assignments:detail", args=[assignment.public_id]))
     client_for(ben_in_class).get(reverse("assignments:detail", args=[assignment.public_id]))
 
-    [entry] = journal("results.viewed")
+    [entry] = journal("read.results")
     assert entry.subject_ref == f"user:{ben_in_class.public_id}"
     assert entry.data["via"] == "assignment"

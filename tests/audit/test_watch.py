@@ -8,9 +8,10 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from charte import audit
-from charte.accounts.models import Role
+from charte.accounts.models import Role, User
 from charte.audit import events
 from charte.audit.watch import POLICY
+from charte.notifications.models import Message
 from tests.conftest import journal
 from tests.factories import PASSWORD, make_user
 
@@ -288,3 +289,35 @@ def test_granting_a_staff_role_alerts(
     assert alert.data["by"] == f"user:{it_jules.public_id}"
     assert len(mailoutbox) == 2
     assert now.now - alert.at < timedelta(seconds=1)
+
+
+def test_an_alert_reaches_it_and_the_dpo_through_the_outbox_each_in_their_language(
+    now, guardian_anna, mailoutbox, django_capture_on_commit_callbacks
+):
+    it_en = make_user(role=Role.IT, email="it@charte.test")
+    User.objects.filter(pk=it_en.pk).update(language="en")
+    dpo = make_user(role=Role.DPO, email="dpo@charte.test")
+    make_user(role=Role.CUSTOMER_SERVICE, email="cs@charte.test")  # not an alert's recipient
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(POLICY.account_failures):
+            sign_in("anna@famille.test", "pas-le-bon")
+
+    [alert] = journal(events.ALERT_ACCOUNT_FAILURES)
+    messages = Message.objects.filter(kind="audit.alert").order_by("to_email")
+    assert [(m.to_email, m.status) for m in messages] == [
+        ("dpo@charte.test", Message.Status.SENT),
+        ("it@charte.test", Message.Status.SENT),
+    ]
+    queued = journal("notification.queued")
+    assert {e.subject_ref for e in queued if e.data["kind"] == "audit.alert"} == {
+        f"user:{it_en.public_id}",
+        f"user:{dpo.public_id}",
+    }
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert "échecs de connexion répétés sur un compte" in by_address["dpo@charte.test"].subject
+    english = by_address["it@charte.test"]
+    assert "repeated sign-in failures" in english.subject.lower()
+    assert f"person=user%3A{guardian_anna.public_id}" in english.body
+    assert f"Journal entry no. {alert.seq}." in english.body
+    assert "anna@famille.test" not in english.body

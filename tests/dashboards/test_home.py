@@ -1,6 +1,8 @@
 import pytest
 
+from charte.consent.actions import record_choices
 from tests.conftest import client_for
+from tests.consent.helpers import adopt
 from tests.core.test_pages import external_urls
 from tests.learning import attempt, give_work
 
@@ -15,8 +17,12 @@ def test_a_pupil_without_a_class_is_invited_to_join_one(catalogue, child_ben):
 
 
 def test_a_pupils_home_shows_next_step_work_due_and_progress(
-    catalogue, chloe_class, ben_in_class, teacher_chloe
+    catalogue, chloe_class, ben_in_class, teacher_chloe, guardian_anna
 ):
+    # The coach's next step is personal once Ben's mother has consented to it.
+    record_choices(
+        person=ben_in_class, choices={"coach": True}, actor=guardian_anna, channel="family"
+    )
     give_work(teacher_chloe, chloe_class, title="Le vote en classe")
     attempt(ben_in_class, "vote-bureau", days_ago=8)
 
@@ -81,6 +87,22 @@ def test_showing_a_childs_results_on_the_parents_home_is_journalled(
 
     client_for(guardian_anna).get("/")
 
-    [entry] = journal("results.viewed", about=ben_in_class)
+    [entry] = journal("read.results", about=ben_in_class)
     assert entry.actor_ref == f"user:{guardian_anna.public_id}"
     assert entry.data["via"] == "home"
+
+
+YOUR_CHILDREN = "sur vous et sur vos enfants"
+
+
+def test_the_your_data_panel_speaks_of_children_only_to_a_parent_who_has_some(
+    catalogue, child_ben, guardian_anna, pupil_lea, teacher_chloe
+):
+    for person in (child_ben, pupil_lea, teacher_chloe, guardian_anna):
+        page = client_for(person).get("/").content.decode()
+        assert "Voyez ce que nous gardons sur vous" in page, person
+        assert YOUR_CHILDREN not in page, person
+
+    adopt(guardian=guardian_anna, child=child_ben)
+
+    assert YOUR_CHILDREN in client_for(guardian_anna).get("/").content.decode()

@@ -8,6 +8,7 @@ import pytest
 
 from charte.accounts import actions as accounts
 from charte.assignments.models import Assignment
+from charte.consent.actions import record_choices
 from charte.content.loader import load
 from charte.results.models import Attempt
 from charte.schools.models import Enrolment, SchoolClass
@@ -33,6 +34,7 @@ def sign_out(page):
 def test_a_school_day(page, teacher_chloe, child_ben, guardian_anna):
     load()
     accounts.propose_guardianship(child=child_ben, guardian=guardian_anna, actor=guardian_anna)
+    record_choices(person=child_ben, choices={"coach": True}, actor=guardian_anna, channel="family")
 
     # Chloé opens her class and reads its code.
     sign_in(page, "chloe@college.test")
@@ -113,5 +115,5 @@ def test_a_school_day(page, teacher_chloe, child_ben, guardian_anna):
     assignment = Assignment.objects.get(school_class=school_class)
     assert Attempt.objects.get(pupil=child_ben, exercise=assignment.exercise).score == 1.0
     assert len(journal("results.attempt_recorded", about=child_ben)) == 1
-    readers = {e.actor_ref for e in journal("results.viewed", about=child_ben)}
+    readers = {e.actor_ref for e in journal("read.results", about=child_ben)}
     assert readers == {f"user:{teacher_chloe.public_id}", f"user:{guardian_anna.public_id}"}

@@ -12,9 +12,11 @@ from charte.consent.queries import consent_holds
 from charte.core.actors import person_ref
 from charte.families.models import Invitation
 from charte.families.tasks import erase_unconfirmed_children
+from charte.subject_requests.models import Kind, Limitation
 from tests.conftest import birthday, client_for, journal
 from tests.consent.helpers import adopt
 from tests.factories import PASSWORD, make_user
+from tests.subject_requests.helpers import online, staff_url
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,35 @@ def test_a_parent_resets_the_childs_password_and_corrects_the_name(guardian_anna
         guardian_anna
     )
     assert len(journal("account.renamed", about=child_ben)) == 1
+
+
+def test_a_restriction_freezes_the_childs_name_and_the_parent_is_told_why(
+    guardian_anna, child_ben, dpo_elise
+):
+    adopt(guardian=guardian_anna, child=child_ben)
+    request = online(child_ben, Kind.RESTRICTION, by=guardian_anna, details="Nom contesté")
+    client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+    parent = client_for(guardian_anna)
+
+    response = parent.post(
+        reverse("families:rename", args=[child_ben.public_id]),
+        {"first_name": "Benjamin", "last_name": "Martin"},
+        follow=True,
+    )
+
+    child_ben.refresh_from_db()
+    assert child_ben.first_name == "Ben"
+    assert journal("account.renamed", about=child_ben) == []
+    assert "ne peuvent pas être modifiées" in response.content.decode()
+
+    limitation = Limitation.objects.get(person=child_ben)
+    client_for(dpo_elise).post(reverse("subject_requests:lift", args=[limitation.public_id]))
+    parent.post(
+        reverse("families:rename", args=[child_ben.public_id]),
+        {"first_name": "Benjamin", "last_name": "Martin"},
+    )
+    child_ben.refresh_from_db()
+    assert child_ben.first_name == "Benjamin"
 
 
 def test_a_weak_password_for_the_child_is_refused(guardian_anna, child_ben):

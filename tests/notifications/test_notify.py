@@ -88,6 +88,7 @@ def test_a_non_essential_message_needs_its_consent_and_none_is_assumed(
 ):
     monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
     monkeypatch.setattr(processing, "_consent_source", [])
+    monkeypatch.setitem(processing._checks, "consent", lambda person, purpose: None)
     kinds.register(
         kinds.Kind(
             code="test.news",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from charte.accounts.models import Role
 from charte.payments.models import Invoice, Order, Subscription
-from tests.conftest import client_for
+from tests.conftest import client_for, journal
 from tests.factories import make_user
 from tests.payments.conftest import buy, checkout
 
@@ -109,3 +109,29 @@ def test_sales_filters_licences_that_end_soon(seller, purchases):
     assert "Collège Jean Moulin" in soon
     assert "Collège Jean Moulin" not in ended
     assert "À renouveler bientôt" in home
+
+
+def test_accounting_opening_an_order_or_an_invoice_is_journalled_as_a_read(
+    accountant, purchases, guardian_anna
+):
+    client = client_for(accountant)
+    order = Order.objects.get(status="paid", audience="family")
+
+    client.get(reverse("payments:accounting_order", args=[order.public_id]))
+    client.get(reverse("payments:invoice", args=[order.invoice.public_id]))
+
+    reads = journal(about=guardian_anna)
+    [opened] = [e for e in reads if e.event == "read.order"]
+    [invoice] = [e for e in reads if e.event == "read.invoice"]
+    for entry in (opened, invoice):
+        assert entry.actor_ref == f"user:{accountant.public_id}"
+        assert entry.subject_ref == f"user:{guardian_anna.public_id}"
+    assert invoice.data == {"invoice": order.invoice.number}
+
+
+def test_a_buyer_reading_their_own_invoice_is_not_journalled(purchases, guardian_anna):
+    invoice = Invoice.objects.get(buyer=guardian_anna)
+
+    client_for(guardian_anna).get(reverse("payments:invoice", args=[invoice.public_id]))
+
+    assert journal("read.invoice") == []

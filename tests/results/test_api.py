@@ -49,7 +49,7 @@ def test_a_teacher_reads_a_pupils_results_and_it_is_journalled(
     assert levels["democratie-vote"] == "in_progress"
     assert levels["republique"] == "not_started"
     assert [a["exercise"] for a in attempts.json()] == ["vote-bureau"]
-    assert len(journal("results.viewed", about=ben_in_class)) == 2
+    assert len(journal("read.results", about=ben_in_class)) == 2
 
 
 def test_the_class_results_through_the_api(catalogue, chloe_class, ben_in_class, teacher_chloe):
@@ -70,7 +70,7 @@ def test_nobody_else_reads_a_pupils_results_through_the_api(catalogue, ben_in_cl
     ):
         response = client_for(outsider).get(f"/api/results/pupils/{ben_in_class.public_id}")
         assert response.status_code == 404
-    assert journal("results.viewed") == []
+    assert journal("read.results") == []
 
 
 def test_an_unknown_exercise_is_a_404(catalogue, child_ben):

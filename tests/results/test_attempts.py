@@ -69,7 +69,7 @@ def test_a_pupil_sees_their_levels_and_progress_chart(catalogue, child_ben):
     assert "chart__line" in page
     assert external_urls(page) == []
     # Reading one's own results reads nobody else's data: nothing to journal.
-    assert journal("results.viewed") == []
+    assert journal("read.results") == []
 
 
 def test_a_teacher_opening_a_pupils_results_is_journalled(catalogue, ben_in_class, teacher_chloe):
@@ -81,7 +81,7 @@ def test_a_teacher_opening_a_pupils_results_is_journalled(catalogue, ben_in_clas
 
     assert response.status_code == 200
     assert "Les résultats de Ben Martin" in response.content.decode()
-    [entry] = journal("results.viewed")
+    [entry] = journal("read.results")
     assert entry.subject_ref == f"user:{ben_in_class.public_id}"
     assert entry.actor_ref == f"user:{teacher_chloe.public_id}"
     assert entry.data == {"via": "pupil_page", "viewer_role": "teacher"}
@@ -95,7 +95,7 @@ def test_a_guardian_sees_their_childs_results(catalogue, ben_in_class, guardian_
     assert response.status_code == 302
     page = client_for(guardian_anna).get(response["Location"]).content.decode()
     assert "Les résultats de Ben Martin" in page
-    assert len(journal("results.viewed", about=ben_in_class)) == 1
+    assert len(journal("read.results", about=ben_in_class)) == 1
 
 
 def test_the_class_results_show_each_pupil_and_journal_each_read(
@@ -121,7 +121,7 @@ def test_the_class_results_show_each_pupil_and_journal_each_read(
     assert "Taux de réussite par exercice" in page
     # The exercise's success rate: the mean of each pupil's latest score.
     assert f"<td>{round(50 * sum(scores))} %</td>" in page
-    assert {e.subject_ref for e in journal("results.viewed")} == {
+    assert {e.subject_ref for e in journal("read.results")} == {
         f"user:{ben_in_class.public_id}",
         f"user:{lea.public_id}",
     }

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from charte.consent.actions import record_choices
 from charte.privacy import processing
 from charte.subject_requests import actions
 from charte.subject_requests.models import Kind, Limitation, Status
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_a_restriction_freezes_processing_and_edits_and_the_person_sees_it(
     guardian_anna, dpo_elise, django_capture_on_commit_callbacks
 ):
+    record_choices(
+        person=guardian_anna, choices={"coach": True}, actor=guardian_anna, channel="signup"
+    )
     request = online(guardian_anna, Kind.RESTRICTION, details="Je conteste mon nom")
     assert processing.allowed(guardian_anna, "coach")
 
@@ -81,6 +85,9 @@ def test_an_objection_to_statistics_waits_for_the_dpo(guardian_anna, dpo_elise):
 
 
 def test_the_person_withdraws_their_objection(guardian_anna):
+    record_choices(
+        person=guardian_anna, choices={"newsletter": True}, actor=guardian_anna, channel="signup"
+    )
     online(guardian_anna, Kind.OBJECTION, purposes=["newsletter"])
     limitation = Limitation.objects.get()
 

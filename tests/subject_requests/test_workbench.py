@@ -275,3 +275,15 @@ def test_staff_cannot_open_a_request_for_a_child_in_a_strangers_name(cs_farid, c
     stranger = make_user()
     with pytest.raises(actions.ActionError):
         by_phone(child_ben, cs_farid, requester=stranger, relation=Relation.GUARDIAN)
+
+
+def test_the_dpo_opening_a_request_is_journalled_as_a_read_of_the_person(dpo_elise, guardian_anna):
+    request = online(guardian_anna, Kind.ACCESS)
+
+    response = client_for(dpo_elise).get(staff_url(request))
+
+    assert response.status_code == 200
+    [entry] = journal("read.subject_request")
+    assert entry.actor_ref == f"user:{dpo_elise.public_id}"
+    assert entry.subject_ref == f"user:{guardian_anna.public_id}"
+    assert entry.data == {"subject_request": str(request.public_id)}

@@ -233,3 +233,21 @@ def test_reporters_find_their_reports_and_our_answers_in_their_data(
     assert "Le quiz dit faux" in own
     assert "c&#x27;est corrigé" in own
     assert "Le quiz dit faux" in guardian.content.decode()
+
+
+def test_opening_a_report_is_journalled_as_a_read_of_its_reporter(cs_farid, guardian_anna):
+    report = report_by(guardian_anna, "La page ne s'affiche pas")
+
+    response = client_for(cs_farid).get(url("detail", report))
+
+    assert response.status_code == 200
+    [entry] = journal("read.error_report")
+    assert entry.actor_ref == f"user:{cs_farid.public_id}"
+    assert entry.subject_ref == f"user:{guardian_anna.public_id}"
+    assert entry.data == {"report": str(report.public_id)}
+
+
+def test_opening_a_visitors_report_names_nobody(cs_farid, visitor_report):
+    client_for(cs_farid).get(url("detail", visitor_report))
+
+    assert journal("read.error_report") == []
