@@ -9,6 +9,7 @@ Routes that name an object get it from `World`, a small set of objects owned by 
 so that the allowed role sees its own object and every other role gets 404.
 """
 
+import copy
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -662,7 +663,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
         override_settings(MEDIA_ROOT=files / "media", CHARTE_ARCHIVE_DIR=files / "archives"),
         transaction.atomic(),
     ):
-        yield World.build()
+        world = World.build()
+        for person in world.people.values():
+            client = _clients[person.pk] = Client()
+            client.force_login(person)
+        yield world
+        _clients.clear()
         transaction.set_rollback(True)
 
 
@@ -675,25 +681,35 @@ def url_of(name: str, world: World, **replace: Any) -> str:
     return reverse(name, kwargs={**kwargs, **replace} or None)
 
 
+_clients: dict[int, Client] = {}
+
+
 def client_of(person: User | None) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
+    """A visitor's client, or the person's, signed in once for the whole module."""
+    return Client() if person is None else _clients[person.pk]
+
+
+def answer(
+    person: User | None, method: str, url: str, data: dict[str, Any] | None = None
+) -> tuple[int, str]:
+    """One request, in a savepoint undone at once: what one role does is not seen by the next."""
+    client = client_of(person)
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if method == "get":
+            response = client.get(url)
+        elif method == "json":
+            response = client.post(url, data or {}, content_type="application/json")
+        else:
+            response = client.post(url, data or {})
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    content = b"" if response.streaming else response.content
+    return response.status_code, content.decode(errors="replace")
 
 
 def ask(person: User | None, method: str, url: str, data: dict[str, Any] | None = None) -> int:
-    """One request, in a savepoint undone at once: what one role does is not seen by the next."""
-    with transaction.atomic():
-        client = client_of(person)
-        if method == "get":
-            status = client.get(url).status_code
-        elif method == "json":
-            status = client.post(url, data or {}, content_type="application/json").status_code
-        else:
-            status = client.post(url, data or {}).status_code
-        transaction.set_rollback(True)
-    return status
+    return answer(person, method, url, data)[0]
 
 
 def expected_get(entry: Entry, role: str) -> frozenset[int]:
@@ -744,3 +760,61 @@ def test_each_role_may_post_only_where_the_matrix_says(name, world, db):
             wrong.append((role, status, sorted(expected)))
 
     assert wrong == [], f"POST {name} ({url}): (who, got, expected) {wrong}"
+
+
+def names_an_object(pattern: URLPattern) -> bool:
+    return "<uuid:" in str(pattern.pattern) or "<public_id>" in str(pattern.pattern)
+
+
+OBJECT_ROUTES = sorted(
+    name
+    for name, pattern in routes()
+    if names_an_object(pattern)
+    and name in MATRIX
+    and MATRIX[name].denied == frozenset({404})
+    and (MATRIX[name].post or MATRIX[name].roles != EVERY_ROLE)
+)
+
+
+def object_kwargs(name: str, world: World) -> list[str]:
+    """The URL's parts that name an object by its public id."""
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(world) if entry.kwargs else {}
+    return [key for key, value in kwargs.items() if isinstance(value, uuid.UUID)]
+
+
+def not_found_page(status: int, body: str, *, api: bool) -> bool:
+    if status != 404:
+        return False
+    return True if api else "Page introuvable" in body or "plus valable" in body
+
+
+@pytest.mark.parametrize("name", OBJECT_ROUTES)
+def test_every_object_url_is_not_found_for_every_other_role(name, world, db):
+    """Each object URL of the pages and the API, tried as every role that is not the object's:
+    "not found", as for an object that does not exist (which its own roles are told too);
+    without signing in, the pages send to sign in and the API answers 401."""
+    entry = MATRIX[name]
+    api = name.startswith("api:")
+    by_post = entry.post is not None and entry.ok == frozenset({405})
+    method = ("json" if api else "post") if by_post else "get"
+    assert entry.post is not None or not by_post
+    allowed = entry.post.roles if by_post and entry.post else entry.roles
+    data = entry.post.data(world) if by_post and entry.post and entry.post.data else {}
+    url = url_of(name, world)
+    missing = url_of(name, world, **{k: uuid.uuid4() for k in object_kwargs(name, world)})
+    wrong: list[tuple[str, str, int]] = []
+
+    assert object_kwargs(name, world), name
+    assert ask(None, method, url, data) == (401 if api else 302)
+    for role, person in world.people.items():
+        if role in allowed:
+            status, body = answer(person, method, missing, data)
+            if not not_found_page(status, body, api=api):
+                wrong.append((role, "missing", status))
+        else:
+            status, body = answer(person, method, url, data)
+            if not not_found_page(status, body, api=api):
+                wrong.append((role, "not theirs", status))
+
+    assert wrong == [], f"{method.upper()} {name} ({url}): {wrong}"
