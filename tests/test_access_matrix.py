@@ -227,17 +227,14 @@ def _paid_order(buyer: User, plan: str, **fields: str) -> tuple[Order, str]:
     return order, checkout.redirect_url.rstrip("/").rsplit("/", 1)[-1]
 
 
-REACHED = frozenset({200, 201, 302, 400, 409})
-
-
 @dataclass(frozen=True)
 class Post:
-    """A check by POST: `roles` reach the action (any answer but "not found": done, refused by
-    the form, or already done), everyone else gets 404 and a visitor is sent to sign in."""
+    """A check by POST: `roles` do it (a page sends them on, the API answers 201), everyone
+    else gets 404 (or `denied`) and a visitor is sent to sign in (the API: 401)."""
 
     roles: frozenset[str]
     data: Callable[[World], dict[str, Any]] | None = None
-    ok: frozenset[int] = REACHED
+    ok: frozenset[int] = frozenset({302})
     json: bool = False
     denied: frozenset[int] = frozenset({404})
 
@@ -272,11 +269,14 @@ def post_only(
     gated: bool = False,
     json: bool = False,
     denied: frozenset[int] = frozenset({404}),
+    ok: frozenset[int] | None = None,
     note: str = "",
 ) -> Entry:
     """A route that only acts on POST. By GET, everyone signed in gets 405, or, when a role
     check comes first (`gated`), the roles get 405 and everyone else 404."""
-    post = Post(roles=frozenset(roles), data=data, json=json, denied=denied)
+    if ok is None:
+        ok = frozenset({201}) if json else frozenset({302})
+    post = Post(roles=frozenset(roles), data=data, json=json, denied=denied, ok=ok)
     visitor = 405 if json else 302
     if gated:
         return Entry(
@@ -394,7 +394,12 @@ MATRIX: dict[str, Entry] = {
         data=fixed(first_name="Matrice", last_name="Renommé"),
         gated=True,
     ),
-    "families:set_password": post_only(PARENT, kwargs=ids(child="pupil"), gated=True),
+    "families:set_password": post_only(
+        PARENT,
+        kwargs=ids(child="pupil"),
+        data=fixed(password1="Un-nouveau-mot-2026", password2="Un-nouveau-mot-2026"),
+        gated=True,
+    ),
     "families:invite": post_only(
         PARENT, kwargs=ids(child="pupil"), data=fixed(email="tiers@exemple.test"), gated=True
     ),
@@ -474,7 +479,8 @@ MATRIX: dict[str, Entry] = {
     "assignments:remove_file": post_only(
         *FAMILY_AND_TEACHER,
         kwargs=ids(public_id="file"),
-        note="whoever sees the file reaches it; only the pupil's own removal is done",
+        note="whoever sees the file reaches it and is sent back to the work; only the pupil's "
+        "own removal is done",
     ),
     # The error-report form (P8) and customer service.
     "support:report": everyone(),
@@ -583,7 +589,8 @@ MATRIX: dict[str, Entry] = {
         PARENT,
         data=lambda w: {"code": w.ids["join_code"], "pupil": str(w.ids["pupil"])},
         json=True,
-        note="a pupil, or a guardian for their child",
+        ok=frozenset({409}),
+        note="a pupil, or a guardian for their child; the child is in the class already (409)",
     ),
     "api:pupil_results": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil"), visitor=401),
     "api:pupil_attempts": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil"), visitor=401),
