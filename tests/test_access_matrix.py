@@ -35,6 +35,8 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Role, User
 from charte.assignments import actions as assignment_actions
 from charte.assignments.models import ProductionFile
+from charte.audit import events
+from charte.audit.models import Entry as JournalEntry
 from charte.consent import actions as consent_actions
 from charte.consent.models import CharterVersion
 from charte.consent.tokens import unsubscribe_token
@@ -703,27 +705,35 @@ def client_of(person: User | None) -> Client:
     return Client() if person is None else _clients[person.pk]
 
 
-def answer(
-    person: User | None, method: str, url: str, data: dict[str, Any] | None = None
-) -> tuple[int, str]:
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: str
+    events: list[str]  # what the journal recorded while answering
+
+
+def answer(person: User | None, method: str, url: str, data: dict[str, Any] | None = None) -> Reply:
     """One request, in a savepoint undone at once: what one role does is not seen by the next."""
     client = client_of(person)
     cookies = copy.deepcopy(client.cookies)
     with transaction.atomic():
+        last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         if method == "get":
             response = client.get(url)
         elif method == "json":
             response = client.post(url, data or {}, content_type="application/json")
         else:
             response = client.post(url, data or {})
+        recorded = JournalEntry.objects.filter(pk__gt=last).values_list("event", flat=True)
+        journalled = list(recorded)
         transaction.set_rollback(True)
     client.cookies = cookies
     content = b"" if response.streaming else response.content
-    return response.status_code, content.decode(errors="replace")
+    return Reply(response.status_code, content.decode(errors="replace"), journalled)
 
 
 def ask(person: User | None, method: str, url: str, data: dict[str, Any] | None = None) -> int:
-    return answer(person, method, url, data)[0]
+    return answer(person, method, url, data).status
 
 
 def expected_get(entry: Entry, role: str) -> frozenset[int]:
@@ -755,8 +765,8 @@ POSTS = sorted(name for name, entry in MATRIX.items() if entry.post)
 
 @pytest.mark.parametrize("name", POSTS)
 def test_each_role_may_post_only_where_the_matrix_says(name, world, db):
-    """The roles reach the action; anyone else is told it does not exist, and a visitor is
-    sent to sign in (the API answers 401)."""
+    """The roles do the action; anyone else is told it does not exist and nothing is done (the
+    journal records only the refusal), and a visitor is sent to sign in (the API answers 401)."""
     post = MATRIX[name].post
     assert post is not None
     url = url_of(name, world)
@@ -768,10 +778,13 @@ def test_each_role_may_post_only_where_the_matrix_says(name, world, db):
     if status != (401 if post.json else 302):
         wrong.append((VISITOR, status, 401 if post.json else 302))
     for role, person in world.people.items():
-        status = ask(person, method, url, data)
+        reply = answer(person, method, url, data)
         expected = post.ok if role in post.roles else post.denied
-        if status not in expected:
-            wrong.append((role, status, sorted(expected)))
+        if reply.status not in expected:
+            wrong.append((role, reply.status, sorted(expected)))
+        done = set(reply.events) - {events.ACCESS_DENIED}
+        if role not in post.roles and done:
+            wrong.append((role, reply.status, f"journalled {sorted(done)}"))
 
     assert wrong == [], f"POST {name} ({url}): (who, got, expected) {wrong}"
 
@@ -824,11 +837,11 @@ def test_every_object_url_is_not_found_for_every_other_role(name, world, db):
     answers: set[str] = set()
     for role, person in world.people.items():
         case = "missing" if role in allowed else "not theirs"
-        status, body = answer(person, method, missing if role in allowed else url, data)
-        if not not_found_page(status, body, api=api):
-            wrong.append((role, case, status))
+        reply = answer(person, method, missing if role in allowed else url, data)
+        if not not_found_page(reply.status, reply.body, api=api):
+            wrong.append((role, case, reply.status))
         if api:
-            answers.add(body)
+            answers.add(reply.body)
 
     assert wrong == [], f"{method.upper()} {name} ({url}): {wrong}"
     assert len(answers) <= 1, f"the API tells a missing object from another's: {answers}"
