@@ -845,3 +845,14 @@ def test_every_object_url_is_not_found_for_every_other_role(name, world, db):
 
     assert wrong == [], f"{method.upper()} {name} ({url}): {wrong}"
     assert len(answers) <= 1, f"the API tells a missing object from another's: {answers}"
+
+
+def test_a_pupils_own_note_is_theirs_alone(world, db):
+    """Personal resources (P6) are not shared with the family or the teacher unless given with
+    work: the pupil's own note is "not found" for every other role."""
+    url = reverse("resources:detail", kwargs={"public_id": world.ids["note"]})
+
+    got = {role: ask(person, "get", url) for role, person in world.people.items()}
+
+    assert got == {role: 200 if role == PUPIL else 404 for role in world.people}
+    assert ask(None, "get", url) == 302
