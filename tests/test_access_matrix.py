@@ -7,20 +7,63 @@ the roles listed see it (2xx, or the redirect the entry names), a visitor is sen
 (or gets 401 from the API), everyone else gets "not found", exactly as for a missing object.
 Routes that name an object get it from `World`, a small set of objects owned by the personas,
 so that the allowed role sees its own object and every other role gets 404.
+
+Routes that act only on POST are also tried by POST (`Post`): the roles reach the action, anyone
+else is told it does not exist. And every URL of the pages and the API that names an object is
+tried by every other role, and with a missing object by its own roles: "not found" alike.
+
+The world is built once per module, in a transaction undone at its end; every request runs in a
+savepoint undone at once, so what one role does is never seen by the next.
 """
 
+import copy
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import Role, User
+from charte.assignments import actions as assignment_actions
+from charte.assignments.models import ProductionFile
+from charte.audit import events
+from charte.audit.models import Entry as JournalEntry
+from charte.consent import actions as consent_actions
+from charte.consent.models import CharterVersion
+from charte.consent.tokens import unsubscribe_token
+from charte.content.loader import load
+from charte.core.actors import SEED
+from charte.families import actions as family_actions
+from charte.families.tokens import invitation_token
+from charte.payments import actions as payment_actions
+from charte.payments.actions import PROVIDER
+from charte.payments.models import Invoice, Order, Subscription
+from charte.payments.plans import PLAN_BY_CODE
+from charte.privacy.register import Category
+from charte.recipients import actions as recipient_actions
+from charte.resources import actions as resource_actions
+from charte.resources.uploads import check_upload
+from charte.retention import actions as retention_actions
+from charte.retention import tokens as renewal_tokens
+from charte.retention.models import LegalHold
+from charte.schools import actions as school_actions
+from charte.schools.models import Enrolment, SchoolMember
+from charte.subject_requests import actions as request_actions
+from charte.subject_requests.models import Decision, Kind, Limitation
+from charte.subject_requests.views import DOWNLOAD_SALT
+from charte.support import actions as support_actions
 from tests.factories import make_user
+from tests.learning import PDF, attempt, enrol, give_work
+from tests.subject_requests.helpers import online
 
 VISITOR = "visitor"
 EVERY_ROLE = frozenset(r.value for r in Role)
@@ -30,26 +73,178 @@ STAFF = EVERY_ROLE - PLATFORM
 
 @dataclass
 class World:
-    """One signed-in person per role, and the objects the routes need, owned by them."""
+    """One signed-in person per role, and the objects the routes need, owned by them.
+
+    The pupil is the parent's child, placed in the teacher's class of the school where the
+    school staff works; each object below belongs to one of these personas.
+    """
 
     people: dict[str, User]
     child: User
+    ids: dict[str, Any]
 
     @classmethod
     def build(cls) -> "World":
+        load()
         people = {
             role.value: make_user(role=role, first_name=f"Matrice{role.value}") for role in Role
         }
-        child = make_user(role=Role.PUPIL, first_name="Enfant")
-        accounts.propose_guardianship(
-            child=child, guardian=people[Role.PARENT], actor=people[Role.PARENT]
+        pupil, parent = people[Role.PUPIL], people[Role.PARENT]
+        teacher, staff = people[Role.TEACHER], people[Role.SCHOOL_STAFF]
+        dpo = people[Role.DPO]
+        accounts.propose_guardianship(child=pupil, guardian=parent, actor=parent)
+
+        # School and class: the teacher and the staff work there, the child is placed in it.
+        school = school_actions.create_school(name="Collège Matrice", city="Lyon", actor=SEED)
+        for person, member in (
+            (staff, SchoolMember.Role.STAFF),
+            (teacher, SchoolMember.Role.TEACHER),
+        ):
+            school_actions.add_school_member(school=school, person=person, role=member, actor=SEED)
+        school_class = school_actions.create_class(
+            teacher=teacher, name="5e M", level="5e", school=school, actor=teacher
         )
-        return cls(people=people, child=child)
+        enrol(pupil, school_class)
+        enrolment = Enrolment.objects.get(pupil=pupil)
+
+        # Learning: an attempt, a resource, a folder, an assignment and the production.
+        made = attempt(pupil, "republique-symboles")
+        handout = resource_actions.create_resource(
+            owner=teacher,
+            kind="file",
+            title="Consignes",
+            upload=check_upload(SimpleUploadedFile("consignes.pdf", PDF)),
+            actor=teacher,
+        )
+        folder = resource_actions.create_folder(
+            owner=teacher, name="Séquence", parent=None, actor=teacher
+        )
+        note = resource_actions.create_resource(
+            owner=pupil, kind="note", title="Mes mots", body="laïcité", actor=pupil
+        )
+        work = give_work(teacher, school_class, expects_production=True, resource=handout)
+        production = assignment_actions.hand_in(
+            assignment=work,
+            pupil=pupil,
+            text="Mon exposé",
+            files=[check_upload(SimpleUploadedFile("expose.pdf", PDF))],
+            actor=pupil,
+        )
+
+        # The family: an invitation to the other parent.
+        invitation = family_actions.invite_guardian(
+            child=pupil, inviter=parent, email="autre.parent@exemple.test"
+        )
+
+        # An error report from the parent, for customer service.
+        report = support_actions.report_error(
+            reporter=parent, message="Le bouton ne marche pas", actor=parent
+        )
+
+        # The parent's access request, answered with an archive; an objection of the parent.
+        access = online(parent, Kind.ACCESS)
+        request_actions.decide(request=access, actor=dpo, decision=Decision.APPROVED)
+        access.refresh_from_db()
+        request_actions.build_archive(request=access, actor=dpo)
+        access.refresh_from_db()
+        objection = online(parent, Kind.OBJECTION, purposes=["newsletter"])
+        limitation = Limitation.objects.get(request=objection)
+
+        # Orders: the parent's paid order and invoice; a school licence bought by the staff.
+        order, order_token = _paid_order(parent, "famille-annuel")
+        school_order, _ = _paid_order(staff, "etablissement-annuel", organisation="Collège Matrice")
+
+        # The DPO's register: a hold, an authority's request (and its disclosure), the charter.
+        hold = retention_actions.place_hold(
+            actor=dpo, reason=LegalHold.Reason.LITIGATION, person=parent, reference="RG 26/001"
+        )
+        authority = recipient_actions.record_authority_request(
+            authority="Tribunal judiciaire de Lyon",
+            legal_basis="Réquisition judiciaire",
+            reference="PV 26/42",
+            received_on=timezone.localdate(),
+            person=parent,
+            categories=[Category.IDENTITY],
+            actor=dpo,
+        )
+        assert authority.disclosure is not None
+        consent_actions.publish_charter(actor=SEED)
+        version = CharterVersion.objects.order_by("-number").first()
+        assert version is not None
+        kept_until = timezone.localdate() + timedelta(days=30)
+
+        return cls(
+            people=people,
+            child=pupil,
+            ids={
+                "school": school.public_id,
+                "class": school_class.public_id,
+                "join_code": school_class.join_code,
+                "enrolment": enrolment.public_id,
+                "pupil": pupil.public_id,
+                "parent": parent.public_id,
+                "attempt": made.public_id,
+                "resource": handout.public_id,
+                "note": note.public_id,
+                "folder": folder.public_id,
+                "assignment": work.public_id,
+                "production": production.public_id,
+                "file": ProductionFile.objects.get(production=production).public_id,
+                "invitation": invitation.public_id,
+                "invitation_token": invitation_token(invitation),
+                "report": report.public_id,
+                "request": access.public_id,
+                "archive_token": signing.dumps(str(access.public_id), salt=DOWNLOAD_SALT),
+                "limitation": limitation.public_id,
+                "order": order.public_id,
+                "order_token": order_token,
+                "invoice": Invoice.objects.get(order=order).public_id,
+                "licence": Subscription.objects.get(order=school_order).public_id,
+                "hold": hold.public_id,
+                "authority_request": authority.public_id,
+                "disclosure": authority.disclosure.public_id,
+                "version": version.number,
+                "unsubscribe_token": unsubscribe_token(parent, "newsletter"),
+                "renew_token": renewal_tokens.make(
+                    person=str(pupil.public_id),
+                    recipient=str(parent.public_id),
+                    kept_until=kept_until,
+                ),
+            },
+        )
+
+
+def _paid_order(buyer: User, plan: str, **fields: str) -> tuple[Order, str]:
+    """An order placed and paid (the provider's webhook, applied), and its checkout's token."""
+    order, checkout = payment_actions.place_order(
+        buyer=buyer,
+        plan=PLAN_BY_CODE[plan],
+        billing_name="Matrice Test",
+        billing_address="1 rue de la Paix\n69001 Lyon",
+        site_url="http://testserver",
+        actor=buyer,
+        **fields,
+    )
+    payment_actions.record_payment(order=order, card_last4="4242", actor=PROVIDER)
+    return order, checkout.redirect_url.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A check by POST: `roles` do it (a page sends them on, the API answers 201), everyone
+    else gets 404 (or `denied`) and a visitor is sent to sign in (the API: 401)."""
+
+    roles: frozenset[str]
+    data: Callable[[World], dict[str, Any]] | None = None
+    ok: frozenset[int] = frozenset({302})
+    json: bool = False
+    denied: frozenset[int] = frozenset({404})
 
 
 @dataclass(frozen=True)
 class Entry:
-    """Who gets the route. `visitor` is the status a visitor gets (302 to sign in by default)."""
+    """Who gets the route. `visitor` is the status a visitor gets (302 to sign in by default);
+    `statuses` names the exact answer of a role when roles differ (a redirect to their page)."""
 
     roles: frozenset[str]
     kwargs: Callable[[World], dict[str, Any]] | None = None
@@ -57,14 +252,66 @@ class Entry:
     ok: frozenset[int] = frozenset({200})
     denied: frozenset[int] = frozenset({404})
     note: str = ""
+    statuses: dict[str, int] = field(default_factory=dict)
+    post: Post | None = None
 
 
-def everyone(*, visitor: int = 200, ok: frozenset[int] = frozenset({200})) -> Entry:
-    return Entry(roles=EVERY_ROLE, visitor=visitor, ok=ok)
+def everyone(*, visitor: int = 200, ok: frozenset[int] = frozenset({200}), note: str = "") -> Entry:
+    return Entry(roles=EVERY_ROLE, visitor=visitor, ok=ok, note=note)
 
 
 def only(*roles: str, **extra: Any) -> Entry:
     return Entry(roles=frozenset(roles), **extra)
+
+
+def post_only(
+    *roles: str,
+    kwargs: Callable[[World], dict[str, Any]] | None = None,
+    data: Callable[[World], dict[str, Any]] | None = None,
+    gated: bool = False,
+    json: bool = False,
+    denied: frozenset[int] = frozenset({404}),
+    ok: frozenset[int] | None = None,
+    note: str = "",
+) -> Entry:
+    """A route that only acts on POST. By GET, everyone signed in gets 405, or, when a role
+    check comes first (`gated`), the roles get 405 and everyone else 404."""
+    if ok is None:
+        ok = frozenset({201}) if json else frozenset({302})
+    post = Post(roles=frozenset(roles), data=data, json=json, denied=denied, ok=ok)
+    visitor = 405 if json else 302
+    if gated:
+        return Entry(
+            roles=frozenset(roles),
+            kwargs=kwargs,
+            visitor=visitor,
+            ok=frozenset({405}),
+            note=note,
+            post=post,
+        )
+    return Entry(
+        roles=EVERY_ROLE,
+        kwargs=kwargs,
+        visitor=visitor,
+        ok=frozenset({405}),
+        note=note,
+        post=post,
+    )
+
+
+def ids(**names: str) -> Callable[[World], dict[str, Any]]:
+    """URL kwargs taken from the world's objects: ids(public_id="class")."""
+    return lambda w: {key: w.ids[name] for key, name in names.items()}
+
+
+def fixed(**values: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: dict(values)
+
+
+PARENT, PUPIL, TEACHER = Role.PARENT.value, Role.PUPIL.value, Role.TEACHER.value
+SCHOOL_STAFF, DPO, CS = Role.SCHOOL_STAFF.value, Role.DPO.value, Role.CUSTOMER_SERVICE.value
+FAMILY_AND_TEACHER = (PUPIL, PARENT, TEACHER)
+SOON = "2099-01-01T08:00:00Z"
 
 
 MATRIX: dict[str, Entry] = {
@@ -97,11 +344,208 @@ MATRIX: dict[str, Entry] = {
     "accounts:password_change_done": everyone(visitor=302),
     # Each person's own data; a guardian also sees their child's.
     "accounts:privacy_centre": everyone(visitor=302),
-    "accounts:privacy_centre_person": only(
-        Role.PARENT, kwargs=lambda w: {"person": w.child.public_id}
+    "accounts:privacy_centre_person": only(PUPIL, PARENT, kwargs=ids(person="pupil")),
+    "cookies:preferences": everyone(),
+    "consent:sign_up": Entry(
+        roles=EVERY_ROLE, visitor=200, ok=frozenset({302}), note="a signed-in user is sent home"
     ),
+    "consent:questions": Entry(
+        roles=EVERY_ROLE, ok=frozenset({302}), note="nothing left to ask: sent on"
+    ),
+    "consent:choose": post_only(
+        PUPIL, PARENT, kwargs=ids(person="pupil"), note="the person or their guardian"
+    ),
+    "consent:withdraw_child": post_only(
+        PARENT, kwargs=ids(person="pupil"), note="a guardian, for their child"
+    ),
+    "consent:unsubscribe": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(token="unsubscribe_token"),
+        note="the signed link in an email is the key; it works signed in or not",
+    ),
+    "consent:versions": everyone(),
+    "consent:version": Entry(roles=EVERY_ROLE, visitor=200, kwargs=ids(number="version")),
+    # Rights (charter §5): the person, or a guardian for a child; the DPO and customer
+    # service handle requests.
+    "subject_requests:new": only(
+        PUPIL, PARENT, kwargs=lambda w: {"person": w.ids["pupil"], "kind": "access"}
+    ),
+    "subject_requests:information": only(PUPIL, PARENT, kwargs=ids(person="pupil")),
+    "subject_requests:directives": everyone(visitor=302, note="each person's own directives"),
+    "subject_requests:detail": only(PARENT, kwargs=ids(public_id="request")),
+    "subject_requests:cancel": post_only(PARENT, kwargs=ids(public_id="request")),
+    "subject_requests:download": only(
+        PARENT, kwargs=ids(public_id="request", token="archive_token")
+    ),
+    "subject_requests:lift": post_only(
+        PARENT, DPO, kwargs=ids(public_id="limitation"), note="the person, or the DPO"
+    ),
+    "subject_requests:queue": only(DPO, CS),
+    "subject_requests:overdue": only(DPO, CS),
+    "subject_requests:export": only(DPO, CS),
+    "subject_requests:staff_new": only(DPO, CS),
+    "subject_requests:staff_detail": only(DPO, CS, kwargs=ids(public_id="request")),
+    # Families (P7): a parent and their children.
+    "families:home": only(PARENT),
+    "families:create_child": only(PARENT),
+    "families:child": only(PARENT, kwargs=ids(child="pupil")),
+    "families:rename": post_only(
+        PARENT,
+        kwargs=ids(child="pupil"),
+        data=fixed(first_name="Matrice", last_name="Renommé"),
+        gated=True,
+    ),
+    "families:set_password": post_only(
+        PARENT,
+        kwargs=ids(child="pupil"),
+        data=fixed(password1="Un-nouveau-mot-2026", password2="Un-nouveau-mot-2026"),
+        gated=True,
+    ),
+    "families:invite": post_only(
+        PARENT, kwargs=ids(child="pupil"), data=fixed(email="tiers@exemple.test"), gated=True
+    ),
+    "families:remove": post_only(PARENT, kwargs=ids(child="pupil"), gated=True),
+    "families:cancel_invitation": post_only(
+        PARENT, kwargs=ids(invitation="invitation"), gated=True
+    ),
+    "families:invitation": Entry(
+        roles=frozenset({PARENT}),
+        kwargs=ids(token="invitation_token"),
+        visitor=200,
+        denied=frozenset({403}),
+        note="the emailed link is the key: a visitor is asked to sign in or sign up as a "
+        "parent; an account of another kind is asked to switch (403)",
+    ),
+    "families:pupil_sign_up": Entry(
+        roles=EVERY_ROLE, visitor=200, ok=frozenset({302}), note="a signed-in user is sent home"
+    ),
+    # Schools and classes (P7): the teacher and the staff of the school.
+    "schools:classes": Entry(
+        roles=frozenset(PLATFORM),
+        statuses={PUPIL: 302, PARENT: 302, SCHOOL_STAFF: 302},
+        note="pupils and parents are sent to join a class, the staff to their school",
+    ),
+    "schools:create_class": only(TEACHER),
+    "schools:join": only(PUPIL, PARENT),
+    "schools:class_detail": only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class")),
+    "schools:class_code": post_only(
+        TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class"), data=fixed(do="renew")
+    ),
+    "schools:archive": post_only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class")),
+    "schools:remove_pupil": post_only(
+        TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class", enrolment="enrolment")
+    ),
+    "schools:my_school": only(SCHOOL_STAFF, ok=frozenset({302}), note="sent to their school"),
+    "schools:school_detail": only(SCHOOL_STAFF, kwargs=ids(public_id="school")),
+    # Learning (P2-P6): the pupil, their family and their teacher.
+    "content:catalogue": everyone(),
+    "content:lesson": Entry(
+        roles=EVERY_ROLE, visitor=200, kwargs=fixed(slug="symboles-et-valeurs")
+    ),
+    "content:competency": Entry(roles=EVERY_ROLE, visitor=200, kwargs=fixed(code="republique")),
+    "results:exercise": Entry(
+        roles=EVERY_ROLE, visitor=200, kwargs=fixed(slug="republique-symboles")
+    ),
+    "results:levels_help": everyone(),
+    "results:mine": Entry(
+        roles=EVERY_ROLE,
+        statuses=dict.fromkeys(EVERY_ROLE - {PUPIL}, 302),
+        note="a pupil's own page; a parent is sent to their child's, a teacher to their "
+        "classes, anyone else home",
+    ),
+    "results:attempt": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="attempt")),
+    "results:pupil": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil")),
+    "results:class_results": only(TEACHER, kwargs=ids(public_id="class")),
+    "coach:next": everyone(note="a visitor's and staff's advice name no pupil"),
+    "coach:objection": post_only(PUPIL, PARENT, kwargs=ids(person="pupil")),
+    "resources:list": only(PUPIL, TEACHER),
+    "resources:create": only(PUPIL, TEACHER),
+    "resources:create_folder": post_only(PUPIL, TEACHER, data=fixed(name="Dossier")),
+    "resources:change_folder": post_only(
+        TEACHER, kwargs=ids(public_id="folder"), data=fixed(do="delete")
+    ),
+    "resources:detail": only(
+        *FAMILY_AND_TEACHER, kwargs=ids(public_id="resource"), note="handed out with work"
+    ),
+    "resources:download": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="resource")),
+    "resources:edit": only(TEACHER, kwargs=ids(public_id="resource")),
+    "resources:delete": post_only(TEACHER, kwargs=ids(public_id="resource")),
+    "assignments:mine": only(*FAMILY_AND_TEACHER),
+    "assignments:class_assignments": only(TEACHER, kwargs=ids(public_id="class")),
+    "assignments:create": only(TEACHER, kwargs=ids(public_id="class")),
+    "assignments:detail": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="assignment")),
+    "assignments:delete": post_only(TEACHER, kwargs=ids(public_id="assignment")),
+    "assignments:production": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="production")),
+    "assignments:file": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="file")),
+    "assignments:remove_file": post_only(
+        *FAMILY_AND_TEACHER,
+        kwargs=ids(public_id="file"),
+        note="whoever sees the file reaches it and is sent back to the work; only the pupil's "
+        "own removal is done",
+    ),
+    # The error-report form (P8) and customer service.
+    "support:report": everyone(),
+    "support:thanks": everyone(),
+    "support:queue": only(CS),
+    "support:detail": only(CS, kwargs=ids(public_id="report")),
+    "support:assign": post_only(CS, kwargs=ids(public_id="report"), gated=True),
+    "support:answer": post_only(
+        CS, kwargs=ids(public_id="report"), data=fixed(body="Merci, c'est corrigé."), gated=True
+    ),
+    "support:close": post_only(CS, kwargs=ids(public_id="report"), gated=True),
+    "support:reopen": post_only(CS, kwargs=ids(public_id="report"), gated=True),
+    # Orders (P11): the buyer; accounting for orders and invoices, sales for schools' licences.
+    "payments:plans": everyone(),
+    "payments:checkout": only(
+        PARENT,
+        kwargs=fixed(plan_code="famille-annuel"),
+        note="a family plan; teachers and schools order their own",
+    ),
+    "payments:orders": everyone(visitor=302, note="each person's own orders, often none"),
+    "payments:order": only(PARENT, kwargs=ids(public_id="order")),
+    "payments:order_return": only(
+        PARENT, kwargs=ids(public_id="order"), ok=frozenset({302}), note="sent to the order"
+    ),
+    "payments:invoice": only(PARENT, Role.ACCOUNTING, kwargs=ids(public_id="invoice")),
+    "payments:webhook": Entry(
+        roles=EVERY_ROLE,
+        kwargs=fixed(provider_code="test"),
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="the provider's signed POST; no session matters",
+    ),
+    "payments:testpay:pay": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(token="order_token"),
+        note="the test provider's own payment page, opened by its signed token",
+    ),
+    "payments:accounting_orders": only(Role.ACCOUNTING),
+    "payments:accounting_order": only(Role.ACCOUNTING, kwargs=ids(public_id="order")),
+    "payments:accounting_invoices": only(Role.ACCOUNTING),
+    "payments:sales_licences": only(Role.SALES),
+    "payments:sales_licence": only(Role.SALES, kwargs=ids(public_id="licence")),
+    # The journal (S2): IT and the DPO; hidden from visitors too.
+    "audit:search": only(Role.IT, DPO, visitor=404, note="its existence is not shown"),
+    "audit:export": only(Role.IT, DPO, visitor=404, note="its existence is not shown"),
+    # Retention: the DPO; a person (or their guardian) keeps their account by a link.
+    "retention:overview": only(DPO),
+    "retention:overview_csv": only(DPO),
+    "retention:dry_run": only(DPO),
+    "retention:person": only(DPO, kwargs=ids(public_id="parent")),
+    "retention:hold_object": post_only(DPO, gated=True),
+    "retention:lift": post_only(DPO, kwargs=ids(public_id="hold"), gated=True),
+    "retention:renew": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(token="renew_token"),
+        note="the emailed signed link is the key",
+    ),
+    "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
-    "recipients:authority_requests": only(Role.DPO),
+    "recipients:authority_requests": only(DPO),
     "recipients:review_invitations": only(Role.MARKETING),
     # The API.
     "api:api-root": Entry(
@@ -110,6 +554,79 @@ MATRIX: dict[str, Entry] = {
     "api:openapi-json": everyone(),
     "api:openapi-view": everyone(),
     "api:me": everyone(visitor=401),
+    "api:ping": everyone(note="liveness, no data"),
+    "api:purposes": Entry(
+        roles=frozenset(), visitor=401, denied=frozenset({401}), note="other services' key only"
+    ),
+    "api:subject_consents": Entry(
+        roles=frozenset(),
+        kwargs=ids(public_id="parent"),
+        visitor=401,
+        denied=frozenset({401}),
+        note="other services' key only; no personal session",
+    ),
+    "api:record_consent": Entry(
+        roles=frozenset(),
+        kwargs=ids(public_id="parent"),
+        visitor=401,
+        denied=frozenset({401}),
+        note="other services' key only; no personal session",
+    ),
+    "api:list_classes": everyone(visitor=401, note="the classes one sees, often none"),
+    "api:create_class": Entry(
+        roles=EVERY_ROLE,
+        visitor=401,
+        note="GET is the list",
+        post=Post(
+            roles=frozenset({TEACHER}),
+            data=fixed(name="6e A", level="6e"),
+            ok=frozenset({201}),
+            json=True,
+            denied=frozenset({400}),
+        ),
+    ),
+    "api:get_class": only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class"), visitor=401),
+    "api:join": post_only(
+        PUPIL,
+        PARENT,
+        data=lambda w: {"code": w.ids["join_code"], "pupil": str(w.ids["pupil"])},
+        json=True,
+        ok=frozenset({409}),
+        note="a pupil, or a guardian for their child; the child is in the class already (409)",
+    ),
+    "api:pupil_results": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil"), visitor=401),
+    "api:pupil_attempts": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil"), visitor=401),
+    "api:answer": post_only(
+        PUPIL,
+        kwargs=fixed(slug="republique-symboles"),
+        data=fixed(responses={}),
+        json=True,
+        denied=frozenset({400}),
+        note="anyone but a pupil is refused (400): nothing of anyone's is named",
+    ),
+    "api:class_results": only(TEACHER, kwargs=ids(public_id="class"), visitor=401),
+    "api:list_assignments": everyone(visitor=401, note="the work one sees, often none"),
+    "api:create_assignment": Entry(
+        roles=EVERY_ROLE,
+        visitor=401,
+        note="GET is the list",
+        post=Post(
+            roles=frozenset({TEACHER}),
+            data=lambda w: {
+                "school_class": str(w.ids["class"]),
+                "title": "Le vote",
+                "exercise": "vote-bureau",
+                "due_at": SOON,
+            },
+            ok=frozenset({201}),
+            json=True,
+        ),
+    ),
+    "api:get_assignment": only(
+        *FAMILY_AND_TEACHER, kwargs=ids(public_id="assignment"), visitor=401
+    ),
+    "api:mine": everyone(visitor=401, note="one's own requests and one's children's"),
+    "api:one": only(PARENT, kwargs=ids(public_id="request"), visitor=401),
     # Internal services' pages: the marketing service's newsletter contacts, and customer
     # service's account lookup (data minimisation: no results, productions or work).
     "consent:newsletter_contacts": only(Role.MARKETING),
@@ -152,29 +669,190 @@ def test_every_route_without_a_name_is_refused():
     assert unnamed == []
 
 
-@pytest.fixture
-def world(db) -> World:
-    return World.build()
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
+    """Built once for the module, inside a transaction rolled back at its end; each test runs
+    in its own savepoint, so what one test changes is undone before the next."""
+    files = tmp_path_factory.mktemp("matrix")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=files / "media", CHARTE_ARCHIVE_DIR=files / "archives"),
+        transaction.atomic(),
+    ):
+        world = World.build()
+        for person in world.people.values():
+            client = _clients[person.pk] = Client()
+            client.force_login(person)
+        yield world
+        _clients.clear()
+        transaction.set_rollback(True)
 
 
 CASES = sorted(MATRIX)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_each_role_gets_what_the_matrix_says(name, world):
+def url_of(name: str, world: World, **replace: Any) -> str:
     entry = MATRIX[name]
-    url = reverse(name, kwargs=entry.kwargs(world) if entry.kwargs else None)
+    kwargs = entry.kwargs(world) if entry.kwargs else {}
+    return reverse(name, kwargs={**kwargs, **replace} or None)
+
+
+_clients: dict[int, Client] = {}
+
+
+def client_of(person: User | None) -> Client:
+    """A visitor's client, or the person's, signed in once for the whole module."""
+    return Client() if person is None else _clients[person.pk]
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: str
+    events: list[str]  # what the journal recorded while answering
+
+
+def answer(person: User | None, method: str, url: str, data: dict[str, Any] | None = None) -> Reply:
+    """One request, in a savepoint undone at once: what one role does is not seen by the next."""
+    client = client_of(person)
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        last = JournalEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if method == "get":
+            response = client.get(url)
+        elif method == "json":
+            response = client.post(url, data or {}, content_type="application/json")
+        else:
+            response = client.post(url, data or {})
+        recorded = JournalEntry.objects.filter(pk__gt=last).values_list("event", flat=True)
+        journalled = list(recorded)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    content = b"" if response.streaming else response.content
+    return Reply(response.status_code, content.decode(errors="replace"), journalled)
+
+
+def ask(person: User | None, method: str, url: str, data: dict[str, Any] | None = None) -> int:
+    return answer(person, method, url, data).status
+
+
+def expected_get(entry: Entry, role: str) -> frozenset[int]:
+    if role in entry.statuses:
+        return frozenset({entry.statuses[role]})
+    return entry.ok if role in entry.roles else entry.denied
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_role_gets_what_the_matrix_says(name, world, db):
+    entry = MATRIX[name]
+    url = url_of(name, world)
     wrong: list[tuple[str, int, object]] = []
 
-    status = Client().get(url).status_code
+    status = ask(None, "get", url)
     if status != entry.visitor:
         wrong.append((VISITOR, status, entry.visitor))
     for role, person in world.people.items():
-        client = Client()
-        client.force_login(person)
-        status = client.get(url).status_code
-        expected = entry.ok if role in entry.roles else entry.denied
+        status = ask(person, "get", url)
+        expected = expected_get(entry, role)
         if status not in expected:
             wrong.append((role, status, sorted(expected)))
 
     assert wrong == [], f"{name} ({url}): (who, got, expected) {wrong}"
+
+
+POSTS = sorted(name for name, entry in MATRIX.items() if entry.post)
+
+
+@pytest.mark.parametrize("name", POSTS)
+def test_each_role_may_post_only_where_the_matrix_says(name, world, db):
+    """The roles do the action; anyone else is told it does not exist and nothing is done (the
+    journal records only the refusal), and a visitor is sent to sign in (the API answers 401)."""
+    post = MATRIX[name].post
+    assert post is not None
+    url = url_of(name, world)
+    data = post.data(world) if post.data else {}
+    method = "json" if post.json else "post"
+    wrong: list[tuple[str, int, object]] = []
+
+    status = ask(None, method, url, data)
+    if status != (401 if post.json else 302):
+        wrong.append((VISITOR, status, 401 if post.json else 302))
+    for role, person in world.people.items():
+        reply = answer(person, method, url, data)
+        expected = post.ok if role in post.roles else post.denied
+        if reply.status not in expected:
+            wrong.append((role, reply.status, sorted(expected)))
+        done = set(reply.events) - {events.ACCESS_DENIED}
+        if role not in post.roles and done:
+            wrong.append((role, reply.status, f"journalled {sorted(done)}"))
+
+    assert wrong == [], f"POST {name} ({url}): (who, got, expected) {wrong}"
+
+
+def names_an_object(pattern: URLPattern) -> bool:
+    return "<uuid:" in str(pattern.pattern) or "<public_id>" in str(pattern.pattern)
+
+
+OBJECT_ROUTES = sorted(
+    name
+    for name, pattern in routes()
+    if names_an_object(pattern)
+    and name in MATRIX
+    and MATRIX[name].denied == frozenset({404})
+    and (MATRIX[name].post or MATRIX[name].roles != EVERY_ROLE)
+)
+
+
+def object_kwargs(name: str, world: World) -> list[str]:
+    """The URL's parts that name an object by its public id."""
+    entry = MATRIX[name]
+    kwargs = entry.kwargs(world) if entry.kwargs else {}
+    return [key for key, value in kwargs.items() if isinstance(value, uuid.UUID)]
+
+
+def not_found_page(status: int, body: str, *, api: bool) -> bool:
+    if status != 404:
+        return False
+    return True if api else "Page introuvable" in body or "plus valable" in body
+
+
+@pytest.mark.parametrize("name", OBJECT_ROUTES)
+def test_every_object_url_is_not_found_for_every_other_role(name, world, db):
+    """Each object URL of the pages and the API, tried as every role that is not the object's:
+    "not found", as for an object that does not exist (which its own roles are told too);
+    without signing in, the pages send to sign in and the API answers 401."""
+    entry = MATRIX[name]
+    api = name.startswith("api:")
+    by_post = entry.post is not None and entry.ok == frozenset({405})
+    method = ("json" if api else "post") if by_post else "get"
+    assert entry.post is not None or not by_post
+    allowed = entry.post.roles if by_post and entry.post else entry.roles
+    data = entry.post.data(world) if by_post and entry.post and entry.post.data else {}
+    url = url_of(name, world)
+    missing = url_of(name, world, **{k: uuid.uuid4() for k in object_kwargs(name, world)})
+    wrong: list[tuple[str, str, int]] = []
+
+    assert object_kwargs(name, world), name
+    assert ask(None, method, url, data) == (401 if api else 302)
+    answers: set[str] = set()
+    for role, person in world.people.items():
+        case = "missing" if role in allowed else "not theirs"
+        reply = answer(person, method, missing if role in allowed else url, data)
+        if not not_found_page(reply.status, reply.body, api=api):
+            wrong.append((role, case, reply.status))
+        if api:
+            answers.add(reply.body)
+
+    assert wrong == [], f"{method.upper()} {name} ({url}): {wrong}"
+    assert len(answers) <= 1, f"the API tells a missing object from another's: {answers}"
+
+
+def test_a_pupils_own_note_is_theirs_alone(world, db):
+    """Personal resources (P6) are not shared with the family or the teacher unless given with
+    work: the pupil's own note is "not found" for every other role."""
+    url = reverse("resources:detail", kwargs={"public_id": world.ids["note"]})
+
+    got = {role: ask(person, "get", url) for role, person in world.people.items()}
+
+    assert got == {role: 200 if role == PUPIL else 404 for role in world.people}
+    assert ask(None, "get", url) == 302

@@ -2,7 +2,8 @@
 
 - An assignment is seen by the teachers of its class, by the pupils it is for while they are
   in that class, and by those pupils' confirmed guardians.
-- A production is seen by its pupil, their guardians, and the teachers of the class.
+- A production is seen by its pupil, their guardians, and the teachers of the class while the
+  pupil is in it (as their results are).
 Anyone else is told "not found", exactly as for a missing one.
 """
 
@@ -75,7 +76,14 @@ def may_see_production(viewer: User, production: Production) -> bool:
     if viewer.role == Role.PARENT:
         return guardians_of(production.pupil).filter(pk=viewer.pk).exists()
     if viewer.role == Role.TEACHER:
-        return schools.teaches_class(viewer, production.assignment.school_class)
+        school_class = production.assignment.school_class
+        return (
+            schools.teaches_class(viewer, school_class)
+            and school_class.archived_at is None
+            and Enrolment.objects.current()
+            .filter(pupil_id=production.pupil_id, school_class=school_class)
+            .exists()
+        )
     return False
 
 

@@ -231,3 +231,26 @@ def test_the_owners_do_reach_their_objects(world):
         "/ressources/{own_note}/",
     ):
         assert pupil.get(path.format(**world.ids)).status_code == 200, path
+
+
+def test_a_pupil_out_of_the_class_is_no_longer_the_teachers(world):
+    """Taken out of the class, the pupil's results, attempts and productions are no longer the
+    teacher's to see; the pupil and their family still see them."""
+    teacher = client_for(world.owners["teacher"])
+    enrolment = world.ids["enrolment"]
+    removed = teacher.post(f"/classes/{world.ids['class']}/eleves/{enrolment}/retirer/")
+    assert removed.status_code == 302
+    assert not Enrolment.objects.current().filter(public_id=enrolment).exists()
+    theirs = [
+        "/resultats/eleves/{pupil}/",
+        "/exercices/tentatives/{attempt}/",
+        "/devoirs/productions/{production}/",
+        "/devoirs/fichiers/{file}/",
+        "/api/results/pupils/{pupil}",
+    ]
+
+    for path in theirs:
+        assert teacher.get(path.format(**world.ids)).status_code == 404, path
+    pupil = client_for(world.owners["pupil"])
+    for path in theirs:
+        assert pupil.get(path.format(**world.ids)).status_code == 200, path
