@@ -22,7 +22,7 @@ def test_a_locked_account_is_told_until_when_and_it_finds_it_in_the_journal(
     page.get_by_role("alert").get_by_text("il est bloqué jusqu'à").wait_for()
 
     sign_in(page, "jules@charte.test", PASSWORD)
-    page.get_by_role("link", name="Journal").click()
+    page.get_by_role("link", name="Journal", exact=True).click()
     page.get_by_label("Personne concernée").fill("anna@famille.test")
     page.get_by_role("button", name="Rechercher").click()
 
