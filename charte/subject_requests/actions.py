@@ -257,6 +257,7 @@ def _verified(request: SubjectRequest, *, actor: Actor, method: str, evidence: s
         evidence=evidence,
         verified=True,
         checked_by=actor if isinstance(actor, User) else None,
+        checked_by_role=actor.role if isinstance(actor, User) else "",
     )
     request.status = Status.IN_REVIEW
     request.identity_verified_at = check.checked_at
@@ -360,6 +361,7 @@ def verify_identity(
             evidence=evidence.strip(),
             verified=False,
             checked_by=actor if isinstance(actor, User) else None,
+            checked_by_role=actor.role if isinstance(actor, User) else "",
         )
         audit.record(
             event="subject_request.identity_failed",
