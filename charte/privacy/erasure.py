@@ -345,7 +345,7 @@ def _delete(
     """One batch, one transaction: a plain DELETE, or Django's collector when it must cascade."""
     with _batch_transaction(batch.db):
         if raw:
-            _detach(batch)
+            batch = _detach(batch)
             done: int = batch._raw_delete(batch.db)
             report.deleted[declaration.label] += done
             return done
@@ -361,16 +361,23 @@ def _relations_into(model: type[models.Model]) -> list[Any]:
     return list(get_candidate_relations_to_delete(model._meta))
 
 
-def _detach(batch: models.QuerySet[Any]) -> None:
-    """Before a plain DELETE: what Django's collector would do for `SET_NULL` relations, as one
-    UPDATE per relation, bounded by the batch's query (no keys through Python)."""
-    for relation in _relations_into(batch.model):
-        if relation.on_delete is not SET_NULL:
-            continue
+def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Before a plain DELETE: what Django's collector would do for `SET_NULL` relations, one
+    UPDATE per relation. Returns the batch to delete: when there is something to detach, the
+    batch's keys are read once (at most one batch of them) so that the UPDATEs and the DELETE
+    name the very same rows, whatever query selected them."""
+    relations = [r for r in _relations_into(batch.model) if r.on_delete is SET_NULL]
+    if not relations:
+        return batch
+    keys = list(batch.values_list("pk", flat=True))
+    if not keys:
+        return batch
+    for relation in relations:
         name = relation.field.name
-        relation.related_model._base_manager.using(batch.db).filter(
-            **{f"{name}__in": batch.values("pk")}
-        ).update(**{name: None})
+        relation.related_model._base_manager.using(batch.db).filter(**{f"{name}__in": keys}).update(
+            **{name: None}
+        )
+    return batch.model._base_manager.using(batch.db).filter(pk__in=keys)
 
 
 def can_delete_raw(model: type[models.Model]) -> bool:
