@@ -433,6 +433,9 @@ MATRIX: dict[str, Entry] = {
         TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class"), data=fixed(do="renew")
     ),
     "schools:archive": post_only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class")),
+    "schools:continue_next_year": post_only(
+        TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class"), note="keeps the pupils a year more"
+    ),
     "schools:remove_pupil": post_only(
         TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class", enrolment="enrolment")
     ),

@@ -29,14 +29,14 @@ registry.personal(
         "created_at": observed(Category.WORK),
     },
     # The class keeps the work its teacher gave (its pupils' productions hang on it); erasing
-    # the teacher's account only removes the link to them.
+    # the teacher's account removes the link to them and the words they wrote (a title or
+    # instructions may name them, sign them, or say where to reach them). What was given
+    # (exercise, lesson, resource, due date) stays.
     erasure=Anonymise(
-        replace={"teacher": None},
+        replace={"teacher": None, "title": "[effacé]", "instructions": ""},
         keep=(
             "public_id",
             "school_class",
-            "title",
-            "instructions",
             "exercise",
             "lesson",
             "resource",

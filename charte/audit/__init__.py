@@ -19,7 +19,9 @@ What other apps call (inside their action's transaction, last):
 - A view that lets `charte.core.errors.NotFound` (or `PermissionDenied`) propagate gets a 404
   (or 403) page and an `access.denied` entry from `middleware.DeniedAccessMiddleware`.
 - The journal removes its own entries after a year, whole days at a time (`journal prune`):
-  the generic retention sweep must leave `audit.Entry` and `audit.Seal` alone.
+  the generic retention sweep leaves `audit.Entry` and `audit.Seal` alone and, for the rule
+  "journal", calls the handler this app registers (`retention.remove_expired`). Sealing,
+  pruning and verifying also run daily from `charte.core.schedule`.
 
 Loaded lazily so that importing the package while Django sets up its apps loads no model.
 """

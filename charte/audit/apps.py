@@ -20,10 +20,25 @@ class AuditConfig(AppConfig):
     verbose_name = "Journal"
 
     def ready(self) -> None:
+        from datetime import time, timedelta
+
+        from charte.audit import retention, tasks
         from charte.audit.checks import check_journal_settings
-        from charte.core import navigation
+        from charte.core import navigation, schedule
+        from charte.retention import handlers
 
         checks.register(check_journal_settings, "charte")
+        # The sweep leaves the journal to its owner: this is how its year is enforced.
+        handlers.register("journal", retention.remove_expired)
+        # Local times (settings.TIME_ZONE): 02:05 in Paris is always after midnight UTC, when
+        # the day before can be sealed. The prune seals first; the nightly sweep (02:30) prunes
+        # through the handler above as well, and whichever comes second finds nothing to do.
+        for name, task, at in (
+            ("audit.seal", tasks.seal_journal_task, time(2, 5)),
+            ("audit.prune", tasks.prune_journal_task, time(3, 15)),
+            ("audit.verify", tasks.verify_journal_task, time(4, 0)),
+        ):
+            schedule.register(schedule.Job(name=name, task=task, every=timedelta(hours=20), at=at))
         navigation.add_menu(
             navigation.Link(
                 label=_("Journal"),

@@ -1,8 +1,8 @@
 """The journal's background work. Each task takes ids (or nothing) and calls one action.
 
-Periodic: `seal_journal_task` (daily, just after midnight UTC), `prune_journal_task` (daily;
-it seals first) and `verify_journal_task` (daily) are meant for the project's periodic-job
-registry; until it exists, `manage.py journal seal|prune|verify` run them from cron.
+Periodic, registered with `charte.core.schedule` in `AppConfig.ready()`: `seal_journal_task`
+(daily, just after midnight UTC), `prune_journal_task` (daily; it seals first) and
+`verify_journal_task` (daily). `manage.py journal seal|prune|verify` run the same by hand.
 """
 
 from django.tasks import task

@@ -36,6 +36,10 @@ from charte.payments.models import (
 )
 from charte.payments.plans import AUDIENCE_OF_ROLE, PLAN_BY_CODE, VAT_RATE, Plan, split_vat
 from charte.payments.providers.base import CANCELED, SUCCEEDED
+from charte.privacy.register import Category
+from charte.recipients.actions import share_with
+from charte.retention import actions as retention
+from charte.retention.models import Renewal
 
 PROVIDER = SystemActor("payment_provider")
 LAST4 = re.compile(r"[0-9]{4}")
@@ -104,6 +108,17 @@ def place_order(
         billing_address=billing_address,
         organisation=organisation if plan.audience == Audience.SCHOOL else "",
         provider=provider.code,
+    )
+    # What the provider receives (the order's reference, amount and description; the buyer
+    # types their card on its page) is a disclosure, recorded for the buyer's access; refused
+    # (a restriction of the "orders" processing), nothing is sent and no order is left.
+    share_with(
+        recipient="payment_provider",
+        person=buyer,
+        categories=[Category.ORDERS],
+        purpose="orders",
+        actor=actor,
+        reference=str(order.public_id),
     )
     site_url = site_url.rstrip("/")
     # The provider is asked inside the transaction: if it fails, no order is left pending.
@@ -213,6 +228,8 @@ def record_payment(
     invoice = _issue_invoice(order=order, subscription=subscription, now=now)
     # Charter, Annex 1: an order is activity; for the retention of the account, a renewal.
     User.objects.filter(pk=buyer.pk).update(last_order_at=now)
+    if not buyer.is_staff:
+        retention.renew(person=buyer, source=Renewal.Source.SUBSCRIPTION, actor=actor)
     order_ref = str(order.public_id)
     audit.record(
         event="order.paid",

@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.db import connections, models, transaction
 from django.db.models import Expression, Value, signals
-from django.db.models.deletion import DO_NOTHING, Collector
+from django.db.models.deletion import (
+    SET_NULL,
+    SKIP_COLLECTION,
+    Collector,
+    get_candidate_relations_to_delete,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat, Lower, Substr
 
@@ -340,6 +345,7 @@ def _delete(
     """One batch, one transaction: a plain DELETE, or Django's collector when it must cascade."""
     with _batch_transaction(batch.db):
         if raw:
+            batch = _detach(batch)
             done: int = batch._raw_delete(batch.db)
             report.deleted[declaration.label] += done
             return done
@@ -347,6 +353,31 @@ def _delete(
     for label, count in per_model.items():
         report.deleted[label] += count
     return per_model.get(declaration.label, 0)
+
+
+def _relations_into(model: type[models.Model]) -> list[Any]:
+    """Every one-to-many or one-to-one relation into `model`, hidden ones (`related_name="+"`)
+    included: what Django's collector looks at."""
+    return list(get_candidate_relations_to_delete(model._meta))
+
+
+def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Before a plain DELETE: what Django's collector would do for `SET_NULL` relations, one
+    UPDATE per relation. Returns the batch to delete: when there is something to detach, the
+    batch's keys are read once (at most one batch of them) so that the UPDATEs and the DELETE
+    name the very same rows, whatever query selected them."""
+    relations = [r for r in _relations_into(batch.model) if r.on_delete is SET_NULL]
+    if not relations:
+        return batch
+    keys = list(batch.values_list("pk", flat=True))
+    if not keys:
+        return batch
+    for relation in relations:
+        name = relation.field.name
+        relation.related_model._base_manager.using(batch.db).filter(**{f"{name}__in": keys}).update(
+            **{name: None}
+        )
+    return batch.model._base_manager.using(batch.db).filter(pk__in=keys)
 
 
 def can_delete_raw(model: type[models.Model]) -> bool:
@@ -365,8 +396,13 @@ def can_delete_raw(model: type[models.Model]) -> bool:
             return False
     if model._meta.parents or model._meta.private_fields or model._meta.many_to_many:
         return False
-    for relation in model._meta.related_objects:
-        if relation.on_delete is DO_NOTHING:
+    # Every relation, those without a reverse accessor (`related_name="+"`) too. One that only
+    # names who did something (the staff member who decided a request: `SET_NULL`) is
+    # detached set-wise by `_detach`, in the batch's own transaction, before the DELETE.
+    for relation in _relations_into(model):
+        if relation.on_delete in SKIP_COLLECTION:
+            continue
+        if relation.on_delete is SET_NULL and not relation.many_to_many:
             continue
         if relation.many_to_many:
             return False

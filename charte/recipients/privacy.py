@@ -13,12 +13,12 @@ registry.personal(
     fields={
         "public_id": derived(Category.REFERENCE),
         "person": observed(Category.REFERENCE),
-        "recipient": observed(Category.CONSENT),
-        "purpose": observed(Category.CONSENT),
-        "categories": observed(Category.CONSENT),
-        "at": observed(Category.CONSENT),
+        "recipient": observed(Category.DISCLOSURES),
+        "purpose": observed(Category.DISCLOSURES),
+        "categories": observed(Category.DISCLOSURES),
+        "at": observed(Category.DISCLOSURES),
         "decided_by": observed(Category.REFERENCE),
-        "legal_basis": observed(Category.CONSENT),
+        "legal_basis": observed(Category.DISCLOSURES),
         "reference": observed(Category.ORDERS),
     },
     erasure=KeepUnderObligation(

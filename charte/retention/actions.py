@@ -165,6 +165,21 @@ def lift_hold(*, hold: LegalHold, actor: Actor) -> LegalHold:
     return hold
 
 
+def lift_holds(
+    *, person: User, reason: LegalHold.Reason | str, reference: str, actor: Actor
+) -> int:
+    """Lift the holds on `person` placed for `reason` under `reference` (an open request's id,
+    once the request is closed); returns how many were lifted."""
+    held = LegalHold.objects.filter(
+        person=person, reason=reason, reference=reference, lifted_at__isnull=True
+    )
+    lifted = 0
+    for hold in held:
+        lift_hold(hold=hold, actor=actor)
+        lifted += 1
+    return lifted
+
+
 def renewal_url(*, person: User, recipient: User, kept_until: date) -> str:
     token = tokens.make(
         person=str(person.public_id), recipient=str(recipient.public_id), kept_until=kept_until

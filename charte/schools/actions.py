@@ -12,6 +12,9 @@ from charte.accounts.queries import guardians_of
 from charte.audit.models import Entry
 from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError, Conflict, NotFound
+from charte.retention import actions as retention
+from charte.retention import dates as retention_dates
+from charte.retention.models import Renewal
 from charte.schools import queries
 from charte.schools.models import (
     Enrolment,
@@ -298,3 +301,45 @@ def archive_class(*, school_class: SchoolClass, actor: User) -> SchoolClass:
         data={"class": str(school_class.public_id), "pupils": len(enrolments)},
     )
     return school_class
+
+
+@transaction.atomic
+def continue_next_year(*, school_class: SchoolClass, actor: User) -> int:
+    """ "La classe continue l'an prochain": its teacher keeps its pupils' accounts one more
+    school year (a retention renewal of each pupil, from the class). Running it again the same
+    year renews nobody twice. Returns how many pupils were renewed now."""
+    if not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    if not queries.teaches_class(actor, school_class) or actor.role != Role.TEACHER:
+        raise ActionError(_("Seul un enseignant de la classe confirme qu'elle continue."))
+    if school_class.archived_at is not None:
+        raise Conflict(_("Cette classe est archivée."))
+    kept_until = retention_dates.kept_until_renewed(timezone.localdate())
+    pupils = [
+        e.pupil
+        for e in Enrolment.objects.current()
+        .filter(school_class=school_class)
+        .select_related("pupil")
+        if not e.pupil.is_staff
+    ]
+    already = set(
+        Renewal.objects.filter(
+            person__in=pupils, source=Renewal.Source.CLASS, kept_until=kept_until
+        ).values_list("person_id", flat=True)
+    )
+    renewed = 0
+    for pupil in pupils:
+        if pupil.pk not in already:
+            retention.renew(person=pupil, source=Renewal.Source.CLASS, actor=actor)
+            renewed += 1
+    audit.record(
+        event="schools.class_continues",
+        actor=actor,
+        data={
+            "class": str(school_class.public_id),
+            "pupils": len(pupils),
+            "renewed": renewed,
+            "kept_until": kept_until.isoformat(),
+        },
+    )
+    return renewed

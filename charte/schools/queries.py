@@ -6,8 +6,10 @@ pupil who moves to another class is no longer seen by their former teachers.
 """
 
 import uuid
+from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
@@ -212,3 +214,19 @@ def recent_enrolments_of_school(school: School, *, limit: int = 10) -> list[Enro
         .select_related("pupil", "school_class")
         .order_by("-started_at", "-pk")[:limit]
     )
+
+
+def class_continues(school_class: SchoolClass) -> tuple[date, bool]:
+    """Until when "the class continues next year" keeps its pupils, and whether every current
+    pupil is already kept that long."""
+    from charte.retention.dates import kept_until_renewed
+    from charte.retention.models import Renewal
+
+    kept_until = kept_until_renewed(timezone.localdate())
+    pupils = Enrolment.objects.current().filter(school_class=school_class).values("pupil")
+    short = (
+        User.objects.filter(pk__in=pupils, is_staff=False)
+        .exclude(pk__in=Renewal.objects.filter(kept_until__gte=kept_until).values("person"))
+        .exists()
+    )
+    return kept_until, not short and pupils.exists()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("classes/<uuid:public_id>/code/", views.class_code, name="class_code"),
     path("classes/<uuid:public_id>/archiver/", views.archive, name="archive"),
     path(
+        "classes/<uuid:public_id>/continue/",
+        views.continue_next_year,
+        name="continue_next_year",
+    ),
+    path(
         "classes/<uuid:public_id>/eleves/<uuid:enrolment>/retirer/",
         views.remove_pupil,
         name="remove_pupil",

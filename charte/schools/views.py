@@ -3,6 +3,7 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,8 +94,32 @@ def class_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "former": queries.former_enrolments_of_class(school_class)[:50],
             "teachers": queries.teachers_of_class(school_class),
             "is_teacher": queries.teaches_class(viewer, school_class),
+            "continues": queries.class_continues(school_class),
         },
     )
+
+
+@signed_in_view
+@require_POST
+def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The teacher confirms that the class continues: its pupils' accounts are kept a year more."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    try:
+        renewed = actions.continue_next_year(school_class=school_class, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        kept_until, _done = queries.class_continues(school_class)
+        messages.success(
+            request,
+            _(
+                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+                "%(date)s (%(count)s renouvelé(s) maintenant)."
+            )
+            % {"date": date_format(kept_until, "j F Y"), "count": renewed},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
 
 
 @signed_in_view

@@ -37,6 +37,8 @@ from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.privacy import erasure, processing
 from charte.privacy.registry import registry
+from charte.retention import actions as retention
+from charte.retention.models import LegalHold
 from charte.subject_requests import archive, deadlines, queries, rules, scan
 from charte.subject_requests.models import (
     Channel,
@@ -229,6 +231,13 @@ def open_request(
         data=_data(request, channel=channel, relation=relation, purposes=purposes),
         meta=meta,
     )
+    # While the request is open, the retention sweep may not erase what it is about.
+    retention.place_hold(
+        actor=actor,
+        person=person,
+        reason=LegalHold.Reason.PENDING_REQUEST,
+        reference=str(request.public_id),
+    )
     if online_by_requester:
         assert reauthenticated_at is not None
         _verified(
@@ -257,6 +266,7 @@ def _verified(request: SubjectRequest, *, actor: Actor, method: str, evidence: s
         evidence=evidence,
         verified=True,
         checked_by=actor if isinstance(actor, User) else None,
+        checked_by_role=actor.role if isinstance(actor, User) else "",
     )
     request.status = Status.IN_REVIEW
     request.identity_verified_at = check.checked_at
@@ -321,6 +331,13 @@ def _close(
         subject=request.person,
         data=_data(request, status=status),
     )
+    if request.person is not None:  # (after an erasure, the hold went with the person)
+        retention.lift_holds(
+            person=request.person,
+            reason=LegalHold.Reason.PENDING_REQUEST,
+            reference=str(request.public_id),
+            actor=actor,
+        )
     transaction.on_commit(partial(_notify_answered, request.pk, actor))
 
 
@@ -360,6 +377,7 @@ def verify_identity(
             evidence=evidence.strip(),
             verified=False,
             checked_by=actor if isinstance(actor, User) else None,
+            checked_by_role=actor.role if isinstance(actor, User) else "",
         )
         audit.record(
             event="subject_request.identity_failed",

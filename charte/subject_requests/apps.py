@@ -1,22 +1,4 @@
-from datetime import date
-
 from django.apps import AppConfig
-
-# What the emails about a request show, for previews and the tests that render every kind.
-EXAMPLE = {
-    "request": {
-        "public_id": "00000000-0000-4000-8000-000000000000",
-        "reference": "0F3A9C21",
-        "kind": "access",
-        "get_kind_display": "Accès",
-        "status": "received",
-        "get_status_display": "Reçue",
-        "deadline": date(2026, 12, 26),
-        "extended_to": date(2027, 2, 26),
-        "extension_reason": "Demande complexe",
-    },
-    "stage": 1,
-}
 
 
 class SubjectRequestsConfig(AppConfig):
@@ -64,7 +46,7 @@ class SubjectRequestsConfig(AppConfig):
                     code=f"subject_requests.{name}",
                     template=f"subject_requests/email/{name}",
                     essential=True,
-                    example=EXAMPLE,
+                    example=_example_context(),
                 )
                 for name in (
                     "received",
@@ -131,3 +113,25 @@ class SubjectRequestsConfig(AppConfig):
                 order=910,
             ),
         )
+
+
+def _example_context() -> dict[str, object]:
+    """What the emails about a request are rendered with, for previews and checks: an unsaved
+    request (no database, no person)."""
+    import uuid
+    from datetime import date
+
+    from django.utils import timezone
+
+    from charte.subject_requests.models import Kind, Status, SubjectRequest
+
+    example = SubjectRequest(
+        public_id=uuid.UUID("00000000-0000-4000-8000-000000000001"),
+        kind=Kind.ACCESS,
+        status=Status.IN_REVIEW,
+        channel="online",
+        received_at=timezone.now(),
+        due_on=date(2026, 1, 31),
+        extended_to=date(2026, 3, 31),
+    )
+    return {"request": example, "stage": 1}

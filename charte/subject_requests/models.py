@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.core.models import PublicIdModel
 
 
@@ -251,6 +251,10 @@ class IdentityCheck(PublicIdModel):
         blank=True,
         related_name="+",
         verbose_name=_("vérifiée par"),
+    )
+    # What the checker was, kept when their account goes: the proof still says "by the DPO".
+    checked_by_role = models.CharField(
+        _("vérifiée par (fonction)"), max_length=20, choices=Role.choices, blank=True
     )
     checked_at = models.DateTimeField(_("vérifiée le"), default=timezone.now)
 

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from charte.accounts.models import User
 from charte.audit.models import Entry
 from charte.retention.models import LegalHold, Renewal
+from charte.subject_requests.models import SubjectRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,14 @@ def retention(*args):
     out, err = StringIO(), StringIO()
     call_command("retention", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
+
+
+def held_accounts():
+    return set(
+        LegalHold.objects.filter(lifted_at__isnull=True, person__is_staff=False).values_list(
+            "person", flat=True
+        )
+    )
 
 
 @pytest.fixture
@@ -30,7 +39,7 @@ def test_the_dry_run_in_2030_says_per_rule_what_would_go_and_changes_nothing(dem
 
     assert "Dry run as on 2030-01-01 (nothing changed)" in out
     assert "account" in out
-    assert "accounts would go, 1 held" in out
+    assert f"accounts would go, {len(held_accounts())} held" in out
     assert "accounts.User:" in out
     assert "journal" in out
     assert (User.objects.count(), Entry.objects.count(), Renewal.objects.count()) == before
@@ -39,20 +48,28 @@ def test_the_dry_run_in_2030_says_per_rule_what_would_go_and_changes_nothing(dem
 def test_the_demo_has_renewals_and_a_hold_and_seeding_again_adds_none(demo):
     renewals, holds = Renewal.objects.count(), LegalHold.objects.count()
     assert renewals >= 4
-    assert holds == 1
+    # The demo's own hold, and one per open request (those of closed requests are lifted).
+    active = LegalHold.objects.filter(lifted_at__isnull=True)
+    assert active.count() == 1 + SubjectRequest.objects.open().count()
 
     call_command("seed_demo", "--quiet", stdout=StringIO())
 
     assert (Renewal.objects.count(), LegalHold.objects.count()) == (renewals, holds)
 
 
-def test_the_sweep_removes_expired_accounts_but_the_held_one_and_staff(demo):
+def test_the_sweep_removes_expired_accounts_but_the_held_ones_and_staff(demo):
+    held = held_accounts()
     out, err = retention("sweep", "--today", "2030-01-01")
 
     assert "Sweep as on 2030-01-01" in out
     assert User.objects.filter(email="sofia.haddad@famille.example").exists()  # held
     assert User.objects.filter(is_staff=True).count() == 6
-    assert User.objects.filter(is_staff=False).count() == 1
+    # Kept: the account under a litigation hold, and those an open request is about.
+    assert set(User.objects.filter(is_staff=False).values_list("pk", flat=True)) == held
+    assert len(held) > 1
+    assert all(
+        r.person_id in held for r in SubjectRequest.objects.open().exclude(person__is_staff=True)
+    )
     assert "account" in err  # the progress bar, on stderr
 
 

@@ -6,8 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from charte import audit
 from charte.accounts.models import Role, Session, User
-from charte.audit.models import Entry
+from charte.audit import retention as audit_retention
+from charte.audit.actions import verify_journal
+from charte.audit.models import Entry, Seal
 from charte.core.actors import RETENTION, SEED
 from charte.notifications.models import Message
 from charte.retention import actions, handlers, sweep
@@ -171,8 +174,27 @@ def test_sessions_go_the_day_after_they_expire(guardian_anna, client):
     assert not Session.objects.filter(pk=session.pk).exists()
 
 
-def test_the_journal_is_never_swept_without_its_owners_handler():
-    old = Entry.objects.create(event="old", actor_ref="system:test", at=noon(date(2020, 1, 1)))
+@pytest.fixture
+def journal_handler_away():
+    """The journal's own handler set aside (it registers at start-up), and put back after."""
+    own = handlers.handler_for("journal")
+    handlers.unregister("journal")
+    yield
+    handlers.unregister("journal")
+    if own is not None:
+        handlers.register("journal", own)
+
+
+def recorded_at(moment, monkeypatch, n=1):
+    """Journal entries written, through the journal, at `moment`."""
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    entries = [audit.record(event="test.done", actor=SEED, data={"n": i}) for i in range(n)]
+    monkeypatch.undo()
+    return entries
+
+
+def test_the_journal_is_never_swept_without_its_owners_handler(journal_handler_away, monkeypatch):
+    [old] = recorded_at(noon(date(2020, 1, 1)), monkeypatch)
 
     report = run(date(2030, 1, 1))
 
@@ -180,7 +202,7 @@ def test_the_journal_is_never_swept_without_its_owners_handler():
     assert report.outcome("journal").waiting_for_handler
 
 
-def test_the_journal_owner_s_handler_is_called_with_the_cut_off(monkeypatch):
+def test_the_journal_owner_s_handler_is_called_with_the_cut_off(journal_handler_away):
     calls = []
 
     def handler(expiry):
@@ -188,17 +210,45 @@ def test_the_journal_owner_s_handler_is_called_with_the_cut_off(monkeypatch):
         return 0 if expiry.dry_run else 42
 
     handlers.register("journal", handler)
-    try:
-        report = run(date(2026, 6, 15))
-        dry = run(date(2026, 6, 15), dry_run=True)
-    finally:
-        handlers.unregister("journal")
+    report = run(date(2026, 6, 15))
+    dry = run(date(2026, 6, 15), dry_run=True)
 
     assert report.outcome("journal").expired == 42
     assert dry.outcome("journal").expired == 0
     assert calls[0].cutoff == noon(date(2025, 6, 15)) - timedelta(hours=12)
     assert not calls[0].dry_run
     assert calls[1].dry_run
+
+
+def test_the_journal_registers_its_own_prune_for_its_rule():
+    assert handlers.handler_for("journal") is audit_retention.remove_expired
+
+
+def test_the_sweep_removes_the_journal_s_days_past_their_year_by_sealed_day(monkeypatch):
+    old = recorded_at(noon(date(2025, 1, 10)), monkeypatch, n=3)
+    recent = recorded_at(noon(date(2025, 3, 1)), monkeypatch, n=2)
+    # The sweep runs on 2026-01-12: days up to 2025-01-12 are past their year.
+    monkeypatch.setattr(timezone, "now", lambda: noon(date(2026, 1, 12)))
+
+    dry = run(date(2026, 1, 12), dry_run=True)
+    assert dry.outcome("journal").expired == 0  # a dry run seals nothing, so nothing is due yet
+    assert Entry.objects.filter(pk__in=[e.pk for e in old]).count() == 3
+
+    report = run(date(2026, 1, 12))
+
+    assert report.outcome("journal").expired == 3
+    assert not Entry.objects.filter(pk__in=[e.pk for e in old]).exists()
+    assert Entry.objects.filter(pk__in=[e.pk for e in recent]).count() == 2
+    seal = Seal.objects.get(day=date(2025, 1, 10))
+    assert seal.pruned_as_of == date(2026, 1, 12)
+    [pruned] = journal("journal.pruned")
+    assert pruned.data["entries"] == 3
+    assert not Seal.objects.filter(day=date(2025, 3, 1), pruned_at__isnull=False).exists()
+    # Once sealed, a dry run counts what the next run would remove, and removes nothing.
+    monkeypatch.setattr(timezone, "now", lambda: noon(date(2026, 3, 5)))
+    assert run(date(2026, 3, 5), dry_run=True).outcome("journal").expired == 2
+    assert Entry.objects.filter(pk__in=[e.pk for e in recent]).count() == 2
+    assert verify_journal().ok
 
 
 def test_a_rule_cannot_have_two_handlers_or_an_unknown_code():

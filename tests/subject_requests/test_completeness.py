@@ -8,6 +8,12 @@ personal field gets a unique marker. Then:
 - erasure: a scan of every text column of every table in the database, declared or not, finds
   no marker outside the fields declared as kept under a legal obligation.
 
+Rows are built field by field: required foreign keys lead to rows built the same way (an
+existing row of reference data, such as an exercise, is used where there is one), optional ones
+are filled when a check constraint asks for them, and a file field gets a small file. A model
+whose rows only its app may write (the journal, through `audit.record`) is built by that app's
+own function, listed in `FACTORIES`.
+
 A model added tomorrow is built the same way. If it cannot be built generically the test fails
 naming it; if its declaration forgets a field or keeps identifying text through `Anonymise`, a
 marker is left behind and the test fails naming the table and column.
@@ -20,10 +26,13 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from charte import audit
 from charte.accounts.models import User
+from charte.audit import events
 from charte.core.actors import SystemActor, person_ref
 from charte.privacy.register import Category
 from charte.privacy.registry import SELF, Declaration, Ref, registry
@@ -59,6 +68,8 @@ class Builder:
         self.number = 0
         # Text fields left empty because a database constraint forbids a value in this row.
         self.blank: set[tuple[str, str]] = set()
+        # Optional foreign keys are filled too (a consent "given" names the text shown).
+        self.fill_optional = False
 
     def marker(self, label: str, name: str, max_length: int | None) -> str | None:
         value = f"mk{next(self.counter):03d}z{self.token}"
@@ -81,6 +92,9 @@ class Builder:
         )
         if f.choices:
             return f.choices[0][0]
+        if isinstance(f, models.FileField):
+            # Stored under a random name; its path is recorded as a marker once saved (`row`).
+            return ContentFile(b"built for the completeness test", name="piece.txt")
         if (label, f.name) in self.blank:
             return ""
         if isinstance(f, models.GenericIPAddressField):
@@ -99,7 +113,9 @@ class Builder:
                 return "" if f.blank else f"ref{next(self.counter)}"
             return self.marker(label, f.name, f.max_length) or ("" if f.blank else "x")
         if isinstance(f, models.JSONField):
-            return {"note": self.marker(label, f.name, None)} if personal else f.get_default()
+            if personal:
+                return {"note": self.marker(label, f.name, None)}
+            return f.get_default() if f.has_default() or f.null else {}
         if f.has_default():
             return f.get_default()
         if f.null:
@@ -136,6 +152,9 @@ class Builder:
         if subject == SELF:
             return self.person
         declaration = registry.declaration_for(model)
+        factory = FACTORIES.get(model._meta.label)
+        if factory is not None:
+            return factory(self, declaration, subject)
         kept_here: set[tuple[str, str]] = set()
         if top and declaration is not None:
             # A field this path keeps, but another subject's erasure removes, is that other
@@ -187,16 +206,37 @@ class Builder:
             self.others_fields = kept_here  # (a nested build may have changed it)
             setattr(instance, f.name, self.value_for(declaration, f))
         instance.save()
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.FileField) and declaration and f.name in declaration.fields:
+                target_markers = (
+                    self.others if (model._meta.label, f.name) in kept_here else (self.markers)
+                )
+                target_markers[getattr(instance, f.name).name] = (model._meta.label, f.name)
         for f in model._meta.many_to_many:
             if f.related_model is User:
                 getattr(instance, f.name).add(self.person)
         return instance
 
-    def related(self, f: Any, is_subject: bool) -> Any:
+    def plain(self, model: type[models.Model], depth: int) -> models.Model:
+        """A saved row of a model that holds nobody's data (a school, a class, an exercise)."""
+        if depth > 8:
+            raise CannotBuild(f"{model._meta.label}: foreign keys lead too deep")
+        instance = model()
+        for f in model._meta.concrete_fields:
+            if (f.primary_key and f.auto_created) or isinstance(f, models.GeneratedField):
+                continue
+            if f.is_relation:
+                setattr(instance, f.name, self.related(f, False, depth + 1))
+                continue
+            setattr(instance, f.name, self.value_for(None, f))
+        instance.save()
+        return instance
+
+    def related(self, f: Any, is_subject: bool, depth: int = 0) -> Any:
         target = f.related_model
         if target is User:
             return self.bystander if (is_subject or not f.null) else None
-        if f.null:
+        if f.null and (not self.fill_optional or target is f.model):
             return None
         declaration = registry.declaration_for(target)
         if declaration is not None:
@@ -204,7 +244,36 @@ class Builder:
         existing = target._default_manager.first()
         if existing is not None:
             return existing
-        raise CannotBuild(f"{f.model._meta.label}.{f.name} needs a {target._meta.label}")
+        try:
+            return self.plain(target, depth)
+        except CannotBuild as exc:
+            raise CannotBuild(
+                f"{f.model._meta.label}.{f.name} needs a {target._meta.label}: {exc}"
+            ) from exc
+
+
+def _journal_entry(builder: Builder, declaration: Declaration | None, subject: Any) -> Any:
+    """The journal is written through `audit.record` only: an entry whose actor, or whose
+    subject, is the person, with an event that carries the address and browser."""
+    assert declaration is not None
+    assert isinstance(subject, Ref)
+    fields = {f.name: f for f in declaration.model._meta.concrete_fields}
+    data = builder.value_for(declaration, fields["data"])
+    ip = builder.value_for(declaration, fields["ip"])
+    user_agent = builder.value_for(declaration, fields["user_agent"])
+    person, other = builder.person, builder.bystander
+    actor, about = (person, other) if subject.field == "actor_ref" else (other, person)
+    return audit.record(
+        event=events.ACCESS_DENIED,
+        actor=actor,
+        subject=about,
+        data=data,
+        meta={"ip": ip, "user_agent": user_agent},
+    )
+
+
+# Models whose rows only their own app writes, and the function that writes one.
+FACTORIES = {"audit.Entry": _journal_entry}
 
 
 def _reachable(model: type[models.Model], depth: int = 3) -> list[type[models.Model]]:
@@ -229,22 +298,24 @@ def build_one(builder: Builder, declaration: Declaration, subject: Any) -> model
     ]
     learned = set(builder.blank)
     error: Exception | None = None
-    for blank in [None, *optional]:
-        for number in (0, 1):
-            builder.number = number
-            builder.blank = learned | ({blank} if blank else set())
-            markers, others = dict(builder.markers), dict(builder.others)
-            try:
-                with transaction.atomic():
-                    row = builder.row(declaration.model, subject, top=True)
-            except IntegrityError as exc:
-                builder.markers = markers  # the values of a refused row are not in the base
-                builder.others = others
-                error = exc
-                continue
-            if blank and blank not in learned:
-                builder.skipped.append((*blank, "left empty: a constraint forbids a value"))
-            return row
+    for fill, blank, number in itertools.product((False, True), [None, *optional], (0, 1)):
+        builder.fill_optional = fill
+        builder.number = number
+        builder.blank = learned | ({blank} if blank else set())
+        markers, others = dict(builder.markers), dict(builder.others)
+        try:
+            with transaction.atomic():
+                row = builder.row(declaration.model, subject, top=True)
+        except IntegrityError as exc:
+            builder.markers = markers  # the values of a refused row are not in the base
+            builder.others = others
+            error = exc
+            continue
+        finally:
+            builder.fill_optional = False
+        if blank and blank not in learned:
+            builder.skipped.append((*blank, "left empty: a constraint forbids a value"))
+        return row
     builder.blank = learned
     assert error is not None
     raise error
@@ -267,8 +338,9 @@ def _exported(label: str, name: str) -> bool:
 
 
 def test_every_declared_personal_field_is_in_the_archive_and_gone_after_erasure(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path / "media"
     person = make_user(first_name="Personne", last_name="Témoin")
     bystander = make_user(first_name="Voisin", last_name="Témoin")
     builder = Builder(person, bystander)

@@ -287,3 +287,41 @@ def test_the_dpo_opening_a_request_is_journalled_as_a_read_of_the_person(dpo_eli
     assert entry.actor_ref == f"user:{dpo_elise.public_id}"
     assert entry.subject_ref == f"user:{guardian_anna.public_id}"
     assert entry.data == {"subject_request": str(request.public_id)}
+
+
+def test_when_the_staff_member_who_handled_a_request_is_erased_the_proof_keeps_their_role(
+    cs_farid, dpo_elise, guardian_anna
+):
+    from charte.accounts.models import User
+    from charte.core.actors import SEED
+    from charte.privacy import erasure
+
+    request = by_phone(guardian_anna, cs_farid, kind=Kind.RESTRICTION, details="Adresse")
+    client_for(cs_farid).post(
+        staff_url(request),
+        {
+            "action": "identity",
+            "method": "phone_callback",
+            "evidence": "Rappelée au numéro du compte",
+            "verified": "1",
+        },
+    )
+    request.refresh_from_db()
+    check = request.identity_checks.get()
+    assert check.checked_by_role == "customer_service"
+    assert erasure.can_delete_raw(User)  # one plain DELETE: the references are detached first
+
+    erasure.erase(people=[cs_farid], actor=SEED, reason="request")
+
+    assert not User.objects.filter(pk=cs_farid.pk).exists()
+    check.refresh_from_db()
+    request.refresh_from_db()
+    assert (check.checked_by, check.checked_by_role, check.verified) == (
+        None,
+        "customer_service",
+        True,
+    )
+    assert request.opened_by is None
+    page = client_for(dpo_elise).get(staff_url(request)).content.decode()
+    assert "Service client" in page
+    assert journal("privacy.erased")[0].data["deleted"]["accounts.User"] == 1
