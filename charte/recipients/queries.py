@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import PLATFORM_ROLES, Role, User
-from charte.consent.queries import is_adult
+from charte.consent.queries import is_adult, newsletter_contacts
 from charte.core.errors import NotFound
 from charte.privacy import processing, register
 from charte.recipients.models import AuthorityRequest, Disclosure
@@ -72,8 +72,6 @@ def invitable_to_review(*, limit: int = 500) -> list[User]:
 
 def marketing_panel(user: User) -> dict[str, Any]:
     """Marketing's home block: how many people each of its lists holds, never who."""
-    from charte.consent.queries import newsletter_contacts
-
     month = timezone.localdate().replace(day=1)
     return {
         "newsletter": len(newsletter_contacts()),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from charte.accounts.models import User
 from charte.accounts.queries import guardians_of
+from charte.audit.queries import last_entry
 from charte.retention import dates, forecast, queries
 from charte.retention.models import LegalHold, Renewal
 
@@ -29,8 +30,6 @@ def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
 
 def dpo_panel(user: User) -> dict[str, Any]:
     """The DPO's home block: per rule, what the next sweep and the next 30 days remove; holds."""
-    from charte.audit.queries import last_entry
-
     today = timezone.localdate()
     return {
         "rules": [f for f in forecast.forecast(today) if f.due_now or f.upcoming],
