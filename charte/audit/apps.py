@@ -31,11 +31,10 @@ class AuditConfig(AppConfig):
         # The sweep leaves the journal to its owner: this is how its year is enforced.
         handlers.register("journal", retention.remove_expired)
         # Local times (settings.TIME_ZONE): 02:05 in Paris is always after midnight UTC, when
-        # the day before can be sealed. The prune seals first; the nightly sweep (02:30) prunes
-        # through the handler above as well, and whichever comes second finds nothing to do.
+        # the day before can be sealed. The nightly sweep (02:30) prunes through the handler
+        # above, which seals first too; the verification runs on what is left.
         for name, task, at in (
             ("audit.seal", tasks.seal_journal_task, time(2, 5)),
-            ("audit.prune", tasks.prune_journal_task, time(3, 15)),
             ("audit.verify", tasks.verify_journal_task, time(4, 0)),
         ):
             schedule.register(schedule.Job(name=name, task=task, every=timedelta(hours=20), at=at))

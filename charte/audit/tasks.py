@@ -1,8 +1,9 @@
 """The journal's background work. Each task takes ids (or nothing) and calls one action.
 
 Periodic, registered with `charte.core.schedule` in `AppConfig.ready()`: `seal_journal_task`
-(daily, just after midnight UTC), `prune_journal_task` (daily; it seals first) and
-`verify_journal_task` (daily). `manage.py journal seal|prune|verify` run the same by hand.
+and `verify_journal_task` (daily). Pruning runs within the nightly retention sweep, through
+`charte.audit.retention`; `prune_journal_task` enqueues the same by hand, as does
+`manage.py journal prune`.
 """
 
 from django.tasks import task
