@@ -221,13 +221,7 @@ def rename(*, person: User, first_name: str, last_name: str, actor: Actor) -> Us
     Frozen while a restriction holds (GDPR art. 18: the data is kept as it is while its
     accuracy is examined), except for whoever may lift it.
     """
-    if not processing.edit_allowed(person, actor):
-        raise ActionError(
-            _(
-                "Le traitement de ces données est limité : elles ne peuvent pas être modifiées "
-                "tant que le délégué à la protection des données n'a pas levé la limitation."
-            )
-        )
+    processing.require_edit_allowed(person, actor)
     first_name, last_name = first_name.strip(), last_name.strip()
     if not first_name:
         raise ActionError(_("Le prénom est obligatoire."))

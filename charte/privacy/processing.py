@@ -16,6 +16,9 @@ reason to stop processing reaches every processing at once.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.translation import gettext as _
+
+from charte.core.errors import ActionError
 from charte.privacy import register
 
 if TYPE_CHECKING:
@@ -62,6 +65,18 @@ def register_edit_check(name: str, check: EditCheck) -> None:
 def edit_allowed(person: "AbstractBaseUser", actor: object) -> bool:
     """True unless a registered check freezes `person`'s data against edits by `actor`."""
     return all(check(person, actor) is not False for check in _edit_checks.values())
+
+
+def require_edit_allowed(person: "AbstractBaseUser", actor: object) -> None:
+    """Refuse, with the reason the person will read, an edit that a restriction freezes."""
+    if not edit_allowed(person, actor):
+        raise ActionError(
+            _(
+                "Le traitement de ces données est limité : elles ne peuvent pas être modifiées "
+                "tant que le délégué à la protection des données n'a pas levé la limitation."
+            ),
+            code="restricted",
+        )
 
 
 def set_consent_source(source: Callable[[Any, str], bool]) -> None:

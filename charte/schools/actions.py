@@ -12,6 +12,7 @@ from charte.accounts.queries import guardians_of
 from charte.audit.models import Entry
 from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError, Conflict, NotFound
+from charte.privacy import processing
 from charte.retention import actions as retention
 from charte.retention import dates as retention_dates
 from charte.retention.models import Renewal
@@ -202,6 +203,8 @@ def place_pupil(*, pupil: User, school_class: SchoolClass, actor: User) -> Enrol
 def _enrol(
     *, pupil: User, school_class: SchoolClass, method: Enrolment.Method, actor: Actor
 ) -> Enrolment:
+    # A new class shows the pupil's data to new teachers: not while a restriction holds.
+    processing.require_edit_allowed(pupil, actor)
     now = timezone.now()
     current = Enrolment.objects.select_for_update().current().filter(pupil=pupil).first()
     if current is not None and current.school_class_id == school_class.pk:

@@ -5,9 +5,12 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Role
 from charte.schools import actions
 from charte.schools.models import Enrolment, SchoolClass, Teaching
+from charte.subject_requests.models import Kind, Limitation
 from tests.conftest import client_for, journal
+from tests.consent.helpers import adopt
 from tests.factories import make_user
 from tests.learning import enrol, make_pupil
+from tests.subject_requests.helpers import online, staff_url
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +238,24 @@ def test_archiving_a_class_ends_its_enrolments_and_keeps_them(
     assert len(journal("schools.pupil_removed", about=child_ben)) == 1
     url = reverse("results:pupil", args=[child_ben.public_id])
     assert client_for(teacher_chloe).get(url).status_code == 404
+
+
+def test_a_restricted_pupil_joins_no_new_class_until_the_dpo_lifts_it(
+    chloe_class, child_ben, guardian_anna, dpo_elise
+):
+    adopt(guardian=guardian_anna, child=child_ben)
+    request = online(child_ben, Kind.RESTRICTION, by=guardian_anna, details="Classe contestée")
+    client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+
+    response = client_for(child_ben).post(
+        reverse("schools:join"), {"code": chloe_class.join_code}, follow=True
+    )
+
+    assert "ne peuvent pas être modifiées" in response.content.decode()
+    assert not Enrolment.objects.filter(pupil=child_ben).exists()
+    assert journal("schools.pupil_enrolled", about=child_ben) == []
+
+    limitation = Limitation.objects.get(person=child_ben)
+    client_for(dpo_elise).post(reverse("subject_requests:lift", args=[limitation.public_id]))
+    client_for(child_ben).post(reverse("schools:join"), {"code": chloe_class.join_code})
+    assert Enrolment.objects.filter(pupil=child_ben, school_class=chloe_class).exists()
