@@ -113,4 +113,6 @@ def send_alert_email(entry: Entry) -> int:
     if not _sender:
         raise RuntimeError("No alert sender is set: alerts need the notifications app.")
     context = alert_context(entry)
-    return sum(_sender[0](user, context) for user in alert_recipients(entry))
+    # All or none: a retry after one recipient failed must not queue it twice for the others.
+    with transaction.atomic():
+        return sum(_sender[0](user, context) for user in alert_recipients(entry))

@@ -75,6 +75,7 @@ class LegalHold(PublicIdModel):
     class Reason(models.TextChoices):
         LITIGATION = "litigation", _("un litige ou une procédure en cours")
         PENDING_REQUEST = "pending_request", _("une demande en cours sur ces données")
+        RESTRICTION = "restriction", _("une limitation du traitement en vigueur (RGPD art. 18)")
         AUTHORITY = "authority", _("une demande d'une autorité")
         OTHER = "other", _("une autre obligation légale")
 

@@ -325,10 +325,11 @@ def continue_next_year(*, school_class: SchoolClass, actor: User) -> int:
         .select_related("pupil")
         if not e.pupil.is_staff
     ]
+    # Already kept as long, whoever renewed (the class, the pupil, a guardian, a subscription).
     already = set(
-        Renewal.objects.filter(
-            person__in=pupils, source=Renewal.Source.CLASS, kept_until=kept_until
-        ).values_list("person_id", flat=True)
+        Renewal.objects.filter(person__in=pupils, kept_until__gte=kept_until).values_list(
+            "person_id", flat=True
+        )
     )
     renewed = 0
     for pupil in pupils:

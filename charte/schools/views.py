@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role, User
@@ -113,9 +114,12 @@ def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         kept_until, _done = queries.class_continues(school_class)
         messages.success(
             request,
-            _(
+            ngettext(
                 "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
-                "%(date)s (%(count)s renouvelé(s) maintenant)."
+                "%(date)s (%(count)s renouvelé maintenant).",
+                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+                "%(date)s (%(count)s renouvelés maintenant).",
+                renewed,
             )
             % {"date": date_format(kept_until, "j F Y"), "count": renewed},
         )

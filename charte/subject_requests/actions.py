@@ -296,13 +296,24 @@ def _limit(request: SubjectRequest, type_: str, purpose: str, *, actor: Actor) -
     exists = Limitation.objects.active().filter(person=request.person, type=type_, purpose=purpose)
     if exists.exists():
         return
-    Limitation.objects.create(person=request.person, type=type_, purpose=purpose, request=request)
+    limitation = Limitation.objects.create(
+        person=request.person, type=type_, purpose=purpose, request=request
+    )
     audit.record(
         event=f"subject_request.{type_}_started",
         actor=actor,
         subject=request.person,
         data=_data(request, purpose=purpose),
     )
+    if type_ == Limitation.Type.RESTRICTION:
+        # Restricted data is kept as it is (art. 18): the retention sweep may not erase it,
+        # though the request that asked for it closes now.
+        retention.place_hold(
+            actor=actor,
+            person=request.person,
+            reason=LegalHold.Reason.RESTRICTION,
+            reference=str(limitation.public_id),
+        )
 
 
 def _close(
@@ -581,6 +592,12 @@ def lift_limitation(*, limitation: Limitation, actor: Actor) -> Limitation:
         data={"limitation": str(limitation.public_id), "purpose": limitation.purpose},
     )
     if limitation.type == Limitation.Type.RESTRICTION:
+        retention.lift_holds(
+            person=limitation.person,
+            reason=LegalHold.Reason.RESTRICTION,
+            reference=str(limitation.public_id),
+            actor=actor,
+        )
         transaction.on_commit(
             partial(_notify, "subject_requests.restriction_lifted", limitation.person, actor)
         )

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from charte import audit
 from charte.accounts.models import Role, User
-from charte.audit import events
+from charte.audit import alerts, events
+from charte.audit.alerts import raise_alert, send_alert_email
 from charte.audit.watch import POLICY
 from charte.notifications.models import Message
 from tests.conftest import journal
@@ -321,3 +322,30 @@ def test_an_alert_reaches_it_and_the_dpo_through_the_outbox_each_in_their_langua
     assert f"person=user%3A{guardian_anna.public_id}" in english.body
     assert f"Journal entry no. {alert.seq}." in english.body
     assert "anna@famille.test" not in english.body
+
+
+def test_an_alert_that_fails_for_one_recipient_is_queued_for_none_so_a_retry_sends_it_once(
+    monkeypatch,
+):
+    make_user(role=Role.IT, email="it@charte.test")
+    make_user(role=Role.DPO, email="dpo@charte.test")
+    entry = raise_alert(event=events.ALERT_PRIVILEGE_GRANTED, data={"to": "dpo"})
+    assert entry is not None
+    real = alerts._sender[0]
+    calls: list[str] = []
+
+    def flaky(user, context):
+        calls.append(user.email)
+        if len(calls) == 2:
+            raise ConnectionError("the second recipient's queue is down")
+        return real(user, context)
+
+    monkeypatch.setattr(alerts, "_sender", [flaky])
+    with pytest.raises(ConnectionError):
+        send_alert_email(entry)
+
+    assert not Message.objects.filter(kind="audit.alert").exists()
+
+    monkeypatch.setattr(alerts, "_sender", [real])
+    assert send_alert_email(entry) == 2
+    assert Message.objects.filter(kind="audit.alert").count() == 2

@@ -13,8 +13,11 @@ from charte.accounts.models import Role
 from charte.consent.actions import ensure_text, record_choices, withdraw
 from charte.consent.models import Act, Channel, ConsentRecord
 from charte.core.actors import person_ref
+from charte.privacy import processing
+from charte.subject_requests.models import Decision, Kind
 from tests.conftest import birthday, client_for, journal
 from tests.factories import make_user
+from tests.subject_requests.helpers import online, staff_url
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +147,19 @@ def test_marketing_s_home_counts_its_lists_and_its_menu_leads_to_them(marketing,
     assert PAGE in text
     assert reverse("recipients:review_invitations") in text
     assert "anna@famille.test" not in text  # counts, never who
+
+
+def test_an_objection_or_a_restriction_takes_a_consenting_adult_off_the_list(
+    marketing, people, dpo_elise
+):
+    anna, chloe = people["anna"], people["chloe"]
+    processing.record_objection(person=anna, purpose="newsletter", actor=anna)
+    request = online(chloe, Kind.RESTRICTION, details="Adresse contestée")
+    client_for(dpo_elise).post(
+        staff_url(request), {"action": "decide", "decision": Decision.APPROVED}
+    )
+
+    client = client_for(marketing)
+    assert client.get(PAGE).context["contacts"] == []
+    exported = list(csv.reader(io.StringIO(client.get(CSV).content.decode()), delimiter=";"))
+    assert exported[1:] == []

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from charte.accounts.models import Role, User
 from charte.core.actors import RETENTION
+from charte.retention import actions as retention
 from charte.retention import dates, sweep
 from charte.retention.models import Renewal
 from tests.conftest import client_for, journal
@@ -49,17 +50,17 @@ def test_the_teacher_confirms_and_each_pupil_is_renewed_once(chloe_class, teache
     assert journal("schools.class_continues")[-1].data["renewed"] == 0
 
 
-def test_a_pupil_whose_guardian_already_renewed_is_not_renewed_again_but_a_new_one_is(
+def test_a_pupil_who_already_renewed_is_not_renewed_again_but_a_new_one_is(
     chloe_class, teacher_chloe
 ):
     lea, noe = make_pupil(first_name="Léa"), make_pupil(first_name="Noé")
     enrol(lea, chloe_class)
-    client_for(teacher_chloe).post(url(chloe_class))
     enrol(noe, chloe_class)
+    retention.renew(person=lea, source=Renewal.Source.PERSON, actor=lea)  # "je continue"
 
     client_for(teacher_chloe).post(url(chloe_class))
 
-    assert Renewal.objects.filter(person=lea).count() == 1
+    assert list(Renewal.objects.filter(person=lea).values_list("source", flat=True)) == ["person"]
     assert Renewal.objects.filter(person=noe, source=Renewal.Source.CLASS).count() == 1
     assert journal("schools.class_continues")[-1].data["renewed"] == 1
 

@@ -10,7 +10,7 @@ from charte.accounts.models import User
 from charte.core.actors import RETENTION
 from charte.retention import sweep
 from charte.retention.models import LegalHold
-from charte.subject_requests.models import Decision, Kind, Status, SubjectRequest
+from charte.subject_requests.models import Decision, Kind, Limitation, Status, SubjectRequest
 from tests.conftest import client_for, journal
 from tests.factories import PASSWORD
 from tests.retention.helpers import account_created
@@ -77,3 +77,30 @@ def test_answering_a_request_lifts_its_hold_and_only_its_own(dpo_elise):
     still = holds_of(anna).filter(lifted_at__isnull=True)
     assert list(still.values_list("reference", flat=True)) == [str(restriction.public_id)]
     assert holds_of(anna).get(reference=str(rectification.public_id)).lifted_at <= timezone.now()
+
+
+def test_a_restriction_in_force_keeps_the_data_from_the_sweep_until_the_dpo_lifts_it(dpo_elise):
+    anna = account_created(date(2025, 9, 2), email="anna.h@famille.test")
+    client_for(anna).post(new_url(anna, Kind.RESTRICTION), {"password": PASSWORD, "details": "Nom"})
+    request = SubjectRequest.objects.get(person=anna)
+
+    client_for(dpo_elise).post(
+        staff_url(request), {"action": "decide", "decision": Decision.APPROVED}
+    )
+
+    request.refresh_from_db()
+    assert request.status == Status.COMPLETED  # the request is answered, its own hold lifted
+    limitation = Limitation.objects.get(person=anna)
+    [hold] = LegalHold.objects.filter(person=anna, lifted_at__isnull=True)
+    assert (hold.reason, hold.reference) == ("restriction", str(limitation.public_id))
+    report = sweep.run(today=LONG_AFTER, actor=RETENTION)
+    assert User.objects.filter(pk=anna.pk).exists()  # art. 18: kept as it is
+    assert report.outcome("account").held == 1
+
+    # (the sweep ended every session: 2031 is long after them all)
+    client_for(dpo_elise).post(reverse("subject_requests:lift", args=[limitation.public_id]))
+
+    hold.refresh_from_db()
+    assert hold.lifted_at is not None
+    sweep.run(today=LONG_AFTER, actor=RETENTION)
+    assert not User.objects.filter(pk=anna.pk).exists()
