@@ -87,6 +87,10 @@ BASELINE = [
     "WHERE username LIKE 'eleve-%')",
     "DELETE FROM retention_renewal WHERE person_id IN (SELECT id FROM accounts_user "
     "WHERE username LIKE 'eleve-%')",
+    "DELETE FROM schools_enrolment WHERE pupil_id IN (SELECT id FROM accounts_user "
+    "WHERE username LIKE 'eleve-%')",
+    "DELETE FROM results_attempt WHERE pupil_id IN (SELECT id FROM accounts_user "
+    "WHERE username LIKE 'eleve-%')",
     "DELETE FROM accounts_user WHERE username LIKE 'eleve-%'",
 ]
 
