@@ -363,20 +363,33 @@ def _relations_into(model: type[models.Model]) -> list[Any]:
 
 def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Before a plain DELETE: what Django's collector would do for `SET_NULL` relations, one
-    UPDATE per relation. Returns the batch to delete: when there is something to detach, the
-    batch's keys are read once (at most one batch of them) so that the UPDATEs and the DELETE
-    name the very same rows, whatever query selected them."""
+    UPDATE per relation. The batch's keys are read once (at most one batch of them) so that
+    the UPDATEs and the DELETE name the very same rows, whatever query selected them.
+
+    The UPDATEs are plain SQL over the model's own table and column names, with the keys as
+    parameters: the ORM would prepare each key of each relation again, which costs more than
+    the UPDATEs themselves. When none of them named a row, the batch's own query deletes."""
     relations = [r for r in _relations_into(batch.model) if r.on_delete is SET_NULL]
     if not relations:
         return batch
     keys = list(batch.values_list("pk", flat=True))
     if not keys:
         return batch
-    for relation in relations:
-        name = relation.field.name
-        relation.related_model._base_manager.using(batch.db).filter(**{f"{name}__in": keys}).update(
-            **{name: None}
-        )
+    connection = connections[batch.db]
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(keys))
+    detached = 0
+    with connection.cursor() as cursor:
+        for relation in relations:
+            table = quote(relation.related_model._meta.db_table)
+            column = quote(relation.field.column)
+            cursor.execute(
+                f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({marks})",  # noqa: S608
+                keys,
+            )
+            detached += max(cursor.rowcount, 0)
+    if not detached:
+        return batch
     return batch.model._base_manager.using(batch.db).filter(pk__in=keys)
 
 
