@@ -1,4 +1,4 @@
-"""How long the access archive of a pupil with many rows takes, against the plain SQL reads of
+"""How long the access archive of a pupil with many attempts takes, against the plain SQL reads of
 the same rows in the same run, and how much memory it needs as the rows grow.
 
     python -m bench.access_archive [--rows 10000 40000]
@@ -33,14 +33,22 @@ def setup(database_url: str) -> None:
 
 
 def make_pupil(rows: int):
+    """A pupil with `rows` attempts at the catalogue's exercises, spread over the past weeks."""
+    import random
     from datetime import timedelta
 
     from django.utils import timezone
 
     from charte.accounts import actions
-    from charte.audit.models import Entry
-    from charte.core.actors import SEED, person_ref
+    from charte.content import loader
+    from charte.content.models import Exercise
+    from charte.core.actors import SEED
+    from charte.results.demo import make_attempt
+    from charte.results.models import Attempt
 
+    if not Exercise.objects.exists():
+        loader.load()
+    exercises = list(Exercise.objects.prefetch_related("questions"))
     pupil = actions.create_account(
         actor=SEED,
         role="pupil",
@@ -48,21 +56,13 @@ def make_pupil(rows: int):
         last_name=f"Pupil{rows}",
         username=f"bench.{rows}.{os.getpid()}",
     )
-    ref = person_ref(pupil)
+    rng = random.Random(rows)
     now = timezone.now()
     batch = [
-        Entry(
-            at=now - timedelta(seconds=i),
-            event="exercise.attempted",
-            actor_ref=ref,
-            subject_ref=ref,
-            data={"exercise": i % 97, "score": i % 11, "attempt": i},
-            ip="192.0.2.1",
-            user_agent="Mozilla/5.0 (X11; Linux x86_64) Bench",
-        )
+        make_attempt(pupil, exercises[i % len(exercises)], 0.7, now - timedelta(minutes=i), rng)
         for i in range(rows)
     ]
-    Entry.objects.bulk_create(batch, batch_size=2000)
+    Attempt.objects.bulk_create(batch, batch_size=2000)
     return pupil
 
 

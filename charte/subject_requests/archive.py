@@ -277,7 +277,11 @@ def _cell_date(value: Any) -> tuple[str, str]:
 def _cell_uuid(value: Any) -> tuple[str, str]:
     if value is None:
         return "null", ""
-    text = str(UUID(hex=value)) if isinstance(value, str) else str(value)
+    if isinstance(value, str) and len(value) == 32:  # SQLite stores the 32 hex digits
+        h = value.lower()
+        text = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    else:
+        text = str(UUID(hex=value)) if isinstance(value, str) else str(value)
     return f'"{text}"', text
 
 
