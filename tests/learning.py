@@ -1,6 +1,7 @@
 """Fixtures and helpers shared by the learning apps' tests (schools, content, results, coach,
 assignments, resources, dashboards); each of their conftest.py imports the fixtures it uses."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -123,3 +124,48 @@ def give_work(
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@dataclass(frozen=True)
+class LearningObjects:
+    """One of each object a pupil's learning makes, for the tests of who may open what."""
+
+    attempt: Attempt
+    handout: Any  # the teacher's file resource, given with the assignment
+    folder: Any  # the teacher's folder
+    note: Any  # the pupil's own note
+    assignment: Assignment
+    production: Any  # the pupil's handed-in work, with one file
+
+
+def learning_objects(teacher: User, pupil: User, school_class: SchoolClass) -> LearningObjects:
+    """An attempt, the teacher's handout and folder, the pupil's note, an assignment to the class
+    and the pupil's production with its file, each made through its app's action."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from charte.resources import actions as resource_actions
+    from charte.resources.uploads import check_upload
+
+    made = attempt(pupil, "republique-symboles")
+    handout = resource_actions.create_resource(
+        owner=teacher,
+        kind="file",
+        title="Consignes",
+        upload=check_upload(SimpleUploadedFile("consignes.pdf", PDF)),
+        actor=teacher,
+    )
+    folder = resource_actions.create_folder(
+        owner=teacher, name="Séquence", parent=None, actor=teacher
+    )
+    note = resource_actions.create_resource(
+        owner=pupil, kind="note", title="Mes mots", body="laïcité", actor=pupil
+    )
+    work = give_work(teacher, school_class, expects_production=True, resource=handout)
+    production = assignment_actions.hand_in(
+        assignment=work,
+        pupil=pupil,
+        text="Mon exposé",
+        files=[check_upload(SimpleUploadedFile("expose.pdf", PDF))],
+        actor=pupil,
+    )
+    return LearningObjects(made, handout, folder, note, work, production)

@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -33,7 +32,6 @@ from django.utils import timezone
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import Role, User
-from charte.assignments import actions as assignment_actions
 from charte.assignments.models import ProductionFile
 from charte.audit import events
 from charte.audit.models import Entry as JournalEntry
@@ -50,8 +48,6 @@ from charte.payments.models import Invoice, Order, Subscription
 from charte.payments.plans import PLAN_BY_CODE
 from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
-from charte.resources import actions as resource_actions
-from charte.resources.uploads import check_upload
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -62,7 +58,7 @@ from charte.subject_requests.models import Decision, Kind, Limitation
 from charte.subject_requests.views import DOWNLOAD_SALT
 from charte.support import actions as support_actions
 from tests.factories import make_user
-from tests.learning import PDF, attempt, enrol, give_work
+from tests.learning import enrol, learning_objects
 from tests.subject_requests.helpers import online
 
 VISITOR = "visitor"
@@ -108,28 +104,9 @@ class World:
         enrolment = Enrolment.objects.get(pupil=pupil)
 
         # Learning: an attempt, a resource, a folder, an assignment and the production.
-        made = attempt(pupil, "republique-symboles")
-        handout = resource_actions.create_resource(
-            owner=teacher,
-            kind="file",
-            title="Consignes",
-            upload=check_upload(SimpleUploadedFile("consignes.pdf", PDF)),
-            actor=teacher,
-        )
-        folder = resource_actions.create_folder(
-            owner=teacher, name="Séquence", parent=None, actor=teacher
-        )
-        note = resource_actions.create_resource(
-            owner=pupil, kind="note", title="Mes mots", body="laïcité", actor=pupil
-        )
-        work = give_work(teacher, school_class, expects_production=True, resource=handout)
-        production = assignment_actions.hand_in(
-            assignment=work,
-            pupil=pupil,
-            text="Mon exposé",
-            files=[check_upload(SimpleUploadedFile("expose.pdf", PDF))],
-            actor=pupil,
-        )
+        objects = learning_objects(teacher, pupil, school_class)
+        made, handout, folder = objects.attempt, objects.handout, objects.folder
+        note, work, production = objects.note, objects.assignment, objects.production
 
         # The family: an invitation to the other parent.
         invitation = family_actions.invite_guardian(

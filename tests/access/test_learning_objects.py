@@ -8,23 +8,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import Role, User
-from charte.assignments import actions as assignment_actions
 from charte.assignments.models import Production, ProductionFile
 from charte.audit.models import Entry
 from charte.core.actors import SEED
-from charte.resources import actions as resource_actions
 from charte.resources.models import Folder, Resource
-from charte.resources.uploads import check_upload
 from charte.schools import actions as school_actions
 from charte.schools.models import Enrolment, SchoolClass, SchoolMember
 from charte.subject_requests.models import Limitation
 from tests.conftest import client_for
 from tests.factories import make_user
-from tests.learning import PDF, attempt, enrol, give_work
+from tests.learning import enrol, learning_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -40,28 +36,9 @@ class World:
 def world(catalogue, school, chloe_class, ben_in_class, teacher_chloe, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     ben = ben_in_class
-    made = attempt(ben, "republique-symboles")
-    handout = resource_actions.create_resource(
-        owner=teacher_chloe,
-        kind="file",
-        title="Consignes",
-        upload=check_upload(SimpleUploadedFile("consignes.pdf", PDF)),
-        actor=teacher_chloe,
-    )
-    folder = resource_actions.create_folder(
-        owner=teacher_chloe, name="Séquence", parent=None, actor=teacher_chloe
-    )
-    own_note = resource_actions.create_resource(
-        owner=ben, kind="note", title="Mes mots", body="laïcité", actor=ben
-    )
-    work = give_work(teacher_chloe, chloe_class, expects_production=True, resource=handout)
-    production = assignment_actions.hand_in(
-        assignment=work,
-        pupil=ben,
-        text="Mon exposé",
-        files=[check_upload(SimpleUploadedFile("expose.pdf", PDF))],
-        actor=ben,
-    )
+    objects = learning_objects(teacher_chloe, ben, chloe_class)
+    made, handout, folder = objects.attempt, objects.handout, objects.folder
+    own_note, work, production = objects.note, objects.assignment, objects.production
 
     # Another school, with its own staff, teacher, class, pupil and parent.
     other_school = school_actions.create_school(name="Collège Voltaire", city="Nantes", actor=SEED)
