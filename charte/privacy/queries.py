@@ -88,8 +88,9 @@ def _journal() -> dict[str, Any]:
     return {"retention": _retention("journal"), "connection_data": notes}
 
 
-def published_register() -> dict[str, Any]:
-    """The register of processing with, for each purpose, the data of each model it uses."""
+def published_register(*, data: bool = True) -> dict[str, Any]:
+    """The register of processing with, for each purpose, the data of each model it uses
+    (without them if not `data`: the access archive lists the person's own records instead)."""
     processings = []
     for processing in register.PROCESSINGS:
         purposes = []
@@ -104,7 +105,7 @@ def published_register() -> dict[str, Any]:
                     "separable": purpose.separable,
                     "recipients": [r.code for r in register.recipients_of(purpose.code)],
                     "categories": [{"code": c.value, "label": str(c.label)} for c in categories],
-                    "data": [_declaration(d) for d in declarations],
+                    "data": [_declaration(d) for d in declarations] if data else [],
                 }
             )
         processings.append(
