@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 REQUIRE_POSTGRES ?= 0
 
-.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser npm messages screenshots bench clean
+.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser unzip npm messages screenshots bench clean
 
 help:
 	@echo "make run    install, migrate, seed the demo and serve on http://127.0.0.1:8000 (Ctrl-C stops)"
@@ -37,6 +37,13 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
 		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
 
+# Info-ZIP's unzip reads the access archives in the tests: a second, independent reader.
+unzip:
+	@command -v unzip >/dev/null 2>&1 || { \
+		echo "Installing Debian's unzip for the tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip >/dev/null; }; }
+
 # Test tools from npm (the IAB reference TC string decoder, axe-core), reinstalled from the
 # lockfile whenever it changes; nothing from node_modules is ever served to visitors.
 node_modules/.installed: package.json package-lock.json
@@ -56,11 +63,11 @@ checks: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install browser npm
+test-sqlite: install browser unzip npm
 	@echo "=== Test suite on SQLite ==="
 	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: install browser npm
+test-postgres: install browser unzip npm
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== Test suite on PostgreSQL ==="; \
 		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 -p no:cacheprovider --create-db $(PYTEST_ARGS); \

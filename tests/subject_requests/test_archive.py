@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import subprocess
 import zipfile
 
 import pytest
@@ -54,3 +55,24 @@ def test_the_progress_is_reported_model_by_model():
 
     assert calls[-1][0] == calls[-1][1]
     assert [d for d, _ in calls] == list(range(1, len(calls) + 1))
+
+
+def test_the_archive_is_a_plain_deflated_zip_that_any_unzip_tool_reads(tmp_path):
+    person = make_user(first_name="Zoé")
+    path = tmp_path / "archive.zip"
+    with path.open("wb") as out:
+        archive.build(person=person, scope=archive.ACCESS, out=out)
+
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None  # every member's CRC checks out
+        members = zf.infolist()
+        assert {m.compress_type for m in members} == {zipfile.ZIP_DEFLATED}
+        data = zf.read("donnees.json")
+    big = next(m for m in members if m.filename == "donnees.json")
+    assert big.compress_size < big.file_size / 2
+    # The system's own unzip agrees, byte for byte.
+    listing = subprocess.run(["unzip", "-tq", str(path)], capture_output=True, text=True)
+    assert listing.returncode == 0, listing.stdout + listing.stderr
+    assert "No errors detected" in listing.stdout
+    piped = subprocess.run(["unzip", "-p", str(path), "donnees.json"], capture_output=True)
+    assert piped.stdout == data
