@@ -201,8 +201,15 @@ class Guardianship(PublicIdModel):
 
     MAX_PER_CHILD = 2
 
-    guardian = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardianships")
-    child = models.ForeignKey(User, on_delete=models.CASCADE, related_name="guardian_links")
+    guardian = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="guardianships",
+        verbose_name=_("responsable légal"),
+    )
+    child = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="guardian_links", verbose_name=_("enfant")
+    )
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
@@ -236,8 +243,18 @@ class Guardianship(PublicIdModel):
 class Session(AbstractBaseSession):
     """A signed-in session, tied to its user so that it can be listed, ended and erased."""
 
+    # Django's own fields, with their names in our languages (shown in the charter and archives).
+    session_key = models.CharField(_("clé de session"), max_length=40, primary_key=True)
+    session_data = models.TextField(_("données de session"))
+    expire_date = models.DateTimeField(_("expire le"), db_index=True)
+
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("compte"),
     )
 
     class Meta:

@@ -26,6 +26,7 @@ class Assignment(PublicIdModel):
         null=True,
         blank=True,
         related_name="assignments_given",
+        verbose_name=_("enseignant"),
     )
     title = models.CharField(_("titre"), max_length=160)
     instructions = models.TextField(_("consignes"), blank=True)
@@ -81,9 +82,14 @@ class AssignedPupil(models.Model):
     """A pupil an assignment is for, when it is not for the whole class."""
 
     assignment = models.ForeignKey(
-        Assignment, on_delete=models.CASCADE, related_name="assigned_pupils"
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="assigned_pupils",
+        verbose_name=_("travail donné"),
     )
-    pupil = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assigned_work")
+    pupil = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assigned_work", verbose_name=_("élève")
+    )
 
     class Meta:
         verbose_name = _("élève concerné par un travail")
@@ -101,8 +107,15 @@ class AssignedPupil(models.Model):
 class Production(PublicIdModel):
     """What one pupil handed in for one assignment, and the teacher's feedback on it."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="productions")
-    pupil = models.ForeignKey(User, on_delete=models.CASCADE, related_name="productions")
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="productions",
+        verbose_name=_("travail donné"),
+    )
+    pupil = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="productions", verbose_name=_("élève")
+    )
     text = models.TextField(_("texte rendu"), blank=True)
     submitted_at = models.DateTimeField(_("rendu le"), default=timezone.now)
     updated_at = models.DateTimeField(_("modifié le"), default=timezone.now)
@@ -114,6 +127,7 @@ class Production(PublicIdModel):
         null=True,
         blank=True,
         related_name="feedback_given",
+        verbose_name=_("appréciation donnée par"),
     )
 
     class Meta:
@@ -135,7 +149,9 @@ class Production(PublicIdModel):
 
 
 class ProductionFile(PublicIdModel):
-    production = models.ForeignKey(Production, on_delete=models.CASCADE, related_name="files")
+    production = models.ForeignKey(
+        Production, on_delete=models.CASCADE, related_name="files", verbose_name=_("production")
+    )
     file = models.FileField(_("fichier"), upload_to=production_upload_to)
     name = models.CharField(_("nom du fichier"), max_length=120)
     content_type = models.CharField(_("type de fichier"), max_length=100)

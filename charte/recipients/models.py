@@ -59,7 +59,11 @@ class AuthorityRequest(PublicIdModel):
     )
     recorded_at = models.DateTimeField(_("enregistrée le"), default=timezone.now, editable=False)
     disclosure = models.OneToOneField(
-        Disclosure, null=True, on_delete=models.SET_NULL, related_name="+"
+        Disclosure,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("communication"),
     )
 
     class Meta:

@@ -13,7 +13,12 @@ def resource_upload_to(instance: "Resource", filename: str) -> str:
 
 
 class Folder(PublicIdModel):
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="resource_folders")
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="resource_folders",
+        verbose_name=_("propriétaire"),
+    )
     name = models.CharField(_("nom du dossier"), max_length=80)
     parent = models.ForeignKey(
         "self",
@@ -40,7 +45,9 @@ class Resource(PublicIdModel):
         LINK = "link", _("Lien vers un site")
         FILE = "file", _("Fichier")
 
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="resources")
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="resources", verbose_name=_("propriétaire")
+    )
     folder = models.ForeignKey(
         Folder,
         on_delete=models.SET_NULL,

@@ -10,7 +10,9 @@ from charte.core.models import PublicIdModel
 class Attempt(PublicIdModel):
     """One go at an exercise: the answers as given, and the score the correction gave them."""
 
-    pupil = models.ForeignKey(User, on_delete=models.CASCADE, related_name="attempts")
+    pupil = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("élève")
+    )
     exercise = models.ForeignKey(
         Exercise, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("exercice")
     )

@@ -77,8 +77,15 @@ class SchoolMember(PublicIdModel):
         STAFF = "staff", _("personnel de direction ou de vie scolaire")
         TEACHER = "teacher", _("enseignant")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="school_memberships")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="members", verbose_name=_("établissement")
+    )
+    person = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="school_memberships",
+        verbose_name=_("personne"),
+    )
     role = models.CharField(_("fonction"), max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(_("depuis le"), default=timezone.now, editable=False)
 
@@ -152,9 +159,14 @@ class Teaching(PublicIdModel):
     """A teacher of a class."""
 
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.CASCADE, related_name="teachings"
+        SchoolClass,
+        on_delete=models.CASCADE,
+        related_name="teachings",
+        verbose_name=_("classe"),
     )
-    teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="teachings")
+    teacher = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="teachings", verbose_name=_("enseignant")
+    )
     created_at = models.DateTimeField(_("depuis le"), default=timezone.now, editable=False)
 
     class Meta:
@@ -182,9 +194,14 @@ class Enrolment(PublicIdModel):
         CODE = "code", _("avec le code de la classe")
         STAFF = "staff", _("par l'établissement")
 
-    pupil = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolments")
+    pupil = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("élève")
+    )
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.CASCADE, related_name="enrolments"
+        SchoolClass,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=_("classe"),
     )
     method = models.CharField(_("inscription"), max_length=8, choices=Method.choices)
     started_at = models.DateTimeField(_("arrivée"), default=timezone.now)

@@ -30,7 +30,7 @@ import zipfile
 from base64 import b64encode
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -41,7 +41,7 @@ from django.db import connections, models
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from isal import isal_zlib
 
@@ -334,8 +334,9 @@ _KINDS: dict[str, str] = {
 }
 # Cells whose text never holds a comma, a quote or a line break: written to CSV as they are.
 _CSV_PLAIN = frozenset({_NUMBER, _BOOL, _DATETIME, _DATE, _UUID})
-# Cells whose text is made of digits, letters and "-:.+ " only: shown in HTML as they are.
-_HTML_SAFE = frozenset({_NUMBER, _DATETIME, _DATE, _UUID})
+# Cells whose text is made of digits, letters and "-:.+" only: shown in HTML as they are
+# (dates and times are not: the HTML view writes them in the person's language).
+_HTML_SAFE = frozenset({_NUMBER, _UUID})
 # A CSV cell that may hold a comma, a quote or a line break is quoted where it does.
 _CSV_QUOTE = """\
 c{i} = t{i}
@@ -583,8 +584,23 @@ class _Spool:
 
 
 def _readable_moment(text: str) -> str:
-    """ "2026-03-14T09:05:12.123+00:00" as "2026-03-14 09:05 UTC", for the HTML view."""
-    return f"{text[:10]} {text[11:16]} UTC" if len(text) >= 16 else text
+    """ "2026-03-14T08:05:12.123+00:00" as "14/03/2026 09:05" in French (local time, as the
+    page says), for the HTML view."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def _readable_date(text: str) -> str:
+    """ "2014-03-14" as "14/03/2014" in French, for the HTML view."""
+    try:
+        return formats.date_format(date.fromisoformat(text), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return text
 
 
 def _readable_bool(text: str) -> str:
@@ -594,6 +610,7 @@ def _readable_bool(text: str) -> str:
 # The HTML view is read by people: dates without microseconds, yes and no in words.
 _READABLE: dict[str, Callable[[str], str]] = {
     "DateTimeField": _readable_moment,
+    "DateField": _readable_date,
     "BooleanField": _readable_bool,
 }
 
@@ -768,6 +785,7 @@ def build(
             "generated_at": generated_at,
             "reference": reference,
             "html_rows": HTML_ROWS,
+            "zone": timezone.get_current_timezone_name(),
             "portable": [str(p.label) for p in register.Provenance if p in PORTABLE_PROVENANCES],
         }
         page = render_to_string("subject_requests/archive/index.html", context)

@@ -239,7 +239,10 @@ class IdentityCheck(PublicIdModel):
     """How the requester's identity (or standing) was checked, by whom, and on what evidence."""
 
     request = models.ForeignKey(
-        SubjectRequest, on_delete=models.CASCADE, related_name="identity_checks"
+        SubjectRequest,
+        on_delete=models.CASCADE,
+        related_name="identity_checks",
+        verbose_name=_("demande"),
     )
     method = models.CharField(_("méthode"), max_length=24, choices=IdentityMethod.choices)
     evidence = models.TextField(_("éléments vérifiés"))
@@ -270,7 +273,9 @@ class IdentityCheck(PublicIdModel):
 class Note(PublicIdModel):
     """An internal note of the people who handle the request."""
 
-    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="notes")
+    request = models.ForeignKey(
+        SubjectRequest, on_delete=models.CASCADE, related_name="notes", verbose_name=_("demande")
+    )
     author = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -303,11 +308,18 @@ class Limitation(PublicIdModel):
         RESTRICTION = "restriction", _("Limitation du traitement")
         OBJECTION = "objection", _("Opposition")
 
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="limitations")
+    person = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="limitations", verbose_name=_("personne")
+    )
     type = models.CharField(_("nature"), max_length=12, choices=Type.choices)
     purpose = models.CharField(_("finalité"), max_length=40, blank=True)
     request = models.ForeignKey(
-        SubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        SubjectRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande"),
     )
     started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
     ended_at = models.DateTimeField(_("levée le"), null=True, blank=True)
@@ -338,7 +350,9 @@ class Directive(PublicIdModel):
         DELETE = "delete", _("Effacer mes données et fermer mon compte")
         COMMUNICATE = "communicate", _("Communiquer mes données à ma personne de confiance")
 
-    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="directive")
+    person = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="directive", verbose_name=_("personne")
+    )
     trusted_name = models.CharField(_("nom de la personne de confiance"), max_length=160)
     trusted_email = models.EmailField(_("adresse e-mail de la personne de confiance"))
     wish = models.CharField(_("volonté"), max_length=12, choices=Wish.choices)
@@ -356,9 +370,16 @@ class Directive(PublicIdModel):
 class Death(PublicIdModel):
     """A death notified and verified by staff, after which the directive (or heirs) may act."""
 
-    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="death")
+    person = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="death", verbose_name=_("personne décédée")
+    )
     request = models.ForeignKey(
-        SubjectRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        SubjectRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demande"),
     )
     verified_at = models.DateTimeField(_("décès vérifié le"), default=timezone.now)
 
