@@ -79,10 +79,19 @@ def test_the_archive_is_a_plain_deflated_zip_that_any_unzip_tool_reads(tmp_path)
     assert piped.stdout == data
 
 
-def test_the_html_view_gives_local_times_in_words_and_the_files_give_utc():
+@pytest.mark.parametrize(
+    ("language", "moment", "day", "zone"),
+    [
+        ("fr", "14/03/2026 09:05", "14/03/2014", "fuseau Europe/Paris"),
+        ("en", "03/14/2026 09:05", "03/14/2014", "the Europe/Paris time zone"),
+    ],
+)
+def test_the_html_view_gives_local_times_in_words_and_the_files_give_utc(
+    language, moment, day, zone
+):
     person = make_user(first_name="Zoé", birth_date=date(2014, 3, 14))
-    moment = datetime(2026, 3, 14, 8, 5, tzinfo=UTC)  # 09:05 in Paris (winter time)
-    User.objects.filter(pk=person.pk).update(created_at=moment)
+    created = datetime(2026, 3, 14, 8, 5, tzinfo=UTC)  # 09:05 in Paris (winter time)
+    User.objects.filter(pk=person.pk).update(created_at=created, language=language)
     person.refresh_from_db()
 
     with build(person) as zf:
@@ -93,7 +102,7 @@ def test_the_html_view_gives_local_times_in_words_and_the_files_give_utc():
     user = next(r for r in data["records"] if r["model"] == "accounts.User")["rows"][0]
     assert user["created_at"] == rows[0]["created_at"] == "2026-03-14T08:05:00+00:00"
     assert user["birth_date"] == "2014-03-14"
-    assert "<td>14/03/2026 09:05</td>" in html
-    assert "<td>14/03/2014</td>" in html
-    assert "fuseau Europe/Paris" in html
+    assert f"<td>{moment}</td>" in html
+    assert f"<td>{day}</td>" in html
+    assert zone in html
     assert "08:05" not in html
