@@ -8,10 +8,12 @@ Design:
 - Two generic exclusions, the same for every model: primary keys (internal numbers, and for a
   session its bearer secret) and the `credentials` category (a password hash is useless to the
   person and dangerous in a file that travels). Links to other rows are given by public id.
-- One pass over the database, streamed: each model's rows are read with `.iterator()` in
-  chunks and written at once to spooled files (the JSON document, one CSV per model, the HTML
-  view's tables). The files are then copied into the ZIP in chunks, hashing each on the way
-  for the manifest. Memory holds one chunk of rows, whatever the number of rows.
+- One pass over the database, streamed: each model's rows are read through Django's chunked
+  cursor, turned into JSON and CSV a chunk at a time by a function generated for the model
+  (`_chunk_converter`), and written at once (the JSON document straight into the ZIP, one
+  CSV per model and the HTML view's tables to spooled files). The files are then copied into
+  the ZIP in chunks, hashing each on the way for the manifest. Members are deflated by ISA-L
+  (`_member`). Memory holds one chunk of rows, whatever the number of rows.
 - The HTML view is one self-contained file (inline CSS, no script, no link out): a parent can
   open it without a network. It shows at most HTML_ROWS rows per kind of record; the JSON and
   CSV files hold every row, and the page says so.
@@ -196,7 +198,7 @@ def chunks_of(
     """The person's rows of one model, as lists of tuples (the primary key, then `cols`).
 
     Values come as the database driver gives them (Django's per-value converters are skipped:
-    the row converter turns each column into text in one step). On SQLite, instants are read as
+    the chunk converter turns each column into text in one step). On SQLite, instants are read as
     the text they are stored as (UTC), rather than parsed into a datetime and printed again.
     The query is Django's own, run through its chunked cursor (a server-side cursor on
     PostgreSQL), so memory holds one chunk. A row reached through two subject paths may come
