@@ -30,19 +30,21 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py devserver
 
+# A Debian package installed when its command is missing: $(call debian,COMMAND,WHAT FOR).
+define debian
+@command -v $(1) >/dev/null 2>&1 || { \
+	echo "Installing Debian's $(1) $(2)..."; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null 2>&1 || \
+	{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null; }; }
+endef
+
 # Debian's Chromium drives the end-to-end tests; it is never downloaded by the test tools.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the end-to-end tests..."; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }
+	$(call debian,chromium,for the end-to-end tests)
 
 # Info-ZIP's unzip reads the access archives in the tests: a second, independent reader.
 unzip:
-	@command -v unzip >/dev/null 2>&1 || { \
-		echo "Installing Debian's unzip for the tests..."; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip >/dev/null 2>&1 || \
-		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q unzip >/dev/null; }; }
+	$(call debian,unzip,for the tests)
 
 # Test tools from npm (the IAB reference TC string decoder, axe-core), reinstalled from the
 # lockfile whenever it changes; nothing from node_modules is ever served to visitors.

@@ -256,8 +256,8 @@ def chunks_of(
 # How each stored type becomes text: statements setting the JSON fragment `j{i}` and the plain
 # text `t{i}` of a cell from its raw value `v` (never None: `_statements` adds that case), as
 # the database driver gives it. Each is both inlined into the chunk converter (one call per
-# chunk of rows, not one per cell) and made into a function of one value (`cells()`), for the
-# HTML view and the items of many-to-many fields.
+# chunk of rows, not one per cell) and made into a function of one value (`cell_for()`), for
+# the HTML view and the items of many-to-many fields.
 _TEXT = """\
 t{i} = v if v.__class__ is str else str(v)
 j{i} = quote(t{i})
@@ -400,13 +400,10 @@ def _cell_many(inner: Cell) -> Cell:
     return cell
 
 
-def cells(cols: list[Column]) -> list[Cell]:
-    """One converter per column, for a value at a time."""
-    result = []
-    for column in cols:
-        cell = _CELLS[_template(column)]
-        result.append(_cell_many(cell) if column.many else cell)
-    return result
+def cell_for(column: Column) -> Cell:
+    """The converter of one value of `column`."""
+    cell = _CELLS[_template(column)]
+    return _cell_many(cell) if column.many else cell
 
 
 type ChunkConverter = Callable[[list[tuple[Any, ...]], Any], tuple[list[str], list[str], Any]]
@@ -442,7 +439,7 @@ def _chunk_converter(cols: list[Column]) -> ChunkConverter:
         template = _template(column)
         body.append(f"v = row[{i + 1}]")
         if column.many:
-            namespace[f"cell{i}"] = cells([column])[0]
+            namespace[f"cell{i}"] = cell_for(column)
             body.append(f"j{i}, t{i} = cell{i}(v)")
         elif column.link:
             memos.append(f"memo{i} = {{}}")
@@ -696,7 +693,7 @@ def _html_rows(
     shown = [
         (
             i + 1,
-            cells([cols[i]])[0],
+            cell_for(cols[i]),
             cols[i].choices or {},
             readers.get(cols[i].kind),
             _template(cols[i]) not in _HTML_SAFE or cols[i].many,

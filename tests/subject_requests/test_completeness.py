@@ -437,8 +437,8 @@ def _expected(instance: models.Model, column: archive.Column) -> Any:
 
 def _faithful(stored: Any, text: str, expected: Any) -> bool:
     """Whether a JSON value and a CSV cell give back `expected` exactly, with no loss."""
-    if expected is None or (isinstance(expected, str) and expected == ""):
-        return stored in (None, "") and text == ""
+    if expected is None:
+        return stored is None and text == ""
     if isinstance(expected, bool):
         return stored is expected and text == ("true" if expected else "false")
     if isinstance(expected, datetime):
