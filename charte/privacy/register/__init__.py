@@ -33,8 +33,6 @@ from charte.privacy.register.data import (
     RECIPIENTS,
     RETENTION_BY_CODE,
     RETENTION_RULES,
-    purposes_of,
-    recipients_of,
 )
 from charte.privacy.register.validation import validate
 from charte.privacy.register.vocabulary import (
@@ -81,3 +79,13 @@ __all__ = [
     "recipients_of",
     "validate",
 ]
+
+
+def purposes_of(processing: str) -> list[Purpose]:
+    # Here rather than in `data`, so that they read this module's names (tests replace them).
+    return [p for p in PURPOSES if p.processing == processing]
+
+
+def recipients_of(purpose: str) -> list[Recipient]:
+    """Who receives data for a purpose: said once, on each recipient, never twice."""
+    return [r for r in RECIPIENTS if purpose in r.purposes]

@@ -681,12 +681,3 @@ PROCESSING_BY_CODE = {p.code: p for p in PROCESSINGS}
 PURPOSE_BY_CODE = {p.code: p for p in PURPOSES}
 RETENTION_BY_CODE = {r.code: r for r in RETENTION_RULES}
 RECIPIENT_BY_CODE = {r.code: r for r in RECIPIENTS}
-
-
-def purposes_of(processing: str) -> list[Purpose]:
-    return [p for p in PURPOSES if p.processing == processing]
-
-
-def recipients_of(purpose: str) -> list[Recipient]:
-    """Who receives data for a purpose: said once, on each recipient, never twice."""
-    return [r for r in RECIPIENTS if purpose in r.purposes]
