@@ -52,6 +52,7 @@ def test_a_category_declared_twice_is_named():
     ]
 
 
+@pytest.mark.django_db  # on PostgreSQL, some checks read the database
 def test_manage_py_check_fails_on_a_broken_category(monkeypatch):
     monkeypatch.setattr(checks, "COOKIE_CATEGORIES", _broken(purpose="nothing"))
 

@@ -97,6 +97,7 @@ def test_a_code_declared_twice_is_named(field, kind):
     assert problems == [f"{kind} {items[0].code}: declared twice"]
 
 
+@pytest.mark.django_db  # on PostgreSQL, some checks read the database
 def test_manage_py_check_fails_naming_a_recipient_whose_consent_purpose_does_not_exist(
     monkeypatch,
 ):
