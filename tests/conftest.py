@@ -182,7 +182,7 @@ def answered_cookie_banner() -> dict[str, str]:
     import uuid
 
     from charte.cookies import catalogue, choices
-    from charte.privacy.register import CONSENT_COOKIE
+    from charte.cookies.categories import CONSENT_COOKIE
 
     refusal = choices.Consent(
         consent_id=uuid.uuid4(),

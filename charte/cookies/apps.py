@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,8 @@ class CookiesConfig(AppConfig):
     characters of the user agent and, when the person was signed in, their account. Kept as the
     proof that the law asks for (GDPR art. 7.1); the choice itself lasts six months, then the
     banner asks again. The categories and their trackers are data of the register
-    (`charte.privacy.register.COOKIE_CATEGORIES`); a middleware enforces them on every response.
+    (`charte.cookies.categories`), checked against the register; a middleware enforces them on
+    every response.
     """
 
     name = "charte.cookies"
@@ -20,8 +22,11 @@ class CookiesConfig(AppConfig):
 
     def ready(self) -> None:
         from charte.cookies import receivers  # noqa: F401  (remember-me at sign-in)
+        from charte.cookies.checks import check_categories
         from charte.cookies.queries import privacy_section
         from charte.core import navigation
+
+        checks.register(check_categories, "charte")
 
         navigation.add_footer(
             navigation.Link(

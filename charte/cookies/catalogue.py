@@ -1,7 +1,7 @@
 """The cookie categories of the register, as the banner, the page and the guard use them.
 
-The facts (categories, trackers, lifetimes, recipients, IAB purposes) live in the register
-(`charte.privacy.register.COOKIE_CATEGORIES`); this module only reads them, so the charter page,
+The facts (categories, trackers, lifetimes, recipients, IAB purposes) live in
+`charte.cookies.categories`; this module only reads them, so the charter page,
 the banner and the middleware that enforces them cannot disagree.
 """
 
@@ -14,8 +14,16 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
+from charte.cookies.categories import (
+    COOKIE_CATEGORIES,
+    COOKIE_CATEGORY_BY_CODE,
+    IAB_PURPOSES,
+    IAB_SPECIAL_FEATURES,
+    CookieCategory,
+    Tracker,
+    TrackerSetter,
+)
 from charte.privacy import register
-from charte.privacy.register import CookieCategory, Tracker
 
 APP_DIR = Path(__file__).resolve().parent
 STATIC_FILES = ("static/cookies/consent.js", "static/cookies/consent.css")
@@ -27,23 +35,23 @@ TEMPLATES = (
 
 
 def categories() -> tuple[CookieCategory, ...]:
-    return register.COOKIE_CATEGORIES
+    return COOKIE_CATEGORIES
 
 
 def consent_categories() -> list[CookieCategory]:
     """The categories that need consent, in the order the banner lists them."""
-    return [c for c in register.COOKIE_CATEGORIES if not c.exempt]
+    return [c for c in COOKIE_CATEGORIES if not c.exempt]
 
 
 def category(code: str) -> CookieCategory | None:
-    return register.COOKIE_CATEGORY_BY_CODE.get(code)
+    return COOKIE_CATEGORY_BY_CODE.get(code)
 
 
 def category_of_cookie(name: str) -> CookieCategory | None:
     """The category a cookie belongs to; exempt categories win (the session cookie is both)."""
     if name == settings.SESSION_COOKIE_NAME:
-        return register.COOKIE_CATEGORY_BY_CODE["essential"]
-    for c in sorted(register.COOKIE_CATEGORIES, key=lambda c: not c.exempt):
+        return COOKIE_CATEGORY_BY_CODE["essential"]
+    for c in sorted(COOKIE_CATEGORIES, key=lambda c: not c.exempt):
         if any(_matches(t, name) for t in c.trackers):
             return c
     return None
@@ -55,7 +63,7 @@ def _matches(tracker: Tracker, name: str) -> bool:
 
 def sign_in_max_age() -> int:
     """How long "Rester connecté" keeps a session: the lifetime the register declares."""
-    [tracker] = register.COOKIE_CATEGORY_BY_CODE["sign_in"].trackers
+    [tracker] = COOKIE_CATEGORY_BY_CODE["sign_in"].trackers
     assert tracker.max_age is not None
     return tracker.max_age
 
@@ -63,9 +71,9 @@ def sign_in_max_age() -> int:
 def page_trackers() -> dict[str, list[str]]:
     """For the banner's script: the cookies the page sets, by category, to delete on refusal."""
     return {
-        c.code: [t.name for t in c.trackers if t.set_by == register.TrackerSetter.PAGE]
+        c.code: [t.name for t in c.trackers if t.set_by == TrackerSetter.PAGE]
         for c in consent_categories()
-        if any(t.set_by == register.TrackerSetter.PAGE for t in c.trackers)
+        if any(t.set_by == TrackerSetter.PAGE for t in c.trackers)
     }
 
 
@@ -81,7 +89,7 @@ def _facts() -> list[dict[str, Any]]:
                 [t.name, t.max_age, t.set_by.value, list(t.recipients)] for t in c.trackers
             ],
         }
-        for c in register.COOKIE_CATEGORIES
+        for c in COOKIE_CATEGORIES
     ]
 
 
@@ -112,12 +120,12 @@ def texts_hash(language: str) -> str:
         digest.update((APP_DIR / name).read_bytes())
     with translation.override(language):
         texts: list[str] = []
-        for c in register.COOKIE_CATEGORIES:
+        for c in COOKIE_CATEGORIES:
             purpose = register.PURPOSE_BY_CODE[c.purpose]
             texts += [str(purpose.name), str(purpose.description)]
             texts += [f"{t.name}|{t.lifetime}|{t.note}" for t in c.trackers]
-        texts += [str(v) for v in register.IAB_PURPOSES.values()]
-        texts += [str(v) for v in register.IAB_SPECIAL_FEATURES.values()]
+        texts += [str(v) for v in IAB_PURPOSES.values()]
+        texts += [str(v) for v in IAB_SPECIAL_FEATURES.values()]
         for catalog_text in texts:
             digest.update(catalog_text.encode())
         # The banner's own sentences come from the catalogue of the language shown.

@@ -17,7 +17,7 @@ from django.core import signing
 from django.utils import timezone
 
 from charte.cookies import catalogue
-from charte.privacy.register import CookieCategory
+from charte.cookies.categories import CookieCategory
 
 SALT = "charte.cookies.consent"
 VALID_MONTHS = 6

@@ -3,11 +3,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from charte.cookies import catalogue, choices, tcf
+from charte.cookies import catalogue, categories, choices, tcf
 from charte.cookies.choices import Choice, Consent
 from charte.cookies.models import Action
 from charte.core.cards import RefusesCardNumbers
-from charte.privacy import register
 
 
 class ChoiceForm(RefusesCardNumbers, forms.Form):
@@ -27,8 +26,8 @@ class ChoiceForm(RefusesCardNumbers, forms.Form):
         super().__init__(*args, **kwargs)
         fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
         fields["category"].choices = [(c.code, c.code) for c in catalogue.consent_categories()]
-        fields["purpose"].choices = [(n, n) for n in register.IAB_PURPOSES]
-        fields["feature"].choices = [(n, n) for n in register.IAB_SPECIAL_FEATURES]
+        fields["purpose"].choices = [(n, n) for n in categories.IAB_PURPOSES]
+        fields["feature"].choices = [(n, n) for n in categories.IAB_SPECIAL_FEATURES]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -21,10 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from charte.cookies import catalogue, choices, queries
+from charte.cookies import catalogue, categories, choices, queries
 from charte.cookies.choices import Consent
 from charte.cookies.models import ConsentRecord
-from charte.privacy import register
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class ConsentMiddleware:
             "secure": settings.SESSION_COOKIE_SECURE,
         }
         response.set_cookie(
-            register.CONSENT_COOKIE, choices.dumps(consent), httponly=True, **options
+            categories.CONSENT_COOKIE, choices.dumps(consent), httponly=True, **options
         )
         tc_string = ""
         if consent.record_id and (consent.choice.purposes or consent.choice.features):
@@ -60,9 +59,9 @@ class ConsentMiddleware:
             )
         if tc_string:
             # Not HttpOnly: the framework's vendors read it in the page.
-            response.set_cookie(register.TCF_COOKIE, tc_string, **options)
-        elif register.TCF_COOKIE in request.COOKIES:
-            response.delete_cookie(register.TCF_COOKIE, samesite="Lax")
+            response.set_cookie(categories.TCF_COOKIE, tc_string, **options)
+        elif categories.TCF_COOKIE in request.COOKIES:
+            response.delete_cookie(categories.TCF_COOKIE, samesite="Lax")
 
     def _guard(self, request: HttpRequest, response: HttpResponse, consent: Consent) -> None:
         for name, morsel in list(response.cookies.items()):

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from charte.cookies import catalogue, choices, tcf
+from charte.cookies import catalogue, categories, choices, tcf
 from charte.cookies.choices import Choice, Consent
 from charte.cookies.models import ConsentRecord
 from charte.privacy import register
@@ -25,7 +25,7 @@ def consent_of(request: HttpRequest) -> Consent:
         return new
     cached = getattr(request, _CONSENT, None)
     if cached is None:
-        cached = choices.loads(request.COOKIES.get(register.CONSENT_COOKIE))
+        cached = choices.loads(request.COOKIES.get(categories.CONSENT_COOKIE))
         setattr(request, _CONSENT, cached)
     return cached
 
@@ -69,13 +69,13 @@ def display_categories(choice: Choice, *, exempt: bool) -> list[dict[str, Any]]:
                     for t in c.trackers
                 ],
                 "purposes": [
-                    {"id": n, "name": register.IAB_PURPOSES[n], "checked": n in choice.purposes}
+                    {"id": n, "name": categories.IAB_PURPOSES[n], "checked": n in choice.purposes}
                     for n in c.iab_purposes
                 ],
                 "features": [
                     {
                         "id": n,
-                        "name": register.IAB_SPECIAL_FEATURES[n],
+                        "name": categories.IAB_SPECIAL_FEATURES[n],
                         "checked": n in choice.features,
                     }
                     for n in c.iab_special_features

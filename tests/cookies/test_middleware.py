@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from charte.privacy import register
+from charte.cookies import categories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.cookies.urls")]
 
@@ -46,6 +46,6 @@ def test_exempt_cookies_are_never_swept(client):
 
     response = client.get("/")
 
-    assert register.CONSENT_COOKIE not in response.cookies  # not deleted, not rewritten
+    assert categories.CONSENT_COOKIE not in response.cookies  # not deleted, not rewritten
     deleted = {name for name, m in response.cookies.items() if str(m["max-age"]) == "0"}
     assert deleted <= {"messages"}  # the message shown once, deleted by its own middleware

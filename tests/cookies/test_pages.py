@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from charte.accounts.models import Role
-from charte.cookies import queries
+from charte.cookies import categories, queries
 from charte.core import navigation
 from charte.privacy import register
 from tests.conftest import client_for
@@ -25,9 +25,9 @@ def test_the_charter_lists_every_tracker_of_the_register_and_every_category(clie
     html = client.get(reverse("privacy:charter")).content.decode()
 
     section = html[html.index('<section id="cookies">') :]
-    declared = {t.name for c in register.COOKIE_CATEGORIES for t in c.trackers}
+    declared = {t.name for c in categories.COOKIE_CATEGORIES for t in c.trackers}
     assert trackers_named(section) == declared
-    for c in register.COOKIE_CATEGORIES:
+    for c in categories.COOKIE_CATEGORIES:
         assert str(register.PURPOSE_BY_CODE[c.purpose].name).replace("'", "&#x27;") in section
     assert 'href="#cookies"' in html
 
@@ -52,7 +52,7 @@ def test_the_cookies_page_shows_no_dialog_but_the_same_switches(client):
 
     assert '<dialog id="cc"' not in html
     assert 'id="cc-state"' in html  # the script still gets its state there
-    for c in register.COOKIE_CATEGORIES:
+    for c in categories.COOKIE_CATEGORIES:
         if not c.exempt:
             assert f'name="category" value="{c.code}"' in html
 

@@ -4,9 +4,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from charte.cookies import catalogue, choices
+from charte.cookies import catalogue, categories, choices
 from charte.cookies.models import ConsentRecord
-from charte.privacy import register
 from tests.conftest import journal
 from tests.factories import PASSWORD
 
@@ -49,7 +48,7 @@ def test_ticking_the_box_records_the_consent_and_keeps_the_session_thirty_days(
         "sign_in",
         ["sign_in"],
     )
-    consent = choices.loads(response.cookies[register.CONSENT_COOKIE].value)
+    consent = choices.loads(response.cookies[categories.CONSENT_COOKIE].value)
     assert consent.allows("sign_in")
     assert not consent.allows("audience")
     assert len(journal("cookies.choice_recorded", about=guardian_anna)) == 1
@@ -62,7 +61,7 @@ def test_the_box_adds_to_an_earlier_choice_without_widening_it(client, guardian_
         LOGIN, {"username": "anna@famille.test", "password": PASSWORD, "remember_me": "on"}
     )
 
-    consent = choices.loads(response.cookies[register.CONSENT_COOKIE].value)
+    consent = choices.loads(response.cookies[categories.CONSENT_COOKIE].value)
     assert consent.choice.categories == {"audience", "sign_in"}
 
 

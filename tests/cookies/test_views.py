@@ -8,10 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from charte.cookies import catalogue, choices
+from charte.cookies import catalogue, categories, choices
 from charte.cookies.choices import Choice, Consent
 from charte.cookies.models import ConsentRecord, ProofChangedError
-from charte.privacy import register
 from charte.privacy.registry import registry
 from tests.conftest import client_for, journal
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("cookies:preferences")
 JSON = {"HTTP_ACCEPT": "application/json"}
-EXEMPT = {t.name for c in register.COOKIE_CATEGORIES if c.exempt for t in c.trackers}
+EXEMPT = {t.name for c in categories.COOKIE_CATEGORIES if c.exempt for t in c.trackers}
 
 
 def set_cookies(response) -> dict[str, str]:
@@ -32,7 +31,7 @@ def set_cookies(response) -> dict[str, str]:
 
 
 def consent_in(response) -> Consent:
-    return choices.loads(response.cookies[register.CONSENT_COOKIE].value)
+    return choices.loads(response.cookies[categories.CONSENT_COOKIE].value)
 
 
 def test_a_first_visit_sets_only_exempt_cookies_and_shows_the_banner(client):
@@ -50,7 +49,7 @@ def test_refusing_records_the_proof_sets_no_tracker_and_hides_the_banner(client)
     response = client.post(URL, {"action": "refuse"}, HTTP_USER_AGENT="Mozilla/5.0 " + "x" * 300)
 
     assert response.status_code == 302
-    assert set(set_cookies(response)) - {"messages"} == {register.CONSENT_COOKIE}
+    assert set(set_cookies(response)) - {"messages"} == {categories.CONSENT_COOKIE}
     record = ConsentRecord.objects.get()
     assert (record.action, record.method, record.categories) == ("refuse", "page", [])
     assert record.user is None
@@ -71,12 +70,12 @@ def test_accepting_all_through_the_banner_answers_the_new_state_and_the_tc_strin
     state = response.json()
     assert response.status_code == 200
     assert state["given"] is True
-    wanted = {c.code for c in register.COOKIE_CATEGORIES if not c.exempt}
+    wanted = {c.code for c in categories.COOKIE_CATEGORIES if not c.exempt}
     assert set(state["choice"]["categories"]) == wanted
     assert state["tcf"]["purpose"]["consents"] == {str(i): i != 11 for i in range(1, 12)}
     record = ConsentRecord.objects.get()
     assert record.method == "banner"
-    assert response.cookies[register.TCF_COOKIE].value == record.tc_string
+    assert response.cookies[categories.TCF_COOKIE].value == record.tc_string
     assert state["tcf"]["tcString"] == record.tc_string
 
 
@@ -108,7 +107,7 @@ def test_changing_one_s_mind_keeps_the_browser_id_and_the_whole_history(client):
     records = list(ConsentRecord.objects.order_by("at", "id"))
     assert [r.action for r in records] == ["accept", "refuse"]
     assert {r.consent_id for r in records} == {first.consent_id}
-    assert response.cookies[register.TCF_COOKIE]["max-age"] == 0  # consent withdrawn: it goes
+    assert response.cookies[categories.TCF_COOKIE]["max-age"] == 0  # consent withdrawn: it goes
     page = client.get(URL).content.decode()
     assert "Tout accepté" in page
     assert "Tout refusé" in page
@@ -148,21 +147,21 @@ def test_a_choice_expires_after_six_months_and_the_banner_returns(client):
         fingerprint=consent.fingerprint,
         choice=Choice(),
     )
-    client.cookies[register.CONSENT_COOKIE] = choices.dumps(old)
+    client.cookies[categories.CONSENT_COOKIE] = choices.dumps(old)
 
     assert not old.given
     assert "open>" in client.get("/").content.decode()
     five_months = Consent(**{**old.__dict__, "at": timezone.now() - timedelta(days=150)})
-    client.cookies[register.CONSENT_COOKIE] = choices.dumps(five_months)
+    client.cookies[categories.CONSENT_COOKIE] = choices.dumps(five_months)
     assert "open>" not in client.get("/").content.decode()
 
 
 def test_the_consent_cookie_lives_no_longer_than_the_choice(client):
     response = client.post(URL, {"action": "refuse"})
 
-    max_age = response.cookies[register.CONSENT_COOKIE]["max-age"]
+    max_age = response.cookies[categories.CONSENT_COOKIE]["max-age"]
     assert 180 * 86400 <= max_age <= 184 * 86400
-    assert response.cookies[register.CONSENT_COOKIE]["httponly"]
+    assert response.cookies[categories.CONSENT_COOKIE]["httponly"]
 
 
 def test_a_change_in_what_we_ask_about_asks_again(client, monkeypatch):
@@ -174,7 +173,7 @@ def test_a_change_in_what_we_ask_about_asks_again(client, monkeypatch):
 
 def test_a_forged_consent_cookie_counts_as_no_choice(client):
     forged = json.dumps({"c": ["advertising"]})
-    client.cookies[register.CONSENT_COOKIE] = forged
+    client.cookies[categories.CONSENT_COOKIE] = forged
 
     assert "open>" in client.get("/").content.decode()
     assert choices.loads(forged) == choices.NO_CONSENT
@@ -193,7 +192,7 @@ def test_bad_input_is_explained_and_changes_nothing(client, data):
     assert api.status_code == 400
     assert "errors" in api.json()
     assert ConsentRecord.objects.count() == 0
-    assert register.CONSENT_COOKIE not in set_cookies(page)
+    assert categories.CONSENT_COOKIE not in set_cookies(page)
 
 
 def test_the_page_without_javascript_returns_where_the_person_was(client):

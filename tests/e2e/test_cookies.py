@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from charte.cookies import choices
+from charte.cookies import categories, choices
 from charte.cookies.models import ConsentRecord
-from charte.privacy import register
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-EXEMPT = {t.name for c in register.COOKIE_CATEGORIES if c.exempt for t in c.trackers}
+EXEMPT = {t.name for c in categories.COOKIE_CATEGORIES if c.exempt for t in c.trackers}
 AUDIENCE = {"ch_aud_id", "ch_aud_ses"}
 
 
@@ -82,7 +81,7 @@ def test_refusing_sets_nothing_and_is_remembered_across_visits(open_page):
 
     banner(page).wait_for(state="hidden")
     assert names(page) <= EXEMPT
-    assert register.TCF_COOKIE not in names(page)
+    assert categories.TCF_COOKIE not in names(page)
     page.goto("/charte/")
     page.goto("/")
     assert not banner(page).is_visible()
@@ -101,13 +100,13 @@ def test_accepting_sets_the_trackers_and_tells_the_vendors(open_page):
     page.get_by_role("button", name="Tout accepter").click()
 
     page.locator("html[data-audience='on']").wait_for(state="attached")
-    assert AUDIENCE | {register.CONSENT_COOKIE, register.TCF_COOKIE} <= names(page)
+    assert AUDIENCE | {categories.CONSENT_COOKIE, categories.TCF_COOKIE} <= names(page)
     assert page.evaluate("window.__events") == ["cmpuishown", "useractioncomplete"]
     data = tc_data(page)
     assert data["eventStatus"] == "tcloaded" or data["eventStatus"] == "useractioncomplete"
     assert data["purpose"]["consents"]["1"]
     assert data["specialFeatureOptins"]["2"]
-    cookie = next(c for c in page.context.cookies() if c["name"] == register.TCF_COOKIE)
+    cookie = next(c for c in page.context.cookies() if c["name"] == categories.TCF_COOKIE)
     assert data["tcString"] == cookie["value"] == ConsentRecord.objects.get().tc_string
 
 
@@ -122,7 +121,7 @@ def test_customising_sets_only_what_was_chosen(open_page):
 
     banner(page).wait_for(state="hidden")
     assert not AUDIENCE & names(page)
-    assert register.TCF_COOKIE in names(page)
+    assert categories.TCF_COOKIE in names(page)
     consents = tc_data(page)["purpose"]["consents"]
     assert [p for p, on in consents.items() if on] == ["8"]
     record = ConsentRecord.objects.get()
@@ -177,12 +176,12 @@ def test_six_months_later_the_banner_asks_again(open_page, live_server):
     page.get_by_role("button", name="Continuer sans accepter").click()
     banner(page).wait_for(state="hidden")
     consent = choices.loads(
-        next(c["value"] for c in page.context.cookies() if c["name"] == register.CONSENT_COOKIE)
+        next(c["value"] for c in page.context.cookies() if c["name"] == categories.CONSENT_COOKIE)
     )
     six_months_ago = choices.add_months(timezone.now(), -6) - timedelta(minutes=1)
     old = choices.Consent(**{**consent.__dict__, "at": six_months_ago})
     page.context.add_cookies(
-        [{"name": register.CONSENT_COOKIE, "value": choices.dumps(old), "url": live_server.url}]
+        [{"name": categories.CONSENT_COOKIE, "value": choices.dumps(old), "url": live_server.url}]
     )
 
     page.goto("/")
