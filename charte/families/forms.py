@@ -192,7 +192,9 @@ class ChildFactsForm(RefusesCardNumbers, forms.Form):
     """A guardian corrects what decides whether their child needs their consent."""
 
     birth_date = forms.DateField(
-        label=_("Date de naissance"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"),
+        # A date input reads and writes ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     country = forms.ChoiceField(label=_("Pays de résidence"), choices=COUNTRIES)
 
