@@ -381,7 +381,7 @@ def test_the_dpo_rectifies_a_childs_birth_date_on_request_and_the_guardians_are_
     assert entry.actor_ref == f"user:{dpo_elise.public_id}"
     assert entry.data["by"] == "dpo"
     assert entry.data["request"] == str(request.public_id)
-    assert "2008" not in str(entry.data)
+    assert "2008" not in str({k: v for k, v in entry.data.items() if k != "request"})
     emailed = [m for m in mail.outbox if "date de naissance" in m.subject]
     assert {m.to[0] for m in emailed} == {anna.email, marc.email}
     assert all("Notre délégué à la protection des données a corrigé" in m.body for m in emailed)

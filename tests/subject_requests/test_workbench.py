@@ -290,7 +290,7 @@ def test_a_childs_birth_date_is_rectified_by_the_dpo_not_customer_service(
     [entry] = journal("account.guardian_fields_changed")
     assert entry.data["fields"] == ["birth_date"]
     assert entry.data["request"] == str(request.public_id)
-    assert str(born.year) not in str(entry.data)
+    assert str(born.year) not in str({k: v for k, v in entry.data.items() if k != "request"})
 
 
 def test_staff_cannot_open_a_request_for_a_child_in_a_strangers_name(cs_farid, child_ben):
