@@ -56,3 +56,21 @@ def make_user(
             channel="signup",
         )
     return user
+
+
+def write_guardian_fields_directly(user: User, **values: object) -> None:
+    """Write role, birth date or country in the database with no actor and no journal.
+
+    Deliberately around `accounts.actions.change_guardian_fields` (whose rule `User.save()` and
+    `UserQuerySet.update()` enforce): for tests of what follows such a value (time passing, a
+    marker value), never of the change itself.
+    """
+    from django.db.models import QuerySet
+
+    QuerySet.update(User.objects.filter(pk=user.pk), **values)
+    user.refresh_from_db(fields=list(values))
+
+
+def set_birth_date_directly(user: User, birth_date: date) -> None:
+    """Move a birth date as time passing would (see `write_guardian_fields_directly`)."""
+    write_guardian_fields_directly(user, birth_date=birth_date)

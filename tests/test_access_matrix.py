@@ -373,6 +373,13 @@ MATRIX: dict[str, Entry] = {
         data=fixed(first_name="Matrice", last_name="Renommé"),
         gated=True,
     ),
+    "families:correct_facts": post_only(
+        PARENT,
+        kwargs=ids(child="pupil"),
+        data=fixed(birth_date="2014-01-01", country="FR"),
+        gated=True,
+        note="a guardian corrects the birth date or country; never the child",
+    ),
     "families:set_password": post_only(
         PARENT,
         kwargs=ids(child="pupil"),

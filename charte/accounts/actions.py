@@ -1,14 +1,20 @@
 """Changes to accounts. Each one names its actor and writes its journal entry in its transaction."""
 
+import re
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
+from charte.accounts import guardian_rule
 from charte.accounts.models import STAFF_ROLES, Guardianship, Role, User
+from charte.accounts.queries import guardians_of
 from charte.audit import events
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor, SystemActor
@@ -109,7 +115,13 @@ def change_role(
     previous = Role(user.role)
     if previous == role:
         raise Conflict(_("Ce compte a déjà ce rôle."))
-    User.objects.filter(pk=user.pk).update(role=role)
+    change = guardian_rule.check(
+        person=user, actor=actor, changes={"role": role}, day=timezone.localdate()
+    )
+    assert change is not None
+    user.role = role
+    user._guardian_fields_allowed = change.fields
+    user.save(update_fields=["role"])
     user.refresh_from_db(fields=["role", "is_staff"])
     audit.record(
         event=events.ROLE_CHANGED,
@@ -229,3 +241,75 @@ def rename(*, person: User, first_name: str, last_name: str, actor: Actor) -> Us
     person.save(update_fields=["first_name", "last_name"])
     audit.record(event="account.renamed", actor=actor, subject=person)
     return person
+
+
+GUARDIAN_FIELDS_CHANGED = "account.guardian_fields_changed"
+
+
+@transaction.atomic
+def change_guardian_fields(
+    *,
+    person: User,
+    actor: Actor,
+    changes: Mapping[str, Any],
+    data: Mapping[str, Any] | None = None,
+) -> guardian_rule.Change | None:
+    """Change the birth date or country of `person`, as `guardian_rule` allows `actor` to.
+
+    The one way these fields change (the role changes through `change_role`). Journals what
+    the change means for parental control, never the values; tells every confirmed guardian
+    by email when the person needs a guardian before or after; closes the account of a person
+    the change puts under a guardian when none is on record (as when a child signs up alone:
+    it waits for a guardian's consent). Returns None when nothing changes.
+    """
+    processing.require_edit_allowed(person, actor)
+    if "role" in changes:
+        raise guardian_rule.GuardianRuleError(_("Le rôle d'un compte ne se modifie pas ici."))
+    locked = User.objects.select_for_update().get(pk=person.pk)
+    change = guardian_rule.check(
+        person=locked, actor=actor, changes=changes, day=timezone.localdate()
+    )
+    if change is None:
+        return None
+    for name, value in change.values.items():
+        field = User._meta.get_field(name)
+        try:
+            field.clean(value, locked)  # type: ignore[union-attr]
+        except ValidationError as exc:
+            raise ActionError(" ".join(exc.messages)) from exc
+        if name == "country" and not re.fullmatch(r"[A-Z]{2}", value):
+            raise ActionError(_("Un pays s'écrit avec son code de deux lettres, comme FR."))
+        if name == "birth_date" and value is not None and value > timezone.localdate():
+            raise ActionError(_("Une date de naissance ne peut pas être dans le futur."))
+        setattr(locked, name, value)
+    locked._guardian_fields_allowed = change.fields
+    locked.save(update_fields=list(change.fields))
+    for name in change.fields:
+        setattr(person, name, getattr(locked, name))
+    person._remember_guardian_fields(only=change.fields)
+    audit.record(
+        event=GUARDIAN_FIELDS_CHANGED,
+        actor=actor,
+        subject=person,
+        data={**change.journal_data(), **(data or {})},
+    )
+    if change.guardian_after and not change.guardian_before and not guardians_of(person).exists():
+        set_active(person=person, active=False, actor=actor, reason="guardian_needed")
+    if change.concerns_a_child:
+        from charte.notifications.actions import notify
+
+        notify(
+            kind=GUARDIAN_FIELDS_CHANGED,
+            person=person,
+            actor=actor,
+            context={
+                "fields": list(change.fields),
+                "by": change.by.value,
+                "actor_name": actor.get_full_name() if isinstance(actor, User) else "",
+                "actor_id": actor.pk if isinstance(actor, User) else None,
+                "guardian_before": change.guardian_before,
+                "guardian_after": change.guardian_after,
+                "consent_age": change.consent_age_after,
+            },
+        )
+    return change

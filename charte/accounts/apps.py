@@ -30,7 +30,22 @@ class AccountsConfig(AppConfig):
                 code="accounts.password_reset",
                 template="accounts/email/password_reset",
                 essential=True,
-            )
+            ),
+            notification_kinds.Kind(
+                code="account.guardian_fields_changed",
+                template="accounts/email/guardian_fields_changed",
+                essential=True,
+                to_guardians=True,
+                example={
+                    "fields": ["birth_date", "country"],
+                    "by": "guardian",
+                    "actor_name": "Anna Martin",
+                    "actor_id": None,
+                    "guardian_before": True,
+                    "guardian_after": False,
+                    "consent_age": 13,
+                },
+            ),
         )
         navigation.add_footer(
             navigation.Link(label=_("Mes données"), url_name="accounts:privacy_centre", order=20),

@@ -16,6 +16,21 @@ DIGITAL_CONSENT_AGE: dict[str, int] = {
     "SE": 13, "SI": 15, "SK": 16,
 }  # fmt: skip
 
+# Each country of the table in its own language, as a person from there would look for it.
+COUNTRY_NAMES: dict[str, str] = {
+    "AT": "Österreich", "BE": "Belgique / België", "BG": "България", "CY": "Κύπρος",
+    "CZ": "Česko", "DE": "Deutschland", "DK": "Danmark", "EE": "Eesti", "ES": "España",
+    "FI": "Suomi", "FR": "France", "GR": "Ελλάδα", "HR": "Hrvatska", "HU": "Magyarország",
+    "IE": "Ireland", "IS": "Ísland", "IT": "Italia", "LI": "Liechtenstein", "LT": "Lietuva",
+    "LU": "Luxembourg", "LV": "Latvija", "MT": "Malta", "NL": "Nederland", "NO": "Norge",
+    "PL": "Polska", "PT": "Portugal", "RO": "România", "SE": "Sverige", "SI": "Slovenija",
+    "SK": "Slovensko",
+}  # fmt: skip
+
+
+def country_name(country: str) -> str:
+    return COUNTRY_NAMES.get(country.upper(), country.upper())
+
 
 def digital_consent_age(country: str) -> int:
     return DIGITAL_CONSENT_AGE.get(country.upper(), GDPR_DEFAULT)

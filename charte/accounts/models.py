@@ -42,7 +42,30 @@ username_validator = RegexValidator(
 )
 
 
+# The fields that decide whether a person needs a guardian (`User.needs_guardian`), and only
+# they. Who may change them, and how, is `charte.accounts.guardian_rule`.
+GUARDIAN_FIELDS: tuple[str, ...] = ("role", "birth_date", "country")
+
+
+class GuardianFieldsUnchecked(RuntimeError):
+    """A write of a field in GUARDIAN_FIELDS that did not go through `guardian_rule.check`.
+
+    A programming error, not a person's: every route that changes these fields must call the
+    action `accounts.actions.change_guardian_fields` (or `change_role`), which checks the rule.
+    """
+
+
 class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        """Never the fields that decide parental control: they change one account at a time,
+        through the action that checks who may change them (see `guardian_rule`)."""
+        touched = sorted(set(kwargs) & set(GUARDIAN_FIELDS))
+        if touched:
+            raise GuardianFieldsUnchecked(
+                f"{', '.join(touched)}: change these through accounts.actions, not update()."
+            )
+        return super().update(**kwargs)
+
     def platform_users(self) -> "UserQuerySet":
         return self.filter(is_staff=False)
 
@@ -141,6 +164,46 @@ class User(PublicIdModel, AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or self.login
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> "User":
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._remember_guardian_fields()
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse a change of GUARDIAN_FIELDS that `guardian_rule.check` did not allow."""
+        if not self._state.adding:
+            update_fields = kwargs.get("update_fields")
+            loaded: dict[str, Any] = getattr(self, "_guardian_fields_loaded", {})
+            changed = [
+                name
+                for name in GUARDIAN_FIELDS
+                if name in loaded
+                and (update_fields is None or name in update_fields)
+                and self.__dict__.get(name) != loaded[name]
+            ]
+            allowed = set(getattr(self, "_guardian_fields_allowed", ()))
+            if set(changed) - allowed:
+                raise GuardianFieldsUnchecked(
+                    f"{', '.join(changed)}: change these through accounts.actions, not save()."
+                )
+        super().save(*args, **kwargs)
+        self._guardian_fields_allowed: tuple[str, ...] = ()
+        self._remember_guardian_fields()
+
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember_guardian_fields(only=fields)
+
+    def _remember_guardian_fields(self, only: Any = None) -> None:
+        loaded: dict[str, Any] = dict(getattr(self, "_guardian_fields_loaded", {}))
+        for name in GUARDIAN_FIELDS:
+            if name in self.__dict__ and (only is None or name in only):
+                loaded[name] = self.__dict__[name]
+        self._guardian_fields_loaded = loaded
 
     @property
     def full_name(self) -> str:

@@ -68,6 +68,9 @@ LABELS: dict[str, Text] = {
     SEARCHED: _("Recherche dans le journal"),
     EXPORTED: _("Export du journal"),
     "account.created": _("Compte créé"),
+    "account.guardian_fields_changed": _(
+        "Date de naissance ou pays corrigé (ce qui décide de l'accord d'un parent)"
+    ),
 }
 
 # What each system actor is (charte.core.actors, and this app's own).

@@ -259,6 +259,19 @@ def rename_child(*, child: User, first_name: str, last_name: str, actor: User) -
 
 
 @transaction.atomic
+def correct_child_facts(*, child: User, birth_date: date, country: str, actor: User) -> list[str]:
+    """A guardian corrects their child's birth date or country; the other guardian is told.
+
+    Through `accounts.change_guardian_fields`, the one action that checks who may change what
+    decides parental control; returns the fields that changed.
+    """
+    change = accounts.change_guardian_fields(
+        person=child, actor=actor, changes={"birth_date": birth_date, "country": country}
+    )
+    return list(change.fields) if change else []
+
+
+@transaction.atomic
 def remove_child(*, child: User, actor: User) -> None:
     """A guardian removes their child's account: their consent ends and the account closes.
 

@@ -6,21 +6,12 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from charte.accounts.consent_age import DIGITAL_CONSENT_AGE
+from charte.accounts.consent_age import COUNTRY_NAMES, DIGITAL_CONSENT_AGE
 from charte.accounts.models import Role, User, username_validator
 from charte.consent.forms import ConsentFieldsMixin
 from charte.consent.purposes import purposes_for_role
 from charte.core.cards import RefusesCardNumbers
 
-COUNTRY_NAMES = {
-    "AT": "Österreich", "BE": "Belgique / België", "BG": "България", "CY": "Κύπρος",
-    "CZ": "Česko", "DE": "Deutschland", "DK": "Danmark", "EE": "Eesti", "ES": "España",
-    "FI": "Suomi", "FR": "France", "GR": "Ελλάδα", "HR": "Hrvatska", "HU": "Magyarország",
-    "IE": "Ireland", "IS": "Ísland", "IT": "Italia", "LI": "Liechtenstein", "LT": "Lietuva",
-    "LU": "Luxembourg", "LV": "Latvija", "MT": "Malta", "NL": "Nederland", "NO": "Norge",
-    "PL": "Polska", "PT": "Portugal", "RO": "România", "SE": "Sverige", "SI": "Slovenija",
-    "SK": "Slovensko",
-}  # fmt: skip
 COUNTRIES = sorted(
     ((code, COUNTRY_NAMES[code]) for code in DIGITAL_CONSENT_AGE), key=lambda c: c[1]
 )
@@ -195,6 +186,27 @@ class GuardianConfirmForm(RefusesCardNumbers, forms.Form):
 class RenameForm(RefusesCardNumbers, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
     last_name = forms.CharField(label=_("Nom"), max_length=80, required=False)
+
+
+class ChildFactsForm(RefusesCardNumbers, forms.Form):
+    """A guardian corrects what decides whether their child needs their consent."""
+
+    birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        # A date input reads and writes ISO dates, whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    country = forms.ChoiceField(label=_("Pays de résidence"), choices=COUNTRIES)
+
+    def __init__(self, *args: Any, child: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"birth_date": child.birth_date, "country": child.country})
+        super().__init__(*args, **kwargs)
+        if child.country not in DIGITAL_CONSENT_AGE:  # a country outside the table, kept
+            field = self.fields["country"]
+            field.choices = [(child.country, child.country), *COUNTRIES]  # type: ignore[attr-defined]
+
+    def clean_birth_date(self) -> date:
+        return _clean_birth_date(self.cleaned_data["birth_date"])
 
 
 class ChildPasswordForm(PasswordFields):

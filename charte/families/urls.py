@@ -9,6 +9,7 @@ urlpatterns = [
     path("enfants/nouveau/", views.create_child, name="create_child"),
     path("enfants/<uuid:child>/", views.child, name="child"),
     path("enfants/<uuid:child>/nom/", views.rename, name="rename"),
+    path("enfants/<uuid:child>/age/", views.correct_facts, name="correct_facts"),
     path("enfants/<uuid:child>/mot-de-passe/", views.set_password, name="set_password"),
     path("enfants/<uuid:child>/inviter/", views.invite, name="invite"),
     path("enfants/<uuid:child>/supprimer/", views.remove, name="remove"),

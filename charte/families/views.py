@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte import audit
+from charte.accounts.consent_age import digital_consent_age
 from charte.accounts.models import Role, User
 from charte.consent.queries import consent_lines, latest_version
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.families import actions
 from charte.families.forms import (
+    ChildFactsForm,
     ChildForm,
     ChildPasswordForm,
     GuardianConfirmForm,
@@ -138,6 +140,8 @@ def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) 
         "rename_form": forms.get("rename_form")
         or RenameForm(initial={"first_name": person.first_name, "last_name": person.last_name}),
         "password_form": forms.get("password_form") or ChildPasswordForm(),
+        "facts_form": forms.get("facts_form") or ChildFactsForm(child=person),
+        "consent_age": digital_consent_age(person.country),
         "invite_form": forms.get("invite_form") or InviteGuardianForm(),
     }
     status = 400 if forms else 200
@@ -159,6 +163,32 @@ def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("families:child", person.public_id)
     messages.success(request, _("Le nom est corrigé."))
+    return redirect("families:child", person.public_id)
+
+
+@checks_card_numbers
+@parent_required
+@require_POST
+def correct_facts(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
+    """A guardian corrects their child's birth date or country (never the child themself)."""
+    parent = _parent(request)
+    person = access_child_by_guardian(viewer=parent, public_id=child)
+    form = ChildFactsForm(request.POST, child=person)
+    if not form.is_valid():
+        return _child_page(request, parent, person, facts_form=form)
+    try:
+        changed = actions.correct_child_facts(child=person, actor=parent, **form.cleaned_data)
+    except ActionError as exc:
+        form.add_error(None, str(exc))
+        return _child_page(request, parent, person, facts_form=form)
+    if changed:
+        messages.success(
+            request,
+            _("C'est corrigé. Les responsables légaux de %(name)s en sont informés par e-mail.")
+            % {"name": person.first_name},
+        )
+    else:
+        messages.info(request, _("Rien n'a changé."))
     return redirect("families:child", person.public_id)
 
 

@@ -8,7 +8,8 @@ own address. A person we cannot reach this way gets no message, and the journal 
 A non-essential message goes only to a recipient whose consent for its purpose holds, and
 carries the headers of one-click unsubscribe (RFC 8058) with a link that needs no sign-in. An
 invitation (an `addressed` kind) goes to the address typed for a child's guardian, never to
-the child's own address.
+the child's own address. A `to_guardians` kind (a change of what decides parental control)
+goes to the confirmed guardians even when the change has just freed the child.
 """
 
 from collections.abc import Mapping
@@ -70,6 +71,8 @@ def notify(
     recipients: list[User | None]
     if message_kind.addressed:
         recipients = _addressee(person, address)
+    elif message_kind.to_guardians:
+        recipients = [g for g in guardians_of(person) if g.email]
     else:
         recipients = list(recipients_for(person))
     if not message_kind.essential:

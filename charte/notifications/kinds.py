@@ -19,6 +19,10 @@ class Kind:
 
     An `addressed` kind goes to an address someone typed rather than to an account: the
     invitation of a child's guardian, who may have no account yet. It must be essential.
+
+    A `to_guardians` kind goes to the person's confirmed guardians whatever the person's age is
+    now: a change of what decides parental control concerns them even when it ends it. It
+    must be essential.
     """
 
     code: str
@@ -28,11 +32,16 @@ class Kind:
     # A context that renders the message, for tests that send every kind and for previews.
     example: Mapping[str, Any] = field(default_factory=dict)
     addressed: bool = False
+    to_guardians: bool = False
 
     def __post_init__(self) -> None:
         if not self.essential and not self.purpose:
             raise ValueError(
                 f"Non-essential message kind {self.code!r} needs the consent purpose it rests on."
+            )
+        if self.to_guardians and (self.addressed or not self.essential):
+            raise ValueError(
+                f"Message kind {self.code!r} goes to the guardians: essential, not addressed."
             )
         if self.addressed and not self.essential:
             raise ValueError(

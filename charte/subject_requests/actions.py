@@ -29,8 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
+from charte.accounts import actions as accounts
 from charte.accounts.actions import normalise_email
-from charte.accounts.models import User
+from charte.accounts.models import GUARDIAN_FIELDS, User
 from charte.accounts.queries import guardians_of
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor, SystemActor, person_ref
@@ -842,13 +843,17 @@ def rectify_account(
     *, person: User, actor: Actor, changes: dict[str, Any], meta: RequestMeta | None = None
 ) -> list[str]:
     """The person (or a child's guardian) corrects what they provided; returns the fields
-    changed. Frozen while a restriction holds, except for the DPO."""
+    changed. Frozen while a restriction holds, except for the DPO. The country goes through
+    `accounts.change_guardian_fields`, which refuses it to a child (see `guardian_rule`)."""
     _require(
         processing.edit_allowed(person, actor),
         _("Le traitement de ces données est limité : seul le DPO peut les modifier."),
     )
     unknown = set(changes) - set(SELF_SERVICE_FIELDS)
     _require(not unknown, _("Ces informations ne se modifient pas ici."))
+    changes = dict(changes)
+    deciding = {name: changes.pop(name) for name in GUARDIAN_FIELDS if name in changes}
+    decided = accounts.change_guardian_fields(person=person, actor=actor, changes=deciding)
     if "email" in changes:
         changes["email"] = normalise_email(changes["email"])
         taken = User.objects.filter(email__iexact=changes["email"]).exclude(pk=person.pk)
@@ -856,9 +861,10 @@ def rectify_account(
             raise Conflict(_("Un compte utilise déjà cette adresse e-mail."))
         if changes["email"] is None and not person.username:
             raise ActionError(_("Un compte a besoin d'une adresse e-mail ou d'un identifiant."))
-    return _apply_changes(
+    changed = _apply_changes(
         person, changes, actor=actor, event="account.rectified", data={}, meta=meta
     )
+    return changed + list(decided.fields if decided else ())
 
 
 def _apply_changes(
@@ -942,6 +948,13 @@ def rectify_for_request(
         parsed = normalise_email(parsed)
     if field == "username" and parsed:
         parsed = str(parsed).lower()
+    if field in GUARDIAN_FIELDS:
+        # What decides parental control: the DPO alone changes it for a child, and the
+        # guardians are told (see `guardian_rule`).
+        decided = accounts.change_guardian_fields(
+            person=person, actor=actor, changes={field: parsed}, data=_data(request)
+        )
+        return list(decided.fields) if decided else []
     return _apply_changes(
         person, {field: parsed}, actor=actor, event="subject_request.rectified", data=_data(request)
     )

@@ -105,6 +105,9 @@ class AccountForm(RefusesCardNumbers, forms.Form):
             # A child is reached through their guardians: no address or number of their own.
             del self.fields["email"]
             del self.fields["phone"]
+            # What decides parental control is shown, read-only, beside the form: only a
+            # guardian or the DPO changes it (charte.accounts.guardian_rule).
+            del self.fields["country"]
         elif not person.username:
             self.fields["email"].required = True
 

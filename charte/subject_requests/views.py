@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte import audit
+from charte.accounts import guardian_rule
+from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
 from charte.core.cards import checks_card_numbers
@@ -277,10 +279,19 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
                 _("Vos corrections sont enregistrées.") if changed else _("Rien n'a changé."),
             )
             return redirect("subject_requests:information", subject.public_id)
+    today = deadlines.today()
     return render(
         request,
         "subject_requests/my_information.html",
-        {"form": form, "person": subject, "frozen": frozen},
+        {
+            "form": form,
+            "person": subject,
+            "frozen": frozen,
+            "child": subject.needs_guardian(today),
+            "country_name": country_name(subject.country),
+            "consent_age": digital_consent_age(subject.country),
+            "who_may_change": guardian_rule.who_may_change(subject, viewer, today),
+        },
     )
 
 
@@ -603,6 +614,9 @@ def _event_labels() -> dict[str, str]:
         "subject_request.restriction_started": _("Limitation en vigueur"),
         "subject_request.objection_started": _("Opposition en vigueur"),
         "subject_request.rectified": _("Compte rectifié"),
+        "account.guardian_fields_changed": _(
+            "Date de naissance ou pays corrigé, responsables légaux prévenus"
+        ),
         "subject_request.death_recorded": _("Décès enregistré"),
     }
 

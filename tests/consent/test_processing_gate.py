@@ -2,11 +2,11 @@
 
 import pytest
 
-from charte.accounts.models import User
 from charte.consent.actions import record_choices
 from charte.privacy import processing
 from tests.conftest import birthday, journal
 from tests.consent.helpers import adopt
+from tests.factories import set_birth_date_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,7 @@ def test_a_consent_a_child_holds_in_their_own_name_is_no_consent(pupil_lea):
     assert processing.allowed(pupil_lea, "coach") is True
 
     # Her birth date is corrected: she is twelve, and only a guardian may consent for her.
-    User.objects.filter(pk=pupil_lea.pk).update(birth_date=birthday(12))
-    pupil_lea.refresh_from_db()
+    set_birth_date_directly(pupil_lea, birthday(12))
 
     assert processing.allowed(pupil_lea, "coach") is False
 

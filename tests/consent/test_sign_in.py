@@ -13,7 +13,7 @@ from charte.core.actors import person_ref
 from charte.privacy import register
 from tests.conftest import birthday
 from tests.consent.helpers import adopt, required
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, set_birth_date_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +131,7 @@ def test_a_pupil_who_reaches_the_age_gives_their_own_consent(client, guardian_an
     assert sign_in(client, "sam.b").url == reverse("home")
     client.logout()
 
-    pupil.birth_date = birthday(15) - timedelta(days=1)
-    pupil.save(update_fields=["birth_date"])
+    set_birth_date_directly(pupil, birthday(15) - timedelta(days=1))
     response = sign_in(client, "sam.b")
 
     assert response.url.startswith(QUESTIONS)

@@ -36,14 +36,14 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from charte import audit
-from charte.accounts.models import User
+from charte.accounts.models import GUARDIAN_FIELDS, User
 from charte.audit import events
 from charte.core.actors import SystemActor, person_ref
 from charte.privacy.register import Category
 from charte.privacy.registry import SELF, Declaration, Ref, registry
 from charte.subject_requests import actions, archive, scan
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
-from tests.factories import make_user
+from tests.factories import make_user, write_guardian_fields_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,7 @@ class Builder:
 
     def fill_person(self) -> None:
         declaration = registry.declaration_for(User)
+        guarded: dict[str, Any] = {}
         for f in User._meta.concrete_fields:
             if f.primary_key or isinstance(f, models.GeneratedField) or f.is_relation:
                 continue
@@ -147,8 +148,12 @@ class Builder:
             if f.name == "password":
                 self.person.password = self.value_for(declaration, f)
                 continue
+            if f.name in GUARDIAN_FIELDS:  # written apart: save() refuses them, by design
+                guarded[f.name] = self.value_for(declaration, f)
+                continue
             setattr(self.person, f.name, self.value_for(declaration, f))
         self.person.save()
+        write_guardian_fields_directly(self.person, **guarded)
 
     def row(self, model: type[models.Model], subject: Any, top: bool = False) -> models.Model:
         """A saved row of `model` that `subject` leads from to the person."""

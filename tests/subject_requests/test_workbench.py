@@ -258,17 +258,39 @@ def test_rectification_by_staff_changes_the_field_and_records_it(
     cs_farid, dpo_elise, child_ben, family
 ):
     anna, ben = family
-    request = online(ben, Kind.RECTIFICATION, by=anna, details="Né le 14 mars, pas le 1er janvier")
+    request = online(ben, Kind.RECTIFICATION, by=anna, details="Appelé Benjamin, pas Ben")
 
     client_for(cs_farid).post(
-        staff_url(request), {"action": "rectify", "field": "birth_date", "value": "2014-03-14"}
+        staff_url(request), {"action": "rectify", "field": "first_name", "value": "Benjamin"}
     )
 
     ben.refresh_from_db()
-    assert ben.birth_date == date(2014, 3, 14)
+    assert ben.first_name == "Benjamin"
     [entry] = journal("subject_request.rectified")
+    assert entry.data["fields"] == ["first_name"]
+    assert "Benjamin" not in str(entry.data)
+
+
+def test_a_childs_birth_date_is_rectified_by_the_dpo_not_customer_service(
+    cs_farid, dpo_elise, child_ben, family
+):
+    anna, ben = family
+    born = ben.birth_date
+    request = online(ben, Kind.RECTIFICATION, by=anna, details="Né le 14 mars, pas le 1er janvier")
+    correction = {"action": "rectify", "field": "birth_date", "value": f"{born.year}-03-14"}
+
+    client_for(cs_farid).post(staff_url(request), correction)
+    ben.refresh_from_db()
+    assert ben.birth_date == born
+    assert journal("account.guardian_fields_changed") == []
+
+    client_for(dpo_elise).post(staff_url(request), correction)
+    ben.refresh_from_db()
+    assert ben.birth_date == date(born.year, 3, 14)
+    [entry] = journal("account.guardian_fields_changed")
     assert entry.data["fields"] == ["birth_date"]
-    assert "2014" not in str(entry.data)
+    assert entry.data["request"] == str(request.public_id)
+    assert str(born.year) not in str({k: v for k, v in entry.data.items() if k != "request"})
 
 
 def test_staff_cannot_open_a_request_for_a_child_in_a_strangers_name(cs_farid, child_ben):
