@@ -78,13 +78,25 @@ def run(
 
 def locked_requirements(*, dev: bool) -> str:
     """The requirement set pinned by uv.lock (with `dev`, the development tools too)."""
-    # As the Makefile finds it: uv on the PATH, or the module under this interpreter.
-    uv = ["uv"] if shutil.which("uv") else [sys.executable, "-m", "uv"]
+    uv = find_uv()
     groups = ["--all-groups"] if dev else ["--no-dev"]
     done = run([*uv, "export", "--frozen", "--no-hashes", "--no-emit-project", *groups])
     if done.returncode != 0:
         raise SystemExit(f"uv export failed:\n{done.stderr}")
     return done.stdout
+
+
+def find_uv() -> list[str]:
+    """uv as the Makefile finds it: on the PATH, or as a module of this or the system Python."""
+    candidates = [[shutil.which("uv") or "uv"], [sys.executable, "-m", "uv"]]
+    candidates += [[p, "-m", "uv"] for p in (shutil.which("python3"), shutil.which("python")) if p]
+    for candidate in candidates:
+        try:
+            if run([*candidate, "--version"]).returncode == 0:
+                return candidate
+        except OSError:
+            continue
+    raise SystemExit("uv is needed to export the lock: run `make install` first.")
 
 
 def pinned(requirements: str) -> dict[str, str]:
