@@ -209,6 +209,12 @@ def dependency_outcome(
         if unchecked:
             headline += f"; {len(unchecked)} packages NOT CHECKED"
         return Outcome(name, FOUND, headline, lines)
+    if unchecked and checked == 0 and all("not found on PyPI" in u for u in unchecked):
+        lines.append(
+            "PyPI answered 'not found' for every package: its JSON API does not answer from "
+            "here (a mirror or proxy that serves only the package index?). Try the other "
+            "service: AUDIT_SERVICE=osv make audit."
+        )
     if unchecked:
         if checked == 0:
             headline = f"UNREACHABLE: the advisory service answered for none of the {len(unchecked)} packages"
