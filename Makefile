@@ -16,6 +16,7 @@ REQUIRE_POSTGRES ?= 0
 help:
 	@echo "make run    install, migrate, seed the demo and serve on http://127.0.0.1:8000 (Ctrl-C stops)"
 	@echo "make test   lint, type check and the whole suite on SQLite and PostgreSQL"
+	@echo "make audit  the locked dependencies against the advisories, bandit, check --deploy"
 
 .venv/.installed: pyproject.toml uv.lock
 	@uv --version >/dev/null 2>&1 || python -m uv --version >/dev/null 2>&1 || python -m pip install --quiet uv
@@ -82,8 +83,18 @@ test-postgres: install browser unzip npm
 		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; echo; \
 	fi
 
-test: lint typecheck checks test-sqlite test-postgres
+test: lint typecheck checks bandit test-sqlite test-postgres
 	@echo "All checks passed."
+
+# Security scanning (scripts/audit.py says what each check does). bandit needs no network and
+# runs in make test, against its reviewed baseline; the dependency audit asks the advisory
+# service (PyPI by default, AUDIT_SERVICE=osv for OSV) and exits 3 when it cannot be reached.
+.PHONY: audit bandit
+audit: install
+	$(PY) scripts/audit.py
+
+bandit: install
+	$(PY) scripts/audit.py code
 
 messages: install
 	cd charte && for app in */; do [ -d "$$app/locale" ] && (cd $$app && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete -v0); done; true

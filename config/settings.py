@@ -289,6 +289,12 @@ else:
 # How old (in seconds) a signed webhook may be before it is refused as a possible replay.
 PAYMENT_WEBHOOK_TOLERANCE = int(os.environ.get("PAYMENT_WEBHOOK_TOLERANCE", "300"))
 
+# Dependency audit (charte/audit/dependencies.py): the advisory service the installed packages
+# are checked against, every six hours. On in production (PyPI's JSON API); off elsewhere unless
+# set, so that the demo and the tests never reach the Internet.
+CHARTE_ADVISORY_URL = os.environ.get("ADVISORY_URL", "https://pypi.org/pypi" if PRODUCTION else "")
+CHARTE_ADVISORY_TIMEOUT = float(os.environ.get("ADVISORY_TIMEOUT", "10"))
+
 # Email -----------------------------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Charte <noreply@charte.example>")

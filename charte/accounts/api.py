@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from charte.accounts.models import User
+from charte.core.schemas import refusals
 
 router = Router(tags=["accounts"])
 
@@ -16,7 +17,7 @@ class MeOut(Schema):
     language: str
 
 
-@router.get("/me", response=MeOut, summary="The signed-in person")
+@router.get("/me", response={200: MeOut, **refusals(401)}, summary="The signed-in person")
 def me(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)

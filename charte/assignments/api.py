@@ -13,7 +13,7 @@ from charte.assignments import actions, queries
 from charte.assignments.models import Assignment
 from charte.content.models import Exercise
 from charte.core.errors import ActionError, NotFound
-from charte.core.schemas import InputSchema
+from charte.core.schemas import InputSchema, refusals
 from charte.results.actions import record_results_viewed
 from charte.schools import queries as schools
 
@@ -104,7 +104,11 @@ def _statuses(rows: list[queries.PupilStatus]) -> list[StatusOut]:
     ]
 
 
-@router.get("/", response=list[AssignmentWithStatusOut], summary="The assignments one sees")
+@router.get(
+    "/",
+    response={200: list[AssignmentWithStatusOut], **refusals(401)},
+    summary="The assignments one sees",
+)
 def list_assignments(request: HttpRequest) -> list[AssignmentWithStatusOut]:
     """A pupil: their work with its status. A guardian: their children's. A teacher: the work
     given in their classes, with every pupil's status."""
@@ -120,7 +124,11 @@ def list_assignments(request: HttpRequest) -> list[AssignmentWithStatusOut]:
     return [_with(a, rows) for a, rows in found]
 
 
-@router.get("/{public_id}", response=AssignmentWithStatusOut, summary="One assignment")
+@router.get(
+    "/{public_id}",
+    response={200: AssignmentWithStatusOut, **refusals(401, 404, 422)},
+    summary="One assignment",
+)
 def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatusOut:
     viewer = _viewer(request)
     assignment = queries.access_assignment(viewer=viewer, public_id=public_id)
@@ -138,7 +146,11 @@ def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatu
     return _with(assignment, rows)
 
 
-@router.post("/", response={201: AssignmentOut}, summary="Give work to a class (teachers)")
+@router.post(
+    "/",
+    response={201: AssignmentOut, **refusals(400, 401, 403, 404, 422)},
+    summary="Give work to a class (teachers)",
+)
 def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Status[AssignmentOut]:
     viewer = _viewer(request)
     school_class = schools.access_class_by_teacher(viewer=viewer, public_id=payload.school_class)

@@ -38,6 +38,16 @@ class AuditConfig(AppConfig):
             ("audit.verify", tasks.verify_journal_task, time(4, 0)),
         ):
             schedule.register(schedule.Job(name=name, task=task, every=timedelta(hours=20), at=at))
+        # The installed packages against the advisories (charte/audit/dependencies.py): here,
+        # beside the journal's alerts, because its outcome is a journal entry and an alert to
+        # IT. Every six hours, so that a service silent for more than a day is told within six.
+        schedule.register(
+            schedule.Job(
+                name="audit.dependencies",
+                task=tasks.audit_dependencies_task,
+                every=timedelta(hours=6),
+            )
+        )
         navigation.add_menu(
             navigation.Link(
                 label=_("Journal"),

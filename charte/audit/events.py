@@ -37,6 +37,12 @@ ALERT_STAFF_READS = "alert.staff_reads"
 ALERT_ARCHIVE_NEW_ADDRESS = "alert.archive_new_address"
 ALERT_PRIVILEGE_GRANTED = "alert.privilege_granted"
 ALERT_JOURNAL_BROKEN = "alert.journal_broken"
+ALERT_VULNERABLE_DEPENDENCY = "alert.vulnerable_dependency"
+ALERT_ADVISORIES_UNREACHABLE = "alert.advisories_unreachable"
+
+# The dependency audit (charte.audit.dependencies): the installed packages against advisories.
+DEPENDENCIES_AUDITED = "security.dependencies_audited"
+DEPENDENCY_AUDIT_INCOMPLETE = "security.dependency_audit_incomplete"
 
 # The journal's own upkeep, and its readers.
 SEALED = "journal.sealed"
@@ -62,6 +68,14 @@ LABELS: dict[str, Text] = {
     ALERT_ARCHIVE_NEW_ADDRESS: _("Alerte : archive téléchargée depuis une nouvelle adresse"),
     ALERT_PRIVILEGE_GRANTED: _("Alerte : droits d'administration accordés"),
     ALERT_JOURNAL_BROKEN: _("Alerte : le journal ne se vérifie plus"),
+    ALERT_VULNERABLE_DEPENDENCY: _("Alerte : vulnérabilité connue dans un composant installé"),
+    ALERT_ADVISORIES_UNREACHABLE: _(
+        "Alerte : le service des vulnérabilités ne répond plus depuis plus d'un jour"
+    ),
+    DEPENDENCIES_AUDITED: _("Composants installés vérifiés contre les vulnérabilités connues"),
+    DEPENDENCY_AUDIT_INCOMPLETE: _(
+        "Vérification des composants incomplète : certains n'ont pas pu être vérifiés"
+    ),
     SEALED: _("Journal scellé"),
     PRUNED: _("Journal : jours de plus d'un an effacés"),
     VERIFIED: _("Journal vérifié"),
@@ -82,6 +96,7 @@ SYSTEM_ACTORS: dict[str, Text] = {
     "system:scheduler": _("Tâche planifiée"),
     "system:worker": _("Tâche d'arrière-plan"),
     "system:seed": _("Données de démonstration"),
+    "system:dependency_audit": _("Vérification des composants installés"),
 }
 
 # Event (or prefix ending with ".") -> why it needs the request's IP address and user agent.

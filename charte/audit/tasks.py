@@ -1,14 +1,14 @@
 """The journal's background work. Each task takes ids (or nothing) and calls one action.
 
 Periodic, registered with `charte.core.schedule` in `AppConfig.ready()`: `seal_journal_task`
-and `verify_journal_task` (daily). Pruning runs within the nightly retention sweep, through
+and `verify_journal_task` (daily), `audit_dependencies_task` (every six hours). Pruning runs within the nightly retention sweep, through
 `charte.audit.retention`; `prune_journal_task` enqueues the same by hand, as does
 `manage.py journal prune`.
 """
 
 from django.tasks import task
 
-from charte.audit import actions, alerts
+from charte.audit import actions, alerts, dependencies
 from charte.audit.models import Entry
 
 
@@ -38,3 +38,10 @@ def prune_journal_task() -> int:
 @task()
 def verify_journal_task() -> bool:
     return actions.verify_journal().ok
+
+
+@task()
+def audit_dependencies_task() -> str:
+    """Check the installed packages against the advisories; journal it, alert IT if needed."""
+    entry = dependencies.audit_dependencies()
+    return entry.event if entry is not None else "off"

@@ -27,7 +27,7 @@ from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records
 from charte.core.actors import SystemActor
 from charte.core.errors import NotFound
-from charte.core.schemas import InputSchema
+from charte.core.schemas import InputSchema, refusals
 from charte.privacy import register
 
 
@@ -112,7 +112,11 @@ def ping(request: HttpRequest) -> dict[str, bool]:
     return {"ok": True}
 
 
-@router.get("/purposes", response=list[PurposeOut], summary="Purposes and their current texts")
+@router.get(
+    "/purposes",
+    response={200: list[PurposeOut], **refusals(401, 429)},
+    summary="Purposes and their current texts",
+)
 def purposes(request: HttpRequest) -> list[dict[str, Any]]:
     adult = User(role="parent")
     return [
@@ -140,7 +144,11 @@ def _subject(public_id: UUID) -> User:
     return person
 
 
-@router.get("/subjects/{public_id}", response=SubjectOut, summary="A person's current consents")
+@router.get(
+    "/subjects/{public_id}",
+    response={200: SubjectOut, **refusals(401, 404, 422, 429)},
+    summary="A person's current consents",
+)
 def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     person = _subject(public_id)
     latest = latest_records(person)
@@ -165,7 +173,7 @@ def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
 
 @router.post(
     "/subjects/{public_id}",
-    response={201: RecordOut, 200: RecordOut},
+    response={201: RecordOut, 200: RecordOut, **refusals(400, 401, 404, 422, 429)},
     summary="Give or withdraw a purpose a person can choose alone",
 )
 def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> Status[Any]:

@@ -5,6 +5,10 @@ mounted under `/api/<app label>/`. Endpoints are thin: they parse, call the same
 query as the HTML views (so the access rules are the same), and answer typed schemas. The
 OpenAPI document is at `/api/openapi.json`, browsable at `/api/docs` (Swagger UI served from
 our own static files, never from a CDN).
+
+Every answer is documented: each operation lists its refusals (`charte.core.schemas.refusals`)
+and every refusal has the same body, `{"detail": ..., "code": ...}` (422: the fields in error).
+`tests/attacks/test_api_fuzzing.py` holds the site to its schema for every role.
 """
 
 import importlib
@@ -17,13 +21,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import django_auth
 
 from charte.core.errors import ActionError, Conflict, NotFound
 
 API_DESCRIPTION = """The charte API. Every endpoint applies the same access rules as the pages:
 an object that does not exist and an object you may not see both answer 404."""
+
+
+HTTP_ERROR_CODES = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 429: "throttled"}
 
 
 def _docs_csp(view: Any) -> Any:
@@ -58,6 +65,15 @@ def build_api() -> NinjaAPI:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
             request, {"detail": "Authentication required.", "code": "unauthenticated"}, status=401
+        )
+
+    # The framework's own refusals (a write without its CSRF token, a body that is not JSON, a
+    # service over its rate) get the same body as ours, with a code.
+    @api.exception_handler(HttpError)
+    def framework_refusal(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        code = HTTP_ERROR_CODES.get(exc.status_code, "invalid")
+        return api.create_response(
+            request, {"detail": str(exc), "code": code}, status=exc.status_code
         )
 
     for config in apps.get_app_configs():

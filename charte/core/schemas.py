@@ -31,3 +31,50 @@ class InputSchema(Schema):
         if _holds_card_number(value):
             raise PydanticCustomError("card_number", str(MESSAGE))
         return value
+
+
+# What the API answers when it refuses -----------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    """Every refusal but a malformed field: a sentence for a person, a stable code for a program
+    (`unauthenticated`, `forbidden`, `not_found`, `conflict`, `invalid`, `throttled`...)."""
+
+    detail: str
+    code: str
+
+
+class FieldErrorOut(Schema):
+    """One field that did not validate: where (`loc`, from the part of the request down to the
+    field), what (`type`, a stable code) and a message."""
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request's shape did not validate; each field in error is named."""
+
+    detail: list[FieldErrorOut]
+
+
+# The refusals the framework or our actions may give, each with what it means for the caller.
+REFUSALS: dict[int, str] = {
+    400: "a rule refused the request, or its body is not JSON; nothing was changed",
+    401: "no valid session, or no valid service key",
+    403: "a write without its CSRF token",
+    404: "not found: missing and forbidden alike",
+    409: "the object is not in a state that allows this",
+    422: "a field does not have the shape the schema says",
+    429: "too many requests from this service; try again later",
+}
+
+
+def refusals(*statuses: int) -> dict[int, type[Schema]]:
+    """The error answers an operation may give, for its `response={...}`: each status with its
+    documented body, so that every answer a client meets is in the OpenAPI schema."""
+    unknown = set(statuses) - set(REFUSALS)
+    if unknown:
+        raise ValueError(f"No documented refusal for {sorted(unknown)}.")
+    return {s: ValidationErrorOut if s == 422 else ErrorOut for s in statuses}

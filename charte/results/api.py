@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from charte.accounts.models import User
 from charte.content import queries as content
 from charte.content.correction import coerce_response
-from charte.core.schemas import InputSchema
+from charte.core.schemas import InputSchema, refusals
 from charte.results import actions, queries
 from charte.schools import queries as schools
 
@@ -84,7 +84,11 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@router.get("/pupils/{public_id}", response=PupilResultsOut, summary="A pupil's results")
+@router.get(
+    "/pupils/{public_id}",
+    response={200: PupilResultsOut, **refusals(401, 404, 422)},
+    summary="A pupil's results",
+)
 def pupil_results(request: HttpRequest, public_id: UUID) -> PupilResultsOut:
     """Levels per competency and success per exercise: for the pupil, their guardians and
     their current teachers. Reads by anyone but the pupil are journalled."""
@@ -123,7 +127,11 @@ def pupil_results(request: HttpRequest, public_id: UUID) -> PupilResultsOut:
     )
 
 
-@router.get("/pupils/{public_id}/attempts", response=list[AttemptOut], summary="A pupil's attempts")
+@router.get(
+    "/pupils/{public_id}/attempts",
+    response={200: list[AttemptOut], **refusals(401, 404, 422)},
+    summary="A pupil's attempts",
+)
 def pupil_attempts(request: HttpRequest, public_id: UUID) -> list[AttemptOut]:
     viewer = _viewer(request)
     pupil = queries.access_pupil_results(viewer=viewer, public_id=public_id)
@@ -141,7 +149,7 @@ def pupil_attempts(request: HttpRequest, public_id: UUID) -> list[AttemptOut]:
 
 @router.post(
     "/exercises/{slug}/attempts",
-    response={201: AttemptDetailOut},
+    response={201: AttemptDetailOut, **refusals(400, 401, 403, 404, 422)},
     summary="Answer an exercise (pupils)",
 )
 def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[AttemptDetailOut]:
@@ -167,7 +175,11 @@ def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[Attemp
     return Status(201, out)
 
 
-@router.get("/classes/{public_id}", response=ClassResultsOut, summary="A class's results")
+@router.get(
+    "/classes/{public_id}",
+    response={200: ClassResultsOut, **refusals(401, 404, 422)},
+    summary="A class's results",
+)
 def class_results(request: HttpRequest, public_id: UUID) -> ClassResultsOut:
     """For the class's teachers. Each pupil's results read is journalled."""
     viewer = _viewer(request)

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer, children_of
 from charte.core.errors import ActionError
-from charte.core.schemas import InputSchema
+from charte.core.schemas import InputSchema, refusals
 from charte.schools import actions, queries
 from charte.schools.models import SchoolClass, SchoolMember
 
@@ -75,7 +75,11 @@ def _out(school_class: SchoolClass, *, managed: bool) -> ClassOut:
     )
 
 
-@router.get("/classes", response=list[ClassOut], summary="The classes the signed-in person sees")
+@router.get(
+    "/classes",
+    response={200: list[ClassOut], **refusals(401)},
+    summary="The classes the signed-in person sees",
+)
 def list_classes(request: HttpRequest) -> list[ClassOut]:
     """Teachers: the classes they teach. Staff: their schools' classes. A pupil: their class.
     A guardian: their children's classes."""
@@ -93,7 +97,11 @@ def list_classes(request: HttpRequest) -> list[ClassOut]:
     return [_out(c, managed=False) for c in found if c is not None]
 
 
-@router.get("/classes/{public_id}", response=ClassDetailOut, summary="A class and its pupils")
+@router.get(
+    "/classes/{public_id}",
+    response={200: ClassDetailOut, **refusals(401, 404, 422)},
+    summary="A class and its pupils",
+)
 def get_class(request: HttpRequest, public_id: UUID) -> ClassDetailOut:
     viewer = _viewer(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
@@ -114,7 +122,11 @@ def get_class(request: HttpRequest, public_id: UUID) -> ClassDetailOut:
     )
 
 
-@router.post("/classes", response={201: ClassOut}, summary="Create a class (teachers)")
+@router.post(
+    "/classes",
+    response={201: ClassOut, **refusals(400, 401, 403, 422)},
+    summary="Create a class (teachers)",
+)
 def create_class(request: HttpRequest, payload: ClassIn) -> Status[ClassOut]:
     viewer = _viewer(request)
     school = None
@@ -128,7 +140,11 @@ def create_class(request: HttpRequest, payload: ClassIn) -> Status[ClassOut]:
     return Status(201, _out(school_class, managed=True))
 
 
-@router.post("/join", response={201: EnrolmentOut}, summary="Join a class with its code")
+@router.post(
+    "/join",
+    response={201: EnrolmentOut, **refusals(400, 401, 403, 404, 409, 422)},
+    summary="Join a class with its code",
+)
 def join(request: HttpRequest, payload: JoinIn) -> Status[EnrolmentOut]:
     viewer = _viewer(request)
     pupil = (

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from charte.accounts.models import User
 from charte.accounts.queries import people_represented_by
+from charte.core.schemas import refusals
 from charte.subject_requests import queries
 from charte.subject_requests.models import SubjectRequest
 
@@ -49,13 +50,21 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-@router.get("/requests", response=list[RequestOut], summary="My requests and my children's")
+@router.get(
+    "/requests",
+    response={200: list[RequestOut], **refusals(401)},
+    summary="My requests and my children's",
+)
 def mine(request: HttpRequest) -> list[RequestOut]:
     people = people_represented_by(_viewer(request))
     found = SubjectRequest.objects.filter(person__in=people).order_by("-received_at", "-pk")
     return [_out(r) for r in found[:100]]
 
 
-@router.get("/requests/{public_id}", response=RequestOut, summary="One request, with progress")
+@router.get(
+    "/requests/{public_id}",
+    response={200: RequestOut, **refusals(401, 404, 422)},
+    summary="One request, with progress",
+)
 def one(request: HttpRequest, public_id: UUID) -> RequestOut:
     return _out(queries.access_request_by_viewer(viewer=_viewer(request), public_id=public_id))
