@@ -58,7 +58,9 @@ from charte.subject_requests.models import (
 )
 
 # What the person (or a child's guardian) may change themself in "Mes informations".
-SELF_SERVICE_FIELDS = ("first_name", "last_name", "email", "phone", "language", "country")
+# The sign-in address is not among them: it changes only through its own confirmed procedure
+# (`charte.accounts.actions.request_email_change`).
+SELF_SERVICE_FIELDS = ("first_name", "last_name", "phone", "language", "country")
 
 
 def identity_digest(person: User) -> str:
@@ -849,13 +851,6 @@ def rectify_account(
     )
     unknown = set(changes) - set(SELF_SERVICE_FIELDS)
     _require(not unknown, _("Ces informations ne se modifient pas ici."))
-    if "email" in changes:
-        changes["email"] = normalise_email(changes["email"])
-        taken = User.objects.filter(email__iexact=changes["email"]).exclude(pk=person.pk)
-        if changes["email"] and taken.exists():
-            raise Conflict(_("Un compte utilise déjà cette adresse e-mail."))
-        if changes["email"] is None and not person.username:
-            raise ActionError(_("Un compte a besoin d'une adresse e-mail ou d'un identifiant."))
     return _apply_changes(
         person, changes, actor=actor, event="account.rectified", data={}, meta=meta
     )
