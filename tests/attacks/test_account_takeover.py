@@ -46,7 +46,7 @@ def links_to(address: str) -> list[str]:
     found = []
     for email in mail.outbox:
         if address in email.to:
-            found += [urlsplit(u).path for u in re.findall(r"https?://\S+", email.body)]
+            found += [urlsplit(u).path for u in re.findall(r"https?://\S+", str(email.body))]
     return found
 
 
