@@ -209,6 +209,7 @@ def email_change_confirm(request: HttpRequest, uid: str, address: str, token: st
     values = tokens.decode_values(address, 1)
     if (
         person is None
+        or not person.is_active  # a closed account's address waits for it to open again
         or values is None
         or not tokens.email_change_tokens.check_token(user=person, values=values, token=token)
     ):
