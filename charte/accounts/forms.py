@@ -188,7 +188,9 @@ class ConfirmSignUpForm(RefusesCardNumbers, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
 
-    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request
