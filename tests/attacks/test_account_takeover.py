@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from charte.accounts import tokens
+from charte.accounts.actions import propose_guardianship
 from charte.accounts.models import Session, User
 from charte.audit import events
 from tests.conftest import client_for, journal
@@ -362,3 +363,14 @@ def test_an_address_confirmed_from_another_browser_ends_every_session(guardian_a
     assert Session.objects.filter(user=guardian_anna).count() == 0
     assert laptop.get(reverse("accounts:privacy_centre")).status_code == 302
     assert phone.get(reverse("accounts:privacy_centre")).status_code == 302
+
+
+def test_a_guardian_sees_a_teenagers_address_but_cannot_change_it(guardian_anna, pupil_lea):
+    propose_guardianship(child=pupil_lea, guardian=guardian_anna, actor=guardian_anna)
+    url = reverse("subject_requests:information", args=[pupil_lea.public_id])
+
+    page = client_for(guardian_anna).get(url).content.decode()
+
+    assert "lea@eleve.test" in page
+    assert CHANGE not in page  # the change page is the account holder's own
+    assert "peut changer son adresse, depuis son propre compte" in html.unescape(page)
