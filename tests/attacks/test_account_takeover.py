@@ -20,6 +20,7 @@ from charte.accounts import tokens
 from charte.accounts.actions import propose_guardianship
 from charte.accounts.models import Session, User
 from charte.audit import events
+from charte.core import timing
 from tests.conftest import client_for, journal
 from tests.consent.helpers import adopt
 from tests.factories import PASSWORD
@@ -29,6 +30,13 @@ pytestmark = pytest.mark.django_db
 CHANGE = reverse("subject_requests:change_email")
 THIEF = "voleur@ailleurs.test"
 LOGIN = reverse("accounts:login")
+
+
+@pytest.fixture(autouse=True)
+def no_floor(monkeypatch):
+    """The timing floor is tested with the sign-up (test_account_enumeration); here it would
+    only make every form wait."""
+    monkeypatch.setattr(timing, "pause", lambda seconds: None)
 
 
 @pytest.fixture
