@@ -133,8 +133,10 @@ def test_sign_up_does_the_same_costly_work_and_waits_the_same_floor(
         pauses.clear()
         post(client, SIGN_UP, data)
         assert hashed == [PASSWORD], address  # one password hash in either branch
+        # The answer is held to the floor: what is left of it once the work is done. (Not
+        # checked positive here: on a machine loaded enough, the work alone outlasts it.)
         [pause] = pauses
-        assert 0 < pause <= timing.SIGN_UP_FLOOR, address  # the floor, not the work, decides
+        assert pause <= timing.SIGN_UP_FLOOR, address
 
 
 def test_sign_up_and_reset_take_the_floor_whatever_the_address(guardian_anna, post):
