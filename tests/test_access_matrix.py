@@ -317,6 +317,28 @@ MATRIX: dict[str, Entry] = {
         visitor=200,
         note="an invalid link says so, to anyone",
     ),
+    # The links sent to an address: anyone may follow one; a wrong or used one is "not found".
+    "accounts:sign_up_confirm": Entry(
+        roles=EVERY_ROLE,
+        kwargs=lambda w: {"uid": uuid.uuid4().hex, "token": "expired-token"},
+        visitor=404,
+        ok=frozenset({404}),
+        note="an invalid link says so, to anyone",
+    ),
+    "accounts:email_change_confirm": Entry(
+        roles=EVERY_ROLE,
+        kwargs=lambda w: {"uid": uuid.uuid4().hex, "address": "eA", "token": "expired-token"},
+        visitor=404,
+        ok=frozenset({404}),
+        note="an invalid link says so, to anyone",
+    ),
+    "accounts:email_change_cancel": Entry(
+        roles=EVERY_ROLE,
+        kwargs=lambda w: {"uid": uuid.uuid4().hex, "addresses": "eA", "token": "expired-token"},
+        visitor=404,
+        ok=frozenset({404}),
+        note="an invalid link says so, to anyone",
+    ),
     "accounts:password_change": everyone(visitor=302),
     "accounts:password_change_done": everyone(visitor=302),
     # Each person's own data; a guardian also sees their child's.
@@ -349,6 +371,10 @@ MATRIX: dict[str, Entry] = {
         PUPIL, PARENT, kwargs=lambda w: {"person": w.ids["pupil"], "kind": "access"}
     ),
     "subject_requests:information": only(PUPIL, PARENT, kwargs=ids(person="pupil")),
+    "subject_requests:change_email": only(
+        *(EVERY_ROLE - {PUPIL}),
+        note="one's own address; a child has none (this pupil counts as one)",
+    ),
     "subject_requests:directives": everyone(visitor=302, note="each person's own directives"),
     "subject_requests:detail": only(PARENT, kwargs=ids(public_id="request")),
     "subject_requests:cancel": post_only(PARENT, kwargs=ids(public_id="request")),

@@ -5,15 +5,17 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts import guardian_rule
-from charte.accounts.models import STAFF_ROLES, Guardianship, Role, User
+from charte.accounts.models import STAFF_ROLES, Guardianship, Role, Session, User
 from charte.accounts.queries import guardians_of
 from charte.audit import events
 from charte.audit.journal import RequestMeta
@@ -89,11 +91,17 @@ def change_password(
     actor: Actor,
     reason: str = "change",
     meta: RequestMeta | None = None,
+    keep_session: str | None = None,
 ) -> User:
-    """Set a new password (`reason`: "change" by the person, "reset" through an emailed link)."""
+    """Set a new password (`reason`: "change" by the person, "reset" through an emailed link).
+
+    Every session of the account ends, except `keep_session` (the one the person changed it
+    from): whoever was signed in elsewhere, with the old password, is signed in no more.
+    """
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(event=f"auth.password_{reason}", actor=actor, subject=user, meta=meta)
+    end_sessions(user=user, actor=actor, reason=f"password_{reason}", keep=keep_session)
     return user
 
 
@@ -313,3 +321,208 @@ def change_guardian_fields(
             },
         )
     return change
+
+
+# Sessions, the sign-in address and its confirmation -------------------------------------------
+#
+# Design: the sign-in address is how an account is recovered (a password reset goes there), so
+# whoever changes it owns the account. A change therefore needs the current password (checked
+# by the form, as every password re-entry), takes effect only once a link sent to the new
+# address is followed, and is told at once to the current address with a link that cancels it
+# for a week, even after it went through: cancelling puts the old address back, ends every
+# session and disables the password, which only a reset through the old address sets again.
+# Changing the password or the address ends the account's other sessions. The links carry no
+# table (`charte.accounts.tokens`); the journal holds no address, only that a change happened.
+
+
+@transaction.atomic
+def end_sessions(
+    *,
+    user: User,
+    actor: Actor,
+    reason: str,
+    keep: str | None = None,
+    meta: RequestMeta | None = None,
+) -> int:
+    """End every session of `user` except `keep` (a session key); journalled when any ended."""
+    sessions = Session.objects.filter(user=user)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    count, _by_model = sessions.delete()
+    if count:
+        audit.record(
+            event=events.SESSIONS_ENDED,
+            actor=actor,
+            subject=user,
+            data={"reason": reason, "count": count, "kept_current": bool(keep)},
+            meta=meta,
+        )
+    return count
+
+
+def _only_themself(person: User, actor: Actor) -> None:
+    """The sign-in address is changed by its holder only, never by a guardian or a job."""
+    if not (isinstance(actor, User) and actor.pk == person.pk):
+        raise NotFound(_("Ce compte n'existe pas, ou vous ne pouvez pas le modifier."))
+    if person.needs_guardian(timezone.localdate()):
+        raise ActionError(
+            _("Un enfant n'a pas d'adresse e-mail sur la plateforme : ses parents sont contactés.")
+        )
+
+
+@transaction.atomic
+def request_email_change(
+    *, person: User, new_email: str, actor: Actor, meta: RequestMeta | None = None
+) -> None:
+    """Send a confirmation link to `new_email` and tell the current address, with a cancel link.
+
+    Nothing changes yet. An address already used by another account gets no link: its holder
+    is told that someone tried to use it, and the person sees the same answer as for a free
+    address, so that the form does not tell which addresses have an account.
+    """
+    from charte.accounts import tokens
+    from charte.notifications.actions import notify, notify_own_address
+
+    _only_themself(person, actor)
+    processing.require_edit_allowed(person, actor)
+    new = normalise_email(new_email)
+    if new is None:
+        raise ActionError(_("Indiquez la nouvelle adresse e-mail."))
+    if new == (person.email or "").lower():
+        raise ActionError(_("C'est déjà l'adresse de votre compte."))
+    audit.record(event=events.EMAIL_CHANGE_REQUESTED, actor=actor, subject=person, meta=meta)
+    holder = User.objects.filter(email__iexact=new).exclude(pk=person.pk).first()
+    if holder is not None:
+        notify(
+            kind="accounts.address_in_use",
+            person=holder,
+            actor=actor,
+            context={"attempt": "email_change", **tokens.recovery_urls()},
+        )
+    else:
+        notify_own_address(
+            kind="accounts.email_change_confirm",
+            person=person,
+            address=new,
+            actor=actor,
+            context={
+                "url": tokens.email_change_url(person, new),
+                "new_email": new,
+                "hours": int(tokens.EMAIL_CHANGE_VALIDITY.total_seconds() // 3600),
+            },
+        )
+    if person.email:
+        notify(
+            kind="accounts.email_change_requested",
+            person=person,
+            actor=actor,
+            context={
+                "new_email": new,
+                "cancel_url": tokens.cancel_url(person, old=person.email, new=new),
+                "days": tokens.CANCEL_VALIDITY.days,
+            },
+        )
+
+
+@transaction.atomic
+def confirm_email_change(
+    *,
+    person: User,
+    new_email: str,
+    actor: Actor,
+    keep_session: str | None = None,
+    meta: RequestMeta | None = None,
+) -> str | None:
+    """The new address's link was followed: it becomes the sign-in address. Returns the old one.
+
+    Every other session ends (`keep_session`, the person's own in this browser, stays), and the
+    old address is told, with the link that cancels the change.
+    """
+    from charte.accounts import tokens
+    from charte.notifications.actions import notify_own_address
+
+    person = User.objects.select_for_update().get(pk=person.pk)
+    new = normalise_email(new_email)
+    if new is None or person.needs_guardian(timezone.localdate()):
+        raise ActionError(_("Ce lien ne peut pas servir."))
+    if User.objects.filter(email__iexact=new).exclude(pk=person.pk).exists():
+        raise Conflict(_("Cette adresse est désormais celle d'un autre compte."))
+    old = person.email
+    person.email = new
+    try:
+        with transaction.atomic():
+            person.save(update_fields=["email"])
+    except IntegrityError as exc:  # taken at the same moment by a sign-up
+        raise Conflict(_("Cette adresse est désormais celle d'un autre compte.")) from exc
+    audit.record(event=events.EMAIL_CHANGED, actor=actor, subject=person, meta=meta)
+    end_sessions(user=person, actor=actor, reason="email_changed", keep=keep_session, meta=meta)
+    if old:
+        notify_own_address(
+            kind="accounts.email_changed",
+            person=person,
+            address=old,
+            actor=actor,
+            context={
+                "new_email": new,
+                "cancel_url": tokens.cancel_url(person, old=old, new=new),
+                "days": tokens.CANCEL_VALIDITY.days,
+            },
+        )
+    return old
+
+
+@transaction.atomic
+def cancel_email_change(
+    *,
+    person: User,
+    old_email: str,
+    actor: Actor,
+    meta: RequestMeta | None = None,
+) -> bool:
+    """The old address refuses a change: it is the sign-in address again; returns whether it
+    had to be put back. Every session ends and the password no longer works: whoever asked
+    for the change knew it. A reset, sent to the old address, sets a new one."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    old = normalise_email(old_email)
+    if old is None:
+        raise ActionError(_("Ce lien ne peut pas servir."))
+    restored = (person.email or "").lower() != old
+    if restored:
+        if User.objects.filter(email__iexact=old).exclude(pk=person.pk).exists():
+            raise Conflict(
+                _(
+                    "Votre ancienne adresse est désormais celle d'un autre compte : écrivez à "
+                    "notre service client pour retrouver le vôtre."
+                )
+            )
+        person.email = old
+    person.set_unusable_password()
+    person.save(update_fields=["email", "password"])
+    audit.record(
+        event=events.EMAIL_CHANGE_CANCELLED,
+        actor=actor,
+        subject=person,
+        data={"restored": restored},
+        meta=meta,
+    )
+    end_sessions(user=person, actor=actor, reason="email_change_cancelled", meta=meta)
+    return restored
+
+
+@transaction.atomic
+def confirm_sign_up(*, person: User, actor: Actor, meta: RequestMeta | None = None) -> User:
+    """A new account's address is confirmed: the account opens, and a welcome email follows."""
+    from charte.notifications.actions import notify
+
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        raise Conflict(_("Ce compte est déjà ouvert."))
+    set_active(person=person, active=True, actor=actor, reason="email_confirmed")
+    audit.record(event=events.SIGN_UP_CONFIRMED, actor=actor, subject=person, meta=meta)
+    notify(
+        kind="accounts.welcome",
+        person=person,
+        actor=actor,
+        context={"login_url": settings.SITE_URL + reverse("accounts:login")},
+    )
+    return person

@@ -47,6 +47,46 @@ class AccountsConfig(AppConfig):
                 },
             ),
         )
+        # The sign-in address: confirming it, changing it, and telling its holder.
+        link = "https://charte.example/compte/lien/0/0/"
+        notification_kinds.register(
+            notification_kinds.Kind(
+                code="accounts.sign_up_confirm",
+                template="accounts/email/sign_up_confirm",
+                essential=True,
+                example={"url": link, "days": 3},
+            ),
+            notification_kinds.Kind(
+                code="accounts.welcome",
+                template="accounts/email/welcome",
+                essential=True,
+                example={"login_url": link},
+            ),
+            notification_kinds.Kind(
+                code="accounts.address_in_use",
+                template="accounts/email/address_in_use",
+                essential=True,
+                example={"attempt": "sign_up", "login_url": link, "reset_url": link},
+            ),
+            notification_kinds.Kind(
+                code="accounts.email_change_confirm",
+                template="accounts/email/email_change_confirm",
+                essential=True,
+                example={"url": link, "new_email": "nouvelle@exemple.test", "hours": 24},
+            ),
+            notification_kinds.Kind(
+                code="accounts.email_change_requested",
+                template="accounts/email/email_change_requested",
+                essential=True,
+                example={"cancel_url": link, "new_email": "nouvelle@exemple.test", "days": 7},
+            ),
+            notification_kinds.Kind(
+                code="accounts.email_changed",
+                template="accounts/email/email_changed",
+                essential=True,
+                example={"cancel_url": link, "new_email": "nouvelle@exemple.test", "days": 7},
+            ),
+        )
         navigation.add_footer(
             navigation.Link(label=_("Mes données"), url_name="accounts:privacy_centre", order=20),
             navigation.Link(label=_("Mot de passe"), url_name="accounts:password_change", order=80),

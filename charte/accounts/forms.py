@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -8,6 +9,8 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,13 +85,22 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
 
 
 class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
-    """Django's form, with the change written by our action (and journalled)."""
+    """Django's form, with the change written by our action (and journalled).
+
+    `keep_session` is the session the change is made from: it stays, every other one ends.
+    """
 
     def __init__(
-        self, user: User, *args: Any, meta: RequestMeta | None = None, **kwargs: Any
+        self,
+        user: User,
+        *args: Any,
+        meta: RequestMeta | None = None,
+        keep_session: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(user, *args, **kwargs)
         self.meta = meta
+        self.keep_session = keep_session
 
     def save(self, commit: bool = True) -> User:
         return actions.change_password(
@@ -96,15 +108,22 @@ class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
             password=self.cleaned_data["new_password1"],
             actor=self.user,
             meta=self.meta,
+            keep_session=self.keep_session,
         )
 
 
 class ResetPasswordForm(RefusesCardNumbers, SetPasswordForm):
     def __init__(
-        self, user: User, *args: Any, meta: RequestMeta | None = None, **kwargs: Any
+        self,
+        user: User,
+        *args: Any,
+        meta: RequestMeta | None = None,
+        keep_session: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(user, *args, **kwargs)
         self.meta = meta
+        self.keep_session = keep_session
 
     def save(self, commit: bool = True) -> User:
         return actions.change_password(
@@ -113,6 +132,7 @@ class ResetPasswordForm(RefusesCardNumbers, SetPasswordForm):
             actor=self.user,
             reason="reset",
             meta=self.meta,
+            keep_session=self.keep_session,
         )
 
 
@@ -122,6 +142,13 @@ class RequestResetForm(RefusesCardNumbers, PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email: str) -> Iterator[User]:
+        """Django's choice, and also an account whose password was disabled (after a change of
+        address was cancelled from the old address): a reset is how it gets a new one."""
+        for user in User.objects.filter(email__iexact=email, is_active=True):
+            if (user.email or "").casefold() == email.casefold():
+                yield user
 
     def send_mail(
         self,
@@ -144,3 +171,37 @@ class RequestResetForm(RefusesCardNumbers, PasswordResetForm):
             # built on our own address, never on the Host header of the request.
             context={"uid": user.public_id.hex, "token": context["token"]},
         )
+
+
+class ConfirmSignUpForm(RefusesCardNumbers, forms.Form):
+    """Confirming a new account: the link proves the mailbox, the password proves the sign-up.
+
+    Asking for the password here means that an account someone else created with this address
+    (and whose password they know) cannot be opened by its holder by mistake, and that whoever
+    opens it is the person who will sign in with it. A wrong password counts as a failed
+    sign-in (journalled and watched, through Django's `user_login_failed`).
+    """
+
+    password = forms.CharField(
+        label=_("Le mot de passe choisi à l'inscription"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+    def __init__(
+        self, *args: Any, user: User, request: HttpRequest | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            user_login_failed.send(
+                sender=__name__, credentials={"username": self.user.login}, request=self.request
+            )
+            raise forms.ValidationError(
+                _("Ce n'est pas le mot de passe choisi à l'inscription."), code="invalid"
+            )
+        return password

@@ -1,12 +1,13 @@
 """Reads about accounts that carry rules: who a person is, and who may act for whom."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from charte.accounts.models import Guardianship, User
+from charte.accounts.models import Guardianship, Role, User
 from charte.core.errors import NotFound
 
 
@@ -44,3 +45,26 @@ def access_person_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> User
     if guardians_of(person).filter(pk=viewer.pk).exists():
         return person
     raise NotFound(_("Personne introuvable."))
+
+
+# The roles that sign up with their own address at /inscription/ and confirm it.
+SELF_SIGN_UP_ROLES = frozenset({Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
+
+
+def awaiting_confirmation(person: User) -> bool:
+    """An adult's account whose address was never confirmed: closed, and never signed in.
+
+    (A pupil's closed account waits for a guardian instead, see `charte.families`; an account
+    closed later was signed in before.)
+    """
+    return person.role in SELF_SIGN_UP_ROLES and not person.is_active and person.last_login is None
+
+
+def unconfirmed_sign_ups(*, older_than: datetime) -> QuerySet[User]:
+    """Accounts awaiting confirmation created before `older_than`: their link has expired."""
+    return User.objects.filter(
+        role__in=sorted(SELF_SIGN_UP_ROLES),
+        is_active=False,
+        last_login__isnull=True,
+        created_at__lt=older_than,
+    ).order_by("pk")

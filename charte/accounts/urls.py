@@ -38,4 +38,19 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "confirmer/<str:uid>/<str:token>/",
+        views.sign_up_confirm,
+        name="sign_up_confirm",
+    ),
+    path(
+        "adresse-e-mail/confirmer/<str:uid>/<str:address>/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path(
+        "adresse-e-mail/annuler/<str:uid>/<str:addresses>/<str:token>/",
+        views.email_change_cancel,
+        name="email_change_cancel",
+    ),
 ]

@@ -3,21 +3,36 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts import signin
-from charte.accounts.forms import ChangePasswordForm, LoginForm, RequestResetForm, ResetPasswordForm
+from charte.accounts import actions, signin, tokens
+from charte.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmSignUpForm,
+    LoginForm,
+    RequestResetForm,
+    ResetPasswordForm,
+)
 from charte.accounts.models import User
-from charte.accounts.queries import access_person_by_viewer, people_represented_by
-from charte.core import navigation
-from charte.core.errors import NotFound
+from charte.accounts.queries import (
+    access_person_by_viewer,
+    awaiting_confirmation,
+    people_represented_by,
+)
+from charte.core import navigation, timing
+from charte.core.cards import checks_card_numbers
+from charte.core.errors import ActionError, NotFound
 
 
 class LoginView(auth_views.LoginView):
@@ -41,19 +56,28 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view: this session stays signed in (`update_session_auth_hash`), others end."""
+
     form_class = ChangePasswordForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "meta": audit.request_meta(self.request)}
+        return {
+            **super().get_form_kwargs(),
+            "meta": audit.request_meta(self.request),
+            "keep_session": self.request.session.session_key,
+        }
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+@method_decorator(timing.at_least(timing.PASSWORD_RESET_FLOOR), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer, in the same time, whether or not an account uses the address."""
+
     form_class = RequestResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
@@ -78,7 +102,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return User.objects.filter(public_id=public_id, is_active=True).first()
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "meta": audit.request_meta(self.request)}
+        return {
+            **super().get_form_kwargs(),
+            "meta": audit.request_meta(self.request),
+            "keep_session": self._own_session(),
+        }
+
+    def _own_session(self) -> str | None:
+        """The browser's session, if it is the person's own: it stays, every other one ends."""
+        if self.user is not None and self.request.user.pk == self.user.pk:
+            return self.request.session.session_key
+        return None
+
+    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:  # type: ignore[override]
+        kept = form.keep_session is not None
+        response = super().form_valid(form)
+        if kept:
+            update_session_auth_hash(self.request, form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -117,3 +158,106 @@ def privacy_centre(request: HttpRequest, person: uuid.UUID | None = None) -> Htt
 
 
 SECTION_HEADING = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
+
+
+# The links sent to an address: they need no sign-in, the signed token is the credential. ------
+# Following one (GET) only shows what it does; the button (POST) does it, so that a mail
+# scanner that opens every link changes nothing.
+
+SIGN_UP_NEXT_KEY = "accounts.sign_up_next"
+BACKEND = "charte.accounts.backends.EmailOrUsernameBackend"
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/link_invalid.html", status=404)
+
+
+@checks_card_numbers
+def sign_up_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    """A new account's address confirmed: the password typed at sign-up opens it and signs in."""
+    person = tokens.person_for(uid)
+    if (
+        person is None
+        or not awaiting_confirmation(person)
+        or not tokens.sign_up_tokens.check_token(user=person, token=token)
+    ):
+        return _invalid_link(request)
+    form = ConfirmSignUpForm(
+        request.POST if request.method == "POST" else None, user=person, request=request
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.confirm_sign_up(person=person, actor=person, meta=audit.request_meta(request))
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            destination = request.session.pop(SIGN_UP_NEXT_KEY, "") or reverse("home")
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, person, backend=BACKEND)
+            messages.success(request, _("Votre adresse est confirmée et votre compte ouvert."))
+            stop = signin.first_stop(request, person, None)
+            if stop is not None:
+                return HttpResponseRedirect(f"{stop}?{urlencode({'next': destination})}")
+            return HttpResponseRedirect(destination)
+    return render(request, "accounts/sign_up_confirm.html", {"form": form, "person": person})
+
+
+def email_change_confirm(request: HttpRequest, uid: str, address: str, token: str) -> HttpResponse:
+    """The new address's link: one button, and it becomes the account's sign-in address."""
+    person = tokens.person_for(uid)
+    values = tokens.decode_values(address, 1)
+    if (
+        person is None
+        or not person.is_active  # a closed account's address waits for it to open again
+        or values is None
+        or not tokens.email_change_tokens.check_token(user=person, values=values, token=token)
+    ):
+        return _invalid_link(request)
+    (new,) = values
+    context: dict[str, Any] = {"person": person, "new_email": new, "done": False}
+    if request.method == "POST":
+        own = request.user.is_authenticated and request.user.pk == person.pk
+        try:
+            actions.confirm_email_change(
+                person=person,
+                new_email=new,
+                actor=person,
+                keep_session=request.session.session_key if own else None,
+                meta=audit.request_meta(request),
+            )
+        except ActionError as exc:
+            context["error"] = str(exc)
+            return render(request, "accounts/email_change_confirm.html", context, status=409)
+        if own:
+            messages.success(request, _("Votre adresse e-mail est changée."))
+            return redirect("subject_requests:information", person.public_id)
+        context["done"] = True
+    return render(request, "accounts/email_change_confirm.html", context)
+
+
+def email_change_cancel(request: HttpRequest, uid: str, addresses: str, token: str) -> HttpResponse:
+    """The old address's link: the address stays (or comes back), every session ends."""
+    person = tokens.person_for(uid)
+    values = tokens.decode_values(addresses, 2)
+    if (
+        person is None
+        or values is None
+        or not tokens.cancel_tokens.check_token(user=person, values=values, token=token)
+    ):
+        return _invalid_link(request)
+    old, new = values
+    context: dict[str, Any] = {"person": person, "old_email": old, "new_email": new}
+    if request.method == "POST":
+        signed_in_here = request.user.is_authenticated and request.user.pk == person.pk
+        try:
+            context["restored"] = actions.cancel_email_change(
+                person=person, old_email=old, actor=person, meta=audit.request_meta(request)
+            )
+        except ActionError as exc:
+            context["error"] = str(exc)
+            return render(request, "accounts/email_change_cancel.html", context, status=409)
+        if signed_in_here:  # its session is gone with the others: say so to this browser too
+            logout(request)
+        context["done"] = True
+    return render(request, "accounts/email_change_cancel.html", context)

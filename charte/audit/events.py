@@ -23,6 +23,14 @@ LOGIN_BLOCKED = "auth.login_blocked"
 PASSWORD_CHANGE = "auth.password_change"  # noqa: S105  (an event's name)
 PASSWORD_RESET = "auth.password_reset"  # noqa: S105
 ROLE_CHANGED = "account.role_changed"
+# Changing the sign-in address, and the sessions a change ends (charte.accounts).
+EMAIL_CHANGE_REQUESTED = "auth.email_change_requested"
+EMAIL_CHANGED = "auth.email_changed"
+EMAIL_CHANGE_CANCELLED = "auth.email_change_cancelled"
+SESSIONS_ENDED = "auth.sessions_ended"
+# Sign-up: an address confirmed opens the account; an address already in use is told so.
+SIGN_UP_REQUESTED = "auth.sign_up_requested"
+SIGN_UP_CONFIRMED = "auth.sign_up_confirmed"
 ACCESS_DENIED = "access.denied"
 
 # Reads of someone's personal data: "read.<what>" (see `audit.record_read`).
@@ -60,6 +68,12 @@ LABELS: dict[str, Text] = {
     PASSWORD_CHANGE: _("Mot de passe modifié"),
     PASSWORD_RESET: _("Mot de passe réinitialisé"),
     ROLE_CHANGED: _("Rôle modifié"),
+    EMAIL_CHANGE_REQUESTED: _("Changement d'adresse e-mail demandé"),
+    EMAIL_CHANGED: _("Adresse e-mail changée"),
+    EMAIL_CHANGE_CANCELLED: _("Changement d'adresse e-mail annulé depuis l'ancienne adresse"),
+    SESSIONS_ENDED: _("Sessions fermées sur les autres appareils"),
+    SIGN_UP_REQUESTED: _("Inscription demandée"),
+    SIGN_UP_CONFIRMED: _("Adresse confirmée, compte ouvert"),
     ACCESS_DENIED: _("Accès refusé"),
     ARCHIVE_DOWNLOADED: _("Archive de données téléchargée"),
     ALERT_ACCOUNT_FAILURES: _("Alerte : échecs de connexion répétés sur un compte"),

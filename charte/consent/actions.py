@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,8 +22,10 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts import actions as accounts
+from charte.accounts import tokens
 from charte.accounts.models import User
-from charte.accounts.queries import guardians_of
+from charte.accounts.queries import awaiting_confirmation, guardians_of
+from charte.audit import events
 from charte.audit.journal import RequestMeta
 from charte.consent import charter
 from charte.consent.models import (
@@ -35,8 +38,9 @@ from charte.consent.models import (
 )
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records, latest_version
-from charte.core.actors import ANONYMOUS, Actor, SystemActor, actor_ref, person_ref
+from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
+from charte.notifications.actions import notify
 
 
 def ensure_text(*, purpose: str, language: str) -> ConsentText:
@@ -197,17 +201,51 @@ def sign_up(
     choices: Mapping[str, bool],
     texts: Mapping[str, str],
     meta: RequestMeta | None = None,
-) -> User:
-    """Create a parent, teacher or school-staff account with the consents given on the form."""
+) -> User | None:
+    """Sign up a parent, teacher or school staff member: the answer never says whether the
+    address already has an account.
+
+    A new address gets a closed account with the consents given on the form, and a link that
+    opens it (`charte.accounts.actions.confirm_sign_up`). An address in use gets nothing new:
+    its holder is told by email that someone tried, with where to sign in or reset the
+    password. Both branches do the same costly work (one password hash, one email queued,
+    one journal entry about the account at that address), and the view holds its answer to a
+    fixed time (`charte.core.timing`), so that neither the page nor its timing tells them apart.
+    An account still waiting for its confirmation is replaced by the latest sign-up: only
+    whoever holds the mailbox and knows the password typed last can open it.
+
+    Returns the account waiting for confirmation, or None when the address was in use.
+    """
+    address = accounts.normalise_email(email)
+    existing = User.objects.filter(email__iexact=address).first() if address else None
+    if existing is not None and not awaiting_confirmation(existing):
+        make_password(password)  # the hash a new account costs, thrown away
+        audit.record(
+            event=events.SIGN_UP_REQUESTED,
+            actor=ANONYMOUS,
+            subject=existing,
+            data={"address_in_use": True},
+            meta=meta,
+        )
+        notify(
+            kind="accounts.address_in_use",
+            person=existing,
+            actor=ANONYMOUS,
+            context={"attempt": "sign_up", **tokens.recovery_urls()},
+        )
+        return None
+    if existing is not None:
+        erase_account(person=existing, actor=ANONYMOUS, reason="sign_up_replaced")
     user = accounts.create_account(
         actor=ANONYMOUS,
         role=role,
         first_name=first_name,
         last_name=last_name,
-        email=email,
+        email=address,
         password=password,
         phone=phone,
         language=language,
+        is_active=False,
     )
     record_choices(
         person=user,
@@ -218,7 +256,34 @@ def sign_up(
         texts=texts,
         meta=meta,
     )
+    audit.record(
+        event=events.SIGN_UP_REQUESTED,
+        actor=ANONYMOUS,
+        subject=user,
+        data={"address_in_use": False},
+        meta=meta,
+    )
+    notify(
+        kind="accounts.sign_up_confirm",
+        person=user,
+        actor=ANONYMOUS,
+        context={"url": tokens.sign_up_url(user), "days": tokens.SIGN_UP_VALIDITY.days},
+    )
     return user
+
+
+@transaction.atomic
+def erase_unconfirmed_sign_up(*, person: User) -> None:
+    """Erase an adult's account whose address was never confirmed: its link has expired.
+
+    The journal counts such accounts and never names them.
+    """
+    erase_account(person=person, actor=RETENTION, reason="unconfirmed_sign_up")
+    audit.record(
+        event="consent.unconfirmed_sign_up_erased",
+        actor=RETENTION,
+        data={"count": 1, "after_days": tokens.SIGN_UP_VALIDITY.days},
+    )
 
 
 def withdraw(

@@ -76,3 +76,11 @@ class ConsentConfig(AppConfig):
                 at=time(3, 30),
             )
         )
+        schedule.register(
+            schedule.Job(
+                name="consent.erase_unconfirmed_sign_ups",
+                task=tasks.erase_unconfirmed_sign_ups,
+                every=timedelta(days=1),
+                at=time(3, 40),
+            )
+        )

@@ -18,8 +18,10 @@ from django.tasks import task
 from django.utils import timezone
 
 from charte import audit
+from charte.accounts import tokens as account_tokens
 from charte.accounts.models import Role, User
-from charte.consent.actions import erase_account
+from charte.accounts.queries import unconfirmed_sign_ups
+from charte.consent.actions import erase_account, erase_unconfirmed_sign_up
 from charte.consent.models import Act, ConsentRecord
 from charte.core.actors import RETENTION, person_ref
 from charte.privacy import register
@@ -65,5 +67,21 @@ def erase_after_withdrawal() -> int:
     erased = 0
     for person in accounts_due():
         erase_withdrawn_account(person=person)
+        erased += 1
+    return erased
+
+
+@task()
+def erase_unconfirmed_sign_ups() -> int:
+    """Adults' accounts whose address was never confirmed go once their link has expired.
+
+    Such an account is closed from the start and was never signed in: it holds what the
+    sign-up form took and the consents given there, nothing else. Each in its own
+    transaction; the job can run again at any time.
+    """
+    erased = 0
+    cutoff = timezone.now() - account_tokens.SIGN_UP_VALIDITY
+    for person in unconfirmed_sign_ups(older_than=cutoff)[:BATCH]:
+        erase_unconfirmed_sign_up(person=person)
         erased += 1
     return erased

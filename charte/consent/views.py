@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from charte import audit
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.accounts.views import SIGN_UP_NEXT_KEY
 from charte.consent import actions
 from charte.consent.forms import QuestionsForm, SignUpForm
 from charte.consent.middleware import GATE_KEY
@@ -33,6 +33,7 @@ from charte.consent.queries import (
     versions_since,
 )
 from charte.consent.tokens import read_unsubscribe_token
+from charte.core import timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
@@ -48,8 +49,13 @@ def _next(request: HttpRequest, default: str) -> str:
 
 
 @checks_card_numbers
+@timing.at_least(timing.SIGN_UP_FLOOR)
 def sign_up(request: HttpRequest) -> HttpResponse:
-    """Create a parent, teacher or school-staff account, with its consents, in one form."""
+    """Sign up a parent, teacher or school staff member, with their consents, in one form.
+
+    The answer is "check your mailbox" whether or not the address already has an account
+    (`actions.sign_up`): the account opens from the link sent there.
+    """
     if request.user.is_authenticated:
         return redirect("home")
     role = request.GET.get("role", "")
@@ -59,7 +65,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         choices, texts = form.consent_choices()
         try:
-            user = actions.sign_up(
+            actions.sign_up(
                 role=data["role"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -74,9 +80,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ActionError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="charte.accounts.backends.EmailOrUsernameBackend")
-            messages.success(request, _("Votre compte est créé. Bienvenue !"))
-            return redirect(_next(request, reverse("home")))
+            # Where to go once the account is open, if it is opened from this browser.
+            request.session[SIGN_UP_NEXT_KEY] = _next(request, "")
+            return render(
+                request, "consent/sign_up_sent.html", {"email": data["email"].strip().lower()}
+            )
     return render(
         request,
         "consent/sign_up.html",

@@ -131,6 +131,50 @@ def notify(
 
 
 @transaction.atomic
+def notify_own_address(
+    *,
+    kind: str,
+    person: User,
+    address: str,
+    actor: Actor,
+    context: Mapping[str, Any] | None = None,
+) -> list[Message]:
+    """Queue the message `kind` to `person` at an address of theirs that is not the account's.
+
+    Only for the sign-in address itself: the new address they typed, to confirm that it is
+    theirs, or the one they just left, to tell them it changed. A child under the age of
+    digital consent has no address of their own and gets nothing this way (the journal says
+    so); an essential kind only, as the rest needs a consent given for the account's address.
+    """
+    message_kind = kinds.get(kind)
+    if not message_kind.essential:
+        raise ValueError(f"{kind!r} needs a consent: it cannot go to another address.")
+    address = address.strip()
+    if not address or person.needs_guardian(timezone.localdate()):
+        audit.record(
+            event="notification.unreachable", actor=actor, subject=person, data={"kind": kind}
+        )
+        return []
+    subject, body = render(message_kind, recipient=person, about=person, context=context or {})
+    message = Message.objects.create(
+        kind=kind,
+        recipient=person,
+        about=person,
+        to_email=address,
+        subject=subject,
+        body=body,
+    )
+    audit.record(
+        event="notification.queued",
+        actor=actor,
+        subject=person,
+        data={"kind": kind, "message": str(message.public_id), "via_guardian": False},
+    )
+    transaction.on_commit(partial(_enqueue_delivery, message.pk))
+    return [message]
+
+
+@transaction.atomic
 def notify_address(
     *,
     kind: str,

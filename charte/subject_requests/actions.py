@@ -59,7 +59,9 @@ from charte.subject_requests.models import (
 )
 
 # What the person (or a child's guardian) may change themself in "Mes informations".
-SELF_SERVICE_FIELDS = ("first_name", "last_name", "email", "phone", "language", "country")
+# The sign-in address is not among them: it changes only through its own confirmed procedure
+# (`charte.accounts.actions.request_email_change`).
+SELF_SERVICE_FIELDS = ("first_name", "last_name", "phone", "language", "country")
 
 
 def identity_digest(person: User) -> str:
@@ -854,13 +856,6 @@ def rectify_account(
     changes = dict(changes)
     deciding = {name: changes.pop(name) for name in GUARDIAN_FIELDS if name in changes}
     decided = accounts.change_guardian_fields(person=person, actor=actor, changes=deciding)
-    if "email" in changes:
-        changes["email"] = normalise_email(changes["email"])
-        taken = User.objects.filter(email__iexact=changes["email"]).exclude(pk=person.pk)
-        if changes["email"] and taken.exists():
-            raise Conflict(_("Un compte utilise déjà cette adresse e-mail."))
-        if changes["email"] is None and not person.username:
-            raise ActionError(_("Un compte a besoin d'une adresse e-mail ou d'un identifiant."))
     changed = _apply_changes(
         person, changes, actor=actor, event="account.rectified", data={}, meta=meta
     )

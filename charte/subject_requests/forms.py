@@ -83,7 +83,6 @@ class AccountForm(RefusesCardNumbers, forms.Form):
 
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
     last_name = forms.CharField(label=_("Nom"), max_length=80, required=False)
-    email = forms.EmailField(label=_("Adresse e-mail"), required=False)
     phone = forms.CharField(
         label=_("Téléphone"),
         max_length=32,
@@ -103,16 +102,34 @@ class AccountForm(RefusesCardNumbers, forms.Form):
         _set_choices(self.fields["language"], settings.LANGUAGES)
         if person.needs_guardian(deadlines.today()):
             # A child is reached through their guardians: no address or number of their own.
-            del self.fields["email"]
             del self.fields["phone"]
             # What decides parental control is shown, read-only, beside the form: only a
             # guardian or the DPO changes it (charte.accounts.guardian_rule).
             del self.fields["country"]
-        elif not person.username:
-            self.fields["email"].required = True
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).upper()
+
+
+class EmailChangeForm(PasswordCheckMixin):
+    """A new sign-in address: the current password first, then a link to the new address."""
+
+    new_email = forms.EmailField(
+        label=_("Nouvelle adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "Nous y envoyons un lien : elle ne remplace l'actuelle qu'une fois ce lien ouvert."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_password(user, True)
+        self.fields["password"].help_text = _(
+            "Pour vérifier que c'est bien vous : qui change l'adresse d'un compte peut ensuite "
+            "en changer le mot de passe."
+        )
 
 
 class DirectiveForm(RefusesCardNumbers, forms.Form):

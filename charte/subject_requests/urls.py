@@ -7,6 +7,7 @@ app_name = "subject_requests"
 urlpatterns = [
     path("<uuid:person>/nouvelle/<str:kind>/", views.new_request, name="new"),
     path("<uuid:person>/mes-informations/", views.my_information, name="information"),
+    path("mes-informations/adresse-e-mail/", views.change_email, name="change_email"),
     path("directives/", views.directives, name="directives"),
     path("demande/<uuid:public_id>/", views.detail, name="detail"),
     path("demande/<uuid:public_id>/annuler/", views.cancel, name="cancel"),

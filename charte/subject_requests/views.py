@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte import audit
+from charte.accounts import actions as account_actions
 from charte.accounts import guardian_rule
 from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.core import timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy import processing, register
@@ -291,7 +293,45 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             "country_name": country_name(subject.country),
             "consent_age": digital_consent_age(subject.country),
             "who_may_change": guardian_rule.who_may_change(subject, viewer, today),
+            # A child under the age of consent has no address; others change theirs themself.
+            "shows_email": not subject.needs_guardian(today),
+            "is_self": subject.pk == viewer.pk,
         },
+    )
+
+
+@checks_card_numbers
+@login_required
+@timing.at_least(timing.EMAIL_FORM_FLOOR)
+def change_email(request: HttpRequest) -> HttpResponse:
+    """A new sign-in address, for oneself only: the password, then the new address's link.
+
+    The answer is the same whether or not another account uses the address typed.
+    """
+    viewer = _user(request)
+    if viewer.needs_guardian(deadlines.today()):
+        raise Http404(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
+    form = forms.EmailChangeForm(request.POST if request.method == "POST" else None, user=viewer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_actions.request_email_change(
+                person=viewer,
+                new_email=form.cleaned_data["new_email"],
+                actor=viewer,
+                meta=audit.request_meta(request),
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "subject_requests/email_change_sent.html",
+                {"new_email": form.cleaned_data["new_email"], "person": viewer},
+            )
+    return render(
+        request,
+        "subject_requests/email_change.html",
+        {"form": form, "person": viewer, "frozen": not processing.edit_allowed(viewer, viewer)},
     )
 
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from charte.accounts.models import User
@@ -43,12 +44,17 @@ def test_the_form_ticks_nothing_marks_mandatory_fields_and_says_what_each_is_for
     assert "Destinataires : " in page
 
 
-def test_signing_up_records_each_choice_with_its_text_and_signs_in(client, db):
-    response = client.post(URL, form_data(client, consent_newsletter="on"))
+def test_signing_up_records_each_choice_with_its_text_and_waits_for_the_address(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form_data(client, consent_newsletter="on"))
 
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Regardez vos e-mails" in response.content.decode()
     user = User.objects.get(email="claire@famille.test")
-    assert client.session["_auth_user_id"] == str(user.pk)
+    assert user.is_active is False  # opened by the link sent to the address
+    assert "_auth_user_id" not in client.session
     records = {r.purpose: r for r in ConsentRecord.objects.filter(subject_ref=person_ref(user))}
     assert records["account"].act == "given"
     assert records["account"].channel == "signup"
@@ -60,6 +66,8 @@ def test_signing_up_records_each_choice_with_its_text_and_signs_in(client, db):
     given = journal("consent.given", about=user)
     assert "newsletter" in {e.data["purpose"] for e in given}
     assert all(e.ip == "127.0.0.1" for e in given)
+    [email] = mail.outbox
+    assert email.to == ["claire@famille.test"]
 
 
 def test_without_the_charter_box_nothing_is_created(client, db):

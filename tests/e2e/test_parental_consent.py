@@ -1,6 +1,7 @@
 """A parent signs a 12-year-old up, consents through the emailed link, then withdraws."""
 
 import re
+import time
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -30,6 +31,17 @@ def sign_in(page, login, password):
 def sign_out(page):
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("link", name="Se connecter").first.wait_for()
+
+
+def confirmation_link(smtp_server, address, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for message in smtp_server.to(address):
+            found = re.search(r"(https?://\S+/compte/confirmer/\S+/)", message.get_content())
+            if found:
+                return found.group(1)
+        time.sleep(0.05)
+    raise AssertionError(f"No confirmation link reached {address}.")
 
 
 def test_parental_consent_opens_the_account_and_withdrawal_closes_it(page, smtp_server):
@@ -63,6 +75,13 @@ def test_parental_consent_opens_the_account_and_withdrawal_closes_it(page, smtp_
     page.locator("#id_password").fill(PARENT_PASSWORD)
     page.get_by_label("J'ai lu la charte").check()
     page.get_by_role("button", name="Créer mon compte").click()
+
+    # The parent's address is confirmed from the link sent there, with the password just chosen.
+    page.get_by_role("heading", name="Regardez vos e-mails").wait_for()
+    confirm = confirmation_link(smtp_server, "paul@famille.test")
+    page.goto(urlsplit(confirm).path)
+    page.get_by_label("Le mot de passe choisi à l'inscription").fill(PARENT_PASSWORD)
+    page.get_by_role("button", name="Ouvrir mon compte").click()
 
     # Back on the invitation: read the purposes, tick one box per purpose.
     page.get_by_role("heading", name="Tom souhaite utiliser charte").wait_for()
