@@ -24,6 +24,7 @@ PASSWORD_CHANGE = "auth.password_change"  # noqa: S105  (an event's name)
 PASSWORD_RESET = "auth.password_reset"  # noqa: S105
 ROLE_CHANGED = "account.role_changed"
 ACCESS_DENIED = "access.denied"
+CSP_VIOLATION = "security.csp_violation"  # a browser blocked something on one of our pages
 
 # Reads of someone's personal data: "read.<what>" (see `audit.record_read`).
 READ_PREFIX = "read."
@@ -55,6 +56,7 @@ LABELS: dict[str, Text] = {
     PASSWORD_RESET: _("Mot de passe réinitialisé"),
     ROLE_CHANGED: _("Rôle modifié"),
     ACCESS_DENIED: _("Accès refusé"),
+    CSP_VIOLATION: _("Contenu bloqué par la politique de sécurité du navigateur"),
     ARCHIVE_DOWNLOADED: _("Archive de données téléchargée"),
     ALERT_ACCOUNT_FAILURES: _("Alerte : échecs de connexion répétés sur un compte"),
     ALERT_ADDRESS_FAILURES: _("Alerte : échecs de connexion répétés depuis une adresse"),

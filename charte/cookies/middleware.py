@@ -48,7 +48,10 @@ class ConsentMiddleware:
             "secure": settings.SESSION_COOKIE_SECURE,
         }
         response.set_cookie(
-            register.CONSENT_COOKIE, choices.dumps(consent), httponly=True, **options
+            catalogue.cookie_name(register.CONSENT_COOKIE),
+            choices.dumps(consent),
+            httponly=True,
+            **options,
         )
         tc_string = ""
         if consent.record_id and (consent.choice.purposes or consent.choice.features):
@@ -58,11 +61,12 @@ class ConsentMiddleware:
                 .first()
                 or ""
             )
+        tcf_cookie = catalogue.cookie_name(register.TCF_COOKIE)
         if tc_string:
             # Not HttpOnly: the framework's vendors read it in the page.
-            response.set_cookie(register.TCF_COOKIE, tc_string, **options)
-        elif register.TCF_COOKIE in request.COOKIES:
-            response.delete_cookie(register.TCF_COOKIE, samesite="Lax")
+            response.set_cookie(tcf_cookie, tc_string, **options)
+        elif tcf_cookie in request.COOKIES:
+            response.delete_cookie(tcf_cookie, samesite="Lax")
 
     def _guard(self, request: HttpRequest, response: HttpResponse, consent: Consent) -> None:
         for name, morsel in list(response.cookies.items()):
