@@ -12,6 +12,9 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.attacks import production_site
+from tests.learning import ben_in_class, catalogue, chloe_class, school
+
+__all__ = ["ben_in_class", "catalogue", "chloe_class", "school"]
 
 
 @pytest.fixture(scope="session")
