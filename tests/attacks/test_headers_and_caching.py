@@ -15,7 +15,6 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from charte.accounts import actions as accounts
-from charte.audit import csp
 from charte.subject_requests.models import Kind
 from tests.attacks import production_site
 from tests.conftest import client_for, journal
@@ -23,6 +22,14 @@ from tests.factories import PASSWORD
 from tests.subject_requests.helpers import online, staff_url
 
 PRIVATE = "private, no-store"
+
+
+@pytest.fixture
+def csp():
+    """The report endpoint's module (imported here, so that each test fails on its own)."""
+    from charte.audit import csp
+
+    return csp
 
 
 def directives(header: str) -> dict[str, str]:
@@ -180,7 +187,7 @@ def report_uri_body(**fields):
 
 
 @pytest.mark.django_db
-def test_a_visitors_csp_report_is_journalled_without_anything_personal(client):
+def test_a_visitors_csp_report_is_journalled_without_anything_personal(client, csp):
     response = client.post(
         "/securite/csp/", report_uri_body(), content_type="application/csp-report"
     )
@@ -201,7 +208,7 @@ def test_a_visitors_csp_report_is_journalled_without_anything_personal(client):
 
 
 @pytest.mark.django_db
-def test_reports_in_the_reporting_api_format_are_journalled_too(client, teacher_chloe):
+def test_reports_in_the_reporting_api_format_are_journalled_too(client, teacher_chloe, csp):
     reports = [
         {
             "type": "csp-violation",
@@ -232,7 +239,7 @@ def test_reports_in_the_reporting_api_format_are_journalled_too(client, teacher_
 
 
 @pytest.mark.django_db
-def test_a_forged_report_keeps_no_free_text(client):
+def test_a_forged_report_keeps_no_free_text(client, csp):
     client.post(
         "/securite/csp/",
         report_uri_body(
@@ -255,7 +262,7 @@ def test_a_forged_report_keeps_no_free_text(client):
 
 
 @pytest.mark.django_db
-def test_an_oversized_or_unreadable_report_is_refused_and_nothing_is_kept(client):
+def test_an_oversized_or_unreadable_report_is_refused_and_nothing_is_kept(client, csp):
     big = report_uri_body(**{"script-sample": "x" * (csp.MAX_BYTES + 1)})
 
     assert (
@@ -273,7 +280,7 @@ def test_an_oversized_or_unreadable_report_is_refused_and_nothing_is_kept(client
 
 
 @pytest.mark.django_db
-def test_a_flood_of_reports_from_one_address_stops_filling_the_journal(client):
+def test_a_flood_of_reports_from_one_address_stops_filling_the_journal(client, csp):
     from django.core.cache import cache
 
     cache.clear()
@@ -298,7 +305,7 @@ def test_a_flood_of_reports_from_one_address_stops_filling_the_journal(client):
 
 
 @pytest.mark.django_db
-def test_many_addresses_together_cannot_fill_the_journal_either(client, monkeypatch):
+def test_many_addresses_together_cannot_fill_the_journal_either(client, monkeypatch, csp):
     from django.core.cache import cache
 
     cache.clear()
