@@ -147,6 +147,8 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     files=form.cleaned_data["attachments"],
                     actor=viewer,
                 )
+            except quota.StorageFull as exc:
+                form.add_error("attachments", str(exc))  # next to the field, with the figures
             except ActionError as exc:
                 form.add_error(None, str(exc))
             else:

@@ -82,6 +82,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 folder=data["folder"],
                 actor=viewer,
             )
+        except quota.StorageFull as exc:
+            form.add_error("file", str(exc))  # next to the field, with the figures
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -136,6 +138,8 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 folder=data["folder"],
                 actor=viewer,
             )
+        except quota.StorageFull as exc:
+            form.add_error("file", str(exc))  # next to the field, with the figures
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:

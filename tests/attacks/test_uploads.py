@@ -219,7 +219,7 @@ def test_a_person_cannot_store_more_than_their_quota_and_is_told_what_is_used_an
     )
 
     assert refused.status_code == 200
-    [error] = refused.context["form"].non_field_errors()
+    [error] = refused.context["form"].errors["file"]
     assert error.startswith(
         "Plus assez de place : 5,9\xa0Kio déjà utilisés sur 9,8\xa0Kio, il reste 3,9\xa0Kio, "
         "et cet envoi pèse 4,9\xa0Kio."
@@ -246,8 +246,8 @@ def test_work_handed_in_counts_towards_the_same_quota(
     )
     more_work = client.post(url, {"text": "", "attachments": [pdf(4_000, "deux.pdf")]})
 
-    assert "Plus assez de place" in resource.context["form"].non_field_errors()[0]
-    assert "Plus assez de place" in more_work.context["form"].non_field_errors()[0]
+    assert "Plus assez de place" in resource.context["form"].errors["file"][0]
+    assert "Plus assez de place" in more_work.context["form"].errors["attachments"][0]
     assert ProductionFile.objects.count() == 1
     assert not Resource.objects.exists()
     assert quota.usage_of(ben_in_class).used == 7_000
