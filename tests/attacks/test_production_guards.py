@@ -22,7 +22,7 @@ READERS = {"required", "env_bool", "env_list"}
 
 def environment_names(source: str) -> set[str]:
     """Every variable name the settings read: os.environ.get/[...], required(), env_bool()..."""
-    names = set()
+    names: set[str] = set()
     tree = ast.parse(source)
     helpers = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in READERS]
     inside_helpers = {id(node) for helper in helpers for node in ast.walk(helper)}
@@ -42,7 +42,7 @@ def environment_names(source: str) -> set[str]:
             key = node.slice
         if key is not None:
             assert isinstance(key, ast.Constant), f"a name built at run time: {ast.unparse(key)}"
-            names.add(key.value)
+            names.add(str(key.value))
     return names
 
 

@@ -4,6 +4,7 @@ filling the disk one upload at a time. Each is refused in words, and nothing is 
 
 import socket
 import ssl
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -43,6 +44,14 @@ class CountingInput:
         return self.read(size)
 
 
+def post_announcing(
+    client: Client, url: str, *, length: int, body: CountingInput, content_type: str
+):
+    """A POST whose Content-Length announces `length` bytes, read (if ever) from `body`."""
+    extra: dict[str, Any] = {"CONTENT_LENGTH": str(length), "wsgi.input": body}
+    return client.generic("POST", url, b"", content_type=content_type, **extra)
+
+
 def pdf(size: int, name: str = "fiche.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF + b"%" * max(0, size - len(PDF)), "application/pdf")
 
@@ -68,13 +77,8 @@ def test_a_huge_body_is_refused_on_its_announced_size_before_a_byte_is_read(who,
     client = client_for(child_ben) if who == "pupil" else Client()
     body = CountingInput()
 
-    response = client.generic(
-        "POST",
-        url,
-        b"",
-        content_type="multipart/form-data; boundary=xyz",
-        CONTENT_LENGTH=str(2 * GIB),
-        **{"wsgi.input": body},
+    response = post_announcing(
+        client, url, length=2 * GIB, body=body, content_type="multipart/form-data; boundary=xyz"
     )
 
     assert response.status_code == 413
@@ -90,13 +94,12 @@ def test_a_huge_body_is_refused_on_its_announced_size_before_a_byte_is_read(who,
 def test_a_page_that_takes_files_says_how_many_and_how_heavy_and_offers_its_form_again(
     child_ben, settings
 ):
-    response = client_for(child_ben).generic(
-        "POST",
+    response = post_announcing(
+        client_for(child_ben),
         "/ressources/nouvelle/",
-        b"",
+        length=40 * 1024 * 1024,
+        body=CountingInput(),
         content_type="multipart/form-data; boundary=xyz",
-        CONTENT_LENGTH=str(40 * 1024 * 1024),
-        **{"wsgi.input": CountingInput()},
     )
 
     assert response.status_code == 413
@@ -110,13 +113,12 @@ def test_a_page_that_takes_files_says_how_many_and_how_heavy_and_offers_its_form
 def test_the_api_answers_a_huge_body_in_json(guardian_anna):
     body = CountingInput()
 
-    response = client_for(guardian_anna).generic(
-        "POST",
+    response = post_announcing(
+        client_for(guardian_anna),
         "/api/accounts/me",
-        b"",
+        length=GIB,
+        body=body,
         content_type="application/json",
-        CONTENT_LENGTH=str(GIB),
-        **{"wsgi.input": body},
     )
 
     assert response.status_code == 413
