@@ -19,7 +19,15 @@ __all__ = ["ben_in_class", "catalogue", "chloe_class", "school"]
 
 @pytest.fixture(scope="session")
 def production_folder(tmp_path_factory, worker_id) -> Path:
-    """Prepared once per run (the test workers share it: migrating takes half a minute)."""
+    """Prepared once per run (the test workers share it: migrating takes half a minute).
+
+    The production site keeps its own SQLite database, whatever the suite runs on: its tests
+    run once, in the SQLite suite, and are skipped in the PostgreSQL one.
+    """
+    from django.conf import settings
+
+    if "sqlite" not in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("served with its own SQLite database: run once, in the SQLite suite")
     base = tmp_path_factory.getbasetemp()
     root = base.parent if worker_id != "master" else base
     folder = root / "production-site"
