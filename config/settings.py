@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control for signed-in people, Permissions-Policy, CORP, Reporting-Endpoints.
+    "charte.core.headers.SecurityHeadersMiddleware",
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
     "charte.audit.middleware.DeniedAccessMiddleware",
@@ -129,6 +131,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: refuses an oversized body on its Content-Length before anything reads it (the CSRF
+    # check reads the form after every middleware has seen the request), with a page in words.
+    "charte.core.bodies.BodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -252,7 +257,87 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    # Violations are reported to us and journalled (charte/audit/csp.py).
+    "report-uri": ["/securite/csp/"],
+    "report-to": ["csp"],
 }
+
+# Headers, cookies and request bodies -------------------------------------------------------------
+# (charte/core/headers.py, charte/core/bodies.py, charte/core/quota.py)
+
+CHARTE_CSP_REPORT_PATH = "/securite/csp/"
+# Browser features we deny to every page (and to anything a page could frame). Passkeys
+# (WebAuthn) are allowed for our own pages only; every other feature listed is unused.
+CHARTE_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+CHARTE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# The API's docs and schema (/api/docs, /api/openapi.json): the operator's staff only, in
+# production; open in development (charte/core/api.py).
+CHARTE_API_DOCS_STAFF_ONLY = PRODUCTION
+
+
+def _static_file_headers(headers: object, path: str, url: str) -> None:
+    """WhiteNoise wants a function, not a dotted path: the headers of each static file."""
+    from charte.core.headers import add_static_headers
+
+    add_static_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+
+# In production every cookie the server sets is a "__Host-" cookie: the browser keeps it only
+# if it is Secure, has Path=/ and no Domain, so neither a sibling subdomain nor a network
+# attacker on plain HTTP can plant or overwrite it. Outside production (plain HTTP) no prefix.
+CHARTE_COOKIE_PREFIX = "__Host-" if PRODUCTION else ""
+SESSION_COOKIE_NAME = f"{CHARTE_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{CHARTE_COOKIE_PREFIX}csrftoken"
+LANGUAGE_COOKIE_NAME = f"{CHARTE_COOKIE_PREFIX}django_language"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MESSAGE_STORAGE = "charte.core.messages.MessageStorage"  # its cookie carries the prefix too
+
+# Request bodies. A page that takes no file accepts CHARTE_MAX_BODY_BYTES; a page that takes
+# files (decorated with `accepts_files(n)`) n files of CHARTE_UPLOAD_MAX_FILE_BYTES more. Both
+# are checked on Content-Length before the body is read, and files again while they stream in.
+MIB = 1024 * 1024
+CHARTE_UPLOAD_MAX_FILE_BYTES = int(float(os.environ.get("UPLOAD_MAX_FILE_MB", "5")) * MIB)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1 * MIB  # the form's fields, files apart
+CHARTE_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024  # a larger file goes to a temporary file as it arrives
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_HANDLERS = [
+    "charte.core.bodies.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# What one person may keep in files in all (resources, work handed in, any upload).
+CHARTE_STORAGE_QUOTA_BYTES = int(float(os.environ.get("STORAGE_QUOTA_MB", "100")) * MIB)
 
 # Paths where typing a card number is the point: the payment provider's own hosted page (in
 # development, the test provider served by this site; in production it is another site).

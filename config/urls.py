@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from charte.audit import csp
 from charte.core import views as core_views
 from charte.core.api import api
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("droits/", include("charte.subject_requests.urls")),
     path("conservation/", include("charte.retention.urls")),
     path("destinataires/", include("charte.recipients.urls")),
+    path("securite/csp/", csp.report, name="csp_report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
 ]

@@ -529,6 +529,13 @@ MATRIX: dict[str, Entry] = {
         denied=frozenset({405}),
         note="the provider's signed POST; no session matters",
     ),
+    "csp_report": Entry(
+        roles=EVERY_ROLE,
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="browsers' CSP reports, by POST from anyone (tests/attacks/test_headers_and_caching.py)",
+    ),
     "payments:testpay:pay": Entry(
         roles=EVERY_ROLE,
         visitor=200,

@@ -12,6 +12,7 @@ from charte.accounts.models import Role, User
 from charte.assignments import queries
 from charte.assignments.models import AssignedPupil, Assignment, Production, ProductionFile
 from charte.content.models import Exercise, Lesson
+from charte.core import quota
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.resources.models import Resource
 from charte.resources.uploads import CheckedFile
@@ -135,6 +136,8 @@ def hand_in(
         )
     if production is None and not text and not files:
         raise ActionError(_("Écris ton texte ou ajoute un fichier avant de rendre ton travail."))
+    if files:
+        quota.make_room(person=pupil, adding=sum(f.size for f in files))
     now = timezone.now()
     if production is None:
         try:

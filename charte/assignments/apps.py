@@ -20,8 +20,9 @@ class AssignmentsConfig(AppConfig):
 
         from charte.accounts.models import Role
         from charte.assignments import receivers  # noqa: F401  (removes stored files with rows)
+        from charte.assignments.models import ProductionFile
         from charte.assignments.queries import resource_shared_with
-        from charte.core import navigation
+        from charte.core import navigation, quota
         from charte.resources.queries import add_share_rule
         from charte.schools.tabs import ClassTab, add_class_tabs
 
@@ -54,3 +55,4 @@ class AssignmentsConfig(AppConfig):
             )
         )
         add_share_rule(resource_shared_with)
+        quota.counts_towards_quota(ProductionFile, owner="production__pupil", size="size")

@@ -11,9 +11,10 @@ from charte.accounts.models import User
 from charte.assignments.actions import MAX_FILES, MAX_TEXT
 from charte.content.models import Exercise, Lesson
 from charte.core.cards import RefusesCardNumbers
-from charte.resources.forms import checked_file
+from charte.core.quota import Usage
+from charte.resources.forms import checked_file, upload_help
 from charte.resources.models import Resource
-from charte.resources.uploads import CheckedFile, accepted_types_text
+from charte.resources.uploads import CheckedFile
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -154,11 +155,9 @@ class ProductionForm(RefusesCardNumbers, forms.Form):
     )
     attachments = MultipleFileField(label=_("Mes fichiers"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, storage: Usage | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = _(
-            "%(types)s ; 5 Mo au plus par fichier, %(max)s fichiers au plus."
-        ) % {"types": accepted_types_text(), "max": MAX_FILES}
+        self.fields["attachments"].help_text = upload_help(storage, files=MAX_FILES)
 
 
 class FeedbackForm(RefusesCardNumbers, forms.Form):

@@ -11,7 +11,9 @@ from charte.accounts.queries import children_of
 from charte.assignments import actions, queries
 from charte.assignments.forms import AssignmentForm, FeedbackForm, ProductionForm
 from charte.content import queries as content
+from charte.core import quota
 from charte.core.access import signed_in_view, viewer_of
+from charte.core.bodies import accepts_files
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.resources.queries import resources_of
@@ -107,6 +109,7 @@ def create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@accepts_files(actions.MAX_FILES)
 @checks_card_numbers
 @signed_in_view
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -132,6 +135,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         form = ProductionForm(
             request.POST or None,
             request.FILES or None,
+            storage=quota.usage_of(viewer),
             initial={"text": status.production.text if status.production else ""},
         )
         if request.method == "POST" and form.is_valid():
@@ -143,6 +147,8 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     files=form.cleaned_data["attachments"],
                     actor=viewer,
                 )
+            except quota.StorageFull as exc:
+                form.add_error("attachments", str(exc))  # next to the field, with the figures
             except ActionError as exc:
                 form.add_error(None, str(exc))
             else:

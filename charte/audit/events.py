@@ -32,6 +32,7 @@ SESSIONS_ENDED = "auth.sessions_ended"
 SIGN_UP_REQUESTED = "auth.sign_up_requested"
 SIGN_UP_CONFIRMED = "auth.sign_up_confirmed"
 ACCESS_DENIED = "access.denied"
+CSP_VIOLATION = "security.csp_violation"  # a browser blocked something on one of our pages
 
 # Reads of someone's personal data: "read.<what>" (see `audit.record_read`).
 READ_PREFIX = "read."
@@ -75,6 +76,7 @@ LABELS: dict[str, Text] = {
     SIGN_UP_REQUESTED: _("Inscription demandée"),
     SIGN_UP_CONFIRMED: _("Adresse confirmée, compte ouvert"),
     ACCESS_DENIED: _("Accès refusé"),
+    CSP_VIOLATION: _("Contenu bloqué par la politique de sécurité du navigateur"),
     ARCHIVE_DOWNLOADED: _("Archive de données téléchargée"),
     ALERT_ACCOUNT_FAILURES: _("Alerte : échecs de connexion répétés sur un compte"),
     ALERT_ADDRESS_FAILURES: _("Alerte : échecs de connexion répétés depuis une adresse"),

@@ -47,10 +47,25 @@ def category(code: str) -> CookieCategory | None:
     return COOKIE_CATEGORY_BY_CODE.get(code)
 
 
+def cookie_name(declared: str) -> str:
+    """The name a cookie the register declares bears on the wire ("__Host-..." in production)."""
+    return f"{settings.CHARTE_COOKIE_PREFIX}{declared}"
+
+
+def shown_name(tracker: Tracker) -> str:
+    """The name people find in their browser: the server's cookies carry the prefix."""
+    if tracker.set_by == TrackerSetter.SERVER:
+        return cookie_name(tracker.name)
+    return tracker.name
+
+
 def category_of_cookie(name: str) -> CookieCategory | None:
     """The category a cookie belongs to; exempt categories win (the session cookie is both)."""
     if name == settings.SESSION_COOKIE_NAME:
         return COOKIE_CATEGORY_BY_CODE["essential"]
+    prefix = settings.CHARTE_COOKIE_PREFIX
+    if prefix and name.startswith(prefix):
+        name = name.removeprefix(prefix)
     for c in sorted(COOKIE_CATEGORIES, key=lambda c: not c.exempt):
         if any(_matches(t, name) for t in c.trackers):
             return c

@@ -47,7 +47,10 @@ class ConsentMiddleware:
             "secure": settings.SESSION_COOKIE_SECURE,
         }
         response.set_cookie(
-            categories.CONSENT_COOKIE, choices.dumps(consent), httponly=True, **options
+            catalogue.cookie_name(categories.CONSENT_COOKIE),
+            choices.dumps(consent),
+            httponly=True,
+            **options,
         )
         tc_string = ""
         if consent.record_id and (consent.choice.purposes or consent.choice.features):
@@ -57,11 +60,12 @@ class ConsentMiddleware:
                 .first()
                 or ""
             )
+        tcf_cookie = catalogue.cookie_name(categories.TCF_COOKIE)
         if tc_string:
             # Not HttpOnly: the framework's vendors read it in the page.
-            response.set_cookie(categories.TCF_COOKIE, tc_string, **options)
-        elif categories.TCF_COOKIE in request.COOKIES:
-            response.delete_cookie(categories.TCF_COOKIE, samesite="Lax")
+            response.set_cookie(tcf_cookie, tc_string, **options)
+        elif tcf_cookie in request.COOKIES:
+            response.delete_cookie(tcf_cookie, samesite="Lax")
 
     def _guard(self, request: HttpRequest, response: HttpResponse, consent: Consent) -> None:
         for name, morsel in list(response.cookies.items()):

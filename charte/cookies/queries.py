@@ -25,7 +25,9 @@ def consent_of(request: HttpRequest) -> Consent:
         return new
     cached = getattr(request, _CONSENT, None)
     if cached is None:
-        cached = choices.loads(request.COOKIES.get(categories.CONSENT_COOKIE))
+        cached = choices.loads(
+            request.COOKIES.get(catalogue.cookie_name(categories.CONSENT_COOKIE))
+        )
         setattr(request, _CONSENT, cached)
     return cached
 
@@ -60,7 +62,7 @@ def display_categories(choice: Choice, *, exempt: bool) -> list[dict[str, Any]]:
                 "gpc": c.refused_under_gpc,
                 "trackers": [
                     {
-                        "name": t.name + ("…" if t.prefix else ""),
+                        "name": catalogue.shown_name(t) + ("…" if t.prefix else ""),
                         "lifetime": t.lifetime,
                         "note": t.note,
                         "set_by": t.set_by.label,

@@ -4,7 +4,7 @@ Each app that exposes objects defines `router = Router(tags=[...])` in `<app>/ap
 mounted under `/api/<app label>/`. Endpoints are thin: they parse, call the same action or
 query as the HTML views (so the access rules are the same), and answer typed schemas. The
 OpenAPI document is at `/api/openapi.json`, browsable at `/api/docs` (Swagger UI served from
-our own static files, never from a CDN).
+our own static files, never from a CDN); in production both are for the operator's staff only.
 
 Every answer is documented: each operation lists its refusals (`charte.core.schemas.refusals`)
 and every refusal has the same body, `{"detail": ..., "code": ...}` (422: the fields in error).
@@ -13,11 +13,13 @@ and every refusal has the same body, `{"detail": ..., "code": ...}` (422: the fi
 
 import importlib
 import importlib.util
+from functools import wraps
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
@@ -33,10 +35,30 @@ an object that does not exist and an object you may not see both answer 404."""
 HTTP_ERROR_CODES = {400: "malformed", 401: "unauthenticated", 403: "forbidden", 429: "throttled"}
 
 
-def _docs_csp(view: Any) -> Any:
+def _docs(view: Any) -> Any:
+    """The docs page and the schema: staff only where CHARTE_API_DOCS_STAFF_ONLY (production).
+
+    The schema is a map of every endpoint, staff ones included: in production only the
+    operator's staff (`is_staff`) see it. A visitor is sent to sign in; a signed-in person who
+    is not staff (a parent, a teacher, a pupil) is told the page does not exist, as for every
+    staff page. The endpoints themselves keep their own rules. In development both are open.
+    """
+
     # Swagger UI sets inline style attributes; its page alone may use them. Scripts stay ours.
     policy: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
-    return csp_override(policy)(view)
+    view = csp_override(policy)(view)
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.CHARTE_API_DOCS_STAFF_ONLY:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.is_staff:
+                raise Http404("Page introuvable.")
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return guarded
 
 
 def build_api() -> NinjaAPI:
@@ -46,7 +68,7 @@ def build_api() -> NinjaAPI:
         description=API_DESCRIPTION,
         urls_namespace="api",
         auth=django_auth,
-        docs_decorator=_docs_csp,
+        docs_decorator=_docs,
     )
 
     @api.exception_handler(NotFound)

@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
     name = "charte.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from charte.core import quota
+
+        checks.register(quota.check_every_upload_counts)

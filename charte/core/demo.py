@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 
 if TYPE_CHECKING:
@@ -47,7 +48,21 @@ class Demo:
         self.out.write(message + "\n")
 
 
+class DemoRefused(Exception):
+    """The demo is never seeded in production."""
+
+
+REFUSED_IN_PRODUCTION = (
+    "seed_demo refuses to run in production (DJANGO_ENV=production): it would create demo "
+    "accounts, staff ones included, whose password is published. Nothing was created. Create "
+    "real accounts, each with its own password, instead."
+)
+
+
 def seed(*, out: Writer, pupils: int = 0) -> Demo:
+    # The demo's accounts (staff roles included) share a password printed in the README.
+    if settings.PRODUCTION:
+        raise DemoRefused(REFUSED_IN_PRODUCTION)
     demo = Demo(out=out, pupils=pupils)
     for config in apps.get_app_configs():
         module_name = f"{config.name}.demo"

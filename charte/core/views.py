@@ -1,10 +1,11 @@
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from charte.core import navigation
+from charte.core import bodies, navigation
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,6 +27,16 @@ def _error(request: HttpRequest, status: int, title: Any, message: Any) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):  # fields past the limit, or a stream too long
+        files = bodies.files_accepted(request)
+        return bodies.too_large(request, size=bodies.content_length(request) or None, files=files)
+    if isinstance(exception, TooManyFilesSent):
+        return _error(
+            request,
+            400,
+            _("Trop de fichiers"),
+            _("Cet envoi contient trop de fichiers à la fois ; rien n'a été enregistré."),
+        )
     return _error(
         request, 400, _("Requête incorrecte"), _("Cette demande n'a pas pu être comprise.")
     )

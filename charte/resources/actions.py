@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
+from charte.core import quota
 from charte.core.errors import ActionError, NotFound
 from charte.resources.models import Folder, Resource
 from charte.resources.queries import OWNER_ROLES
@@ -132,6 +133,7 @@ def create_resource(
         folder=folder,
     )
     if kind == Resource.Kind.FILE and upload is not None:
+        quota.make_room(person=owner, adding=upload.size)
         _attach(resource, upload)
     resource.save()
     audit.record(
@@ -174,6 +176,7 @@ def update_resource(
     if resource.kind == Resource.Kind.LINK:
         resource.url = url.strip()
     if resource.kind == Resource.Kind.FILE and upload is not None:
+        quota.make_room(person=resource.owner, adding=upload.size, freeing=resource.file_size)
         delete_after_commit(resource.file)
         _attach(resource, upload)
     resource.updated_at = timezone.now()

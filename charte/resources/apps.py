@@ -18,8 +18,11 @@ class ResourcesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from charte.accounts.models import Role
-        from charte.core import navigation
+        from charte.core import navigation, quota
         from charte.resources import receivers  # noqa: F401  (removes stored files with their rows)
+        from charte.resources.models import Resource
+
+        quota.counts_towards_quota(Resource, owner="owner", size="file_size")
 
         navigation.add_menu(
             navigation.Link(

@@ -3,12 +3,35 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from charte.core.cards import RefusesCardNumbers
 from charte.core.errors import ActionError
+from charte.core.quota import Usage
 from charte.resources.models import Folder, Resource
-from charte.resources.uploads import CheckedFile, accepted_types_text, check_upload
+from charte.resources.uploads import (
+    CheckedFile,
+    accepted_types_text,
+    check_upload,
+    max_file_bytes,
+)
+
+
+def upload_help(storage: Usage | None, *, files: int = 1) -> str:
+    """What a file field accepts, and how much room the person has left."""
+    if files > 1:
+        text = _("%(types)s ; %(max)s au plus par fichier, %(files)s fichiers au plus.") % {
+            "types": accepted_types_text(),
+            "max": filesizeformat(max_file_bytes()),
+            "files": files,
+        }
+    else:
+        text = _("%(types)s ; %(max)s au plus.") % {
+            "types": accepted_types_text(),
+            "max": filesizeformat(max_file_bytes()),
+        }
+    return f"{text} {storage.sentence()}" if storage is not None else str(text)
 
 
 def checked_file(upload: UploadedFile | None) -> CheckedFile | None:
@@ -50,13 +73,16 @@ class ResourceForm(RefusesCardNumbers, forms.Form):
     file = forms.FileField(label=_("Fichier"), required=False)
 
     def __init__(
-        self, *args: Any, folders: QuerySet[Folder], editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        folders: QuerySet[Folder],
+        editing: bool = False,
+        storage: Usage | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["folder"].queryset = folders  # type: ignore[attr-defined]
-        self.fields["file"].help_text = _("%(types)s ; 5 Mo au plus.") % {
-            "types": accepted_types_text()
-        }
+        self.fields["file"].help_text = upload_help(storage)
         if editing:
             del self.fields["kind"]
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from charte.core.errors import ActionError
 
-MAX_BYTES = 5 * 1024 * 1024
 ZIP = b"PK\x03\x04"
 
 # extension: (content type, magic bytes at the start or None for text)
@@ -32,6 +32,11 @@ ACCEPTED: dict[str, tuple[str, bytes | None]] = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
     "txt": ("text/plain", None),
 }
+
+
+def max_file_bytes() -> int:
+    """The most one file may weigh (CHARTE_UPLOAD_MAX_FILE_BYTES, also enforced as it streams)."""
+    return int(settings.CHARTE_UPLOAD_MAX_FILE_BYTES)
 
 
 def accepted_types_text() -> str:
@@ -59,10 +64,10 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     size = upload.size or 0
     if size == 0:
         raise ActionError(_("« %(name)s » est vide.") % {"name": name}, code="file_empty")
-    if size > MAX_BYTES:
+    if size > max_file_bytes() or getattr(upload, "oversize", False):
         raise ActionError(
             _("« %(name)s » pèse %(size)s : la limite est de %(max)s par fichier.")
-            % {"name": name, "size": filesizeformat(size), "max": filesizeformat(MAX_BYTES)},
+            % {"name": name, "size": filesizeformat(size), "max": filesizeformat(max_file_bytes())},
             code="file_size",
         )
     content_type, magic = ACCEPTED[extension]

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role
+from charte.core import quota
 from charte.core.access import signed_in_view, viewer_of
+from charte.core.bodies import accepts_files
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.resources import actions, queries
@@ -53,6 +55,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@accepts_files(1)
 @checks_card_numbers
 @signed_in_view
 def create(request: HttpRequest) -> HttpResponse:
@@ -63,6 +66,7 @@ def create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         folders=queries.folders_of(viewer),
+        storage=quota.usage_of(viewer),
         initial={"folder": folder, "kind": request.GET.get("type") or Resource.Kind.NOTE},
     )
     if request.method == "POST" and form.is_valid():
@@ -78,6 +82,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 folder=data["folder"],
                 actor=viewer,
             )
+        except quota.StorageFull as exc:
+            form.add_error("file", str(exc))  # next to the field, with the figures
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -101,6 +107,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+@accepts_files(1)
 @checks_card_numbers
 @signed_in_view
 def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -111,6 +118,7 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request.FILES or None,
         folders=queries.folders_of(viewer),
         editing=True,
+        storage=quota.usage_of(viewer),
         initial={
             "title": resource.title,
             "body": resource.body,
@@ -130,6 +138,8 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 folder=data["folder"],
                 actor=viewer,
             )
+        except quota.StorageFull as exc:
+            form.add_error("file", str(exc))  # next to the field, with the figures
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:

@@ -24,6 +24,7 @@ from charte.accounts.queries import access_person_by_viewer
 from charte.core import timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.headers import never_store
 from charte.privacy import processing, register
 from charte.subject_requests import actions, deadlines, forms, queries, rules
 from charte.subject_requests.models import (
@@ -233,6 +234,7 @@ def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect("subject_requests:detail", public_id)
 
 
+@never_store  # a person's whole file: never kept by the browser of a shared computer
 @login_required
 def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResponse:
     """The archive, to the person (or a child's guardian) only, through an expiring link."""

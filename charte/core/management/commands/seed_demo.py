@@ -1,8 +1,9 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from charte.core.demo import DEMO_PASSWORD, seed
+from charte.core.demo import DEMO_PASSWORD, REFUSED_IN_PRODUCTION, seed
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(REFUSED_IN_PRODUCTION)
         if options["pupils"] < 0:
             self.stderr.write("--pupils must be zero or more.")
             raise SystemExit(2)
