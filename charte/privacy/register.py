@@ -884,6 +884,7 @@ IAB_SPECIAL_FEATURES: dict[int, Text] = {
 
 DAY = 24 * 60 * 60
 CONSENT_COOKIE = "charte_consent"
+DEVICE_COOKIE = "charte_device"
 TCF_COOKIE = "euconsent-v2"
 
 COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
@@ -923,6 +924,19 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 set_by=TrackerSetter.SERVER,
                 recipients=("hosting",),
                 note=_("Un message à afficher après une action (« Choix enregistré »)."),
+            ),
+            Tracker(
+                name=DEVICE_COOKIE,
+                lifetime=_("1 an après la dernière connexion"),
+                max_age=365 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_(
+                    "Déposé quand vous vous connectez : reconnaît cet appareil, pour que "
+                    "quelqu'un qui essaie de deviner votre mot de passe ailleurs ne vous empêche "
+                    "pas de vous connecter ici. Il contient le numéro de votre compte et un "
+                    "nombre tiré au hasard, rien d'autre."
+                ),
             ),
         ),
     ),

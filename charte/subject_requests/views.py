@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charte import audit
+from charte.accounts import reentry
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.core import ratelimit
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy import processing, register
@@ -35,6 +37,8 @@ from charte.subject_requests.models import (
 REAUTH_SESSION_KEY = "subject_requests.reauthenticated_at"
 DOWNLOAD_SALT = "subject_requests.archive"
 PAGE_SIZE = 25
+# Each request sends an acknowledgement by email: a few an hour per person is plenty.
+REQUESTS_LIMIT = ratelimit.Limit("subject_request", per_person="10/h")
 
 # The rights a person exercises from the privacy centre, in the order they look for them.
 RIGHT_KINDS = (
@@ -147,10 +151,16 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
         kind=kind,
         user=viewer,
         needs_password=needs_password,
+        request=request,
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         if "password" in form.cleaned_data:
             request.session[REAUTH_SESSION_KEY] = timezone.now().isoformat()
+        refusal = ratelimit.check(REQUESTS_LIMIT, request=request)
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+    elif request.method == "POST" and form.is_valid():
         try:
             created = actions.open_request(
                 person=subject,
@@ -174,7 +184,7 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
                 ).format(day=created.deadline.strftime("%d/%m/%Y")),
             )
             return redirect("subject_requests:detail", created.public_id)
-    return render(
+    response = render(
         request,
         "subject_requests/new_request.html",
         {
@@ -185,6 +195,9 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
             "due": deadlines.due_on(timezone.now()),
         },
     )
+    if refusal is not None:
+        return ratelimit.refuse(response, refusal)
+    return reentry.answer_too_soon(response, form)
 
 
 @login_required

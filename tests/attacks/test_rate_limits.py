@@ -5,18 +5,22 @@ target it names (the mailbox); past its rate it answers 429 with the time to wai
 nothing: no account, no email, no invitation.
 """
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from charte.accounts.models import User
-from charte.core.ratelimit import Limit
+from charte.core.ratelimit import Limit, Rate
 from charte.families.models import Invitation
+from charte.subject_requests.models import SubjectRequest
 from charte.support.models import ErrorReport
 from tests.conftest import birthday, client_for
 from tests.consent.helpers import adopt
 from tests.consent.test_sign_up import form_data
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +32,7 @@ def behind_proxy(settings):
     settings.CHARTE_TRUSTED_PROXIES = [PROXY]
 
 
-def through_proxy(client_address: str) -> dict[str, str]:
+def through_proxy(client_address: str) -> dict[str, Any]:
     return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": client_address}
 
 
@@ -38,6 +42,23 @@ def assert_refused(response) -> None:
     assert int(response["Retry-After"]) > 0
     assert "Trop de demandes en peu de temps" in text
     assert "Réessayez dans" in text
+
+
+def test_the_limits_of_the_email_sending_forms_are_where_we_say(db):
+    from charte.accounts.views import PASSWORD_RESET_LIMIT
+    from charte.consent.views import SIGN_UP_LIMIT
+    from charte.families.views import INVITE_LIMIT, PUPIL_SIGN_UP_LIMIT
+    from charte.subject_requests.views import REQUESTS_LIMIT
+    from charte.support.views import REPORTS_BY_PERSON, REPORTS_BY_VISITOR
+
+    per_mailbox = [SIGN_UP_LIMIT, PUPIL_SIGN_UP_LIMIT, INVITE_LIMIT, PASSWORD_RESET_LIMIT]
+    assert all(Rate.parse(limit.per_target).count <= 5 for limit in per_mailbox)
+    assert all(Rate.parse(limit.per_target).seconds == 3600 for limit in per_mailbox)
+    # A whole class signs up from its school's one address within a lesson.
+    assert Rate.parse(PUPIL_SIGN_UP_LIMIT.per_address).count >= 40
+    assert REQUESTS_LIMIT.per_person
+    assert REPORTS_BY_PERSON.per_person
+    assert REPORTS_BY_VISITOR.per_address
 
 
 def test_sign_up_is_refused_past_its_rate_for_one_mailbox_from_anywhere(behind_proxy, monkeypatch):
@@ -117,6 +138,37 @@ def test_a_forged_forwarded_for_from_an_untrusted_peer_does_not_escape_the_count
     assert ErrorReport.objects.count() == 3
 
 
+def test_password_reset_requests_for_one_mailbox_are_refused_past_the_rate(
+    behind_proxy, guardian_anna, django_capture_on_commit_callbacks
+):
+    from charte.accounts.views import PASSWORD_RESET_LIMIT
+
+    allowed = Rate.parse(PASSWORD_RESET_LIMIT.per_target).count
+    url = reverse("accounts:password_reset")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(allowed):
+            response = Client().post(
+                url, {"email": "anna@famille.test"}, **through_proxy(f"203.0.113.{n}")
+            )
+            assert response.status_code == 302
+        refused = Client().post(url, {"email": "Anna@Famille.test"}, **through_proxy("192.0.2.1"))
+        unknown = Client().post(url, {"email": "anna@famille.test"}, **through_proxy("192.0.2.2"))
+
+    assert_refused(refused)
+    assert_refused(unknown)
+    assert len(mail.outbox) == allowed
+
+
+def test_a_refused_reset_says_the_same_whether_or_not_the_account_exists(behind_proxy, db):
+    url = reverse("accounts:password_reset")
+    for n in range(5):
+        Client().post(url, {"email": "personne@nulle.part"}, **through_proxy(f"203.0.113.{n}"))
+
+    refused = Client().post(url, {"email": "personne@nulle.part"}, **through_proxy("192.0.2.1"))
+
+    assert_refused(refused)
+
+
 def test_a_pupil_sign_up_cannot_flood_a_parent_s_mailbox(
     behind_proxy, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -187,3 +239,19 @@ def test_invitations_to_one_mailbox_are_refused_past_the_rate(
     assert_refused(refused)
     assert Invitation.objects.count() == 1
     assert len([m for m in mail.outbox if "marc@famille.test" in m.to]) == 1
+
+
+def test_requests_about_one_s_data_are_refused_past_the_rate(guardian_anna, monkeypatch):
+    monkeypatch.setattr(
+        "charte.subject_requests.views.REQUESTS_LIMIT",
+        Limit("subject_request", per_person="1/h"),
+    )
+    anna = client_for(guardian_anna)
+    url = reverse("subject_requests:new", args=[guardian_anna.public_id, "access"])
+    first = anna.post(url, {"details": "", "password": PASSWORD})
+
+    refused = anna.post(url, {"details": ""})
+
+    assert first.status_code == 302
+    assert_refused(refused)
+    assert SubjectRequest.objects.count() == 1

@@ -1,5 +1,7 @@
 """The client's address: X-Forwarded-For is believed from our trusted proxies only."""
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -10,7 +12,7 @@ PROXY = "10.0.0.2"
 
 
 def request(remote_addr: str | None, forwarded_for: str | None = None):
-    meta = {}
+    meta: dict[str, Any] = {}
     if forwarded_for is not None:
         meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
     built = RequestFactory().get("/", **meta)
