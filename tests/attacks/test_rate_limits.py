@@ -255,3 +255,15 @@ def test_requests_about_one_s_data_are_refused_past_the_rate(guardian_anna, monk
     assert first.status_code == 302
     assert_refused(refused)
     assert SubjectRequest.objects.count() == 1
+
+
+def test_the_consent_api_counts_a_keyless_caller_by_its_real_address(behind_proxy):
+    from django.test import RequestFactory
+
+    from charte.consent.api import PerServiceThrottle
+
+    forged = RequestFactory().get("/", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    proxied = RequestFactory().get("/", **through_proxy("198.51.100.7"))
+
+    assert PerServiceThrottle().get_ident(forged) == "203.0.113.66"
+    assert PerServiceThrottle().get_ident(proxied) == "198.51.100.7"
