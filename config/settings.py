@@ -5,6 +5,7 @@ Production differs from development only by environment variables (see docs/depl
 key once into `var/` so that sessions survive restarts, and never commits it.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -124,6 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control for signed-in people, Permissions-Policy, CORP, Reporting-Endpoints.
     "charte.core.headers.SecurityHeadersMiddleware",
+    # The device cookie set at sign-in, so that an attack elsewhere never locks its owner out.
+    "charte.accounts.middleware.DeviceCookieMiddleware",
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
     "charte.audit.middleware.DeniedAccessMiddleware",
@@ -225,6 +228,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+
+# The client's address (charte/core/net.py): the reverse proxies whose X-Forwarded-For header is
+# believed, as addresses or networks ("127.0.0.1", "10.0.0.0/24"). Empty: none, the address of the
+# connection is the client's. Name only the proxies, never a network the clients are in.
+CHARTE_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for proxy in CHARTE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {proxy!r} is not an address or a network ({error})."
+        ) from error
 
 # Our session model carries the user so that sessions can be listed, closed and erased by person.
 SESSION_ENGINE = "charte.accounts.sessions"

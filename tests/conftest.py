@@ -94,6 +94,16 @@ def it_jules(db: None) -> User:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Rate limits are counted in the cache (charte.core.ratelimit): each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)

@@ -4,9 +4,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from charte.accounts import devices
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
 from charte.audit import watch
+from charte.core.net import client_address
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -23,9 +25,10 @@ class EmailOrUsernameBackend(ModelBackend):
         if not login or password is None:
             return None
         user = User.objects.by_login(login).first()
-        ip = request.META.get("REMOTE_ADDR") if request is not None else None
-        if watch.current_lock(account=user, login_digest=login_digest(login), ip=ip):
-            raise PermissionDenied  # locked out after repeated failures (charte.audit.watch)
+        ip = client_address(request) if request is not None else None
+        device = devices.trusted_device(request, user)
+        if watch.current_lock(account=user, login_digest=login_digest(login), ip=ip, device=device):
+            raise PermissionDenied  # slowed down after repeated failures (charte.audit.watch)
         if user is None:
             # Spend the time a real check takes, so that timing does not tell which logins exist.
             User().set_password(password)

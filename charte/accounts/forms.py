@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -9,19 +8,18 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from charte import audit
-from charte.accounts import actions
+from charte.accounts import actions, devices, reentry
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
-from charte.audit import events, watch
+from charte.audit import watch
 from charte.audit.journal import RequestMeta
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import RefusesCardNumbers
+from charte.core.ratelimit import retry_phrase
 
 
 class LoginForm(RefusesCardNumbers, AuthenticationForm):
@@ -47,45 +45,51 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
         ),
         "inactive": _("Ce compte n'est pas encore actif."),
         "locked_account": _(
-            "Trop de tentatives de connexion ont échoué pour ce compte : par sécurité, il est "
-            "bloqué jusqu'à %(time)s. Vous pourrez réessayer à partir de cette heure, ou "
-            "réinitialiser votre mot de passe dès maintenant."
+            "Trop de tentatives de connexion ont échoué pour ce compte : par sécurité, le mot "
+            "de passe ne sera vérifié à nouveau que %(when)s, et ce délai double à chaque "
+            "nouvel échec. Sur un appareil où vous vous êtes déjà connecté à ce compte, vous "
+            "pouvez vous connecter sans attendre ; vous pouvez aussi réinitialiser votre mot "
+            "de passe dès maintenant."
+        ),
+        "locked_device": _(
+            "Trop de tentatives de connexion ont échoué sur cet appareil pour ce compte : par "
+            "sécurité, le mot de passe ne sera vérifié à nouveau que %(when)s. Vous pouvez "
+            "aussi réinitialiser votre mot de passe dès maintenant."
         ),
         "locked_address": _(
-            "Trop de tentatives de connexion ont échoué depuis votre réseau : par sécurité, les "
-            "connexions qui en viennent sont bloquées jusqu'à %(time)s. Vous pourrez réessayer "
-            "à partir de cette heure."
+            "Trop de tentatives de connexion ont échoué depuis votre réseau : par sécurité, "
+            "les mots de passe qui en viennent ne seront vérifiés à nouveau que %(when)s. Sur un "
+            "appareil où vous vous êtes déjà connecté à votre compte, vous pouvez vous "
+            "connecter sans attendre."
         ),
     }
 
     def clean(self) -> dict[str, Any]:
-        """Refuse at once, saying until when, while a lockout holds (no password is checked)."""
+        """Refuse at once, saying until when, while tries must wait (no password is checked)."""
         login = self.cleaned_data.get("username")
         if login and self.request is not None:
             account = User.objects.by_login(login).first()
             meta = audit.request_meta(self.request)
+            device = devices.trusted_device(self.request, account)
             lock = watch.current_lock(
-                account=account, login_digest=login_digest(login), ip=meta["ip"]
+                account=account, login_digest=login_digest(login), ip=meta["ip"], device=device
             )
             if lock is not None:
-                audit.record(
-                    event=events.LOGIN_BLOCKED,
-                    actor=ANONYMOUS,
-                    subject=account,
-                    data={"login": login_digest(login), "scope": lock.scope},
-                    meta=meta,
-                )
-                until = timezone.localtime(lock.until + timedelta(seconds=59))
+                data = {"login": login_digest(login)}
+                if device:
+                    data["device"] = device
+                watch.record_refusal(lock, actor=ANONYMOUS, subject=account, data=data, meta=meta)
                 raise forms.ValidationError(
                     self.error_messages[f"locked_{lock.scope}"],
-                    code="locked",
-                    params={"time": formats.time_format(until, "H:i")},
+                    code="slowed",
+                    params={"when": retry_phrase(lock.until), "until": lock.until},
                 )
         return super().clean()
 
 
 class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
-    """Django's form, with the change written by our action (and journalled).
+    """Django's form, with the change written by our action (and journalled), and the current
+    password checked, counted and slowed like a sign-in (charte.accounts.reentry).
 
     `keep_session` is the session the change is made from: it stays, every other one ends.
     """
@@ -94,13 +98,24 @@ class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
         self,
         user: User,
         *args: Any,
+        request: HttpRequest | None = None,
         meta: RequestMeta | None = None,
         keep_session: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(user, *args, **kwargs)
+        self.request = request
         self.meta = meta
         self.keep_session = keep_session
+
+    def clean_old_password(self) -> str:
+        password = str(self.cleaned_data.get("old_password") or "")
+        if self.request is None:
+            raise ValueError("ChangePasswordForm needs the request, to count wrong passwords.")
+        reentry.check_again(
+            request=self.request, user=self.user, password=password, purpose="password_change"
+        )
+        return password
 
     def save(self, commit: bool = True) -> User:
         return actions.change_password(
@@ -179,7 +194,7 @@ class ConfirmSignUpForm(RefusesCardNumbers, forms.Form):
     Asking for the password here means that an account someone else created with this address
     (and whose password they know) cannot be opened by its holder by mistake, and that whoever
     opens it is the person who will sign in with it. A wrong password counts as a failed
-    sign-in (journalled and watched, through Django's `user_login_failed`).
+    sign-in: journalled, counted and slowed like one (charte.accounts.reentry).
     """
 
     password = forms.CharField(
@@ -197,11 +212,9 @@ class ConfirmSignUpForm(RefusesCardNumbers, forms.Form):
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            user_login_failed.send(
-                sender=__name__, credentials={"username": self.user.login}, request=self.request
-            )
-            raise forms.ValidationError(
-                _("Ce n'est pas le mot de passe choisi à l'inscription."), code="invalid"
-            )
+        if self.request is None:
+            raise ValueError("ConfirmSignUpForm needs the request, to count wrong passwords.")
+        reentry.check_again(
+            request=self.request, user=self.user, password=password, purpose="sign_up_confirmation"
+        )
         return password

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from charte.accounts import devices
 from charte.accounts.actions import record_activity
 
 SESSION_KEY = "_last_seen"
@@ -31,4 +32,19 @@ class LastActivityMiddleware:
         if last is None or now - datetime.fromisoformat(last) >= resolution:
             record_activity(user=user, at=now)
             request.session[SESSION_KEY] = now.isoformat()
+        return response
+
+
+class DeviceCookieMiddleware:
+    """Hand the browser its device cookie after a sign-in (see charte.accounts.devices).
+
+    Sits inside the cookie guard (charte.cookies.middleware), which sees the cookie and lets it
+    through: the register declares it strictly necessary."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        devices.write_cookie(request, response)
         return response

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from charte import audit
+from charte.accounts import devices
 from charte.accounts.models import User
 from charte.core.actors import ANONYMOUS
 
@@ -22,8 +23,10 @@ def login_digest(login: str) -> str:
 
 @receiver(user_logged_in)
 def journal_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+    """Journal the sign-in, and remember the device it came from (charte.accounts.devices)."""
     meta = audit.request_meta(request) if request is not None else None
-    audit.record(event="auth.login", actor=user, subject=user, meta=meta)
+    data = devices.signed_in(request, user) if request is not None else {}
+    audit.record(event="auth.login", actor=user, subject=user, data=data, meta=meta)
 
 
 @receiver(user_logged_out)
@@ -42,10 +45,8 @@ def journal_login_failure(
     login = str(credentials.get("username") or credentials.get("email") or "")
     account = User.objects.by_login(login).first() if login else None
     meta = audit.request_meta(request) if request is not None else None
-    audit.record(
-        event="auth.login_failed",
-        actor=ANONYMOUS,
-        subject=account,
-        data={"login": login_digest(login)},
-        meta=meta,
-    )
+    data = {"login": login_digest(login)}
+    # From a device that signed in to this account before: counted apart (charte.audit.watch).
+    if device := devices.trusted_device(request, account):
+        data["device"] = device
+    audit.record(event="auth.login_failed", actor=ANONYMOUS, subject=account, data=data, meta=meta)

@@ -16,7 +16,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts import actions, signin, tokens
+from charte.accounts import actions, reentry, signin, tokens
 from charte.accounts.forms import (
     ChangePasswordForm,
     ConfirmSignUpForm,
@@ -30,9 +30,12 @@ from charte.accounts.queries import (
     awaiting_confirmation,
     people_represented_by,
 )
-from charte.core import navigation, timing
+from charte.core import navigation, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+
+# Each request for a reset link sends an email: a few an hour for one mailbox.
+PASSWORD_RESET_LIMIT = ratelimit.Limit("password_reset", per_address="30/h", per_target="5/h")
 
 
 class LoginView(auth_views.LoginView):
@@ -50,6 +53,22 @@ class LoginView(auth_views.LoginView):
             return response
         return HttpResponseRedirect(f"{stop}?{urlencode({'next': self.get_success_url()})}")
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        """While tries must wait: 429 Too Many Requests on a page of its own, saying until
+        when; it is light on purpose, since scripts get it by the thousand."""
+        if reentry.slowed_until(form) is None:
+            return super().form_invalid(form)
+        next_page = self.get_redirect_url()
+        login_url = reverse("accounts:login")
+        if next_page:
+            login_url += "?" + urlencode({"next": next_page})
+        response = render(
+            self.request,
+            "accounts/slowed_down.html",
+            {"errors": form.non_field_errors(), "login_url": login_url},
+        )
+        return reentry.answer_too_soon(response, form)
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -65,9 +84,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {
             **super().get_form_kwargs(),
+            "request": self.request,
             "meta": audit.request_meta(self.request),
             "keep_session": self.request.session.session_key,
         }
+
+    def form_invalid(self, form: ChangePasswordForm) -> HttpResponse:  # type: ignore[override]
+        return reentry.answer_too_soon(super().form_invalid(form), form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -83,6 +106,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: RequestResetForm) -> HttpResponse:  # type: ignore[override]
+        """Counted per address and per typed email before anything is sent; refused alike
+        whether or not an account has that address."""
+        refusal = ratelimit.check(
+            PASSWORD_RESET_LIMIT, request=self.request, target=form.cleaned_data["email"]
+        )
+        if refusal is None:
+            return super().form_valid(form)
+        form.add_error(None, refusal.message)
+        return ratelimit.refuse(self.form_invalid(form), refusal)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -200,7 +234,8 @@ def sign_up_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
             if stop is not None:
                 return HttpResponseRedirect(f"{stop}?{urlencode({'next': destination})}")
             return HttpResponseRedirect(destination)
-    return render(request, "accounts/sign_up_confirm.html", {"form": form, "person": person})
+    response = render(request, "accounts/sign_up_confirm.html", {"form": form, "person": person})
+    return reentry.answer_too_soon(response, form)
 
 
 def email_change_confirm(request: HttpRequest, uid: str, address: str, token: str) -> HttpResponse:

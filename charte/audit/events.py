@@ -20,6 +20,12 @@ LOGIN_FAILED = "auth.login_failed"
 LOGOUT = "auth.logout"
 LOCKOUT = "auth.lockout"
 LOGIN_BLOCKED = "auth.login_blocked"
+# A password typed again by a signed-in person (to change it, to open a request about their
+# data...): a failure counts as a sign-in failure, and a success as a sign-in's.
+REENTRY = "auth.reentry"
+REENTRY_FAILED = "auth.reentry_failed"
+# What the watch counts as a failed attempt at a password.
+PASSWORD_FAILURES = (LOGIN_FAILED, REENTRY_FAILED)
 PASSWORD_CHANGE = "auth.password_change"  # noqa: S105  (an event's name)
 PASSWORD_RESET = "auth.password_reset"  # noqa: S105
 ROLE_CHANGED = "account.role_changed"
@@ -64,8 +70,10 @@ LABELS: dict[str, Text] = {
     LOGIN: _("Connexion"),
     LOGIN_FAILED: _("Échec de connexion"),
     LOGOUT: _("Déconnexion"),
-    LOCKOUT: _("Connexion bloquée après des échecs répétés"),
-    LOGIN_BLOCKED: _("Tentative de connexion pendant un blocage"),
+    LOCKOUT: _("Connexion ralentie après des échecs répétés"),
+    LOGIN_BLOCKED: _("Tentative de connexion avant la fin du délai d'attente"),
+    REENTRY: _("Mot de passe saisi à nouveau"),
+    REENTRY_FAILED: _("Mot de passe saisi à nouveau : erroné"),
     PASSWORD_CHANGE: _("Mot de passe modifié"),
     PASSWORD_RESET: _("Mot de passe réinitialisé"),
     ROLE_CHANGED: _("Rôle modifié"),

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from charte.audit import chain, events
 from charte.audit.models import Entry
 from charte.core.actors import Actor, actor_ref, person_ref
+from charte.core.net import client_address
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -33,9 +34,11 @@ class RequestMeta(TypedDict):
 
 
 def request_meta(request: HttpRequest) -> RequestMeta:
-    """The IP address and user agent of a request, for the events that need them."""
+    """The IP address and user agent of a request, for the events that need them.
+
+    The address is the client's, read through our trusted proxies (`charte.core.net`)."""
     return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
+        "ip": client_address(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT],
     }
 

@@ -27,6 +27,7 @@ from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records
 from charte.core.actors import SystemActor
 from charte.core.errors import NotFound
+from charte.core.net import client_address
 from charte.core.schemas import InputSchema, refusals
 from charte.privacy import register
 
@@ -50,6 +51,11 @@ class PerServiceThrottle(SimpleRateThrottle):
         self.rate = settings.CHARTE_CONSENT_API_RATE
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """A request without a service's key is counted by its client's address, read through
+        our trusted proxies only (never from a header the client wrote)."""
+        return client_address(request)
 
     def get_cache_key(self, request: HttpRequest) -> str:
         client = getattr(request, "auth", None)

@@ -33,10 +33,14 @@ from charte.consent.queries import (
     versions_since,
 )
 from charte.consent.tokens import read_unsubscribe_token
-from charte.core import timing
+from charte.core import ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.views import charter_context
+
+# Signing up sends an email: a few an hour for one address, more from one network (a school's
+# teachers may sign up together at a training day).
+SIGN_UP_LIMIT = ratelimit.Limit("sign_up", per_address="30/h", per_target="5/h")
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -61,7 +65,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     initial = {"role": role, "email": request.session.get("invited_email", "")}
     form = SignUpForm(request.POST or None, role=role, initial=initial)
+    refusal = None
     if request.method == "POST" and form.is_valid():
+        refusal = ratelimit.check(SIGN_UP_LIMIT, request=request, target=form.cleaned_data["email"])
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         choices, texts = form.consent_choices()
         try:
@@ -85,11 +94,12 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "consent/sign_up_sent.html", {"email": data["email"].strip().lower()}
             )
-    return render(
+    response = render(
         request,
         "consent/sign_up.html",
         {"form": form, "version": latest_version(), "next": _next(request, "")},
     )
+    return response if refusal is None else ratelimit.refuse(response, refusal)
 
 
 @checks_card_numbers

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from charte.accounts.devices import DEVICE_COOKIE
 from charte.privacy.register import Text
 
 
@@ -106,6 +107,19 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 set_by=TrackerSetter.SERVER,
                 recipients=("hosting",),
                 note=_("Un message à afficher après une action (« Choix enregistré »)."),
+            ),
+            Tracker(
+                name=DEVICE_COOKIE,
+                lifetime=_("1 an après la dernière connexion"),
+                max_age=365 * DAY,
+                set_by=TrackerSetter.SERVER,
+                recipients=("hosting",),
+                note=_(
+                    "Déposé quand vous vous connectez : reconnaît cet appareil, pour que "
+                    "quelqu'un qui essaie de deviner votre mot de passe ailleurs ne vous empêche "
+                    "pas de vous connecter ici. Il contient le numéro de votre compte et un "
+                    "nombre tiré au hasard, rien d'autre."
+                ),
             ),
         ),
     ),

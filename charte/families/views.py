@@ -16,6 +16,7 @@ from charte import audit
 from charte.accounts.consent_age import digital_consent_age
 from charte.accounts.models import Role, User
 from charte.consent.queries import consent_lines, latest_version
+from charte.core import ratelimit
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.families import actions
@@ -40,6 +41,13 @@ from charte.families.queries import (
 from charte.families.tokens import open_invitation
 
 type View = Callable[..., HttpResponse]
+
+# Each sends an email to the address typed. A whole class may sign up from the school's one
+# address in a lesson, and siblings share a parent: generous per address, tight per mailbox.
+PUPIL_SIGN_UP_LIMIT = ratelimit.Limit("pupil_sign_up", per_address="100/h", per_target="5/h")
+INVITE_LIMIT = ratelimit.Limit(
+    "guardian_invitation", per_address="30/h", per_person="10/h", per_target="3/h"
+)
 
 
 def parent_required(view: View) -> View:
@@ -217,6 +225,10 @@ def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     form = InviteGuardianForm(request.POST)
     if not form.is_valid():
         return _child_page(request, parent, person, invite_form=form)
+    refusal = ratelimit.check(INVITE_LIMIT, request=request, target=form.cleaned_data["email"])
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return ratelimit.refuse(_child_page(request, parent, person), refusal)
     try:
         actions.invite_guardian(child=person, inviter=parent, email=form.cleaned_data["email"])
     except ActionError as error:
@@ -334,7 +346,14 @@ def pupil_sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = PupilSignUpForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
+        refusal = ratelimit.check(
+            PUPIL_SIGN_UP_LIMIT, request=request, target=form.cleaned_data["guardian_email"] or ""
+        )
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             person = actions.sign_up_pupil(
@@ -354,4 +373,5 @@ def pupil_sign_up(request: HttpRequest) -> HttpResponse:
                 "families/pupil_signed_up.html",
                 {"person": person, "waiting": not person.is_active},
             )
-    return render(request, "families/pupil_sign_up.html", {"form": form})
+    response = render(request, "families/pupil_sign_up.html", {"form": form})
+    return response if refusal is None else ratelimit.refuse(response, refusal)

@@ -2,8 +2,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from charte.accounts import reentry
 from charte.accounts.models import User
 from charte.core.cards import RefusesCardNumbers
 from charte.subject_requests import deadlines, rules
@@ -24,10 +26,15 @@ def _set_choices(field: forms.Field, choices: Any) -> None:
 
 
 class PasswordCheckMixin(RefusesCardNumbers, forms.Form):
-    """Asks for the password again when the last time is more than a few minutes old."""
+    """Asks for the password again when the last time is more than a few minutes old.
 
-    def add_password(self, user: User, needed: bool) -> None:
+    Each attempt is checked, journalled and slowed like a sign-in (charte.accounts.reentry)."""
+
+    reentry_purpose = "subject_request"
+
+    def add_password(self, user: User, needed: bool, *, request: HttpRequest) -> None:
         self.user = user
+        self.request = request
         if needed:
             self.fields["password"] = forms.CharField(
                 label=_("Votre mot de passe"),
@@ -39,9 +46,10 @@ class PasswordCheckMixin(RefusesCardNumbers, forms.Form):
             )
 
     def clean_password(self) -> str:
-        password = self.cleaned_data.get("password", "")
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("Ce n'est pas le bon mot de passe."))
+        password = str(self.cleaned_data.get("password", ""))
+        reentry.check_again(
+            request=self.request, user=self.user, password=password, purpose=self.reentry_purpose
+        )
         return password
 
 
@@ -53,7 +61,13 @@ class RequestForm(PasswordCheckMixin):
     )
 
     def __init__(
-        self, *args: Any, kind: str, user: User, needs_password: bool, **kwargs: Any
+        self,
+        *args: Any,
+        kind: str,
+        user: User,
+        needs_password: bool,
+        request: HttpRequest,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
@@ -75,7 +89,7 @@ class RequestForm(PasswordCheckMixin):
         }
         self.fields["details"].help_text = help_texts.get(Kind(kind), _("Facultatif."))
         self.fields["details"].required = kind == Kind.RECTIFICATION
-        self.add_password(user, needs_password)
+        self.add_password(user, needs_password, request=request)
 
 
 class AccountForm(RefusesCardNumbers, forms.Form):
@@ -114,6 +128,8 @@ class AccountForm(RefusesCardNumbers, forms.Form):
 class EmailChangeForm(PasswordCheckMixin):
     """A new sign-in address: the current password first, then a link to the new address."""
 
+    reentry_purpose = "email_change"
+
     new_email = forms.EmailField(
         label=_("Nouvelle adresse e-mail"),
         max_length=254,
@@ -123,9 +139,9 @@ class EmailChangeForm(PasswordCheckMixin):
         ),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_password(user, True)
+        self.add_password(user, True, request=request)
         self.fields["password"].help_text = _(
             "Pour vérifier que c'est bien vous : qui change l'adresse d'un compte peut ensuite "
             "en changer le mot de passe."

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from charte import audit
 from charte.accounts import actions as account_actions
-from charte.accounts import guardian_rule
+from charte.accounts import guardian_rule, reentry
 from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
-from charte.core import timing
+from charte.core import ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
@@ -40,6 +40,8 @@ from charte.subject_requests.models import (
 REAUTH_SESSION_KEY = "subject_requests.reauthenticated_at"
 DOWNLOAD_SALT = "subject_requests.archive"
 PAGE_SIZE = 25
+# Each request sends an acknowledgement by email: a few an hour per person is plenty.
+REQUESTS_LIMIT = ratelimit.Limit("subject_request", per_person="10/h")
 
 # The rights a person exercises from the privacy centre, in the order they look for them.
 RIGHT_KINDS = (
@@ -152,10 +154,16 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
         kind=kind,
         user=viewer,
         needs_password=needs_password,
+        request=request,
     )
+    refusal = None
     if request.method == "POST" and form.is_valid():
         if "password" in form.cleaned_data:
             request.session[REAUTH_SESSION_KEY] = timezone.now().isoformat()
+        refusal = ratelimit.check(REQUESTS_LIMIT, request=request)
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+    elif request.method == "POST" and form.is_valid():
         try:
             created = actions.open_request(
                 person=subject,
@@ -179,7 +187,7 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
                 ).format(day=created.deadline.strftime("%d/%m/%Y")),
             )
             return redirect("subject_requests:detail", created.public_id)
-    return render(
+    response = render(
         request,
         "subject_requests/new_request.html",
         {
@@ -190,6 +198,9 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
             "due": deadlines.due_on(timezone.now()),
         },
     )
+    if refusal is not None:
+        return ratelimit.refuse(response, refusal)
+    return reentry.answer_too_soon(response, form)
 
 
 @login_required
@@ -313,7 +324,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
     viewer = _user(request)
     if viewer.needs_guardian(deadlines.today()):
         raise Http404(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
-    form = forms.EmailChangeForm(request.POST if request.method == "POST" else None, user=viewer)
+    form = forms.EmailChangeForm(
+        request.POST if request.method == "POST" else None, user=viewer, request=request
+    )
     if request.method == "POST" and form.is_valid():
         try:
             account_actions.request_email_change(
@@ -330,11 +343,12 @@ def change_email(request: HttpRequest) -> HttpResponse:
                 "subject_requests/email_change_sent.html",
                 {"new_email": form.cleaned_data["new_email"], "person": viewer},
             )
-    return render(
+    response = render(
         request,
         "subject_requests/email_change.html",
         {"form": form, "person": viewer, "frozen": not processing.edit_allowed(viewer, viewer)},
     )
+    return reentry.answer_too_soon(response, form)
 
 
 @checks_card_numbers

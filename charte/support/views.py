@@ -1,5 +1,3 @@
-import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -9,7 +7,6 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
+from charte.core import ratelimit
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
@@ -32,8 +30,10 @@ from charte.support.forms import (
 )
 from charte.support.models import ErrorReport
 
-# A flood of reports would bury the real ones: a few per hour from one person or address.
-REPORTS_PER_HOUR = 10
+# A flood of reports would bury the real ones: a few per hour from one person, or, for a
+# visitor, from one address.
+REPORTS_BY_PERSON = ratelimit.Limit("support_report", per_person="10/h")
+REPORTS_BY_VISITOR = ratelimit.Limit("support_report", per_address="10/h")
 
 
 def _referring_page(request: HttpRequest) -> str:
@@ -45,22 +45,6 @@ def _referring_page(request: HttpRequest) -> str:
     return "" if page.startswith(reverse("support:report")) else page
 
 
-def _too_many(request: HttpRequest) -> bool:
-    if request.user.is_authenticated:
-        who = f"user:{request.user.pk}"
-    else:  # a keyed hash: the address itself is not kept, even in the cache
-        address = (request.META.get("REMOTE_ADDR") or "").encode()
-        who = hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:24]
-    key = f"support:reports:{who}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > REPORTS_PER_HOUR
-
-
 @checks_card_numbers
 def report(request: HttpRequest) -> HttpResponse:
     """ "Signaler une erreur": open to everyone, from every page."""
@@ -70,26 +54,28 @@ def report(request: HttpRequest) -> HttpResponse:
     viewer = request.user
     form = ReportForm(request.POST or None, viewer=viewer, initial={"page": page})
     if request.method == "POST" and form.is_valid():
-        if _too_many(request):
-            form.add_error(
-                None, _("Vous avez envoyé beaucoup de signalements : réessayez dans une heure.")
+        limit = REPORTS_BY_PERSON if request.user.is_authenticated else REPORTS_BY_VISITOR
+        refusal = ratelimit.check(limit, request=request)
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            return ratelimit.refuse(
+                render(request, "support/report.html", {"form": form, "page": page}), refusal
             )
+        reporter = viewer if isinstance(viewer, User) else None
+        try:
+            created = actions.report_error(
+                reporter=reporter,
+                message=form.cleaned_data["message"],
+                page=form.cleaned_data["page"],
+                contact_email=form.cleaned_data.get("contact_email", ""),
+                language=get_language() or settings.LANGUAGE_CODE,
+                actor=reporter or ANONYMOUS,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
         else:
-            reporter = viewer if isinstance(viewer, User) else None
-            try:
-                created = actions.report_error(
-                    reporter=reporter,
-                    message=form.cleaned_data["message"],
-                    page=form.cleaned_data["page"],
-                    contact_email=form.cleaned_data.get("contact_email", ""),
-                    language=get_language() or settings.LANGUAGE_CODE,
-                    actor=reporter or ANONYMOUS,
-                )
-            except ActionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                query = urlencode({"page": created.page}) if created.page else ""
-                return redirect(reverse("support:thanks") + (f"?{query}" if query else ""))
+            query = urlencode({"page": created.page}) if created.page else ""
+            return redirect(reverse("support:thanks") + (f"?{query}" if query else ""))
     return render(request, "support/report.html", {"form": form, "page": page})
 
 

@@ -40,25 +40,28 @@ def now(clock):
     return clock
 
 
-def test_five_failures_lock_the_account_and_say_until_when(
+def test_five_failures_slow_the_account_down_and_say_until_when(
     now, staff, guardian_anna, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(POLICY.account_failures):
             sign_in("anna@famille.test", "pas-le-bon")
 
-    response = sign_in("anna@famille.test", PASSWORD)  # even the right password is refused
+    response = sign_in("anna@famille.test", PASSWORD)  # even the right password must wait
 
     text = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     assert "Trop de tentatives de connexion ont échoué pour ce compte" in text
-    assert "bloqué jusqu&#x27;à 14:15" in text
+    assert "dans 1 minute (à 14:01)" in text
+    assert "double à chaque nouvel échec" in text
     assert "réinitialiser votre mot de passe" in text
     assert journal("auth.login") == []
     [lockout] = journal(events.LOCKOUT)
     assert lockout.subject_ref == f"user:{guardian_anna.public_id}"
     assert lockout.data["scope"] == "account"
     assert lockout.data["failures"] == 5
+    assert lockout.data["seconds"] == 60
     assert lockout.ip == HOME
     [blocked] = journal(events.LOGIN_BLOCKED, about=guardian_anna)
     assert blocked.data["scope"] == "account"
@@ -72,10 +75,22 @@ def test_five_failures_lock_the_account_and_say_until_when(
     assert "Anna" not in mailoutbox[0].body
 
 
-def test_the_lock_ends_by_itself(now, guardian_anna):
+def test_each_further_failure_doubles_the_wait_up_to_an_hour(now, guardian_anna):
+    waits = []
+    for _ in range(POLICY.account_failures + 8):
+        sign_in("anna@famille.test", "pas-le-bon")
+        if lockouts := journal(events.LOCKOUT):
+            waits.append(lockouts[-1].data["seconds"])
+            now.advance(seconds=lockouts[-1].data["seconds"])
+
+    assert waits == [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
+    assert len(journal(events.LOGIN_BLOCKED)) == 0  # each try came once its wait was over
+
+
+def test_the_wait_ends_by_itself(now, guardian_anna):
     for _ in range(POLICY.account_failures):
         sign_in("anna@famille.test", "pas-le-bon")
-    now.advance(minutes=16)
+    now.advance(seconds=61)
 
     response = sign_in("anna@famille.test", PASSWORD)
 
@@ -83,12 +98,12 @@ def test_the_lock_ends_by_itself(now, guardian_anna):
     assert len(journal("auth.login", about=guardian_anna)) == 1
 
 
-def test_a_password_reset_ends_the_lock_of_the_account(now, guardian_anna):
-    for _ in range(POLICY.account_failures):
+def test_a_password_reset_ends_the_wait_of_the_account(now, guardian_anna):
+    for _ in range(POLICY.account_failures + 3):
         sign_in("anna@famille.test", "pas-le-bon")
-    now.advance(minutes=1)
+        now.advance(seconds=1)
     audit.record(event=events.PASSWORD_RESET, actor=guardian_anna, subject=guardian_anna)
-    now.advance(minutes=1)
+    now.advance(seconds=1)
 
     assert sign_in("anna@famille.test", PASSWORD).status_code == 302
 
@@ -107,13 +122,13 @@ def test_a_success_starts_the_count_again(now, guardian_anna):
 def test_failures_older_than_the_window_do_not_count(now, guardian_anna):
     for _ in range(POLICY.account_failures - 1):
         sign_in("anna@famille.test", "pas-le-bon")
-    now.advance(minutes=16)
+    now.advance(seconds=POLICY.failure_window.total_seconds() + 60)
     sign_in("anna@famille.test", "pas-le-bon")
 
     assert journal(events.LOCKOUT) == []
 
 
-def test_an_unknown_login_is_locked_out_alike_so_that_nothing_tells_which_logins_exist(now, db):
+def test_an_unknown_login_is_slowed_down_alike_so_that_nothing_tells_which_logins_exist(now, db):
     for _ in range(POLICY.account_failures):
         sign_in("personne@nulle.part", "x")
 
@@ -125,7 +140,7 @@ def test_an_unknown_login_is_locked_out_alike_so_that_nothing_tells_which_logins
     assert "personne" not in str(lockout.data)
 
 
-def test_the_backend_itself_refuses_a_locked_account_for_any_other_way_in(now, guardian_anna):
+def test_the_backend_itself_refuses_a_slowed_account_for_any_other_way_in(now, guardian_anna):
     for _ in range(POLICY.account_failures):
         sign_in("anna@famille.test", "pas-le-bon")
     request = RequestFactory().post(LOGIN, REMOTE_ADDR="192.0.2.44")
@@ -133,24 +148,26 @@ def test_the_backend_itself_refuses_a_locked_account_for_any_other_way_in(now, g
     assert authenticate(request, username="anna@famille.test", password=PASSWORD) is None
 
 
-def test_many_failures_from_one_address_lock_that_address_out_only(
+def test_guesses_spread_over_many_accounts_from_one_address_slow_that_address_only(
     now, staff, guardian_anna, mailoutbox, django_capture_on_commit_callbacks
 ):
     attacker = "198.51.100.66"
     with django_capture_on_commit_callbacks(execute=True):
-        for n in range(POLICY.address_failures):
-            sign_in(f"victime{n % 10}@exemple.test", "devine", ip=attacker)
+        for n in range(POLICY.address_logins):
+            sign_in(f"victime{n}@exemple.test", "devine", ip=attacker)
 
     refused = sign_in("anna@famille.test", PASSWORD, ip=attacker)
     elsewhere = sign_in("anna@famille.test", PASSWORD, ip="192.0.2.1")
 
+    assert refused.status_code == 429
     assert "Trop de tentatives de connexion ont échoué depuis votre réseau" in (
         refused.content.decode()
     )
     assert elsewhere.status_code == 302
     [lockout] = [e for e in journal(events.LOCKOUT) if e.data["scope"] == "address"]
     assert lockout.ip == attacker
-    assert lockout.data["failures"] == POLICY.address_failures
+    assert lockout.data["failures"] == POLICY.address_logins
+    assert journal(events.LOCKOUT, about=guardian_anna) == []  # no account was slowed
     [alert] = journal(events.ALERT_ADDRESS_FAILURES)
     assert alert.ip == attacker
     address_mails = [m for m in mailoutbox if "depuis une adresse" in m.subject]
@@ -158,17 +175,31 @@ def test_many_failures_from_one_address_lock_that_address_out_only(
     assert attacker in address_mails[0].body
 
 
-def test_a_class_mistyping_passwords_behind_one_address_is_not_locked_out(now, db):
-    """Thirty pupils share a school's address; each may mistype a couple of times."""
+def test_a_class_mistyping_passwords_behind_one_address_is_not_slowed_down(now, db):
+    """Forty pupils share a school's address; each mistypes a couple of times, then gets in."""
     school = "192.0.2.200"
-    for n in range(14):
-        sign_in(f"eleve.{n}", "oups", ip=school)
-        sign_in(f"eleve.{n}", "oups", ip=school)
+    for n in range(40):
+        login = f"eleve.{n}"
+        make_user(role=Role.PUPIL, username=login)
+        sign_in(login, "oups", ip=school)
+        sign_in(login, "oups", ip=school)
+        assert sign_in(login, PASSWORD, ip=school).status_code == 302
 
     assert journal(events.LOCKOUT) == []
 
 
-def test_an_ongoing_attack_alerts_once_an_hour_not_at_every_lockout(
+def test_one_pupil_hammering_an_account_at_school_does_not_slow_the_class(now, db):
+    school = "192.0.2.200"
+    make_user(role=Role.PUPIL, username="victime")
+    make_user(role=Role.PUPIL, username="camarade")
+    for _ in range(200):
+        sign_in("victime", "devine", ip=school)
+
+    assert sign_in("camarade", PASSWORD, ip=school).status_code == 302
+    assert {e.data["scope"] for e in journal(events.LOCKOUT)} == {"account"}
+
+
+def test_an_ongoing_attack_alerts_once_an_hour_not_at_every_delay(
     now, staff, guardian_anna, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.db.models import QuerySet
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import charte
@@ -74,6 +75,8 @@ def _argument(form_class: type, name: str, annotation: object, user: User) -> ob
         return user
     if name == "ids":
         return []
+    if name == "request":  # forms that check a password again count the tries per request
+        return RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
     if name == "purposes":
         return purposes_for_role(Role.PARENT)
     if name == "plan":

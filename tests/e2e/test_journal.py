@@ -13,13 +13,13 @@ def sign_in(page, login: str, password: str) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
-def test_a_locked_account_is_told_until_when_and_it_finds_it_in_the_journal(
+def test_a_slowed_account_is_told_until_when_and_it_finds_it_in_the_journal(
     page, guardian_anna, it_jules
 ):
     for _ in range(POLICY.account_failures):
         sign_in(page, "anna@famille.test", "pas-le-bon")
     sign_in(page, "anna@famille.test", PASSWORD)
-    page.get_by_role("alert").get_by_text("il est bloqué jusqu'à").wait_for()
+    page.get_by_role("alert").get_by_text("ne sera vérifié à nouveau que dans 1 minute").wait_for()
 
     sign_in(page, "jules@charte.test", PASSWORD)
     page.get_by_role("link", name="Journal", exact=True).click()
@@ -27,4 +27,4 @@ def test_a_locked_account_is_told_until_when_and_it_finds_it_in_the_journal(
     page.get_by_role("button", name="Rechercher").click()
 
     page.get_by_role("heading", name="entrées trouvées").wait_for()
-    page.get_by_role("cell", name="Connexion bloquée après des échecs répétés").wait_for()
+    page.get_by_role("cell", name="Connexion ralentie après des échecs répétés").wait_for()

@@ -1,18 +1,9 @@
 import pytest
-from django.core.cache import cache
 
 from charte.accounts.models import Role
 from charte.support import actions
 from charte.support.models import ErrorReport
 from tests.factories import make_user
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    """The report form's hourly limit lives in the cache: each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

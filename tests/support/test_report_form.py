@@ -146,8 +146,10 @@ def test_a_flood_of_reports_is_stopped_after_ten_in_an_hour(client):
 
     response = client.post(FORM, {"message": "Encore une", "page": "/"})
 
-    assert response.status_code == 200
-    assert "réessayez dans une heure" in response.content.decode()
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "Trop de demandes en peu de temps" in response.content.decode()
+    assert "Réessayez dans" in response.content.decode()
     assert ErrorReport.objects.count() == 10
 
 
