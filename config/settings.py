@@ -230,15 +230,18 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # The client's address (charte/core/net.py): the reverse proxies whose X-Forwarded-For header is
-# believed, as addresses or networks ("127.0.0.1", "10.0.0.0/24"). Empty: none, the address of the
-# connection is the client's. Name only the proxies, never a network the clients are in.
+# believed, as addresses or networks ("127.0.0.1", "10.0.0.0/24"), or "unix" for the proxy that
+# talks to gunicorn through its unix socket. Empty: none, the address of the connection is the
+# client's. Name only the proxies, never a network the clients are in.
 CHARTE_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 for proxy in CHARTE_TRUSTED_PROXIES:
+    if proxy == "unix":
+        continue
     try:
         ipaddress.ip_network(proxy, strict=False)
     except ValueError as error:
         raise ImproperlyConfigured(
-            f"TRUSTED_PROXIES: {proxy!r} is not an address or a network ({error})."
+            f"TRUSTED_PROXIES: {proxy!r} is not an address, a network or 'unix' ({error})."
         ) from error
 
 # Our session model carries the user so that sessions can be listed, closed and erased by person.

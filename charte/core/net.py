@@ -8,6 +8,9 @@ networks). Then the chain is read from the right, the end our proxies wrote: eac
 proxy's entry is skipped, and the first address that is not one of ours is the client's.
 Whatever a client wrote to the left of it is ignored. A request from anywhere else, or with
 no setting (the default), is taken at its word: `REMOTE_ADDR`, the address of the connection.
+A connection through gunicorn's unix socket has no address (`REMOTE_ADDR` is empty): only a
+process on the same machine can open it, so it is trusted as a proxy when the setting says
+"unix", and otherwise has no address at all.
 
 The header itself is parsed by python-ipware (ports, brackets, IPv6, IPv4 mapped in IPv6,
 junk tokens), never by hand; its strict mode is off on purpose, so that junk a client puts
@@ -35,7 +38,9 @@ MAX_HOPS = 8
 @functools.lru_cache(maxsize=8)
 def trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
     """The networks of the trusted proxies ("10.0.0.5", "10.0.0.0/8", "fd00::/8")."""
-    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
+    return tuple(
+        ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy != "unix"
+    )
 
 
 def _address(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -65,15 +70,20 @@ def _hop_reader(hop: int) -> IpWare:
 
 def client_address(request: HttpRequest) -> str | None:
     """The address of the client that sent `request`, as a string; None if there is none."""
+    proxies = tuple(settings.CHARTE_TRUSTED_PROXIES)
+    networks = trusted_networks(proxies)
     peer = _address(request.META.get("REMOTE_ADDR"))
     if peer is None:
-        return None
-    networks = trusted_networks(tuple(settings.CHARTE_TRUSTED_PROXIES))
-    if not networks or not _is_trusted(peer, networks):
+        if "unix" not in proxies or request.META.get("REMOTE_ADDR"):
+            return None
+        # The local proxy, through the unix socket: the client is the chain's right end.
+        closest: object = None
+    elif not networks or not _is_trusted(peer, networks):
         return str(peer)
+    else:
+        closest = peer
     if not request.META.get(FORWARDED_FOR):
-        return str(peer)  # the proxy's own request (a health check), or a direct one
-    closest = peer
+        return None if closest is None else str(closest)  # the proxy's own request, or direct
     for hop in range(MAX_HOPS):
         found, _ = _hop_reader(hop).get_client_ip(request.META, strict=False)
         if found is None:
@@ -81,4 +91,4 @@ def client_address(request: HttpRequest) -> str | None:
         if not _is_trusted(found, networks):
             return str(found)
         closest = found
-    return str(closest)
+    return None if closest is None else str(closest)

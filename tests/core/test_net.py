@@ -93,3 +93,23 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_the_start():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'le-proxy' is not an address or a network" in result.stderr
+
+
+def test_through_the_unix_socket_the_local_proxy_is_trusted_when_named(settings):
+    # gunicorn bound to a unix socket leaves REMOTE_ADDR empty: only a local process connects.
+    settings.CHARTE_TRUSTED_PROXIES = ["unix"]
+
+    assert client_address(request("", "198.51.100.1, 203.0.113.7")) == "203.0.113.7"
+    assert client_address(request("", None)) is None  # the proxy's own request
+
+
+def test_through_the_unix_socket_without_the_setting_there_is_no_address(settings):
+    settings.CHARTE_TRUSTED_PROXIES = []
+
+    assert client_address(request("", "203.0.113.7")) is None
+
+
+def test_unix_does_not_make_a_network_peer_trusted(settings):
+    settings.CHARTE_TRUSTED_PROXIES = ["unix"]
+
+    assert client_address(request("192.0.2.9", "203.0.113.7")) == "192.0.2.9"
