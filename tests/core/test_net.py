@@ -92,7 +92,7 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_the_start():
     result = manage("check", TRUSTED_PROXIES="10.0.0.2, le-proxy")
 
     assert result.returncode != 0
-    assert "TRUSTED_PROXIES: 'le-proxy' is not an address or a network" in result.stderr
+    assert "TRUSTED_PROXIES: 'le-proxy' is not an address, a network or 'unix'" in result.stderr
 
 
 def test_through_the_unix_socket_the_local_proxy_is_trusted_when_named(settings):
