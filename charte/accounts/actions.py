@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts.models import STAFF_ROLES, Guardianship, Role, User
+from charte.accounts.models import STAFF_ROLES, Guardianship, Role, Session, User
 from charte.audit import events
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor, SystemActor
@@ -229,3 +229,38 @@ def rename(*, person: User, first_name: str, last_name: str, actor: Actor) -> Us
     person.save(update_fields=["first_name", "last_name"])
     audit.record(event="account.renamed", actor=actor, subject=person)
     return person
+
+
+@transaction.atomic
+def end_session(
+    *, session: Session, actor: User, meta: RequestMeta | None = None, device: str = ""
+) -> None:
+    """Sign out one of the person's sessions from another ("Mes appareils")."""
+    if session.user_id != actor.pk:
+        raise NotFound(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    session.delete()
+    audit.record(
+        event=events.SESSION_ENDED,
+        actor=actor,
+        subject=actor,
+        data={"device": device[:40]} if device else {},
+        meta=meta,
+    )
+
+
+@transaction.atomic
+def end_other_sessions(
+    *, user: User, keep: str, actor: User, meta: RequestMeta | None = None
+) -> int:
+    """Sign out everywhere but here; returns how many sessions were closed."""
+    if actor.pk != user.pk:
+        raise NotFound(_("Cette page n'existe pas."))
+    ended = user.sessions.exclude(session_key=keep).delete()[0]
+    audit.record(
+        event=events.OTHER_SESSIONS_ENDED,
+        actor=actor,
+        subject=user,
+        data={"sessions": ended},
+        meta=meta,
+    )
+    return ended

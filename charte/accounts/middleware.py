@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from charte.accounts.actions import record_activity
+from charte.accounts.devices import note_device
 
 SESSION_KEY = "_last_seen"
 
@@ -14,7 +15,8 @@ class LastActivityMiddleware:
     """Keep each signed-in user's "last seen" time, writing it at most once per period.
 
     The time of the last write is kept in the session, so a request costs no query unless the
-    period (settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES) has passed.
+    period (settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES) has passed. What "Mes appareils"
+    shows of the session (browser, approximate address) is refreshed at the same time.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,4 +33,5 @@ class LastActivityMiddleware:
         if last is None or now - datetime.fromisoformat(last) >= resolution:
             record_activity(user=user, at=now)
             request.session[SESSION_KEY] = now.isoformat()
+            note_device(request, at=now)
         return response

@@ -3,16 +3,21 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from charte import audit
-from charte.accounts import signin
+from charte.accounts import actions, signin
+from charte.accounts import devices as device_list
 from charte.accounts.forms import ChangePasswordForm, LoginForm, RequestResetForm, ResetPasswordForm
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer, people_represented_by
@@ -117,3 +122,60 @@ def privacy_centre(request: HttpRequest, person: uuid.UUID | None = None) -> Htt
 
 
 SECTION_HEADING = re.compile(r"<h2[^>]*>(.*?)</h2>", re.S)
+
+
+@login_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """ "Mes appareils": where the person is signed in, and signing out any or all others."""
+    user = request.user
+    assert isinstance(user, User)
+    open_now = device_list.open_sessions(user, current_key=request.session.session_key)
+    return render(
+        request,
+        "accounts/devices.html",
+        {"devices": open_now, "others": sum(1 for d in open_now if not d.current)},
+    )
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, handle: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    session = device_list.find(user, handle)
+    if session is None or session.session_key == request.session.session_key:
+        raise Http404(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    device = next(
+        (d for d in device_list.open_sessions(user, current_key=None) if d.handle == handle), None
+    )
+    actions.end_session(
+        session=session,
+        actor=user,
+        meta=audit.request_meta(request),
+        device=device.description if device else "",
+    )
+    messages.success(request, _("Cet appareil est déconnecté."))
+    return redirect("accounts:devices")
+
+
+@login_required
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    ended = actions.end_other_sessions(
+        user=user,
+        keep=request.session.session_key or "",
+        actor=user,
+        meta=audit.request_meta(request),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d autre appareil est déconnecté.",
+            "%(count)d autres appareils sont déconnectés.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("accounts:devices")

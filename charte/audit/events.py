@@ -25,6 +25,17 @@ PASSWORD_RESET = "auth.password_reset"  # noqa: S105
 ROLE_CHANGED = "account.role_changed"
 ACCESS_DENIED = "access.denied"
 
+# The second factor and the person's devices (recorded by charte.second_factor and accounts).
+SECOND_FACTOR_ADDED = "auth.second_factor_added"
+SECOND_FACTOR_VERIFIED = "auth.second_factor_verified"
+SECOND_FACTOR_FAILED = "auth.second_factor_failed"
+SECOND_FACTOR_REMOVED = "auth.second_factor_removed"
+SECOND_FACTOR_RESET = "auth.second_factor_reset"
+RECOVERY_CODES_CREATED = "auth.recovery_codes_created"
+RECOVERY_CODE_USED = "auth.recovery_code_used"
+SESSION_ENDED = "auth.session_ended"
+OTHER_SESSIONS_ENDED = "auth.other_sessions_ended"
+
 # Reads of someone's personal data: "read.<what>" (see `audit.record_read`).
 READ_PREFIX = "read."
 ARCHIVE_DOWNLOADED = "read.archive"
@@ -55,6 +66,15 @@ LABELS: dict[str, Text] = {
     PASSWORD_RESET: _("Mot de passe réinitialisé"),
     ROLE_CHANGED: _("Rôle modifié"),
     ACCESS_DENIED: _("Accès refusé"),
+    SECOND_FACTOR_ADDED: _("Second facteur ajouté"),
+    SECOND_FACTOR_VERIFIED: _("Second facteur vérifié"),
+    SECOND_FACTOR_FAILED: _("Code de second facteur refusé"),
+    SECOND_FACTOR_REMOVED: _("Second facteur retiré"),
+    SECOND_FACTOR_RESET: _("Second facteur réinitialisé par le service informatique ou le DPO"),
+    RECOVERY_CODES_CREATED: _("Codes de secours créés"),
+    RECOVERY_CODE_USED: _("Code de secours utilisé"),
+    SESSION_ENDED: _("Session fermée à distance"),
+    OTHER_SESSIONS_ENDED: _("Toutes les autres sessions fermées"),
     ARCHIVE_DOWNLOADED: _("Archive de données téléchargée"),
     ALERT_ACCOUNT_FAILURES: _("Alerte : échecs de connexion répétés sur un compte"),
     ALERT_ADDRESS_FAILURES: _("Alerte : échecs de connexion répétés depuis une adresse"),
