@@ -61,6 +61,9 @@ class RecoveryCodeSet(ThrottlingMixin, Device, models.Model):
         verbose_name = _("codes de secours")
         verbose_name_plural = _("codes de secours")
 
+    def __str__(self) -> str:
+        return f"recovery codes of {self.user_id}"
+
     def digest(self, code: str) -> str:
         return hashlib.scrypt(
             normalise_code(code).encode(), salt=self.salt.encode(), n=2**14, r=8, p=1, dklen=32
