@@ -35,3 +35,15 @@ def sign_in_fully(client: Client, user: User, device: TOTPDevice) -> Client:
     response = client.post(VERIFY, {"code": code_for(device)})
     assert response.status_code == 302, response
     return client
+
+
+def ensure_app(user: User) -> TOTPDevice:
+    """The person's authenticator app: set up before they sign in, if they have none."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or give_app(user)
+
+
+def pass_in_browser(page, user: User, *, steps_ahead: int = 0) -> None:
+    """On the verification page after the password: type the code the person's app shows."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    page.get_by_label("Code à 6 chiffres").fill(code_for(device, steps_ahead=steps_ahead))
+    page.get_by_role("button", name="Valider").click()

@@ -64,12 +64,14 @@ def test_a_staff_member_with_an_app_types_its_code_after_the_password(cs_farid):
 
     signed_in = sign_in(client, cs_farid)
     page = client.get(signed_in["Location"])
-    verified = client.post(VERIFY, {"code": code_for(device), "next": "/signalements/"})
+    verified = client.post(
+        VERIFY, {"code": code_for(device), "next": "/service-client/signalements/"}
+    )
 
     assert signed_in["Location"].startswith(VERIFY)
     assert "est bien vous" in page.content.decode()
     assert verified.status_code == 302
-    assert verified["Location"] == "/signalements/"
+    assert verified["Location"] == "/service-client/signalements/"
     [entry] = journal(events.SECOND_FACTOR_VERIFIED, about=cs_farid)
     assert entry.data == {"method": "totp"}
     assert entry.ip == "127.0.0.1"
