@@ -69,16 +69,6 @@ def access_passkey_by_owner(*, owner: User, public_id: uuid.UUID | str) -> Passk
     return passkey
 
 
-def access_person_for_reset(*, viewer: User, login: str) -> User:
-    """The account whose factors the DPO or IT may reset: anyone but themself."""
-    if viewer.role not in RESETTERS:
-        raise NotFound(_("Cette page n'existe pas."))
-    person = User.objects.by_login(login).first() if login else None
-    if person is None or person.pk == viewer.pk or not offered_to(person):
-        raise NotFound(_("Aucun autre compte avec un second facteur ne répond à cet identifiant."))
-    return person
-
-
 def privacy_section(viewer: User, person: User) -> dict[str, object] | None:
     """The privacy centre's "Double authentification" block, for the person themself."""
     if person.pk != viewer.pk or not offered_to(person):
