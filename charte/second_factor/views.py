@@ -299,6 +299,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "factors": factors_of(user),
             "required": required_for(user),
             "passkeys_available": passkeys.available(request),
+            "password_recent": state.password_is_recent(request),
         },
     )
 
