@@ -26,8 +26,8 @@ def give_app(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
 
 
-def sign_in(client: Client, user: User, password: str = PASSWORD, **extra: str):
-    return client.post(LOGIN, {"username": user.login, "password": password}, **extra)
+def sign_in(client: Client, user: User, password: str = PASSWORD):
+    return client.post(LOGIN, {"username": user.login, "password": password})
 
 
 def sign_in_fully(client: Client, user: User, device: TOTPDevice) -> Client:
