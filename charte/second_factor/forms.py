@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import User
+from charte.core.cards import RefusesCardNumbers
 
 
-class CodeForm(forms.Form):
+class CodeForm(RefusesCardNumbers, forms.Form):
     code = forms.CharField(
         label=_("Code à 6 chiffres"),
         max_length=12,
@@ -28,7 +29,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class RecoveryCodeForm(forms.Form):
+class RecoveryCodeForm(RefusesCardNumbers, forms.Form):
     code = forms.CharField(
         label=_("Code de secours"),
         max_length=40,
@@ -39,7 +40,7 @@ class RecoveryCodeForm(forms.Form):
     )
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(RefusesCardNumbers, forms.Form):
     """The person types their password again before a change to their second factor."""
 
     password = forms.CharField(
@@ -59,7 +60,7 @@ class PasswordForm(forms.Form):
         return password
 
 
-class ResetLookupForm(forms.Form):
+class ResetLookupForm(RefusesCardNumbers, forms.Form):
     login = forms.CharField(
         label=_("Adresse e-mail ou identifiant de la personne"),
         max_length=254,

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from charte import audit
 from charte.accounts import signin
 from charte.accounts.models import User
+from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.second_factor import actions, passkeys, state
 from charte.second_factor.forms import CodeForm, PasswordForm, RecoveryCodeForm, ResetLookupForm
@@ -116,6 +117,7 @@ def _left_message(request: HttpRequest) -> str:
     ) % {"left": left}
 
 
+@checks_card_numbers
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -151,6 +153,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_card_numbers
 @login_required
 def recovery(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -195,6 +198,7 @@ def _may_set_up(request: HttpRequest, user: User) -> bool:
     return state.is_verified(request) or not has_factor(user)
 
 
+@checks_card_numbers
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -272,6 +276,7 @@ def _ask_password(request: HttpRequest, then: str) -> HttpResponse:
     return redirect(_with_next(reverse("second_factor:confirm_password"), then))
 
 
+@checks_card_numbers
 @login_required
 def confirm_password(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -340,6 +345,7 @@ def remove_passkey(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect("second_factor:settings")
 
 
+@checks_card_numbers
 @login_required
 def turn_off(request: HttpRequest) -> HttpResponse:
     """A teacher or parent turns the second factor off, typing their password again."""
@@ -457,6 +463,7 @@ def _resetter(request: HttpRequest) -> User:
     return viewer
 
 
+@checks_card_numbers
 @login_required
 def reset(request: HttpRequest) -> HttpResponse:
     viewer = _resetter(request)
