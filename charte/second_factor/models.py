@@ -16,6 +16,10 @@ from django_otp.models import Device, DeviceManager, ThrottlingMixin
 from charte.core.models import PublicIdModel
 
 
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
 class PasskeyManager(DeviceManager, models.Manager["Passkey"]):
     pass
 
@@ -52,7 +56,7 @@ class RecoveryCodeSet(ThrottlingMixin, Device, models.Model):
     """
 
     COUNT: ClassVar[int] = 10
-    salt = models.CharField(_("sel"), max_length=32, default=secrets.token_hex)
+    salt = models.CharField(_("sel"), max_length=32, default=new_salt)
     created_at = models.DateTimeField(_("créés le"), default=timezone.now)
 
     objects = RecoveryCodeSetManager()
