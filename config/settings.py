@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "charte.audit",
     "charte.privacy",
     "charte.accounts",
+    # The second factor: django-otp's verified session and its TOTP devices, then ours.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "charte.second_factor",
     "charte.notifications",
     "charte.cookies",
     "charte.support",
@@ -127,6 +131,9 @@ MIDDLEWARE = [
     "charte.core.headers.SecurityHeadersMiddleware",
     # The device cookie set at sign-in, so that an attack elsewhere never locks its owner out.
     "charte.accounts.middleware.DeviceCookieMiddleware",
+    # Which second factor verified the session; then staff are held until they pass one.
+    "django_otp.middleware.OTPMiddleware",
+    "charte.second_factor.middleware.SecondFactorGate",
     "charte.accounts.middleware.LastActivityMiddleware",
     "charte.consent.middleware.ConsentGateMiddleware",
     "charte.audit.middleware.DeniedAccessMiddleware",
@@ -243,6 +250,10 @@ for proxy in CHARTE_TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"TRUSTED_PROXIES: {proxy!r} is not an address, a network or 'unix' ({error})."
         ) from error
+# Second factor (charte/second_factor): the name authenticator apps show, and a wrong code
+# doubles the wait before the next one may be checked (1, 2, 4... seconds per device).
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "charte")
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Our session model carries the user so that sessions can be listed, closed and erased by person.
 SESSION_ENGINE = "charte.accounts.sessions"

@@ -7,6 +7,7 @@ from charte.core.api import api
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("compte/", include("charte.accounts.urls")),
+    path("compte/double-authentification/", include("charte.second_factor.urls")),
     path("charte/", include("charte.privacy.urls")),
     path("cookies/", include("charte.cookies.urls")),
     path("", include("charte.support.urls")),

@@ -2,8 +2,9 @@
 
 Builds a fresh SQLite database in a temporary directory, seeds the demo, serves it on a free
 local port, signs in as one demo person per role in Debian's Chromium (driven by Playwright,
-never a downloaded browser) and saves each home page under docs/screenshots/<role>.png, and a first visit, cookie banner
-open, as visitor.png.
+never a downloaded browser) and saves each home page under docs/screenshots/<role>.png (staff
+type the code of the demo's authenticator key after the password, as a visitor would), and a
+first visit, cookie banner open, as visitor.png.
 Extra pages can be captured with `--pages` (used while designing, not committed).
 """
 
@@ -23,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "charte-demo-2026"  # the demo's, printed by seed_demo  # noqa: S105
+# The demo staff accounts' authenticator key, printed by seed_demo too (charte/second_factor/demo.py).
+DEMO_TOTP_KEY = "6368617274652d64656d6f2d323032362d6f7470"
 
 # file name, login, what the README calls it
 ROLES = [
@@ -37,6 +40,19 @@ ROLES = [
     ("accounting", "ines.garnier@charte.example", "Accounting (Inès)"),
     ("it", "jules.chevalier@charte.example", "IT (Jules)"),
 ]
+
+
+def demo_code() -> str:
+    """The code the demo's staff accounts' app shows now (see charte/second_factor/demo.py)."""
+    import hashlib
+    import hmac
+    import struct
+
+    key = bytes.fromhex(DEMO_TOTP_KEY)
+    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 def free_port() -> int:
@@ -84,6 +100,9 @@ def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
             page.get_by_label("Adresse e-mail ou identifiant").fill(login)
             page.get_by_label("Mot de passe").fill(PASSWORD)
             page.get_by_role("button", name="Se connecter").click()
+            if "/double-authentification/verifier/" in page.url:  # staff: their app's code
+                page.get_by_label("Code à 6 chiffres").fill(demo_code())
+                page.get_by_role("button", name="Valider").click()
             page.wait_for_url(f"{base}/")
             path = out / f"{name}.png"
             page.screenshot(path=str(path), full_page=True)

@@ -53,10 +53,12 @@ from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
 from charte.schools import actions as school_actions
 from charte.schools.models import Enrolment, SchoolMember
+from charte.second_factor.models import Passkey
 from charte.subject_requests import actions as request_actions
 from charte.subject_requests.models import Decision, Kind, Limitation
 from charte.subject_requests.views import DOWNLOAD_SALT
 from charte.support import actions as support_actions
+from tests.conftest import client_for
 from tests.factories import make_user
 from tests.learning import enrol, learning_objects
 from tests.subject_requests.helpers import online
@@ -65,6 +67,9 @@ VISITOR = "visitor"
 EVERY_ROLE = frozenset(r.value for r in Role)
 PLATFORM = frozenset({Role.PUPIL, Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
 STAFF = EVERY_ROLE - PLATFORM
+# The second factor is offered to every adult, required of staff, not offered to pupils.
+OFFERED = EVERY_ROLE - {Role.PUPIL}
+OPTIONAL = (Role.PARENT.value, Role.TEACHER.value, Role.SCHOOL_STAFF.value)
 
 
 @dataclass
@@ -146,6 +151,10 @@ class World:
         )
         assert authority.disclosure is not None
         consent_actions.publish_charter(actor=SEED)
+        # A passkey of the DPO's (staff have a second factor; see tests/conftest.py).
+        passkey = Passkey.objects.create(
+            user=dpo, name="Matrice", credential_id=b"matrice-credential", public_key=b"key"
+        )
         version = CharterVersion.objects.order_by("-number").first()
         assert version is not None
         kept_until = timezone.localdate() + timedelta(days=30)
@@ -160,6 +169,7 @@ class World:
                 "enrolment": enrolment.public_id,
                 "pupil": pupil.public_id,
                 "parent": parent.public_id,
+                "passkey": passkey.public_id,
                 "attempt": made.public_id,
                 "resource": handout.public_id,
                 "note": note.public_id,
@@ -341,6 +351,56 @@ MATRIX: dict[str, Entry] = {
     ),
     "accounts:password_change": everyone(visitor=302),
     "accounts:password_change_done": everyone(visitor=302),
+    # Where one is signed in: every session of one's own, any of them signed out.
+    "accounts:devices": everyone(visitor=302),
+    "accounts:end_session": post_only(
+        kwargs=fixed(handle="0" * 24), note="no session of anyone's has that name: 404"
+    ),
+    "accounts:end_other_sessions": post_only(*EVERY_ROLE),
+    # The second factor. Staff sessions here passed it (tests/conftest.py); the others have
+    # none, and no recent password: the pages that change a factor first ask for it (302).
+    "second_factor:settings": only(*OFFERED),
+    "second_factor:verify": only(*OFFERED, ok=frozenset({302}), note="passed, or none: on"),
+    "second_factor:recovery": only(*OFFERED, ok=frozenset({302}), note="passed, or none: on"),
+    "second_factor:setup": only(
+        *OFFERED, ok=frozenset({302}), note="asks for the password typed again first"
+    ),
+    "second_factor:confirm_password": only(*OFFERED),
+    "second_factor:recovery_codes": only(
+        *OFFERED,
+        ok=frozenset({302}),
+        note="codes are shown once, right after they are made; POST asks for the password",
+        post=Post(roles=OFFERED),
+    ),
+    "second_factor:remove_totp": post_only(*OFFERED, note="asks for the password typed again"),
+    "second_factor:remove_passkey": post_only(
+        DPO, kwargs=ids(public_id="passkey"), note="asks for the password typed again"
+    ),
+    "second_factor:turn_off": only(
+        *OPTIONAL, ok=frozenset({302}), note="staff may not; nothing to turn off: back"
+    ),
+    "second_factor:passkey_register_options": post_only(
+        *OFFERED, ok=frozenset({403}), note="needs the password typed again: 403"
+    ),
+    "second_factor:passkey_register": post_only(
+        *OFFERED, ok=frozenset({403}), note="needs the password typed again: 403"
+    ),
+    "second_factor:passkey_options": post_only(
+        *OFFERED, ok=frozenset({200, 400}), note="the DPO has a passkey; others: none (400)"
+    ),
+    "second_factor:passkey_verify": post_only(
+        *OFFERED, ok=frozenset({400}), note="no credential sent: refused (400)"
+    ),
+    "second_factor:reset": only(
+        DPO,
+        Role.IT,
+        post=Post(
+            roles=frozenset({DPO, Role.IT}), data=lambda w: {"login": w.people[PARENT].login}
+        ),
+    ),
+    "second_factor:reset_person": only(
+        DPO, Role.IT, kwargs=ids(person="parent"), post=Post(roles=frozenset({DPO, Role.IT}))
+    ),
     # Each person's own data; a guardian also sees their child's.
     "accounts:privacy_centre": everyone(visitor=302),
     "accounts:privacy_centre_person": only(PUPIL, PARENT, kwargs=ids(person="pupil")),
@@ -701,8 +761,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worl
     ):
         world = World.build()
         for person in world.people.values():
-            client = _clients[person.pk] = Client()
-            client.force_login(person)
+            _clients[person.pk] = client_for(person)
         yield world
         _clients.clear()
         transaction.set_rollback(True)

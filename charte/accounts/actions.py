@@ -526,3 +526,32 @@ def confirm_sign_up(*, person: User, actor: Actor, meta: RequestMeta | None = No
         context={"login_url": settings.SITE_URL + reverse("accounts:login")},
     )
     return person
+
+
+@transaction.atomic
+def end_session(
+    *, session: Session, actor: User, meta: RequestMeta | None = None, device: str = ""
+) -> None:
+    """Sign out one of the person's sessions from another ("Mes appareils")."""
+    if session.user_id != actor.pk:
+        raise NotFound(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    session.delete()
+    audit.record(
+        event=events.SESSION_ENDED,
+        actor=actor,
+        subject=actor,
+        data={"device": device[:40]} if device else {},
+        meta=meta,
+    )
+
+
+@transaction.atomic
+def end_other_sessions(
+    *, user: User, keep: str, actor: User, meta: RequestMeta | None = None
+) -> int:
+    """Sign out everywhere but here ("Mes appareils"); returns how many sessions were closed."""
+    if actor.pk != user.pk:
+        raise NotFound(_("Cette page n'existe pas."))
+    return end_sessions(
+        user=user, actor=actor, reason="signed_out_elsewhere", keep=keep or None, meta=meta
+    )

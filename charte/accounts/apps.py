@@ -21,7 +21,7 @@ class AccountsConfig(AppConfig):
 
         from charte.accounts import receivers  # noqa: F401  (connects auth signals to the journal)
         from charte.accounts.models import PLATFORM_ROLES, STAFF_ROLES
-        from charte.accounts.queries import my_data_panel
+        from charte.accounts.queries import devices_section, my_data_panel
         from charte.core import navigation
         from charte.notifications import kinds as notification_kinds
 
@@ -90,6 +90,12 @@ class AccountsConfig(AppConfig):
         navigation.add_footer(
             navigation.Link(label=_("Mes données"), url_name="accounts:privacy_centre", order=20),
             navigation.Link(label=_("Mot de passe"), url_name="accounts:password_change", order=80),
+            navigation.Link(label=_("Mes appareils"), url_name="accounts:devices", order=81),
+        )
+        navigation.add_privacy_sections(
+            navigation.PrivacySection(
+                template="accounts/sections/devices.html", context=devices_section, order=84
+            )
         )
         navigation.add_panels(
             navigation.Panel(

@@ -4,7 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from charte.accounts import devices
+from charte.accounts import trusted_devices
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
 from charte.audit import watch
@@ -26,7 +26,7 @@ class EmailOrUsernameBackend(ModelBackend):
             return None
         user = User.objects.by_login(login).first()
         ip = client_address(request) if request is not None else None
-        device = devices.trusted_device(request, user)
+        device = trusted_devices.trusted_device(request, user)
         if watch.current_lock(account=user, login_digest=login_digest(login), ip=ip, device=device):
             raise PermissionDenied  # slowed down after repeated failures (charte.audit.watch)
         if user is None:

@@ -1,138 +1,133 @@
-"""The devices an account signed in from: OWASP's "device cookie", so an attack cannot lock us out.
+""" "Mes appareils": a person's open sessions, described in plain words.
 
-Design: at every successful sign-in the browser receives (or keeps) a signed cookie naming
-the account, by its public id, with a random number of its own. A sign-in or a password typed
-again from a browser that holds such an entry for that account comes from a "trusted device":
-it is slowed down only by that device's own failures, never by a stranger's, nor by the
-failures of the address it shares with a whole school (charte.audit.watch). Whoever
-hammers an account from elsewhere slows down the strangers only; its owner, at home, gets in.
-
-The cookie proves nothing about who is typing: it is not a way in, only a way around the
-delays the watch puts on strangers, and the password is always checked. It cannot be forged
-(signed with SECRET_KEY) nor moved to another account (it names it). A device that fails
-again and again is slowed down by itself.
-
-One cookie holds up to `MAX_ACCOUNTS` accounts (a school computer shared by a class), each
-for a year after its last sign-in; the oldest go first. The journal records a keyed hash of
-the device's random number (`device` in the sign-in entries), never the cookie itself. The
-cookie is declared in the register (strictly necessary: it protects the sign-in).
+Design: what a session shows (its browser and system, an approximate address, when it began
+and was last active) is kept inside the session's own data under `DEVICE_KEY`, written with
+the "last seen" stamp (at most once per period, see `middleware.LastActivityMiddleware`), so it
+costs no query of its own and goes when the session goes. The address is cut to its network
+(/24 in IPv4, /48 in IPv6) before it is stored: enough for "Lyon or elsewhere", not a device.
+A session is named on the page by a keyed digest of its key, never by the key itself (the key
+is the bearer secret of the session).
 """
 
-import hashlib
-import hmac
-import secrets
+import ipaddress
+import re
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import UTC, datetime
 
-from django.conf import settings
-from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
-# The name the cookie categories declare (charte.cookies.categories); on the wire it carries the
-# production prefix ("__Host-") like every cookie of ours.
-DEVICE_COOKIE = "charte_device"
-SALT = "charte.accounts.devices"
-LIFETIME = timedelta(days=365)
-MAX_ACCOUNTS = 20
-_READ = "_charte_devices"
-_CHANGED = "_charte_devices_changed"
+from charte import audit
+from charte.accounts.models import Session, User
+from charte.accounts.sessions import SessionStore
+
+DEVICE_KEY = "_device"
+
+# (pattern, name), most specific first: Edge and Opera say "Chrome" too, Chrome says "Safari".
+BROWSERS = (
+    (re.compile(r"Edg(e|A|iOS)?/"), "Edge"),
+    (re.compile(r"OPR/|Opera"), "Opera"),
+    (re.compile(r"SamsungBrowser/"), "Samsung Internet"),
+    (re.compile(r"Firefox/|FxiOS/"), "Firefox"),
+    (re.compile(r"Chromium/"), "Chromium"),
+    (re.compile(r"Chrome/|CriOS/"), "Chrome"),
+    (re.compile(r"Safari/"), "Safari"),
+)
+SYSTEMS = (
+    (re.compile(r"iPhone"), "iPhone"),
+    (re.compile(r"iPad"), "iPad"),
+    (re.compile(r"Android"), "Android"),
+    (re.compile(r"CrOS"), "ChromeOS"),
+    (re.compile(r"Windows"), "Windows"),
+    (re.compile(r"Mac OS X|Macintosh"), "macOS"),
+    (re.compile(r"Linux"), "Linux"),
+)
+
+
+def describe(user_agent: str) -> str:
+    """ "Firefox sur Windows", "Safari sur iPhone", or "Navigateur inconnu"."""
+    browser = next((name for pattern, name in BROWSERS if pattern.search(user_agent)), None)
+    system = next((name for pattern, name in SYSTEMS if pattern.search(user_agent)), None)
+    if browser and system:
+        return _("%(browser)s sur %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("Navigateur inconnu")
+
+
+def network_of(ip: str | None) -> str:
+    """The network an address belongs to, written as people read it: "203.0.113.x"."""
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return ""
+    if address.version == 4:
+        return ".".join(str(address).split(".")[:3]) + ".x"
+    network = ipaddress.ip_network(f"{address}/48", strict=False)
+    return f"{network.network_address.compressed.rstrip(':')}:…"
+
+
+def note_device(request: HttpRequest, *, at: datetime) -> None:
+    """Keep what "Mes appareils" shows about this session (called with the last-seen stamp)."""
+    meta = audit.request_meta(request)
+    previous = request.session.get(DEVICE_KEY) or {}
+    request.session[DEVICE_KEY] = {
+        "ua": meta["user_agent"],
+        "net": network_of(meta["ip"]),
+        "since": previous.get("since") or at.isoformat(),
+        "seen": at.isoformat(),
+    }
+
+
+def handle(session_key: str) -> str:
+    return salted_hmac("charte.accounts.devices", session_key, algorithm="sha256").hexdigest()[:24]
 
 
 @dataclass(frozen=True)
 class Device:
-    account: str  # the account's public id, in hex
-    nonce: str
-    day: int  # the day (since the epoch) of its last sign-in
+    handle: str
+    description: str
+    network: str
+    since: datetime | None
+    seen: datetime | None
+    current: bool
+    session_key: str
 
 
-def cookie_name() -> str:
-    return f"{settings.CHARTE_COOKIE_PREFIX}{DEVICE_COOKIE}"
-
-
-def _today() -> int:
-    return int(timezone.now().timestamp() // 86400)
-
-
-def _account_key(account: Any) -> str:
-    return account.public_id.hex if getattr(account, "public_id", None) else ""
-
-
-def digest(nonce: str) -> str:
-    """How the journal names a device: a keyed hash of its random number."""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"device:{nonce}".encode(), hashlib.sha256).hexdigest()[:24]
-
-
-def _read(request: HttpRequest) -> list[Device]:
-    if hasattr(request, _READ):
-        return list(getattr(request, _READ))
-    devices: list[Device] = []
-    raw = request.COOKIES.get(cookie_name(), "")
-    if raw:
-        try:
-            value = signing.loads(raw, salt=SALT, max_age=LIFETIME)
-        except signing.BadSignature:
-            value = []
-        oldest = _today() - LIFETIME.days
-        if isinstance(value, list):
-            for item in value[:MAX_ACCOUNTS]:
-                if (
-                    isinstance(item, list)
-                    and len(item) == 3
-                    and isinstance(item[0], str)
-                    and isinstance(item[1], str)
-                    and isinstance(item[2], int)
-                    and item[2] >= oldest
-                ):
-                    devices.append(Device(account=item[0], nonce=item[1], day=item[2]))
-    setattr(request, _READ, devices)
-    return list(devices)
-
-
-def trusted_device(request: HttpRequest | None, account: Any) -> str | None:
-    """The journal's name for this device if it signed in to `account` before, else None."""
-    if request is None or account is None:
+def _when(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
         return None
-    key = _account_key(account)
-    for device in _read(request):
-        if key and device.account == key:
-            return digest(device.nonce)
+
+
+def open_sessions(user: User, *, current_key: str | None) -> list[Device]:
+    """The person's unexpired sessions, this one first, then the most recently active."""
+    store: SessionBase = SessionStore()
+    devices = []
+    for session in Session.objects.filter(user=user, expire_date__gt=timezone.now()):
+        data = store.decode(session.session_data)
+        device = data.get(DEVICE_KEY) or {}
+        devices.append(
+            Device(
+                handle=handle(session.session_key),
+                description=describe(str(device.get("ua", ""))),
+                network=str(device.get("net", "")),
+                since=_when(device.get("since")),
+                seen=_when(device.get("seen")),
+                current=session.session_key == current_key,
+                session_key=session.session_key,
+            )
+        )
+    oldest = datetime.min.replace(tzinfo=UTC)
+    by_activity = sorted(devices, key=lambda d: d.seen or oldest, reverse=True)
+    return sorted(by_activity, key=lambda d: not d.current)
+
+
+def find(user: User, device_handle: str) -> Session | None:
+    """The person's session named by `device_handle`, if it is one of theirs."""
+    for session in Session.objects.filter(user=user, expire_date__gt=timezone.now()):
+        if constant_time_compare(handle(session.session_key), device_handle):
+            return session
     return None
-
-
-def signed_in(request: HttpRequest, account: Any) -> dict[str, str]:
-    """Remember this device for `account` after a successful sign-in; the sign-in's journal data.
-
-    `{"device": ...}` when the device was already trusted, `{"new_device": ...}` when it just
-    became so: the watch tells a stranger's success from a known device's by this key.
-    """
-    key = _account_key(account)
-    if not key:
-        return {}
-    devices = _read(request)
-    known = next((d for d in devices if d.account == key), None)
-    nonce = known.nonce if known is not None else secrets.token_urlsafe(12)
-    kept = [d for d in devices if d.account != key]
-    remembered = [Device(account=key, nonce=nonce, day=_today()), *kept][:MAX_ACCOUNTS]
-    setattr(request, _READ, remembered)
-    setattr(request, _CHANGED, True)
-    return {"device" if known is not None else "new_device": digest(nonce)}
-
-
-def write_cookie(request: HttpRequest, response: HttpResponse) -> None:
-    """Set the cookie when a sign-in during this request changed it (called by the middleware)."""
-    if not getattr(request, _CHANGED, False):
-        return
-    value = signing.dumps(
-        [[d.account, d.nonce, d.day] for d in _read(request)], salt=SALT, compress=True
-    )
-    response.set_cookie(
-        cookie_name(),
-        value,
-        max_age=int(LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from charte import audit
-from charte.accounts import actions, devices, reentry
+from charte.accounts import actions, reentry, trusted_devices
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
 from charte.audit import watch
@@ -70,7 +70,7 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
         if login and self.request is not None:
             account = User.objects.by_login(login).first()
             meta = audit.request_meta(self.request)
-            device = devices.trusted_device(self.request, account)
+            device = trusted_devices.trusted_device(self.request, account)
             lock = watch.current_lock(
                 account=account, login_digest=login_digest(login), ip=meta["ip"], device=device
             )

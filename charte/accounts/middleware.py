@@ -5,8 +5,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from charte.accounts import devices
+from charte.accounts import trusted_devices
 from charte.accounts.actions import record_activity
+from charte.accounts.devices import note_device
 
 SESSION_KEY = "_last_seen"
 
@@ -15,7 +16,8 @@ class LastActivityMiddleware:
     """Keep each signed-in user's "last seen" time, writing it at most once per period.
 
     The time of the last write is kept in the session, so a request costs no query unless the
-    period (settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES) has passed.
+    period (settings.CHARTE_LAST_SEEN_RESOLUTION_MINUTES) has passed. What "Mes appareils"
+    shows of the session (browser, approximate address) is refreshed at the same time.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,11 +34,12 @@ class LastActivityMiddleware:
         if last is None or now - datetime.fromisoformat(last) >= resolution:
             record_activity(user=user, at=now)
             request.session[SESSION_KEY] = now.isoformat()
+            note_device(request, at=now)
         return response
 
 
 class DeviceCookieMiddleware:
-    """Hand the browser its device cookie after a sign-in (see charte.accounts.devices).
+    """Hand the browser its device cookie after a sign-in (see charte.accounts.trusted_devices).
 
     Sits inside the cookie guard (charte.cookies.middleware), which sees the cookie and lets it
     through: the register declares it strictly necessary."""
@@ -46,5 +49,5 @@ class DeviceCookieMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        devices.write_cookie(request, response)
+        trusted_devices.write_cookie(request, response)
         return response

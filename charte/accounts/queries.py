@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Guardianship, Role, User
@@ -28,6 +29,13 @@ def children_of(guardian: User) -> QuerySet[User]:
 def my_data_panel(user: User) -> dict[str, Any]:
     """The home page's "Vos données" block speaks of children only to someone who has some."""
     return {"has_children": children_of(user).exists()}
+
+
+def devices_section(viewer: User, person: User) -> dict[str, Any] | None:
+    """The privacy centre's "Mes appareils" block, for the person themself."""
+    if person.pk != viewer.pk:
+        return None
+    return {"count": person.sessions.filter(expire_date__gt=timezone.now()).count()}
 
 
 def people_represented_by(viewer: User) -> list[User]:

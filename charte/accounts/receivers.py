@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from charte import audit
-from charte.accounts import devices
+from charte.accounts import trusted_devices
 from charte.accounts.models import User
 from charte.core.actors import ANONYMOUS
 
@@ -23,9 +23,9 @@ def login_digest(login: str) -> str:
 
 @receiver(user_logged_in)
 def journal_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    """Journal the sign-in, and remember the device it came from (charte.accounts.devices)."""
+    """Journal the sign-in, and remember the device it came from (charte.accounts.trusted_devices)."""
     meta = audit.request_meta(request) if request is not None else None
-    data = devices.signed_in(request, user) if request is not None else {}
+    data = trusted_devices.signed_in(request, user) if request is not None else {}
     audit.record(event="auth.login", actor=user, subject=user, data=data, meta=meta)
 
 
@@ -47,6 +47,6 @@ def journal_login_failure(
     meta = audit.request_meta(request) if request is not None else None
     data = {"login": login_digest(login)}
     # From a device that signed in to this account before: counted apart (charte.audit.watch).
-    if device := devices.trusted_device(request, account):
+    if device := trusted_devices.trusted_device(request, account):
         data["device"] = device
     audit.record(event="auth.login_failed", actor=ANONYMOUS, subject=account, data=data, meta=meta)

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from charte import audit
-from charte.accounts import devices
+from charte.accounts import trusted_devices
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
 from charte.audit import events, watch
@@ -66,7 +66,7 @@ def check_again(*, request: HttpRequest, user: User, password: str, purpose: str
     if not PURPOSE.match(purpose):
         raise ValueError(f"`purpose` is a short code such as 'password_change', not {purpose!r}.")
     meta = audit.request_meta(request)
-    device = devices.trusted_device(request, user)
+    device = trusted_devices.trusted_device(request, user)
     data: dict[str, str] = {"purpose": purpose}
     if device:
         data["device"] = device

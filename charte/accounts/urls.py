@@ -8,6 +8,13 @@ app_name = "accounts"
 urlpatterns = [
     path("mes-donnees/", views.privacy_centre, name="privacy_centre"),
     path("mes-donnees/<uuid:person>/", views.privacy_centre, name="privacy_centre_person"),
+    path("appareils/", views.devices, name="devices"),
+    path("appareils/<str:handle>/deconnecter/", views.end_session, name="end_session"),
+    path(
+        "appareils/deconnecter-les-autres/",
+        views.end_other_sessions,
+        name="end_other_sessions",
+    ),
     path("connexion/", checks_card_numbers(views.LoginView.as_view()), name="login"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path(

@@ -14,9 +14,12 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from charte import audit
 from charte.accounts import actions, reentry, signin, tokens
+from charte.accounts import devices as device_list
 from charte.accounts.forms import (
     ChangePasswordForm,
     ConfirmSignUpForm,
@@ -296,3 +299,60 @@ def email_change_cancel(request: HttpRequest, uid: str, addresses: str, token: s
             logout(request)
         context["done"] = True
     return render(request, "accounts/email_change_cancel.html", context)
+
+
+@login_required
+def devices(request: HttpRequest) -> HttpResponse:
+    """ "Mes appareils": where the person is signed in, and signing out any or all others."""
+    user = request.user
+    assert isinstance(user, User)
+    open_now = device_list.open_sessions(user, current_key=request.session.session_key)
+    return render(
+        request,
+        "accounts/devices.html",
+        {"devices": open_now, "others": sum(1 for d in open_now if not d.current)},
+    )
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, handle: str) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    session = device_list.find(user, handle)
+    if session is None or session.session_key == request.session.session_key:
+        raise Http404(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    device = next(
+        (d for d in device_list.open_sessions(user, current_key=None) if d.handle == handle), None
+    )
+    actions.end_session(
+        session=session,
+        actor=user,
+        meta=audit.request_meta(request),
+        device=device.description if device else "",
+    )
+    messages.success(request, _("Cet appareil est déconnecté."))
+    return redirect("accounts:devices")
+
+
+@login_required
+@require_POST
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    ended = actions.end_other_sessions(
+        user=user,
+        keep=request.session.session_key or "",
+        actor=user,
+        meta=audit.request_meta(request),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d autre appareil est déconnecté.",
+            "%(count)d autres appareils sont déconnectés.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("accounts:devices")

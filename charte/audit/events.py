@@ -40,6 +40,16 @@ SIGN_UP_CONFIRMED = "auth.sign_up_confirmed"
 ACCESS_DENIED = "access.denied"
 CSP_VIOLATION = "security.csp_violation"  # a browser blocked something on one of our pages
 
+# The second factor and the person's devices (recorded by charte.second_factor and accounts).
+SECOND_FACTOR_ADDED = "auth.second_factor_added"
+SECOND_FACTOR_VERIFIED = "auth.second_factor_verified"
+SECOND_FACTOR_FAILED = "auth.second_factor_failed"
+SECOND_FACTOR_REMOVED = "auth.second_factor_removed"
+SECOND_FACTOR_RESET = "auth.second_factor_reset"
+RECOVERY_CODES_CREATED = "auth.recovery_codes_created"
+RECOVERY_CODE_USED = "auth.recovery_code_used"
+SESSION_ENDED = "auth.session_ended"
+
 # Reads of someone's personal data: "read.<what>" (see `audit.record_read`).
 READ_PREFIX = "read."
 ARCHIVE_DOWNLOADED = "read.archive"
@@ -85,6 +95,14 @@ LABELS: dict[str, Text] = {
     SIGN_UP_CONFIRMED: _("Adresse confirmée, compte ouvert"),
     ACCESS_DENIED: _("Accès refusé"),
     CSP_VIOLATION: _("Contenu bloqué par la politique de sécurité du navigateur"),
+    SECOND_FACTOR_ADDED: _("Second facteur ajouté"),
+    SECOND_FACTOR_VERIFIED: _("Second facteur vérifié"),
+    SECOND_FACTOR_FAILED: _("Code de second facteur refusé"),
+    SECOND_FACTOR_REMOVED: _("Second facteur retiré"),
+    SECOND_FACTOR_RESET: _("Second facteur réinitialisé par le service informatique ou le DPO"),
+    RECOVERY_CODES_CREATED: _("Codes de secours créés"),
+    RECOVERY_CODE_USED: _("Code de secours utilisé"),
+    SESSION_ENDED: _("Session fermée à distance"),
     ARCHIVE_DOWNLOADED: _("Archive de données téléchargée"),
     ALERT_ACCOUNT_FAILURES: _("Alerte : échecs de connexion répétés sur un compte"),
     ALERT_ADDRESS_FAILURES: _("Alerte : échecs de connexion répétés depuis une adresse"),

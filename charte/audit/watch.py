@@ -99,7 +99,7 @@ def _meta(entry: Entry) -> RequestMeta | None:
 
 # Sign-in delays -----------------------------------------------------------------------------
 
-# Entries written for a device the account signed in from before (charte.accounts.devices).
+# Entries written for a device the account signed in from before (charte.accounts.trusted_devices).
 FROM_KNOWN_DEVICE = Q(data__has_key="device")
 
 
@@ -126,7 +126,7 @@ def current_lock(
     """The delay that refuses a try at this account's password now, if any (the latest-ending).
 
     `device` is the journal's name for the requesting device when the account signed in from
-    it before (charte.accounts.devices.trusted_device): then only that device's own delay
+    it before (charte.accounts.trusted_devices.trusted_device): then only that device's own delay
     counts, never the strangers' nor the address's. One query, since scripts call this by
     the thousand: the delays, the password resets that end them, and the refusals already
     journalled for them.

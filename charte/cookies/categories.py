@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from charte.accounts.devices import DEVICE_COOKIE
+from charte.accounts.trusted_devices import DEVICE_COOKIE
 from charte.privacy.register import Text
 
 

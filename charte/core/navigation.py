@@ -96,7 +96,7 @@ def footer_for(viewer: "Viewer") -> list[Link]:
     return [
         link
         for link in sorted(_footer, key=lambda link: link.order)
-        if link.anonymous or viewer.is_authenticated
+        if link.anonymous or link.visible_to(viewer)
     ]
 
 

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from charte.accounts import devices
-from charte.accounts.devices import DEVICE_COOKIE
+from charte.accounts import trusted_devices as devices
+from charte.accounts.trusted_devices import DEVICE_COOKIE
 from charte.audit import events
 from charte.audit.watch import POLICY
 from tests.audit.conftest import Clock

@@ -11,15 +11,20 @@ from charte.payments.models import Invoice, Order
 from charte.support.models import Answer, ErrorReport
 from tests.conftest import journal
 from tests.factories import PASSWORD
+from tests.second_factor.helpers import ensure_app, pass_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, login):
+def sign_in(page, login, staff=None):
+    if staff is not None:
+        ensure_app(staff)
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse e-mail ou identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    if staff is not None:
+        pass_in_browser(page, staff)
     page.get_by_role("heading", name="Bonjour").wait_for()
 
 
@@ -41,7 +46,7 @@ def test_a_pupil_reports_an_error_and_customer_service_answers_it(
     pupil.get_by_text("Nous répondrons par e-mail à tes parents.").wait_for()
 
     staff = new_page()
-    sign_in(staff, "farid@charte.test")
+    sign_in(staff, "farid@charte.test", staff=cs_farid)
     staff.get_by_text("1 signalement ouvert").wait_for()
     staff.get_by_role("link", name="Ouvrir la file des signalements").click()
     staff.get_by_role("link", name="Une phrase est coupée en deux.").click()

@@ -121,6 +121,8 @@ class Builder:
             if personal:
                 return {"note": self.marker(label, f.name, None)}
             return f.get_default() if f.has_default() or f.null else {}
+        if isinstance(f, models.BinaryField) and not f.has_default():
+            return f"ref{next(self.counter)}".encode()  # keys and ids: unique, never exported
         if f.has_default():
             return f.get_default()
         if f.null:

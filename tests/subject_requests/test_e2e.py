@@ -8,6 +8,7 @@ import pytest
 from charte.accounts import actions as accounts
 from tests import conftest
 from tests.factories import PASSWORD
+from tests.second_factor.helpers import ensure_app, pass_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,11 +23,15 @@ def new_context(browser, live_server, **options):
     return context
 
 
-def sign_in(page, login):
+def sign_in(page, login, staff=None):
+    if staff is not None:
+        ensure_app(staff)
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse e-mail ou identifiant").fill(login)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    if staff is not None:  # staff pass a second factor after the password
+        pass_in_browser(page, staff)
     page.get_by_role("heading", name="Bonjour").wait_for()
 
 
@@ -53,7 +58,7 @@ def test_a_parent_gets_their_childs_archive_and_reads_it_offline(
     staff = new_context(browser, live_server)
     elise = staff.new_page()
     elise.set_default_timeout(15_000)
-    sign_in(elise, "elise@charte.test")
+    sign_in(elise, "elise@charte.test", staff=dpo_elise)
     elise.get_by_role("link", name="Demandes sur les données").first.click()
     elise.get_by_role("link", name="Accès aux données").first.click()
     elise.get_by_label("Acceptée", exact=True).check()
