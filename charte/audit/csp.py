@@ -12,16 +12,12 @@ send reports without signing in, so the endpoint trusts nothing it receives:
   No address, no user agent, no script sample, no account: the journal allows no more.
 """
 
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -30,8 +26,10 @@ from django.views.decorators.http import require_POST
 
 from charte import audit
 from charte.audit import events
+from charte.core import ratelimit
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers, contains_card_number
+from charte.core.net import client_address
 
 EVENT = events.CSP_VIOLATION
 MAX_BYTES = 16 * 1024
@@ -111,25 +109,19 @@ def entry_data(report: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _count(key: str, timeout: int, reports: int) -> int:
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return int(cache.incr(key, reports))
-    except ValueError:  # expired between the two calls
-        cache.set(key, reports, timeout=timeout)
-        return reports
-
-
-def _address_key(request: HttpRequest) -> str:
-    address = (request.META.get("REMOTE_ADDR") or "").encode()
-    return hmac.new(settings.SECRET_KEY.encode(), address, hashlib.sha256).hexdigest()[:24]
-
-
 def _allowed(request: HttpRequest, reports: int) -> bool:
-    """Reports count one by one, per address (a minute) and in all (an hour)."""
-    if _count(f"csp:address:{_address_key(request)}", 60, reports) > PER_ADDRESS_PER_MINUTE:
+    """Reports count one by one, per client address (a minute) and in all (an hour)."""
+    per_address = ratelimit.hit(
+        "csp_report",
+        key=client_address(request) or "",
+        rate=f"{PER_ADDRESS_PER_MINUTE}/m",
+        weight=reports,
+    )
+    if per_address is not None:
         return False
-    return _count("csp:all", 3600, reports) <= IN_ALL_PER_HOUR
+    return (
+        ratelimit.hit("csp_reports", key="all", rate=f"{IN_ALL_PER_HOUR}/h", weight=reports) is None
+    )
 
 
 @csrf_exempt

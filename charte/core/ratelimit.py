@@ -97,18 +97,18 @@ def _digest(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def hit(scope: str, *, key: str, rate: str) -> Refusal | None:
-    """Count one attempt on `key`; a refusal if it is past the rate in the current window."""
+def hit(scope: str, *, key: str, rate: str, weight: int = 1) -> Refusal | None:
+    """Count `weight` attempts on `key`; a refusal if it is past the rate in the current window."""
     parsed = Rate.parse(rate)
     now = timezone.now().timestamp()
     window = int(now // parsed.seconds)
     name = f"charte:ratelimit:{scope}:{_digest(key)}:{window}"
     cache.add(name, 0, timeout=parsed.seconds + 1)
     try:
-        count = cache.incr(name)
+        count = cache.incr(name, weight)
     except ValueError:  # expired between the two calls
-        cache.set(name, 1, timeout=parsed.seconds + 1)
-        count = 1
+        cache.set(name, weight, timeout=parsed.seconds + 1)
+        count = weight
     if count <= parsed.count:
         return None
     end = (window + 1) * parsed.seconds
