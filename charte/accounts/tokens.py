@@ -30,11 +30,13 @@ from django.utils.http import (
 )
 
 from charte.accounts.models import User
+from charte.privacy.register import RETENTION_BY_CODE
 
 EPOCH = datetime(2001, 1, 1, tzinfo=UTC)
 
-# How long each link works.
-SIGN_UP_VALIDITY = timedelta(days=3)
+# How long each link works. A sign-up's link lives as long as the register keeps an unconfirmed
+# account (the rule "unconfirmed_sign_up", published on the charter).
+SIGN_UP_VALIDITY = timedelta(days=RETENTION_BY_CODE["unconfirmed_sign_up"].days)
 EMAIL_CHANGE_VALIDITY = timedelta(days=1)
 CANCEL_VALIDITY = timedelta(days=7)
 

@@ -75,6 +75,17 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        code="unconfirmed_sign_up",
+        name=_("3 jours sans confirmation de l'adresse e-mail"),
+        anchor=Anchor.ROW_TIME,
+        days=3,
+        reason=_(
+            "RGPD art. 5.1.c et 5.1.e : un compte ne s'ouvre qu'une fois son adresse confirmée ; "
+            "sans confirmation sous 3 jours (la durée de validité du lien envoyé), le compte en "
+            "attente et les choix faits à l'inscription sont effacés."
+        ),
+    ),
+    RetentionRule(
         code="consent_withdrawn",
         name=_("30 jours après le retrait du consentement"),
         anchor=Anchor.ROW_TIME,
