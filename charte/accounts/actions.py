@@ -19,7 +19,7 @@ from charte.accounts.models import STAFF_ROLES, Guardianship, Role, Session, Use
 from charte.accounts.queries import guardians_of
 from charte.audit import events
 from charte.audit.journal import RequestMeta
-from charte.core.actors import Actor, SystemActor
+from charte.core.actors import GUARD, Actor, SystemActor
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.privacy import processing
 
@@ -396,7 +396,7 @@ def request_email_change(
         notify(
             kind="accounts.address_in_use",
             person=holder,
-            actor=actor,
+            actor=GUARD,
             context={"attempt": "email_change", **tokens.recovery_urls()},
         )
     else:

@@ -28,6 +28,9 @@ SCHEDULER = SystemActor("scheduler")
 RETENTION = SystemActor("retention")
 WORKER = SystemActor("worker")
 ANONYMOUS = SystemActor("anonymous")
+# The platform warning an address's holder of someone else's attempt with it: not the one who
+# tried, so that nothing in their own journal or archive tells them the address has an account.
+GUARD = SystemActor("guard")
 
 
 def actor_ref(actor: "Actor") -> str:

@@ -20,6 +20,7 @@ from charte.accounts import tokens
 from charte.accounts.actions import propose_guardianship
 from charte.accounts.models import Session, User
 from charte.audit import events
+from charte.audit.models import Entry
 from charte.core import timing
 from tests.conftest import client_for, journal
 from tests.consent.helpers import adopt
@@ -261,6 +262,31 @@ def test_an_address_already_in_use_gets_no_link_and_the_answer_does_not_say(
     assert not [p for p in links_to("chloe@college.test") if "/confirmer/" in p]
     guardian_anna.refresh_from_db()
     assert guardian_anna.email == "anna@famille.test"
+
+
+def test_nothing_the_requester_can_read_of_their_own_tells_the_address_has_an_account(
+    guardian_anna, teacher_chloe, post
+):
+    """Nothing journalled as done by the requester (which their access archive lists) concerns
+    the address's holder: the warning to the holder is the platform's, not theirs."""
+    anna = client_for(guardian_anna)
+
+    mine = Entry.objects.filter(actor_ref=f"user:{guardian_anna.public_id}")
+
+    def written_by_anna_during(new: str) -> list[tuple[str, bool]]:
+        last = mine.order_by("-seq").values_list("seq", flat=True).first() or 0
+        request_change(post, anna, new=new)
+        return sorted(
+            (entry.event, entry.subject_ref == f"user:{guardian_anna.public_id}")
+            for entry in mine.filter(seq__gt=last)
+        )
+
+    taken = written_by_anna_during("chloe@college.test")
+
+    assert taken
+    assert all(about_herself for _event, about_herself in taken)
+    [warning] = journal("notification.queued", about=teacher_chloe)
+    assert warning.actor_ref == "system:guard"
 
 
 def test_a_child_has_no_address_to_change(guardian_anna, child_ben):
