@@ -20,7 +20,7 @@ from django_otp.models import Device
 
 REQUIRED = "_second_factor_required"
 PREVIOUS_LOGIN = "_second_factor_previous_login"
-PASSWORD_AT = "_password_checked_at"  # noqa: S105  (a session key's name)
+PASSWORD_AT = "_password_checked_at"  # noqa: S105  # nosec B105 -- a session key's name
 FAILURES = "_second_factor_failures"
 NEW_CODES = "_second_factor_new_codes"
 
