@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from charte.core import ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
+from charte.core.paths import safe_path
 from charte.privacy import processing, register
 from charte.subject_requests import actions, deadlines, forms, queries, rules
 from charte.subject_requests.models import (
@@ -403,12 +403,7 @@ def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("C'est levé."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("accounts:privacy_centre")
-    return redirect(target)
+    return redirect(safe_path(request.POST.get("next"), reverse("accounts:privacy_centre")))
 
 
 # The workbench --------------------------------------------------------------------------------
