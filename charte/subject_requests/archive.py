@@ -22,7 +22,6 @@ Design:
   through `published_register()`, the same document the public charter shows.
 """
 
-import csv
 import hashlib
 import html
 import io
@@ -47,6 +46,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from isal import isal_zlib
 
+from charte.core import csvfile
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES, Category
 from charte.privacy.registry import Declaration, registry
@@ -339,9 +339,11 @@ _CSV_PLAIN = frozenset({_NUMBER, _BOOL, _DATETIME, _DATE, _UUID})
 # Cells whose text is made of digits, letters and "-:.+" only: shown in HTML as they are
 # (dates and times are not: the HTML view writes them in the person's language).
 _HTML_SAFE = frozenset({_NUMBER, _UUID})
-# A CSV cell that may hold a comma, a quote or a line break is quoted where it does.
+# A CSV cell that may start a formula is made inert (`charte.core.csvfile.neutralise`, tried
+# only when its first character may need it); one that may hold a comma, a quote or a line
+# break is quoted where it does.
 _CSV_QUOTE = """\
-c{i} = t{i}
+c{i} = neutralise(t{i}) if t{i}[:1] in RISKY else t{i}
 if '"' in c{i} or ',' in c{i} or '\\n' in c{i} or '\\r' in c{i}: c{i} = '"' + c{i}.replace('"', '""') + '"'
 """
 # Links to other rows repeat (each of a pupil's attempts names the pupil): their texts are
@@ -353,6 +355,9 @@ _NAMESPACE: dict[str, Any] = {
     "dumps": lambda value: json.dumps(value, ensure_ascii=False, default=_json_default),
     "text": _text,
     "MEMO": MEMO,
+    "neutralise": csvfile.neutralise,
+    # What a formula may start with, and the spaces a spreadsheet skips before one.
+    "RISKY": csvfile.TRIGGERS | {" ", "\u00a0"},
 }
 
 
@@ -671,7 +676,7 @@ def _write_model(
                 path = spool.directory / f"{len(spool.csv_files)}.csv"
                 spool.csv_files.append((csv_name, path))
                 csv_file = path.open("w", encoding="utf-8", newline="")
-                csv.writer(csv_file).writerow([c.name for c in cols])
+                csvfile.writer(csv_file).writerow([c.name for c in cols])
             out.write(("\n" if not count else ",\n") + ",\n".join(json_rows))
             csv_file.write("".join(csv_rows))
             count += len(json_rows)

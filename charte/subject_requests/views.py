@@ -1,4 +1,3 @@
-import csv
 import uuid
 from datetime import datetime
 from typing import Any
@@ -20,7 +19,7 @@ from charte.accounts import guardian_rule, reentry
 from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
-from charte.core import ratelimit, timing
+from charte.core import csvfile, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
@@ -500,11 +499,6 @@ def _bulk(request: HttpRequest, viewer: User) -> None:
         )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The queue as CSV, without names: references, types, dates and states."""
@@ -517,10 +511,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         actor=viewer,
         data={"rows": rows.count(), "status": params["status"], "kind": params["kind"]},
     )
-    writer = csv.writer(_Echo())
 
     def lines() -> Any:
-        yield writer.writerow(
+        yield (
             [
                 "reference",
                 "type",
@@ -536,7 +529,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
             ]
         )
         for row in rows.iterator(chunk_size=500):
-            yield writer.writerow(
+            yield (
                 [
                     row.reference,
                     row.kind,
@@ -552,9 +545,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
-    return response
+    return csvfile.response(lines(), filename="demandes.csv")
 
 
 @checks_card_numbers
