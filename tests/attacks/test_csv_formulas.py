@@ -93,7 +93,7 @@ def test_a_user_agent_like_a_formula_comes_out_inert_in_the_journal_export(dpo_e
 
     export = client.get(reverse("audit:export"), HTTP_USER_AGENT='=HYPERLINK("http://evil")')
 
-    text = b"".join(export.streaming_content).decode()  # type: ignore[union-attr]
+    text = b"".join(export.streaming_content).decode()  # type: ignore[attr-defined]
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) > 1
     assert all(inert(cell) for row in rows for cell in row)
