@@ -101,7 +101,7 @@ def _csv_lines(entries: Iterator[Entry]) -> Iterator[str]:
     for e in entries:
         yield writer.writerow(
             [
-                str(e.seq),
+                str(e.number),
                 e.at.isoformat(),
                 _cell(e.event),
                 _cell(e.actor_ref),
