@@ -76,7 +76,7 @@ def test_each_lane_is_a_chain_of_its_own_and_the_seal_holds_every_lane(two_lanes
 
 
 def test_a_lane_is_signed_with_its_number_so_an_entry_cannot_change_lane(two_lanes):
-    last = Entry.objects.filter(lane=3).order_by("-seq").first()
+    last = Entry.objects.filter(lane=3).order_by("-seq")[0]
     tamper("UPDATE audit_entry SET lane = 5 WHERE id = %s", [last.id])
 
     err = assert_broken(
