@@ -38,6 +38,7 @@ from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.privacy import erasure, processing
 from charte.privacy.registry import registry
+from charte.recipients import notices as recipient_notices
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
 from charte.subject_requests import archive, deadlines, queries, rules, scan
@@ -535,6 +536,7 @@ def _execute(request: SubjectRequest, *, actor: Actor) -> None:
         transaction.on_commit(partial(tasks.enqueue_erasure, request.pk))
     elif kind == Kind.RESTRICTION:
         _limit(request, Limitation.Type.RESTRICTION, "", actor=actor)
+        _tell_recipients(request, "stop", actor=actor)
         _close(request, status=Status.COMPLETED, actor=actor)
     elif kind == Kind.OBJECTION:
         for purpose in request.purposes:
@@ -544,7 +546,16 @@ def _execute(request: SubjectRequest, *, actor: Actor) -> None:
         _record_death(request, actor=actor)
         _close(request, status=Status.COMPLETED, actor=actor)
     else:  # rectification: staff made the changes (recorded one by one) before approving
+        _tell_recipients(request, "correct", actor=actor)
         _close(request, status=Status.COMPLETED, actor=actor)
+
+
+def _tell_recipients(request: SubjectRequest, kind: str, *, actor: Actor) -> None:
+    """Art. 19: everyone the person's data was disclosed to hears of the request's execution."""
+    assert request.person is not None
+    recipient_notices.tell_recipients(
+        person=request.person, kind=kind, reference=str(request.public_id), actor=actor
+    )
 
 
 def _record_death(request: SubjectRequest, *, actor: Actor) -> None:
@@ -599,6 +610,14 @@ def lift_limitation(*, limitation: Limitation, actor: Actor) -> Limitation:
             person=limitation.person,
             reason=LegalHold.Reason.RESTRICTION,
             reference=str(limitation.public_id),
+            actor=actor,
+        )
+        recipient_notices.tell_recipients(
+            person=limitation.person,
+            kind="resume",
+            reference=str(
+                limitation.request.public_id if limitation.request else limitation.public_id
+            ),
             actor=actor,
         )
         transaction.on_commit(
@@ -765,6 +784,10 @@ def execute_erasure(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     assert person is not None
     terms = scan.identifiers(person)
     started = timezone.now()
+    # Those who received the person's data are told (art. 19) before the link to them goes.
+    recipient_notices.tell_recipients(
+        person=person, kind="erase", reference=str(request.public_id), actor=actor
+    )
     report = erasure.erase(people=[person], actor=actor, reason="request")
     findings = scan.scan(terms)
     residual = scan.residues(findings)
