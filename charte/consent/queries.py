@@ -21,17 +21,36 @@ def consent_holds(person: User, purpose: str) -> bool:
     """Does consent for `purpose` hold for `person` right now?
 
     It holds when the latest record for that purpose gives it and the account is active: a
-    withdrawal, or an account closed by a guardian's withdrawal, stops processing at once.
+    withdrawal, or an account closed by a guardian's withdrawal, stops processing at once. A
+    consent to a purpose chosen on its own (the newsletter, the coach...) given before a
+    material change of the charter widened that purpose no longer holds either: from the
+    publication, that purpose stops for the person until they (or their guardian) consent
+    again (U1). A purpose the account needs is asked again at the next sign-in instead, where
+    the account waits for the answer (`questions_for`).
     """
     if not person.is_active:
         return False
     latest = (
         ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=purpose)
         .order_by("-id")
-        .values_list("act", flat=True)
+        .values_list("act", "charter_version__number")
         .first()
     )
-    return latest == Act.GIVEN
+    if latest is None or latest[0] != Act.GIVEN:
+        return False
+    return not widened_since(purpose, latest[1])
+
+
+def widened_since(code: str, number: int | None) -> bool:
+    """Has a material change published after version `number` widened the chosen purpose
+    `code`? (Then a consent given under `number` must be given again.)"""
+    found = purpose(code)
+    if found is None or not found.separable:
+        return False
+    newer = CharterVersion.objects.filter(material=True)
+    if number is not None:
+        newer = newer.filter(number__gt=number)
+    return any(code in version.material_purposes for version in newer.only("changes"))
 
 
 def processing_check(person: Any, code: str) -> bool | None:
@@ -140,8 +159,20 @@ class ConsentLine:
     record: ConsentRecord | None
 
     @property
-    def holds(self) -> bool:
+    def given(self) -> bool:
         return self.record is not None and self.record.act == Act.GIVEN
+
+    @property
+    def to_renew(self) -> bool:
+        """Given, but before a material change widened the purpose: stopped until given again."""
+        if not self.given or self.record is None:
+            return False
+        version = self.record.charter_version
+        return widened_since(self.purpose.code, version.number if version else None)
+
+    @property
+    def holds(self) -> bool:
+        return self.given and not self.to_renew
 
 
 def consent_lines(person: User) -> list[ConsentLine]:
