@@ -450,15 +450,3 @@ def create_api_client(*, name: str, actor: Actor) -> tuple[ApiClient, str]:
 
 def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-@transaction.atomic
-def journal_newsletter_contacts(*, actor: User, count: int, exported: bool) -> None:
-    """The marketing service saw (or exported) the newsletter's contacts: who, when, how many."""
-    audit.record(
-        event="consent.newsletter_contacts_exported"
-        if exported
-        else "consent.newsletter_contacts_viewed",
-        actor=actor,
-        data={"count": count},
-    )

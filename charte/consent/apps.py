@@ -92,14 +92,6 @@ class ConsentConfig(AppConfig):
                 order=11,
             )
         )
-        navigation.add_menu(
-            navigation.Link(
-                label=_("Lettre d'information"),
-                url_name="consent:newsletter_contacts",
-                roles=frozenset({"marketing"}),
-                order=20,
-            )
-        )
         schedule.register(
             schedule.Job(
                 name="consent.erase_after_withdrawal",

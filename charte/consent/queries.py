@@ -5,15 +5,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from charte.accounts.models import PLATFORM_ROLES, Role, User
+from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
 from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
-from charte.core.errors import NotFound
-from charte.privacy import processing
 from charte.privacy.register import Purpose
 
 
@@ -213,7 +210,6 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     }
 
 
-NEWSLETTER = "newsletter"
 ADULT_AGE = 18
 
 
@@ -224,44 +220,3 @@ def is_adult(person: User, day: date) -> bool:
         return False
     age = person.age_on(day)
     return age is None or age >= ADULT_AGE
-
-
-@dataclass(frozen=True)
-class NewsletterContact:
-    """Whom the newsletter may be sent to: a name, an address, and when they said yes."""
-
-    person: User
-    consented_at: datetime
-
-
-def access_newsletter_contacts(*, viewer: User) -> None:
-    """Only the marketing service sees who receives the newsletter."""
-    if viewer.role != Role.MARKETING:
-        raise NotFound(_("Page introuvable."))
-
-
-def newsletter_contacts() -> list[NewsletterContact]:
-    """The people who consented to the newsletter and may receive it, by name.
-
-    Adults only: no pupil, whether under 15 (a guardian consents for them) or old enough to
-    consent alone, even if a consent record says yes; nobody known to be under 18. Nobody whose
-    consent was withdrawn, whose account is closed, or who restricted or objected to the
-    processing.
-    """
-    today = timezone.localdate()
-    latest: dict[str, ConsentRecord] = {}
-    for each in ConsentRecord.objects.filter(purpose=NEWSLETTER).order_by("id"):
-        latest[each.subject_ref] = each
-    given = {ref: r for ref, r in latest.items() if r.act == Act.GIVEN}
-    people = User.objects.filter(
-        role__in=sorted(PLATFORM_ROLES), is_active=True, email__isnull=False
-    ).order_by("last_name", "first_name", "pk")
-    contacts = []
-    for person in people.iterator(chunk_size=500):
-        record = given.get(person_ref(person))
-        if record is None or not is_adult(person, today):
-            continue
-        if not processing.consent_given(person, NEWSLETTER):
-            continue
-        contacts.append(NewsletterContact(person=person, consented_at=record.at))
-    return contacts

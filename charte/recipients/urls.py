@@ -6,5 +6,4 @@ app_name = "recipients"
 
 urlpatterns = [
     path("autorites/", views.authority_requests, name="authority_requests"),
-    path("avis-clients/", views.review_invitations, name="review_invitations"),
 ]

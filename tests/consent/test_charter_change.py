@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from charte.consent.actions import record_choices
 from charte.consent.models import CharterVersion
-from charte.consent.queries import newsletter_contacts
 from charte.consent.tasks import tell_charter_change
+from charte.mailings.queries import audience
 from charte.privacy import processing, register
 from tests.conftest import client_for, journal
 from tests.consent.helpers import adopt
@@ -69,7 +69,7 @@ def test_a_material_change_is_told_and_stops_the_widened_purposes_until_consent_
     anna, ben, lea, chloe = people["anna"], people["ben"], people["lea"], people["chloe"]
     assert processing.allowed(ben, "coach")
     assert processing.allowed(lea, "coach")
-    assert {c.person for c in newsletter_contacts()} == {anna, chloe}
+    assert set(audience("newsletter")) == {anna, chloe}
 
     version = publish(monkeypatch, django_capture_on_commit_callbacks)
 
@@ -94,7 +94,7 @@ def test_a_material_change_is_told_and_stops_the_widened_purposes_until_consent_
     assert not processing.allowed(ben, "coach")
     assert not processing.allowed(lea, "coach")
     assert not processing.consent_given(chloe, "newsletter")
-    assert newsletter_contacts() == []
+    assert list(audience("newsletter")) == []
     assert processing.allowed(chloe, "account")  # what the change did not widen goes on
 
     # Each comes back when its person (a guardian, for a child) consents again.
@@ -104,7 +104,7 @@ def test_a_material_change_is_told_and_stops_the_widened_purposes_until_consent_
         )
         assert response.status_code == 302
     assert processing.allowed(ben, "coach")
-    assert {c.person for c in newsletter_contacts()} == {chloe}
+    assert set(audience("newsletter")) == {chloe}
     assert not processing.allowed(lea, "coach")  # Léa has not answered yet
 
     # Telling again tells nobody twice.
