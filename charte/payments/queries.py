@@ -170,6 +170,21 @@ def school_licences(*, state: str = "", at: datetime | None = None) -> QuerySet[
     return licences.order_by("ends_at")
 
 
+def welcome_prices() -> dict[str, Any]:
+    """The prices the visitor's welcome page states, from the catalogue itself."""
+    from charte.payments.plans import PLAN_BY_CODE
+    from charte.payments.templatetags.money import money
+
+    return {
+        "prices": {
+            "family_month": money(PLAN_BY_CODE["famille-mensuel"].price_cents),
+            "family_year": money(PLAN_BY_CODE["famille-annuel"].price_cents),
+            "teacher_year": money(PLAN_BY_CODE["enseignant-annuel"].price_cents),
+            "school_year": money(PLAN_BY_CODE["etablissement-annuel"].price_cents),
+        }
+    }
+
+
 # Home-page panels -------------------------------------------------------------------------------
 
 
