@@ -88,7 +88,7 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
                 )
         return super().clean()
 
-    def confirm_login_allowed(self, user: User) -> None:  # type: ignore[override]
+    def confirm_login_allowed(self, user: User) -> None:
         """The password was right and the account is closed: say why, and what to do.
 
         Only here, after the right password: a wrong one reads the same for every login.

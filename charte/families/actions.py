@@ -417,9 +417,10 @@ def refuse_invitation(*, invitation: Invitation, actor: Actor) -> bool:
     it, through the erasure engine; the journal counts it and does not name the child. Any
     other invitation is withdrawn and journalled. Returns whether an account was erased.
     """
-    invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    if invitation is None or not invitation.is_open:
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None or not locked.is_open:
         raise Conflict(_("Cette invitation a déjà servi ou a expiré."))
+    invitation = locked
     child = invitation.child
     pending = invitation.kind in WAITING_KINDS and not child.is_active and not latest_records(child)
     if not pending:
