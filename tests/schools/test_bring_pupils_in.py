@@ -151,9 +151,7 @@ def test_cards_and_letters_carry_what_a_pupil_and_a_parent_need(
         )
     cards = teacher.post(reverse("schools:login_cards", args=[chloe_class.public_id]))
     assert cards["Content-Type"] == "application/pdf"
-    text = pdf_text(
-        b"".join(cards.streaming_content) if cards.streaming else cards.content, tmp_path
-    )
+    text = pdf_text(cards.content, tmp_path)
     first = User.objects.get(first_name="Prénom0")
     match = re.search(rf"{re.escape(first.login)}\s+Mot de passe : (\S+)", text)
     assert match, text
