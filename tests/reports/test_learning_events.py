@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from ralph.models.xapi.base.statements import BaseXapiStatement
+from ralph.models.xapi.base.statements import BaseXapiStatement  # type: ignore[import-untyped]
 
 from charte.accounts.models import User
 from charte.core.actors import SEED
@@ -28,12 +28,14 @@ def test_work_becomes_pseudonymous_xapi_events(
     assert [e.verb for e in events] == ["completed", "experienced"]
     event = events[0]
     assert event.pseudonym.person_id == ben_in_class.pk
-    assert event.class_id is not None and event.school_id is not None
+    assert event.class_id is not None
+    assert event.school_id is not None
     xapi = statement(event)
     BaseXapiStatement(**xapi)  # an independent implementation accepts it
     flat = str(xapi)
     name = xapi["actor"]["account"]["name"]
-    assert len(name) == 64 and name == event.pseudonym.value
+    assert len(name) == 64
+    assert name == event.pseudonym.value
     assert str(ben_in_class.public_id) not in flat
     assert "Ben" not in flat
     assert xapi["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
