@@ -76,6 +76,10 @@ if PRODUCTION:
     CHARTE_JOURNAL_KEY = required("JOURNAL_KEY")
 else:
     CHARTE_JOURNAL_KEY = os.environ.get("JOURNAL_KEY") or f"development-journal-{SECRET_KEY}"
+# How many chains ("lanes") the journal writes side by side on PostgreSQL, so that concurrent
+# writers do not queue on one head (docs/journal.md). More lanes than concurrent writers is
+# enough; lowering it later is harmless (old lanes stay verifiable, new entries avoid them).
+CHARTE_JOURNAL_LANES = max(1, min(int(os.environ.get("JOURNAL_LANES", "16")), 256))
 
 # Learning events name people by a keyed pseudonym (charte/learning/pseudonyms.py): the key of
 # each school year is drawn from this secret, apart from SECRET_KEY (checked at deploy).
