@@ -78,7 +78,9 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"The server did not answer at {url}.")
 
 
-def shoot(base: str, pages: list[str], out: Path, *, width: int = 1280, suffix: str = "") -> list[Path]:
+def shoot(
+    base: str, pages: list[str], out: Path, *, width: int = 1280, suffix: str = ""
+) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     saved: list[Path] = []
@@ -86,7 +88,9 @@ def shoot(base: str, pages: list[str], out: Path, *, width: int = 1280, suffix: 
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name, login, _label in ROLES:
             context = browser.new_context(
-                base_url=base, locale="fr-FR", viewport={"width": width, "height": 900 if width > 600 else 844}
+                base_url=base,
+                locale="fr-FR",
+                viewport={"width": width, "height": 900 if width > 600 else 844},
             )
             page = context.new_page()
             page.goto("/compte/connexion/")

@@ -12,8 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Error as PlaywrightError
 from django.db import transaction
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import answered_cookie_banner, client_for
 from tests.test_access_matrix import MATRIX, VISITOR, World, url_of
@@ -77,7 +77,11 @@ def test_every_page_of_every_role_fits_a_phone(browser, live_server, tmp_path, s
         if role != VISITOR:
             session = client_for(world.people[role]).cookies[settings.SESSION_COOKIE_NAME]
             cookies.append(
-                {"name": settings.SESSION_COOKIE_NAME, "value": session.value, "url": live_server.url}
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session.value,
+                    "url": live_server.url,
+                }
             )
         context.add_cookies(cookies)
         page = context.new_page()
@@ -133,7 +137,8 @@ def test_on_a_phone_the_menu_opens_from_its_button_and_closes_with_escape(
     logout = page.get_by_role("button", name="Se déconnecter")
     assert not logout.is_visible()
     header = page.locator(".site-header").bounding_box()
-    assert header is not None and header["height"] < PHONE["height"] / 8
+    assert header is not None
+    assert header["height"] < PHONE["height"] / 8
 
     page.get_by_text("Menu", exact=True).click()
     logout.wait_for()
