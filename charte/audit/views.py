@@ -89,7 +89,7 @@ def _csv_rows(entries: Iterator[Entry]) -> Iterator[Sequence[object]]:
     yield CSV_COLUMNS
     for e in entries:
         yield [
-            e.seq,
+            e.number,
             e.at.isoformat(),
             e.event,
             e.actor_ref,
