@@ -507,7 +507,7 @@ def mark_overdue(*, now: datetime | None = None, actor: Actor = WORKER) -> int:
     references: set[str] = set()
     while True:
         with transaction.atomic():
-            batch = list(late.select_for_update().select_related("person")[:500])
+            batch = list(late.select_for_update(of=("self",)).select_related("person")[:500])
             if not batch:
                 break
             for notice in batch:
