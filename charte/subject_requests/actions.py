@@ -40,7 +40,7 @@ from charte.privacy import erasure, processing
 from charte.privacy.registry import registry
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
-from charte.subject_requests import archive, deadlines, queries, rules, scan
+from charte.subject_requests import archive, deadlines, heirs, queries, rules, scan
 from charte.subject_requests.models import (
     Channel,
     Death,
@@ -150,13 +150,15 @@ def _check_standing(*, person: User, kind: str, requester: User | None, relation
             kind in allowed, _("Les directives de la personne ne prévoient pas cette demande.")
         )
         return
-    # Heirs act only when the person left no directive (loi Informatique et Libertés, art. 85).
+    # Heirs act where the person left no directive, and may have the account closed unless
+    # it says to keep the data (loi Informatique et Libertés, art. 85 II).
     _require(
-        directive is None, _("La personne a laissé des directives : sa personne de confiance agit.")
+        kind in heirs.CLAIM_KINDS,
+        _("Les héritiers peuvent obtenir l'accès pour la succession et faire fermer le compte."),
     )
     _require(
-        kind in {Kind.ACCESS, Kind.ERASURE},
-        _("Les héritiers peuvent obtenir l'accès pour la succession et faire fermer le compte."),
+        heirs.heirs_may(person, kind),
+        _("La personne a laissé des directives : sa personne de confiance agit."),
     )
 
 
@@ -257,9 +259,13 @@ def open_request(
 
 
 def _notify_received(request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person").filter(pk=request_pk).first()
-    if request is not None and request.person is not None and request.is_open:
-        _notify("subject_requests.received", request.person, actor, request=request)
+    request = (
+        SubjectRequest.objects.select_related("person", "requester", "claim")
+        .filter(pk=request_pk)
+        .first()
+    )
+    if request is not None and request.is_open:
+        heirs.tell("subject_requests.received", request, actor)
 
 
 def _verified(request: SubjectRequest, *, actor: Actor, method: str, evidence: str) -> None:
@@ -356,10 +362,14 @@ def _close(
 
 
 def _notify_answered(request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person", "requester").get(pk=request_pk)
-    # After an erasure the person is gone: the guardian (or heir) who asked is told instead.
-    to = request.person or (request.requester if request.relation != Relation.SELF else None)
-    _notify("subject_requests.answered", to, actor, request=request)
+    request = SubjectRequest.objects.select_related("person", "requester", "claim").get(
+        pk=request_pk
+    )
+    # After an erasure the child is gone: the guardian who asked is told instead.
+    if request.person is None and request.relation == Relation.GUARDIAN:
+        _notify("subject_requests.answered", request.requester, actor, request=request)
+        return
+    heirs.tell("subject_requests.answered", request, actor)
 
 
 @transaction.atomic
@@ -401,6 +411,13 @@ def verify_identity(
         )
         return check
     _require(request.status == Status.AWAITING_IDENTITY, _("L'identité a déjà été vérifiée."))
+    if request.claim_id is not None:  # filed online by a relative: their standing first
+        heirs.check_standing(request)
+        if request.kind != Kind.DEATH_NOTICE:
+            assert request.person is not None
+            _check_standing(
+                person=request.person, kind=request.kind, requester=None, relation=request.relation
+            )
     _verified(request, actor=actor, method=method, evidence=evidence.strip())
     return request.identity_checks.order_by("-pk").first()
 
@@ -474,8 +491,10 @@ def extend(
 
 
 def _notify_request(kind: str, request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person").get(pk=request_pk)
-    _notify(kind, request.person, actor, request=request)
+    request = SubjectRequest.objects.select_related("person", "requester", "claim").get(
+        pk=request_pk
+    )
+    heirs.tell(kind, request, actor)
 
 
 @transaction.atomic
@@ -550,8 +569,9 @@ def _execute(request: SubjectRequest, *, actor: Actor) -> None:
 def _record_death(request: SubjectRequest, *, actor: Actor) -> None:
     person = request.person
     assert person is not None
-    Death.objects.create(person=person, request=request)
-    User.objects.filter(pk=person.pk).update(is_active=False)
+    death = Death.objects.create(person=person, request=request)
+    # From now on nothing is sent to them and they are nobody's guardian (`deceased_at`).
+    User.objects.filter(pk=person.pk).update(is_active=False, deceased_at=death.verified_at)
     person.sessions.all().delete()
     audit.record(
         event="subject_request.death_recorded",
