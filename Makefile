@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 REQUIRE_POSTGRES ?= 0
 
-.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser unzip npm messages screenshots bench clean
+.PHONY: help install run test lint typecheck checks test-sqlite test-postgres browser unzip npm pdf pdftotext messages screenshots bench clean
 
 help:
 	@echo "make run    install, migrate, seed the demo and serve on http://127.0.0.1:8000 (Ctrl-C stops)"
@@ -23,7 +23,7 @@ help:
 	$(UV) sync --frozen
 	@touch $@
 
-install: .venv/.installed
+install: .venv/.installed pdf
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
 
 run: install
@@ -31,13 +31,24 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py devserver
 
-# A Debian package installed when its command is missing: $(call debian,COMMAND,WHAT FOR).
+# A Debian package installed when its command is missing: $(call debian,COMMAND,WHAT FOR), or
+# $(call debian,COMMAND,WHAT FOR,PACKAGE) when the package is named otherwise.
 define debian
 @command -v $(1) >/dev/null 2>&1 || { \
-	echo "Installing Debian's $(1) $(2)..."; \
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null 2>&1 || \
-	{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null; }; }
+	echo "Installing Debian's $(or $(3),$(1)) $(2)..."; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(or $(3),$(1)) >/dev/null 2>&1 || \
+	{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(or $(3),$(1)) >/dev/null; }; }
 endef
+
+# WeasyPrint draws PDFs (reports, login cards, letters) with Pango, a Debian library; poppler's
+# pdftotext reads them back in the tests, a reader independent of the one that wrote them.
+pdf:
+	@ldconfig -p | grep -q libharfbuzz-subset || { echo "Installing Debian's Pango for the PDFs..."; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1 || \
+	{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }; }
+
+pdftotext:
+	$(call debian,pdftotext,to read the PDFs back in the tests,poppler-utils)
 
 # Debian's Chromium drives the end-to-end tests; it is never downloaded by the test tools.
 browser:
@@ -66,11 +77,11 @@ checks: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-test-sqlite: install browser unzip npm
+test-sqlite: install browser unzip pdftotext npm
 	@echo "=== Test suite on SQLite ==="
 	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
-test-postgres: install browser unzip npm
+test-postgres: install browser unzip pdftotext npm
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== Test suite on PostgreSQL ==="; \
 		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 -p no:cacheprovider --create-db $(PYTEST_ARGS); \

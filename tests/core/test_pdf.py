@@ -1,0 +1,88 @@
+"""PDF documents: our templates become PDFs that a reader can read, and fetch nothing from outside."""
+
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.template import engines
+
+from charte.core import pdf
+
+
+def text_of(document: bytes, tmp_path) -> str:
+    """The PDF's text, read back by poppler's pdftotext (an independent reader)."""
+    assert shutil.which("pdftotext"), "pdftotext (Debian's poppler-utils) is installed by make test"
+    source = tmp_path / "document.pdf"
+    source.write_bytes(document)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_a_template_becomes_a_pdf_whose_text_reads_back(tmp_path, settings):
+    document = pdf.render_pdf("core/pdf/base.html", {})
+    assert document.startswith(b"%PDF-")
+    template = engines["django"].from_string(
+        "{% extends 'core/pdf/base.html' %}{% block content %}<h1>Bulletin de Anaïs Lefèvre</h1>"
+        "<p>Période : trimestre 1</p>{% endblock %}"
+    )
+    html = template.render({})
+    document = pdf.HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
+    ).write_pdf()
+    text = text_of(document, tmp_path)
+    assert "Bulletin de Anaïs Lefèvre" in text
+    assert "Période : trimestre 1" in text
+
+
+class Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:
+        Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def outside_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    Recorder.hits.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_a_document_fetches_nothing_outside_our_static_files(outside_server):
+    html = (
+        f'<link rel="stylesheet" href="{outside_server}/tracker.css">'
+        f'<img src="{outside_server}/pixel.png"><img src="/etc/passwd">'
+        '<link rel="stylesheet" href="/static/core/../../../../etc/passwd"><p>Bonjour</p>'
+    )
+    document = pdf.HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
+    ).write_pdf()
+    assert document.startswith(b"%PDF-")
+    assert Recorder.hits == []
+
+
+def test_our_own_stylesheet_is_read_from_the_static_files():
+    fetched = pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/core/pdf.css")
+    assert b"@page" in fetched.read()
+    with pytest.raises(pdf.FetchRefused):
+        pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/../settings.py")
+
+
+def test_the_download_is_never_stored_and_its_name_is_safe():
+    response = pdf.pdf_response(b"%PDF-1.7", '../bulletin "Anna".pdf', inline=False)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Disposition"] == 'attachment; filename="bulletin_Anna.pdf"'
