@@ -26,7 +26,15 @@ class SubjectRequestsConfig(AppConfig):
         from charte.core import navigation, quota, schedule
         from charte.notifications import kinds
         from charte.privacy import processing
-        from charte.subject_requests import actions, heirs, queries, receivers, tasks, views
+        from charte.subject_requests import (
+            actions,
+            heirs,
+            panels,
+            queries,
+            receivers,
+            sections,
+            tasks,
+        )
         from charte.subject_requests.models import Proof
 
         del receivers  # imported for its receivers: a proof's file goes with its row
@@ -105,7 +113,7 @@ class SubjectRequestsConfig(AppConfig):
         navigation.add_privacy_sections(
             navigation.PrivacySection(
                 template="subject_requests/sections/rights.html",
-                context=views.rights_section,
+                context=sections.rights_section,
                 order=20,
             )
         )
@@ -128,7 +136,7 @@ class SubjectRequestsConfig(AppConfig):
             navigation.Panel(
                 template="subject_requests/panels/workbench.html",
                 roles=handlers,
-                context=views.workbench_panel,
+                context=panels.workbench_panel,
                 order=10,
             ),
             navigation.Panel(

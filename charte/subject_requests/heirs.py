@@ -54,7 +54,7 @@ from charte.core.errors import ActionError
 from charte.resources.uploads import CheckedFile
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
-from charte.subject_requests import deadlines, queries
+from charte.subject_requests import deadlines, queries, storage
 from charte.subject_requests.models import (
     ArchiveKey,
     Channel,
@@ -161,7 +161,7 @@ def file_claim(
 ) -> Claim:
     """Record what an heir or the trusted person files online; nothing is done before staff
     have checked the documents and the DPO has decided."""
-    from charte.subject_requests.actions import identity_digest
+    from charte.subject_requests.actions.common import identity_digest
 
     if relation not in AFTER_DEATH:
         raise ActionError(_("Dites si vous êtes héritier ou la personne de confiance désignée."))
@@ -442,8 +442,6 @@ def open_with_code(
 ) -> Path | None:
     """The archive's path if `code` is the one last sent (and still fresh): the key is then
     used up. A wrong code counts; the fifth burns the key. None when refused."""
-    from charte.subject_requests.actions import archive_path
-
     key = ArchiveKey.objects.select_for_update().get(pk=key.pk)
     fresh = key.code_sent_at is not None and timezone.now() - key.code_sent_at <= CODE_LIFETIME
     expected = key.code_digest
@@ -476,4 +474,4 @@ def open_with_code(
         )
     else:
         audit.record(event="subject_request.archive_downloaded", actor=actor, data=data, meta=meta)
-    return archive_path(request)
+    return storage.archive_path(request)
