@@ -29,13 +29,13 @@ CONTACTS = int(__import__("os").environ.get("NEWS_CONTACTS", "1000"))
 
 @pytest.fixture
 def contacts() -> list[User]:
-    people = User.objects.bulk_create(
+    User.objects.bulk_create(
         User(
             role=Role.PARENT,
             first_name=f"Contact{n}",
             last_name="Lettre",
             email=f"contact{n}@famille.test",
-            password="!",  # noqa: S106  (an unusable password: nobody signs in here)
+            password="!",  # an unusable password: nobody signs in here
         )
         for n in range(CONTACTS)
     )
