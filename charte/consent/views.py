@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -33,6 +32,7 @@ from charte.consent.tokens import read_unsubscribe_token
 from charte.core import ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.paths import safe_path
 from charte.privacy.views import charter_context
 
 # Signing up sends an email: a few an hour for one address, more from one network (a school's
@@ -41,12 +41,7 @@ SIGN_UP_LIMIT = ratelimit.Limit("sign_up", per_address="30/h", per_target="5/h")
 
 
 def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_path(request.POST.get("next") or request.GET.get("next"), default)
 
 
 @checks_card_numbers
