@@ -14,16 +14,18 @@ Design:
 
 import hashlib
 import hmac
+import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,10 +73,9 @@ def identity_digest(person: User) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def archive_directory() -> Path:
-    directory = Path(settings.CHARTE_ARCHIVE_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+def archive_storage() -> Storage:
+    """Where archives are kept: private, never served as media (settings.STORAGES)."""
+    return storages["archives"]
 
 
 def _data(request: SubjectRequest, **more: Any) -> dict[str, Any]:
@@ -693,21 +694,21 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     _require(person is not None, _("La personne concernée n'existe plus."))
     assert person is not None
     name = f"{uuid.uuid4().hex}.zip"
-    path = archive_directory() / name
     scope = archive.ACCESS if request.kind == Kind.ACCESS else archive.PORTABILITY
 
     def progress(done: int, total: int) -> None:
         percent = min(99, done * 100 // max(total, 1))
         SubjectRequest.objects.filter(pk=request.pk).update(progress=percent)
 
-    try:
-        with path.open("wb") as out:
-            result = archive.build(
-                person=person, scope=scope, out=out, reference=request.reference, progress=progress
-            )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    storage = archive_storage()
+    # Built into a temporary file (in memory while small), then handed to the storage, which
+    # sends it to object storage in parts; nothing of it stays on this server.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
+        result = archive.build(
+            person=person, scope=scope, out=out, reference=request.reference, progress=progress
+        )
+        out.seek(0)
+        name = storage.save(name, File(out, name=name))
     with transaction.atomic():
         request.refresh_from_db()
         request.archive_name = name
@@ -736,8 +737,12 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     return request
 
 
-def archive_path(request: SubjectRequest) -> Path:
-    return archive_directory() / request.archive_name
+def open_archive(request: SubjectRequest) -> IO[bytes] | None:
+    """The archive's bytes, to stream back after the access check; None once it is gone."""
+    storage = archive_storage()
+    if not request.archive_name or not storage.exists(request.archive_name):
+        return None
+    return cast("IO[bytes]", storage.open(request.archive_name, "rb"))
 
 
 @transaction.atomic
@@ -812,7 +817,7 @@ def _declaration_by_label(label: str) -> Any:
 @transaction.atomic
 def expire_archive(*, request: SubjectRequest, actor: Actor) -> None:
     if request.archive_name:
-        (archive_directory() / request.archive_name).unlink(missing_ok=True)
+        archive_storage().delete(request.archive_name)
     request.archive_name = ""
     request.save(update_fields=["archive_name"])
     audit.record(event="subject_request.archive_expired", actor=actor, data=_data(request))
