@@ -222,11 +222,11 @@ def main() -> None:
                 f"{label:<16} {rps:>8.1f} {rps / base:>10.2f} {p50:>8.1f} {p95:>8.1f} "
                 f"{p99:>8.1f} {errors:>7}"
             )
-        read = results["read consents"][0] / base
-        write = results["write consent"][0] / base
+        reads = results["read consents"][0] / base
+        writes = results["write consent"][0] / base
         print(
-            f"targets: read {read:.2f}x >= 0.5 {'yes' if read >= 0.5 else 'NO'}; "
-            f"write {write:.2f}x >= 0.33 {'yes' if write >= 0.33 else 'NO'}; "
+            f"targets: read {reads:.2f}x >= 0.5 {'yes' if reads >= 0.5 else 'NO'}; "
+            f"write {writes:.2f}x >= 0.33 {'yes' if writes >= 0.33 else 'NO'}; "
             f"p95 read {p95s['read consents']:.1f} ms < 10 "
             f"{'yes' if p95s['read consents'] < 10 else 'NO'}"
         )
