@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from charte.accounts.models import User
 from charte.core.actors import SystemActor
 from charte.core.errors import ActionError
-from charte.subject_requests import actions
+from charte.subject_requests import actions, storage
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
 
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self._report_erasure(request)
             return
         assert out is not None
-        source = actions.open_archive(request)
+        source = storage.open_archive(request)
         if source is None:
             raise CommandError("The archive is no longer kept.")
         with source, out.open("wb") as target:
