@@ -62,3 +62,55 @@ def test_objection_leaves_the_aggregates_and_erasure_leaves_nothing(
     erasure.erase(people=User.objects.filter(pk=ben_in_class.pk), actor=SEED, reason="test")
     assert not LearningEvent.objects.exists()
     assert not Pseudonym.objects.exists()
+
+
+@pytest.mark.django_db
+def test_batches_aggregate_once_and_erasure_reaches_every_month(
+    catalogue: None, ben_in_class: User
+) -> None:
+    """On PostgreSQL: COPY into the monthly partitions, the upsert adds each event once however
+    often the refresh runs, and erasure empties every partition of the person's events."""
+    from datetime import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from charte.learning import actions as learning
+    from charte.learning import partitions
+
+    months = [timezone.make_aware(datetime(2025, m, 10, 9)) for m in (9, 10, 11)]
+    rows = [
+        learning.Row(
+            pseudonym_id=learning.pseudonym_for(ben_in_class, at).pk,
+            at=at + timedelta(minutes=i),
+            verb="completed",
+            kind="exercise",
+            ref="x",
+            competency_id=1,
+            school_id=1,
+            class_id=1,
+            score=1.0,
+            success=True,
+        )
+        for at in months
+        for i in range(3)
+    ]
+    assert learning.record_many(rows=rows, actor=SEED, batch_size=4) == 9
+    assert statistics.aggregate.refresh(lag=timedelta(0), batch_size=2) == 9
+    assert statistics.aggregate.refresh(lag=timedelta(0)) == 0
+    assert sum(a.exercises for a in Activity.objects.all()) == 9
+    assert sorted({a.successes for a in Activity.objects.all()}) == [3]
+    if connection.vendor == "postgresql":
+        assert partitions.is_partitioned()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM ONLY learning_learningevent_202510")
+            assert cursor.fetchone() == (3,)
+            cursor.execute("SELECT count(*) FROM ONLY learning_learningevent_default")
+            assert cursor.fetchone() == (0,)
+    erasure.erase(people=User.objects.filter(pk=ben_in_class.pk), actor=SEED, reason="test")
+    assert not LearningEvent.objects.exists()
+    assert not Activity.objects.exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM learning_learningevent")
+            assert cursor.fetchone() == (0,)
