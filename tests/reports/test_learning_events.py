@@ -13,7 +13,7 @@ from charte.learning.xapi import statement
 from charte.privacy import erasure
 from charte.statistics import actions as statistics
 from charte.statistics.models import Activity
-from tests.conftest import client_for
+from tests.conftest import client_for, journal
 from tests.learning import attempt
 
 
@@ -114,3 +114,57 @@ def test_batches_aggregate_once_and_erasure_reaches_every_month(
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM learning_learningevent")
             assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db
+def test_a_restriction_or_objection_reaches_the_aggregates_and_page_views_at_once(
+    catalogue: None, ben_in_class: User, dpo_elise: User, django_capture_on_commit_callbacks
+) -> None:
+    """No periodic job runs here: the DPO's decision alone takes the person out, on commit."""
+    import uuid
+
+    from charte.audience.models import PageView
+    from charte.subject_requests.models import Kind, Limitation
+    from tests.subject_requests.helpers import online, staff_url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt(ben_in_class, "republique-symboles", right=4)
+    statistics.aggregate.refresh(lag=timedelta(0))
+    PageView.objects.create(
+        visitor=uuid.uuid4(), user=ben_in_class, consent_record=uuid.uuid4(), path="/"
+    )
+    assert Activity.objects.filter(pseudonym__person=ben_in_class).exists()
+
+    request = online(ben_in_class, Kind.RESTRICTION, details="Je conteste mes résultats")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+
+    assert not Activity.objects.filter(pseudonym__person=ben_in_class).exists()
+    assert Pseudonym.objects.get(person=ben_in_class).excluded
+    assert not PageView.objects.filter(user=ben_in_class).exists()
+    assert journal("learning.excluded")
+    assert journal("audience.removed")
+
+    # Lifted: back in the aggregates at once, with the events the cursor had passed.
+    limitation = Limitation.objects.get(person=ben_in_class)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(reverse("subject_requests:lift", args=[limitation.public_id]))
+    assert not Pseudonym.objects.get(person=ben_in_class).excluded
+    assert Activity.objects.filter(pseudonym__person=ben_in_class, exercises__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_objecting_to_improvement_removes_page_views_at_once(
+    ben_in_class: User, django_capture_on_commit_callbacks
+) -> None:
+    import uuid
+
+    from charte.audience.models import PageView
+    from charte.privacy import processing
+
+    PageView.objects.create(
+        visitor=uuid.uuid4(), user=ben_in_class, consent_record=uuid.uuid4(), path="/"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        processing.record_objection(person=ben_in_class, purpose="improvement", actor=ben_in_class)
+    assert not PageView.objects.filter(user=ben_in_class).exists()
