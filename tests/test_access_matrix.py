@@ -42,12 +42,15 @@ from charte.content.loader import load
 from charte.core.actors import SEED
 from charte.families import actions as family_actions
 from charte.families.tokens import invitation_token
+from charte.mailings import actions as mailing_actions
 from charte.payments import actions as payment_actions
 from charte.payments.actions import PROVIDER
 from charte.payments.models import Invoice, Order, Subscription
 from charte.payments.plans import PLAN_BY_CODE
 from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
+from charte.recipients.models import Notice
+from charte.recipients.notices import token as notice_token
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -150,6 +153,15 @@ class World:
             actor=dpo,
         )
         assert authority.disclosure is not None
+        # A notice to a recipient (art. 19) left unanswered in time, for the DPO to decide.
+        notice = Notice.objects.create(
+            person=parent,
+            recipient="partner_publisher",
+            kind="stop",
+            request_reference=str(objection.public_id),
+            state=Notice.State.OVERDUE,
+            due_at=timezone.now(),
+        )
         consent_actions.publish_charter(actor=SEED)
         # A passkey of the DPO's (staff have a second factor; see tests/conftest.py).
         passkey = Passkey.objects.create(
@@ -189,9 +201,17 @@ class World:
                 "licence": Subscription.objects.get(order=school_order).public_id,
                 "hold": hold.public_id,
                 "authority_request": authority.public_id,
+                "notice": notice.public_id,
+                "notice_token": notice_token(notice),
                 "disclosure": authority.disclosure.public_id,
                 "version": version.number,
                 "unsubscribe_token": unsubscribe_token(parent, "newsletter"),
+                "mailing": mailing_actions.create_mailing(
+                    actor=people[Role.MARKETING],
+                    purpose="newsletter",
+                    subject="Matrice",
+                    body="Les nouvelles.",
+                ).public_id,
                 "renew_token": renewal_tokens.make(
                     person=str(pupil.public_id),
                     recipient=str(parent.public_id),
@@ -626,7 +646,26 @@ MATRIX: dict[str, Entry] = {
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
     "recipients:authority_requests": only(DPO),
-    "recipients:review_invitations": only(Role.MARKETING),
+    "recipients:notice": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        note="a recipient's signed link is the key; no account needed",
+    ),
+    "recipients:notice_callback": Entry(
+        roles=EVERY_ROLE,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="the recipient's API POSTs its signed link; no session matters",
+    ),
+    "recipients:waive_notice": post_only(
+        DPO,
+        kwargs=ids(public_id="notice"),
+        data=fixed(reason="Partenaire relancé"),
+        note="the DPO answers the person without waiting for a recipient",
+    ),
     # The API.
     "api:api-root": Entry(
         roles=frozenset(), visitor=404, denied=frozenset({404}), note="no page at the root"
@@ -707,10 +746,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:mine": everyone(visitor=401, note="one's own requests and one's children's"),
     "api:one": only(PARENT, kwargs=ids(public_id="request"), visitor=401),
-    # Internal services' pages: the marketing service's newsletter contacts, and customer
-    # service's account lookup (data minimisation: no results, productions or work).
-    "consent:newsletter_contacts": only(Role.MARKETING),
-    "consent:newsletter_contacts_csv": only(Role.MARKETING),
+    # Internal services' pages: the marketing service's mailings, and customer service's
+    # account lookup (data minimisation: no results, productions or work).
+    "mailings:list": only(Role.MARKETING),
+    "mailings:detail": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:progress": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:proof": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:send": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
     "support:account_lookup": only(Role.CUSTOMER_SERVICE),
 }
 

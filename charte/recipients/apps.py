@@ -7,7 +7,7 @@ class RecipientsConfig(AppConfig):
     Holds a disclosure record for each accepted sharing (which recipient received which
     categories of whose data, for which purpose, when, on whose decision, under which legal
     basis), shown to the person in their privacy centre and access archive. Also the DPO's record
-    of authorities' requests and the marketing service's review invitations (charter §3, §4).
+    of authorities' requests (charter §3, §4).
     """
 
     name = "charte.recipients"
@@ -15,10 +15,44 @@ class RecipientsConfig(AppConfig):
     verbose_name = "Recipients"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.utils.translation import gettext_lazy as _
 
-        from charte.core import navigation
-        from charte.recipients.queries import disclosures_section, marketing_panel
+        from charte.audit import events
+        from charte.core import navigation, schedule
+        from charte.notifications import kinds
+        from charte.recipients import notices, tasks
+        from charte.recipients.queries import disclosures_section
+
+        kinds.register(
+            kinds.Kind(
+                code="recipients.notice",
+                template="recipients/email/notice",
+                essential=True,
+                example=notices.EMAIL_EXAMPLE,
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                name="recipients.notices", task=tasks.sweep_notices, every=timedelta(minutes=10)
+            )
+        )
+        events.LABELS.setdefault(
+            notices.OVERDUE_ALERT,
+            _(
+                "Alerte : un destinataire n'a pas confirmé un effacement, une correction ou une limitation"
+            ),
+        )
+        events.SYSTEM_ACTORS.setdefault("system:recipients", _("Avis aux destinataires"))
+        navigation.add_panels(
+            navigation.Panel(
+                template="recipients/panels/notices.html",
+                roles=frozenset({"dpo"}),
+                context=notices.overdue_panel,
+                order=15,
+            )
+        )
 
         navigation.add_privacy_sections(
             navigation.PrivacySection(
@@ -27,25 +61,11 @@ class RecipientsConfig(AppConfig):
                 order=60,
             )
         )
-        navigation.add_panels(
-            navigation.Panel(
-                template="recipients/panels/marketing.html",
-                roles=frozenset({"marketing"}),
-                context=marketing_panel,
-                order=10,
-            )
-        )
         navigation.add_menu(
             navigation.Link(
                 label=_("Demandes des autorités"),
                 url_name="recipients:authority_requests",
                 roles=frozenset({"dpo"}),
                 order=60,
-            ),
-            navigation.Link(
-                label=_("Avis clients"),
-                url_name="recipients:review_invitations",
-                roles=frozenset({"marketing"}),
-                order=30,
-            ),
+            )
         )

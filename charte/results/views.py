@@ -3,15 +3,16 @@ import uuid
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
 from charte.content import queries as content
 from charte.content.correction import from_stored, grade, read_responses, shuffled_rights
 from charte.content.models import Exercise, Question
+from charte.core import activity
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import NotFound
+from charte.core.paths import safe_path
 from charte.results import actions, queries
 from charte.results.levels import Level
 from charte.schools import queries as schools
@@ -20,12 +21,7 @@ from charte.schools.views import class_page_context
 
 def _back_link(request: HttpRequest) -> str:
     """Where the pupil came from (an assignment), if it is a page of this site."""
-    target = request.POST.get("retour") or request.GET.get("retour") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return target
-    return ""
+    return safe_path(request.POST.get("retour") or request.GET.get("retour"))
 
 
 def unanswered(response: object) -> bool:
@@ -89,6 +85,17 @@ def exercise(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             "results/correction.html",
             {"exercise": found, "grading": grade(found, responses), "preview": True, "back": back},
+        )
+    if is_pupil and request.GET.get("depuis") == "coach":
+        assert isinstance(viewer, User)
+        activity.record(
+            activity.Activity(
+                pupil_id=viewer.pk,
+                verb=activity.Verb.LAUNCHED,
+                kind=activity.Kind.SUGGESTION,
+                ref=found.slug,
+                competency_id=found.competency_id,
+            )
         )
     return render(
         request,

@@ -26,7 +26,7 @@ class SubjectRequestsConfig(AppConfig):
         from charte.core import navigation, schedule
         from charte.notifications import kinds
         from charte.privacy import processing
-        from charte.subject_requests import actions, queries, tasks, views
+        from charte.subject_requests import actions, panels, queries, sections, tasks
 
         events.declare_connection_data(
             "subject_request.opened",
@@ -80,7 +80,7 @@ class SubjectRequestsConfig(AppConfig):
         navigation.add_privacy_sections(
             navigation.PrivacySection(
                 template="subject_requests/sections/rights.html",
-                context=views.rights_section,
+                context=sections.rights_section,
                 order=20,
             )
         )
@@ -103,7 +103,7 @@ class SubjectRequestsConfig(AppConfig):
             navigation.Panel(
                 template="subject_requests/panels/workbench.html",
                 roles=handlers,
-                context=views.workbench_panel,
+                context=panels.workbench_panel,
                 order=10,
             ),
             navigation.Panel(

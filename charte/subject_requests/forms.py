@@ -9,7 +9,6 @@ from charte.accounts import reentry
 from charte.accounts.models import User
 from charte.core.cards import RefusesCardNumbers
 from charte.subject_requests import deadlines, rules
-from charte.subject_requests.actions import staff_fields
 from charte.subject_requests.models import (
     Channel,
     Decision,
@@ -19,6 +18,7 @@ from charte.subject_requests.models import (
     Kind,
     Relation,
 )
+from charte.subject_requests.queries import staff_fields
 
 
 def _set_choices(field: forms.Field, choices: Any) -> None:

@@ -14,6 +14,7 @@ from charte.accounts.queries import guardians_of
 from charte.audit.models import Entry
 from charte.core.errors import NotFound
 from charte.privacy import register
+from charte.privacy.registry import registry
 from charte.subject_requests import deadlines, rules
 from charte.subject_requests.models import (
     OPEN_STATUSES,
@@ -192,3 +193,17 @@ def queue(
 
 def purpose_names(codes: list[str]) -> list[str]:
     return [str(register.PURPOSE_BY_CODE[c].name) for c in codes if c in register.PURPOSE_BY_CODE]
+
+
+def staff_fields() -> list[str]:
+    """The account fields staff may correct on request: what the registry says the person
+    provided, minus the password and what only the system computes."""
+    declaration = registry.declaration_for(User)
+    assert declaration is not None
+    return [
+        name
+        for name, declared in declaration.fields.items()
+        if declared.provenance == "provided"
+        and declared.category != "credentials"
+        and name not in ("role",)
+    ]

@@ -25,6 +25,11 @@ OBJECTABLE = IMMEDIATE_OBJECTION | {"statistics"}
 DECIDERS = frozenset({Role.DPO})
 HANDLERS = frozenset({Role.DPO, Role.CUSTOMER_SERVICE})
 
+# What the person (or a child's guardian) may change themself in "Mes informations".
+# The sign-in address is not among them: it changes only through its own confirmed procedure
+# (`charte.accounts.actions.request_email_change`).
+SELF_SERVICE_FIELDS = ("first_name", "last_name", "phone", "language", "country")
+
 
 def objectable_purposes() -> list[register.Purpose]:
     return [p for p in register.PURPOSES if p.code in OBJECTABLE]

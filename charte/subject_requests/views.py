@@ -1,4 +1,3 @@
-import csv
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,12 +19,13 @@ from charte.accounts import guardian_rule, reentry
 from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
-from charte.core import ratelimit, timing
+from charte.core import csvfile, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
+from charte.core.paths import safe_path
 from charte.privacy import processing, register
-from charte.subject_requests import actions, deadlines, forms, queries, rules
+from charte.subject_requests import actions, deadlines, forms, queries, rules, sections, storage
 from charte.subject_requests.models import (
     Channel,
     Decision,
@@ -42,42 +41,6 @@ DOWNLOAD_SALT = "subject_requests.archive"
 PAGE_SIZE = 25
 # Each request sends an acknowledgement by email: a few an hour per person is plenty.
 REQUESTS_LIMIT = ratelimit.Limit("subject_request", per_person="10/h")
-
-# The rights a person exercises from the privacy centre, in the order they look for them.
-RIGHT_KINDS = (
-    Kind.ACCESS,
-    Kind.PORTABILITY,
-    Kind.RECTIFICATION,
-    Kind.ERASURE,
-    Kind.RESTRICTION,
-    Kind.OBJECTION,
-)
-
-
-def _explanations() -> dict[str, str]:
-    return {
-        Kind.ACCESS: _(
-            "Recevoir une copie de toutes les données que nous gardons, avec pourquoi et "
-            "combien de temps."
-        ),
-        Kind.PORTABILITY: _(
-            "Récupérer ce que vous avez fourni et produit (travaux, réponses...) dans des "
-            "fichiers réutilisables ailleurs."
-        ),
-        Kind.RECTIFICATION: _("Faire corriger une information inexacte ou la compléter."),
-        Kind.ERASURE: _(
-            "Faire effacer les données et fermer le compte ; seul ce que la loi nous oblige à "
-            "garder reste, le temps exigé."
-        ),
-        Kind.RESTRICTION: _(
-            "Geler les données le temps d'une vérification : nous les gardons, sans les "
-            "utiliser ni les modifier."
-        ),
-        Kind.OBJECTION: _(
-            "Refuser un usage précis : le coach personnalisé, les statistiques, les e-mails "
-            "d'information..."
-        ),
-    }
 
 
 def _user(request: HttpRequest) -> User:
@@ -107,37 +70,6 @@ def _signed(request_row: SubjectRequest) -> str:
     return signing.dumps(str(request_row.public_id), salt=DOWNLOAD_SALT)
 
 
-# The privacy centre's section -----------------------------------------------------------------
-
-
-def rights_section(viewer: User, person: User) -> dict[str, Any] | None:
-    explanations = _explanations()
-    limitations = Limitation.objects.active().filter(person=person).order_by("started_at")
-    return {
-        "person": person,
-        "is_self": viewer.pk == person.pk,
-        "rights": [(k, explanations[k]) for k in RIGHT_KINDS],
-        "requests": list(queries.requests_of(person)[:10]),
-        "restricted": any(lim.type == Limitation.Type.RESTRICTION for lim in limitations),
-        "objections": [
-            (lim, register.PURPOSE_BY_CODE[lim.purpose].name)
-            for lim in limitations
-            if lim.type == Limitation.Type.OBJECTION and lim.purpose in register.PURPOSE_BY_CODE
-        ],
-        "directive": queries.directive_of(person) if viewer.pk == person.pk else None,
-        "today": deadlines.today(),
-    }
-
-
-def workbench_panel(user: User) -> dict[str, Any]:
-    today = deadlines.today()
-    return {
-        "open": SubjectRequest.objects.open().count(),
-        "overdue": SubjectRequest.objects.overdue(today).count(),
-        "awaiting_identity": SubjectRequest.objects.filter(status=Status.AWAITING_IDENTITY).count(),
-    }
-
-
 # The person's pages ---------------------------------------------------------------------------
 
 
@@ -146,7 +78,7 @@ def workbench_panel(user: User) -> dict[str, Any]:
 def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpResponse:
     viewer = _user(request)
     subject = _person(viewer, person)
-    if kind not in RIGHT_KINDS:
+    if kind not in sections.RIGHT_KINDS:
         raise Http404
     needs_password = _needs_password(request)
     form = forms.RequestForm(
@@ -194,7 +126,7 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
             "form": form,
             "person": subject,
             "kind": Kind(kind),
-            "explanation": _explanations()[kind],
+            "explanation": sections.explanations()[kind],
             "due": deadlines.due_on(timezone.now()),
         },
     )
@@ -257,7 +189,7 @@ def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResp
         raise Http404(_("Ce lien n'est plus valable.")) from exc
     if signed != str(found.public_id) or not queries.may_download(viewer, found):
         raise Http404(_("Ce lien n'est plus valable."))
-    path = actions.archive_path(found)
+    path = storage.archive_path(found)
     if not path.exists():
         raise Http404(_("Ce lien n'est plus valable."))
     actions.record_download(request=found, actor=viewer, meta=audit.request_meta(request))
@@ -273,7 +205,7 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Rectification by the person themself (or a child's guardian)."""
     viewer = _user(request)
     subject = _person(viewer, person)
-    initial = {name: getattr(subject, name) or "" for name in actions.SELF_SERVICE_FIELDS}
+    initial = {name: getattr(subject, name) or "" for name in rules.SELF_SERVICE_FIELDS}
     form = forms.AccountForm(
         request.POST if request.method == "POST" else None, person=subject, initial=initial
     )
@@ -403,12 +335,7 @@ def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("C'est levé."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("accounts:privacy_centre")
-    return redirect(target)
+    return redirect(safe_path(request.POST.get("next"), reverse("accounts:privacy_centre")))
 
 
 # The workbench --------------------------------------------------------------------------------
@@ -505,11 +432,6 @@ def _bulk(request: HttpRequest, viewer: User) -> None:
         )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The queue as CSV, without names: references, types, dates and states."""
@@ -522,10 +444,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         actor=viewer,
         data={"rows": rows.count(), "status": params["status"], "kind": params["kind"]},
     )
-    writer = csv.writer(_Echo())
 
     def lines() -> Any:
-        yield writer.writerow(
+        yield (
             [
                 "reference",
                 "type",
@@ -541,7 +462,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
             ]
         )
         for row in rows.iterator(chunk_size=500):
-            yield writer.writerow(
+            yield (
                 [
                     row.reference,
                     row.kind,
@@ -557,9 +478,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
-    return response
+    return csvfile.response(lines(), filename="demandes.csv")
 
 
 @checks_card_numbers

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from charte.accounts.models import User
 from charte.core.actors import SystemActor
 from charte.core.errors import ActionError
-from charte.subject_requests import actions
+from charte.subject_requests import actions, storage
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
 
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             self._report_erasure(request)
             return
         assert out is not None
-        with actions.archive_path(request).open("rb") as source, out.open("wb") as target:
+        with storage.archive_path(request).open("rb") as source, out.open("wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
             f"Request {request.reference}: {request.outcome.get('rows', 0)} rows written to "

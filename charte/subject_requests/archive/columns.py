@@ -1,0 +1,190 @@
+"""What goes into an archive: the exported columns of each declared model, and the person's
+rows read a chunk at a time."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import connections, models
+from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
+from django.utils import translation
+
+from charte.privacy import register
+from charte.privacy.register import PORTABLE_PROVENANCES, Category
+from charte.privacy.registry import Declaration
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+ACCESS = "access"
+
+
+PORTABILITY = "portability"
+
+
+CHUNK = 2000
+
+
+EXCLUDED_CATEGORIES = frozenset({Category.CREDENTIALS})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    lookup: str
+    label: str
+    category: Category
+    provenance: register.Provenance
+    choices: dict[Any, str] | None
+    in_html: bool
+    kind: str  # the stored value's Django type ("CharField", "JSONField"...), to convert it
+    many: bool = False
+    nullable: bool = True  # whether the database may give NULL
+    link: bool = False  # a link to another row, given by its public id or key
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "category": self.category.value,
+            "provenance": self.provenance.value,
+        }
+
+
+def exported(declaration: Declaration, name: str, scope: str) -> bool:
+    """Whether field `name` of `declaration` goes into an archive of `scope`."""
+    declared = declaration.fields[name]
+    if declared.category in EXCLUDED_CATEGORIES:
+        return False
+    if getattr(declaration.model._meta.get_field(name), "primary_key", False):
+        return False
+    return scope == ACCESS or declared.provenance in PORTABLE_PROVENANCES
+
+
+_cache: dict[tuple[str, int, str, str], tuple[Declaration, Any]] = {}
+
+
+def per_language[T](
+    declaration: Declaration, scope: str, compute: Callable[[Declaration, str], T]
+) -> T:
+    """`compute(declaration, scope)`, computed once per scope and language."""
+    key = (compute.__name__, id(declaration), scope, translation.get_language() or "")
+    cached = _cache.get(key)
+    if cached is None or cached[0] is not declaration:
+        cached = _cache[key] = (declaration, compute(declaration, scope))
+    return cached[1]
+
+
+def columns(declaration: Declaration, scope: str) -> list[Column]:
+    """The exported columns of a declared model."""
+    return per_language(declaration, scope, _columns)
+
+
+def _columns(declaration: Declaration, scope: str) -> list[Column]:
+    meta = declaration.model._meta
+    result = []
+    for name, declared in declaration.fields.items():
+        if not exported(declaration, name, scope):
+            continue
+        model_field: Any = meta.get_field(name)
+        lookup = name
+        stored: Any = model_field
+        related = model_field.related_model if model_field.is_relation else None
+        if related is not None and any(f.name == "public_id" for f in related._meta.fields):
+            lookup = f"{name}__public_id"
+            stored = related._meta.get_field("public_id")
+        elif related is not None:
+            stored = related._meta.pk
+        if isinstance(stored, models.GeneratedField):
+            stored = stored.output_field
+        choices = dict(model_field.flatchoices) if getattr(model_field, "choices", None) else None
+        result.append(
+            Column(
+                name=name,
+                lookup=lookup,
+                label=str(getattr(model_field, "verbose_name", name)),
+                category=declared.category,
+                provenance=declared.provenance,
+                choices={k: str(v) for k, v in choices.items()} if choices else None,
+                in_html=declared.category != Category.REFERENCE,
+                kind=stored.get_internal_type(),
+                many=bool(model_field.many_to_many),
+                nullable=model_field.null or stored.null,
+                link=related is not None,
+            )
+        )
+    return result
+
+
+def chunks_of(
+    declaration: Declaration,
+    person: "AbstractBaseUser",
+    cols: list[Column],
+    chunk_size: int = CHUNK,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The person's rows of one model, as lists of tuples (the primary key, then `cols`).
+
+    Values come as the database driver gives them (Django's per-value converters are skipped:
+    the chunk converter turns each column into text in one step). On SQLite, instants are read as
+    the text they are stored as (UTC), rather than parsed into a datetime and printed again.
+    The query is Django's own, run through its chunked cursor (a server-side cursor on
+    PostgreSQL), so memory holds one chunk. A row reached through two subject paths may come
+    twice in a row: the converter drops the repeat. Many-to-many fields come back one database
+    row per link: consecutive rows of one object are merged here, the linked values gathered
+    in a list.
+    """
+    database = declaration.model._default_manager.db
+    raw_text = connections[database].vendor == "sqlite"
+    selected: list[Any] = [
+        Cast(c.lookup, output_field=models.TextField())
+        if raw_text and c.kind == "DateTimeField" and not c.many
+        else c.lookup
+        for c in cols
+    ]
+    queryset = (
+        declaration.model._default_manager.filter(declaration.subject_filter(person))
+        .order_by("pk")
+        .values_list("pk", *selected)
+    )
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    chunks = compiler.execute_sql(
+        MULTI,
+        chunked_fetch=connections[queryset.db].features.can_use_chunked_reads,
+        chunk_size=chunk_size,
+    )
+    many = [i for i, c in enumerate(cols, start=1) if c.many]
+    if not many:
+        yield from chunks or ()
+        return
+    merged: list[tuple[Any, ...]] = []
+    current: list[Any] | None = None
+    for chunk in chunks or ():
+        for row in chunk:
+            if current is not None and row[0] == current[0]:
+                # The same object again: another link of a many-to-many field.
+                for i in many:
+                    if row[i] is not None and row[i] not in current[i]:
+                        current[i].append(row[i])
+                continue
+            if current is not None:
+                merged.append(tuple(current))
+            current = list(row)
+            for i in many:
+                current[i] = [] if current[i] is None else [current[i]]
+        if len(merged) >= chunk_size:
+            yield merged
+            merged = []
+    if current is not None:
+        merged.append(tuple(current))
+    if merged:
+        yield merged
+
+
+def csv_name(declaration: Declaration) -> str:
+    return "csv/" + declaration.label.lower().replace(".", "_") + ".csv"
+
+
+def anchor(declaration: Declaration) -> str:
+    return declaration.label.lower().replace(".", "-")

@@ -1,0 +1,132 @@
+"""The archive's HTML view, read by people: a page that works without a network, its tables
+written in the person's language."""
+
+import html
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import IO, TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from charte.privacy.registry import Declaration
+
+if TYPE_CHECKING:
+    pass
+from charte.subject_requests.archive.columns import Column, anchor, csv_name
+from charte.subject_requests.archive.conversion import HTML_SAFE, cell_for, template_of
+
+HTML_ROWS = 500
+
+
+# The short date format's day, month and year, as strftime has them. Django formats a value
+# in about 10 microseconds, strftime in 2: with hundreds of rows per table, that counts.
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+
+
+def _date_pattern() -> str:
+    """The active language's short date format (Django's SHORT_DATE_FORMAT) as a strftime
+    pattern: "%d/%m/%Y" in French; ISO's "%Y-%m-%d" if it uses more than day, month, year."""
+    pattern = []
+    for char in str(formats.get_format("SHORT_DATE_FORMAT")):
+        if char in _STRFTIME:
+            pattern.append(_STRFTIME[char])
+        elif char.isalpha() or char in "\\%":
+            return "%Y-%m-%d"
+        else:
+            pattern.append(char)
+    return "".join(pattern)
+
+
+def _readers() -> dict[str, Callable[[str], str]]:
+    """How the HTML view, read by people, writes a cell's text, by stored type: dates in the
+    person's language, times in local time to the minute (as the page says), yes and no."""
+    day = _date_pattern()
+    moment = f"{day} %H:%M"
+    zone = timezone.get_current_timezone()
+    yes, no = str(_("oui")), str(_("non"))
+
+    def read_moment(text: str) -> str:
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime(moment)
+
+    def read_date(text: str) -> str:
+        try:
+            return date.fromisoformat(text).strftime(day)
+        except ValueError:
+            return text
+
+    def read_bool(text: str) -> str:
+        return yes if text == "true" else no if text == "false" else text
+
+    return {"DateTimeField": read_moment, "DateField": read_date, "BooleanField": read_bool}
+
+
+def html_rows(
+    rows: list[tuple[Any, ...]], cols: list[Column], html_cols: list[int], limit: int, last: Any
+) -> list[str]:
+    """The HTML view's table rows for the first `limit` objects of a chunk, in words: choices
+    by their labels, the rest as `_readers` writes them."""
+    readers = _readers()
+    shown = [
+        (
+            i + 1,
+            cell_for(cols[i]),
+            cols[i].choices or {},
+            readers.get(cols[i].kind),
+            template_of(cols[i]) not in HTML_SAFE or cols[i].many,
+        )
+        for i in html_cols
+    ]
+    lines = []
+    for row in rows:
+        if row[0] == last:
+            continue
+        last = row[0]
+        texts = []
+        for n, cell, choices, readable, escape in shown:
+            value = row[n]
+            if choices and value in choices:
+                text = html.escape(choices[value])
+            else:
+                text = cell(value)[1]
+                if readable is not None:
+                    text = readable(text)
+                if escape:
+                    text = html.escape(text)
+            texts.append(f"<td>{text}</td>")
+        lines.append("<tr>" + "".join(texts) + "</tr>\n")
+        if len(lines) >= limit:
+            break
+    return lines
+
+
+def write_html_section(
+    out: IO[str],
+    declaration: Declaration,
+    cols: list[Column],
+    html_cols: list[int],
+    rows: list[str],
+    count: int,
+) -> None:
+    if not html_cols:
+        return
+    out.write(
+        render_to_string(
+            "subject_requests/archive/section.html",
+            {
+                "name": declaration.model._meta.verbose_name_plural,
+                "columns": [cols[i] for i in html_cols],
+                "count": count,
+                "shown": min(count, HTML_ROWS),
+                "file": csv_name(declaration),
+                "anchor": anchor(declaration),
+            },
+        ).replace("<!--ROWS-->", "".join(rows))
+    )
