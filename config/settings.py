@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # What PostgreSQL cannot store (a NUL, a lone surrogate) is cleaned before any view reads it.
+    "charte.core.text.StorableTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control for signed-in people, Permissions-Policy, CORP, Reporting-Endpoints.
     "charte.core.headers.SecurityHeadersMiddleware",

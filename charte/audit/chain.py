@@ -62,6 +62,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from charte.audit.models import Entry, Seal
+from charte.core.text import storable
 
 GENESIS = "0" * 64
 BLOCK = 64  # SHA-256's block size, in bytes
@@ -114,10 +115,12 @@ def normalise_data(data: Any) -> Any:
             raise ValueError("A journal payload holds finite numbers only.")
         return int(data) if data.is_integer() else data
     if isinstance(data, Mapping):
-        return {str(k): normalise_data(v) for k, v in data.items()}
+        return {storable(str(k)): normalise_data(v) for k, v in data.items()}
     if isinstance(data, list | tuple):
         return [normalise_data(v) for v in data]
-    if data is None or isinstance(data, bool | int | str):
+    if isinstance(data, str):
+        return storable(data)  # no NUL nor lone surrogate: what is signed is what is stored
+    if data is None or isinstance(data, bool | int):
         return data
     raise TypeError(f"A journal payload holds ids, codes and counts, not {type(data).__name__}.")
 
@@ -132,7 +135,7 @@ def normalise_ip(ip: str | None) -> str | None:
 
 
 def normalise_text(text: str, length: int) -> str:
-    return text.replace("\x00", "")[:length]
+    return storable(text)[:length]
 
 
 def utc_iso(moment: datetime) -> str:

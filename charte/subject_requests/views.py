@@ -25,7 +25,16 @@ from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
 from charte.core.paths import safe_path
 from charte.privacy import processing, register
-from charte.subject_requests import actions, deadlines, forms, queries, rules, sections, storage
+from charte.subject_requests import (
+    actions,
+    deadlines,
+    forms,
+    heirs,
+    queries,
+    rules,
+    sections,
+    storage,
+)
 from charte.subject_requests.models import (
     Channel,
     Decision,
@@ -563,6 +572,8 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "limitations": Limitation.objects.active().filter(person=person) if person else [],
             "directive": queries.directive_of(person) if person else None,
             "death": queries.death_of(person) if person else None,
+            "claim_matches": heirs.directive_matches(found),
+            "signs_of_life": heirs.signs_of_life(found),
             "certificate": getattr(found, "certificate", None),
             "holdings": _holdings(person) if person else [],
         },
