@@ -1,11 +1,18 @@
-"""The kinds of message the platform sends, each registered by the app that sends it."""
+"""The kinds of message the platform sends, each registered by the app that sends it, and the
+one door every app sends through.
+
+Both live in `core`, like the menu and the schedule, so that an app of any layer (accounts is
+below notifications) declares and sends its messages without importing the notifications app,
+which sets the sender in its `ready()` (`set_sender`) and decides who receives what.
+"""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from charte.accounts.models import User
+    from charte.core.actors import Actor
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,3 +89,41 @@ def set_unsubscribe_link(link: UnsubscribeLink) -> None:
 
 def unsubscribe_link(person: "User", purpose: str) -> str | None:
     return _unsubscribe_link[0](person, purpose) if _unsubscribe_link else None
+
+
+class Sender(Protocol):
+    """What the notifications app offers (`charte.notifications.actions`)."""
+
+    def notify(
+        self,
+        *,
+        kind: str,
+        person: "User",
+        actor: "Actor",
+        context: Mapping[str, Any] | None = None,
+        address: str | None = None,
+    ) -> list[Any]: ...
+
+    def notify_own_address(
+        self,
+        *,
+        kind: str,
+        person: "User",
+        address: str,
+        actor: "Actor",
+        context: Mapping[str, Any] | None = None,
+    ) -> list[Any]: ...
+
+
+_sender: list[Sender] = []
+
+
+def set_sender(sender: Sender) -> None:
+    _sender[:] = [sender]
+
+
+def sender() -> Sender:
+    """The notifications app's sending functions (set at start-up)."""
+    if not _sender:
+        raise LookupError("No sender: the notifications app is not installed.")
+    return _sender[0]
