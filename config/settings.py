@@ -76,6 +76,10 @@ if PRODUCTION:
     CHARTE_JOURNAL_KEY = required("JOURNAL_KEY")
 else:
     CHARTE_JOURNAL_KEY = os.environ.get("JOURNAL_KEY") or f"development-journal-{SECRET_KEY}"
+# How many chains ("lanes") the journal writes side by side on PostgreSQL, so that concurrent
+# writers do not queue on one head (docs/journal.md). More lanes than concurrent writers is
+# enough; lowering it later is harmless (old lanes stay verifiable, new entries avoid them).
+CHARTE_JOURNAL_LANES = max(1, min(int(os.environ.get("JOURNAL_LANES", "16")), 256))
 
 SITE_URL = os.environ.get(
     "SITE_URL", "https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000"

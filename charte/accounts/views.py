@@ -36,12 +36,22 @@ from charte.accounts.queries import (
 from charte.core import navigation, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.paths import safe_path
 
 # Each request for a reset link sends an email: a few an hour for one mailbox.
 PASSWORD_RESET_LIMIT = ratelimit.Limit("password_reset", per_address="30/h", per_target="5/h")
 
 
-class LoginView(auth_views.LoginView):
+class SafeNext(auth_views.RedirectURLMixin):
+    """Django's `next`, kept only if it is a page of ours (`safe_path`)."""
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        request = request or self.request  # type: ignore[attr-defined]
+        field = self.redirect_field_name
+        return safe_path(request.POST.get(field) or request.GET.get(field))
+
+
+class LoginView(SafeNext, auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -73,7 +83,7 @@ class LoginView(auth_views.LoginView):
         return reentry.answer_too_soon(response, form)
 
 
-class LogoutView(auth_views.LogoutView):
+class LogoutView(SafeNext, auth_views.LogoutView):
     pass
 
 
@@ -228,7 +238,7 @@ def sign_up_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            destination = request.session.pop(SIGN_UP_NEXT_KEY, "") or reverse("home")
+            destination = safe_path(request.session.pop(SIGN_UP_NEXT_KEY, ""), reverse("home"))
             if request.user.is_authenticated:
                 logout(request)
             login(request, person, backend=BACKEND)

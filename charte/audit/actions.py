@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import connections, router, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from charte.audit import alerts, chain, events
 from charte.audit.journal import record
-from charte.audit.models import Entry, Seal
+from charte.audit.models import Entry, Run, Seal
 from charte.audit.queries import Search, ref_public_id
 from charte.audit.verify import Report, one_year_after, verify
 from charte.core.actors import RETENTION, Actor, SystemActor
@@ -70,46 +69,55 @@ SEAL_BATCH_DAYS = 31
 @transaction.atomic
 def _seal_some_days(*, actor: Actor) -> list[Seal]:
     using = router.db_for_write(Seal)
-    # Under the journal's lock: no entry of these days can still be on its way, and the entry
-    # recorded below dates every later one after them (see chain.py).
-    chain.lock(using)
+    # Under every lane's lock: no entry of these days can still be on its way, and every later
+    # entry is dated after the last sealed day (see chain.py).
+    chain.lock_all(using)
     now = timezone.now()
     last = Seal.objects.using(using).order_by("-day").first()
     if last is not None:
         day = last.day + timedelta(days=1)
-        next_seq, chain_prev, prev_seal = last.last_seq + 1, last.last_entry_hash, last.hash
+        heads = {lane: (run.last + 1, run.last_hash) for lane, run in last.runs().items()}
+        prev_seal = last.hash
     else:
-        first_at = Entry.objects.using(using).order_by("seq").values_list("at", flat=True).first()
+        first_at = Entry.objects.using(using).order_by("at").values_list("at", flat=True).first()
         if first_at is None:
             return []
         day = chain.utc_day(first_at)
-        next_seq, chain_prev, prev_seal = 1, chain.GENESIS, chain.GENESIS
+        heads = {0: (1, chain.GENESIS)}
+        prev_seal = chain.GENESIS
     sealed: list[Seal] = []
     read = 0
     while day < chain.utc_day(now) and len(sealed) < SEAL_BATCH_DAYS and read < SEAL_BATCH_ENTRIES:
         try:
-            hashes = _check_day(using=using, day=day, next_seq=next_seq, chain_prev=chain_prev)
+            runs = _check_day(using=using, day=day, heads=heads)
         except JournalBroken:
             if not sealed:
                 raise
             break  # keep the sound days sealed; the next batch starts at the broken one
+        zero = runs[0]
         seal = Seal(
             day=day,
-            first_seq=next_seq,
-            last_seq=next_seq + len(hashes) - 1,
-            count=len(hashes),
-            root=chain.merkle_root(hashes),
-            last_entry_hash=hashes[-1] if hashes else chain_prev,
+            first_seq=zero.first,
+            last_seq=zero.last,
+            count=sum(run.count for run in runs.values()),
+            root=zero.root,
+            last_entry_hash=zero.last_hash,
             prev_hash=prev_seal,
             key_id=chain.key_id(),
             sealed_at=now,
+            lanes={
+                str(lane): [run.first, run.last, run.last_hash, run.root]
+                for lane, run in runs.items()
+                if lane
+            },
         )
         seal.hash = chain.seal_mac(seal)
         seal.save(using=using)
         sealed.append(seal)
         read += seal.count
-        day, next_seq = day + timedelta(days=1), seal.last_seq + 1
-        chain_prev, prev_seal = seal.last_entry_hash, seal.hash
+        day = day + timedelta(days=1)
+        heads = {lane: (run.last + 1, run.last_hash) for lane, run in runs.items()}
+        prev_seal = seal.hash
     if not sealed:
         return []
     record(
@@ -128,33 +136,44 @@ def _seal_some_days(*, actor: Actor) -> list[Seal]:
     return sealed
 
 
-def _check_day(*, using: str, day: date, next_seq: int, chain_prev: str) -> list[str]:
-    """The hashes of a day's entries, after checking that they follow the chain unbroken."""
+def _check_day(*, using: str, day: date, heads: dict[int, tuple[int, str]]) -> dict[int, Run]:
+    """Each lane's run of a day's entries, after checking that it follows its chain unbroken.
+
+    `heads` gives each lane known so far its next position and the hash it continues from; a
+    lane not in it starts at 1. Every lane known so far gets a run, empty or not."""
     start, end = chain.day_bounds(day)
     rows = cast(
         "Generator[tuple[Any, ...]]",
         Entry.objects.using(using)
         .filter(at__gte=start, at__lt=end)
-        .order_by("seq")
+        .order_by("lane", "seq")
         .values_list(*chain.ENTRY_FIELDS)
         .iterator(chunk_size=5000),
     )
-    hashes: list[str] = []
+    hashes: dict[int, list[str]] = {}
+    links = dict(heads)
     try:
         for row in rows:
-            seq, *_, stored_prev, stored_hash = row
-            expected = next_seq + len(hashes)
-            if seq != expected:
-                raise JournalBroken(expected, f"entry #{expected} of {day} is missing")
+            lane, seq, *_, stored_prev, stored_hash = row
+            next_seq, chain_prev = links.get(lane, (1, chain.GENESIS))
+            where = f"entry #{seq}" + (f" of lane {lane}" if lane else "")
+            if seq != next_seq:
+                missing = f"entry #{next_seq}" + (f" of lane {lane}" if lane else "")
+                raise JournalBroken(next_seq, f"{missing} of {day} is missing")
             if stored_prev != chain_prev:
-                raise JournalBroken(seq, f"entry #{seq} does not follow the entry before it")
+                raise JournalBroken(seq, f"{where} does not follow the entry before it")
             if chain.entry_hash(stored_prev, chain.row_content(row)) != stored_hash:
-                raise JournalBroken(seq, f"entry #{seq} was altered")
-            hashes.append(stored_hash)
-            chain_prev = stored_hash
+                raise JournalBroken(seq, f"{where} was altered")
+            hashes.setdefault(lane, []).append(stored_hash)
+            links[lane] = (seq + 1, stored_hash)
     finally:
         rows.close()  # PostgreSQL: close the server-side cursor while its transaction lives
-    return hashes
+    runs: dict[int, Run] = {}
+    for lane in sorted(links):
+        first, _ = heads.get(lane, (1, chain.GENESIS))
+        next_seq, last_hash = links[lane]
+        runs[lane] = Run(first, next_seq - 1, last_hash, chain.merkle_root(hashes.get(lane, [])))
+    return runs
 
 
 def _log_seals(seals: list[Seal]) -> None:
@@ -208,7 +227,7 @@ def prune_journal(
         result.days.append(seal.day)
     last_pruned = Seal.objects.filter(pruned_at__isnull=False).order_by("-day").first()
     if last_pruned is not None:
-        while (removed := _remove_batch(through=last_pruned.last_seq, size=batch_size)) > 0:
+        while (removed := _remove_batch(through=last_pruned, size=batch_size)) > 0:
             result.entries += removed
     if result.days or result.entries:
         record(
@@ -243,19 +262,22 @@ def _stamp_pruned(*, seal: Seal, as_of: date, batch_size: int, result: Pruned) -
         pruned_as_of=as_of,
         pruned_mac=chain.pruning_mac(seal_hash=seal.hash, as_of=as_of, pruned_at=pruned_at),
     )
-    result.entries += _remove_batch(through=seal.last_seq, size=batch_size)
+    result.entries += _remove_batch(through=seal, size=batch_size)
 
 
 @transaction.atomic
-def _remove_batch(*, through: int, size: int) -> int:
+def _remove_batch(*, through: Seal, size: int) -> int:
     using = router.db_for_write(Entry)
     entries = Entry.objects.using(using)
-    first = entries.filter(seq__lte=through).aggregate(first=Min("seq"))["first"]
-    if first is None:
+    doomed = list(
+        entries.filter(through.entries_through())
+        .order_by("lane", "seq")
+        .values_list("pk", flat=True)[:size]
+    )
+    if not doomed:
         return 0
     _allow_removal(using)
-    last = min(through, first + size - 1)
-    return entries.filter(seq__gte=first, seq__lte=last)._remove_for_retention()
+    return entries.filter(pk__in=doomed)._remove_for_retention()
 
 
 # Verification -------------------------------------------------------------------------------

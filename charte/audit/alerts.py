@@ -104,7 +104,7 @@ def alert_context(entry: Entry) -> dict[str, Any]:
         "subject_ref": entry.subject_ref,
         "ip": entry.ip,
         "link": search_link(entry),
-        "seq": entry.seq,
+        "seq": entry.number,
     }
 
 

@@ -16,22 +16,35 @@ key as well (the application servers) could; against them the seals' hashes, wri
 application log as each day is sealed, are the copy kept outside (see docs/journal.md). The key
 is distinct from SECRET_KEY so that rotating the latter leaves the journal verifiable.
 
-*Concurrency.* The chain has one head, so appends must be serialised: two writers reading the
-same head would fork it. Each append takes the journal's lock, then reads the head, then
-inserts, and the lock is held until the transaction commits (so the next writer reads a head
-that is committed, never one that may still roll back):
-- on PostgreSQL, a transaction-scoped advisory lock (`pg_advisory_xact_lock`), released by
-  COMMIT or ROLLBACK, taken just before the append so that a transaction holds it only for its
-  end (actions write their journal entry last, as they should);
-- on SQLite, the write lock itself: our connections begin transactions IMMEDIATE, so a writer
-  holds the database's single write lock from BEGIN to COMMIT.
-A rolled-back append leaves no trace and no gap: `seq` is counted from the head, not drawn from
-a sequence. Time is taken under the lock too, and never before the head's (`at` is monotonic
-along `seq`), so a day's entries are one unbroken run of the chain whatever the clocks of the
-web servers say, which is what lets a day be sealed as a whole.
+*Lanes.* One chain has one head, and every writer would queue on it until its transaction
+commits. So the journal is several chains ("lanes", `CHARTE_JOURNAL_LANES`, 16 by default),
+each with its own head, position `seq` (1, 2, 3... without gaps) and lock; an append takes the
+first free lane, the one its connection used last first, and a transaction holds one lane at
+most. The daily seal joins them: it records every lane's run of the day (positions, last hash,
+Merkle root), signed together and chained to the seal before. A lane's entries are signed with
+their lane (lane 0's exactly as when the journal had one chain, so an older journal verifies
+unchanged). Order across lanes is the time and the insertion's id: no global position, which
+would need one lock again.
 
-*Cost.* One indexed read of the head and one HMAC per entry, and writers queue on the journal
-for the end of their transactions. `bench/journal.py` measures it beside plain inserts.
+*Concurrency.* Two writers reading the same lane's head would fork it. Each append takes its
+lane's lock, then reads the lane's head, then inserts, and the lock is held until the
+transaction commits (so the next writer of the lane reads a head that is committed):
+- on PostgreSQL, a transaction-scoped advisory lock (`pg_advisory_xact_lock` of LOCK_KEY +
+  lane), tried lane after lane by `charte_journal_claim` (migration 0004), which then reads the
+  lane's head, in one round trip. When every lane is busy it waits for its connection's lane;
+  a waiter holds no lane, so no two waiters wait on each other;
+- on SQLite, the write lock itself (our connections begin transactions IMMEDIATE): there is
+  one writer at a time anyway, so everything goes to lane 0 (or the connection's lane, which
+  tests set to write several lanes).
+A rolled-back append leaves no trace and no gap: `seq` is counted from the head, not drawn from
+a sequence. Time is taken under the lock too, never before the lane's head nor inside a day
+already sealed (`at` is monotonic along a lane), so a day's entries are one unbroken run of
+each lane whatever the clocks of the web servers say, which is what lets a day be sealed as a
+whole. Sealing takes every lane's lock.
+
+*Cost.* One round trip to claim a lane and read its head, one HMAC per entry; writers wait
+only for a writer of the same lane, and there are more lanes than writers.
+`bench/journal.py` measures it beside plain inserts, with 1, 4 and 8 writers.
 """
 
 import functools
@@ -135,10 +148,17 @@ def entry_bytes(
     data: Any,
     ip: str | None,
     user_agent: str,
+    *,
+    lane: int = 0,
 ) -> bytes:
-    """The canonical form of what an entry says: the bytes its hash signs."""
+    """The canonical form of what an entry says: the bytes its hash signs.
+
+    The lane is signed too, except lane 0's, which are signed as when there was one chain."""
+    said = [seq, utc_iso(at), event, actor_ref, subject_ref, normalise_data(data), ip, user_agent]
+    if lane:
+        said.append(lane)
     return json.dumps(
-        [seq, utc_iso(at), event, actor_ref, subject_ref, normalise_data(data), ip, user_agent],
+        said,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -182,21 +202,22 @@ def seal_hash(
     prev_hash: str,
     key_id: str,
     sealed_at: datetime,
+    lanes: Mapping[str, Any] | None = None,
 ) -> str:
-    message = json.dumps(
-        [
-            day.isoformat(),
-            first_seq,
-            last_seq,
-            count,
-            root,
-            last_entry_hash,
-            prev_hash,
-            key_id,
-            utc_iso(sealed_at),
-        ],
-        separators=(",", ":"),
-    ).encode()
+    said: list[Any] = [
+        day.isoformat(),
+        first_seq,
+        last_seq,
+        count,
+        root,
+        last_entry_hash,
+        prev_hash,
+        key_id,
+        utc_iso(sealed_at),
+    ]
+    if lanes:  # the other lanes' runs; a seal of lane 0 alone is signed as before lanes
+        said.append({str(k): list(v) for k, v in sorted(lanes.items(), key=lambda i: int(i[0]))})
+    message = json.dumps(said, separators=(",", ":"), sort_keys=True).encode()
     return _mac(b"seal", message)
 
 
@@ -211,6 +232,7 @@ def seal_mac(seal: Seal) -> str:
         prev_hash=seal.prev_hash,
         key_id=seal.key_id,
         sealed_at=seal.sealed_at,
+        lanes=seal.lanes,
     )
 
 
@@ -231,47 +253,99 @@ def utc_day(moment: datetime) -> date:
 # Appending ----------------------------------------------------------------------------------
 
 
-def lock(using: str) -> None:
-    """Take the journal's lock until the end of the current transaction."""
+def lanes() -> int:
+    return int(getattr(settings, "CHARTE_JOURNAL_LANES", 16))
+
+
+def lock_all(using: str) -> None:
+    """Take every lane's lock until the end of the current transaction (sealing does)."""
     connection = connections[using]
     if not connection.in_atomic_block:
-        raise RuntimeError("The journal's lock is taken inside a transaction only.")
+        raise RuntimeError("The journal's locks are taken inside a transaction only.")
     if connection.vendor == "postgresql":
+        count = max(lanes(), _highest_lane(using) + 1)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            # In increasing order, as one statement: a writer waiting for a lane holds none.
+            cursor.execute(
+                "SELECT count(pg_advisory_xact_lock(%s + k)) FROM generate_series(0, %s) k",
+                [LOCK_KEY, count - 1],
+            )
     elif connection.vendor != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
         raise NotImplementedError(f"The journal does not know how to lock on {connection.vendor}.")
 
 
+def _highest_lane(using: str) -> int:
+    highest = 0
+    for seal in Seal.objects.using(using).order_by("-day")[:1]:
+        highest = max([0, *(int(k) for k in seal.lanes)])
+    last = Entry.objects.using(using).order_by("-lane").values_list("lane", flat=True).first()
+    return max(highest, last or 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Head:
+    lane: int
     seq: int
     hash: str
     at: datetime | None
+    sealed: date | None  # the last day sealed: no entry may be dated in it or before
 
 
-def head(using: str) -> Head:
-    """The end of the chain: its last entry, or the last seal once every entry was pruned.
+def _aware(at: Any) -> datetime:
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at.tzinfo is None:  # SQLite hands back naive times, in UTC
+        at = at.replace(tzinfo=UTC)
+    return at
 
-    One indexed row, read in plain SQL: it is read at every append, and the ORM would spend
-    more time building this query than the database spends answering it.
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def claim(using: str) -> Head:
+    """Take a lane until the end of the current transaction and read its head.
+
+    In plain SQL: it runs at every append, and the ORM would spend more time building these
+    queries than the database spends answering them.
     """
     connection = connections[using]
-    table = connection.ops.quote_name(Entry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash, at FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
-        last = cursor.fetchone()
-    if last is not None:
-        seq, digest, at = last
-        if isinstance(at, str):
-            at = datetime.fromisoformat(at)
-        if at.tzinfo is None:  # SQLite hands back naive times, in UTC
-            at = at.replace(tzinfo=UTC)
-        return Head(seq, digest, at)
-    seal = Seal.objects.using(using).order_by("-day").first()
-    if seal is not None:
-        return Head(seal.last_seq, seal.last_entry_hash, day_bounds(seal.day)[1])
-    return Head(0, GENESIS, None)
+    if not connection.in_atomic_block:
+        raise RuntimeError("The journal's lanes are taken inside a transaction only.")
+    if connection.vendor == "postgresql":
+        hint = getattr(connection, "charte_journal_lane", 0)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT * FROM charte_journal_claim(%s, %s, %s)", [hint, lanes(), LOCK_KEY]
+            )
+            lane, seq, digest, at, sealed = cursor.fetchone()
+        connection.charte_journal_lane = lane  # type: ignore[attr-defined]
+    elif connection.vendor == "sqlite":
+        # BEGIN IMMEDIATE already holds the write lock: one writer at a time, in its lane.
+        lane = getattr(connection, "charte_journal_lane", 0)
+        table = connection.ops.quote_name(Entry._meta.db_table)
+        seals = connection.ops.quote_name(Seal._meta.db_table)
+        last = f"FROM {table} WHERE lane = %s ORDER BY seq DESC LIMIT 1"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT (SELECT seq {last}), (SELECT hash {last}), (SELECT at {last}), "  # noqa: S608
+                f"(SELECT max(day) FROM {seals})",
+                [lane, lane, lane],
+            )
+            seq, digest, at, sealed = cursor.fetchone()
+    else:
+        raise NotImplementedError(f"The journal does not know how to lock on {connection.vendor}.")
+    sealed = _day(sealed)
+    if seq is not None:
+        return Head(lane, seq, digest, _aware(at), sealed)
+    # No entry in this lane: a new lane, or one whose every entry was pruned.
+    for seal in Seal.objects.using(using).order_by("-day")[:1]:
+        run = seal.runs().get(lane)
+        if run is not None:
+            return Head(lane, run.last, run.last_hash, day_bounds(seal.day)[1], sealed)
+    return Head(lane, 0, GENESIS, None, sealed)
 
 
 def append(
@@ -283,20 +357,25 @@ def append(
     ip: str | None,
     user_agent: str,
 ) -> Entry:
-    """Append one entry at the head of the chain, inside the caller's transaction if any."""
+    """Append one entry at the head of a lane, inside the caller's transaction if any."""
     using = router.db_for_write(Entry)
     payload = normalise_data(dict(data))
     ip = normalise_ip(ip)
     user_agent = normalise_text(user_agent, 200)
     # No savepoint inside an action's transaction: an append that fails fails the action.
     with transaction.atomic(using=using, savepoint=False):
-        lock(using)
-        last = head(using)
-        now = timezone.now()
-        at = now if last.at is None or now > last.at else last.at
+        last = claim(using)
+        at = timezone.now()
+        if last.at is not None and at < last.at:
+            at = last.at
+        if last.sealed is not None:
+            at = max(at, day_bounds(last.sealed)[1])
         seq = last.seq + 1
-        content = entry_bytes(seq, at, event, actor_ref, subject_ref, payload, ip, user_agent)
+        content = entry_bytes(
+            seq, at, event, actor_ref, subject_ref, payload, ip, user_agent, lane=last.lane
+        )
         entry = Entry(
+            lane=last.lane,
             seq=seq,
             at=at,
             event=event,
@@ -313,6 +392,7 @@ def append(
 
 
 ENTRY_FIELDS = (
+    "lane",
     "seq",
     "at",
     "event",
@@ -328,5 +408,5 @@ ENTRY_FIELDS = (
 
 def row_content(row: Iterable[Any]) -> bytes:
     """The canonical bytes of a row read as `values_list(*ENTRY_FIELDS)`."""
-    seq, at, event, actor_ref, subject_ref, data, ip, user_agent, *_ = row
-    return entry_bytes(seq, at, event, actor_ref, subject_ref, data, ip, user_agent)
+    lane, seq, at, event, actor_ref, subject_ref, data, ip, user_agent, *_ = row
+    return entry_bytes(seq, at, event, actor_ref, subject_ref, data, ip, user_agent, lane=lane)

@@ -6,6 +6,7 @@ later stamped "pruned" once, when their day's entries go. The ORM refuses anythi
 PostgreSQL a trigger refuses it in the database too (see migration 0003 and `chain.py`).
 """
 
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from django.db import models
@@ -40,9 +41,16 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         return count
 
 
+def entry_number(lane: int, seq: int) -> int | str:
+    """How an entry is named: its position, prefixed by its lane outside lane 0 ("3/17")."""
+    return f"{lane}/{seq}" if lane else seq
+
+
 class Entry(models.Model):
-    # Chain position: 1, 2, 3... without gaps, given under the journal's lock (see chain.py).
-    seq = models.BigIntegerField(_("numéro"), unique=True, editable=False)
+    # The journal is several chains ("lanes") written side by side, joined by the daily seal
+    # (see chain.py). Position in its lane: 1, 2, 3... without gaps, given under the lane's lock.
+    lane = models.PositiveSmallIntegerField(_("file"), default=0, db_default=0, editable=False)
+    seq = models.BigIntegerField(_("numéro"), editable=False)
     at = models.DateTimeField(_("date et heure"), default=timezone.now, db_index=True)
     event = models.CharField(_("événement"), max_length=64, db_index=True)
     actor_ref = models.CharField(_("auteur"), max_length=64, db_index=True)
@@ -60,10 +68,14 @@ class Entry(models.Model):
     class Meta:
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("entrées du journal")
-        ordering = ["seq"]
+        # Written order across lanes: the insertion's id (each lane keeps its own `seq`).
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lane", "seq"], name="audit_entry_lane_seq"),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.at:%Y-%m-%d %H:%M:%S} {self.event} by {self.actor_ref}"
+        return f"#{self.number} {self.at:%Y-%m-%d %H:%M:%S} {self.event} by {self.actor_ref}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None or kwargs.get("force_update"):
@@ -74,6 +86,25 @@ class Entry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Journal entries are removed only by the journal's retention.")
+
+    @property
+    def number(self) -> int | str:
+        return entry_number(self.lane, self.seq)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One lane's entries on a sealed day: positions `first`..`last` (none when last < first),
+    the hash of its last entry (the lane's head at the end of the day) and their Merkle root."""
+
+    first: int
+    last: int
+    last_hash: str
+    root: str
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
 
 
 class SealQuerySet(models.QuerySet["Seal"]):
@@ -111,6 +142,9 @@ class Seal(models.Model):
     pruned_at = models.DateTimeField(_("entrées effacées le"), null=True, blank=True)
     pruned_as_of = models.DateField(_("effacées à la date du"), null=True, blank=True)
     pruned_mac = models.CharField(_("signature de l'effacement"), max_length=64, blank=True)
+    # The other lanes than lane 0 (whose run is in the columns above): {"<lane>": [first_seq,
+    # last_seq, last_entry_hash, root]}, every lane ever written, empty days included.
+    lanes = models.JSONField(_("autres files"), default=dict, blank=True)
 
     objects = SealQuerySet.as_manager()
 
@@ -129,3 +163,19 @@ class Seal(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Seals are never removed: they outlive the days they close.")
+
+    def runs(self) -> dict[int, "Run"]:
+        """Each lane's run of entries on this day, lane 0 first."""
+        runs = {0: Run(self.first_seq, self.last_seq, self.last_entry_hash, self.root)}
+        for lane, (first, last, last_hash, root) in sorted(
+            (int(k), v) for k, v in (self.lanes or {}).items()
+        ):
+            runs[lane] = Run(int(first), int(last), str(last_hash), str(root))
+        return runs
+
+    def entries_through(self) -> models.Q:
+        """The entries of every lane up to the end of this seal's day."""
+        condition = models.Q(pk__in=[])
+        for lane, run in self.runs().items():
+            condition |= models.Q(lane=lane, seq__lte=run.last)
+        return condition

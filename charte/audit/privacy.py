@@ -21,6 +21,7 @@ registry.personal(
     subjects=(Ref("actor_ref"), Ref("subject_ref")),
     purposes=("security_journal",),
     fields={
+        "lane": derived(Category.REFERENCE),
         "seq": derived(Category.REFERENCE),
         "at": observed(Category.SECURITY),
         "event": observed(Category.SECURITY),
@@ -38,6 +39,7 @@ registry.personal(
     # that what remains still verifies: the generic retention sweep leaves this table alone.
     erasure=KeepUnderObligation(
         keep=(
+            "lane",
             "seq",
             "at",
             "event",

@@ -76,8 +76,8 @@ def _local_midnight(day: date) -> datetime:
 def search_entries(search: Search) -> EntryQuerySet:
     """Entries that match, newest first, as the journal stood when asked (not counting the
     entry that journals this very search)."""
-    head = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    entries = Entry.objects.filter(seq__lte=head)
+    head = Entry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    entries = Entry.objects.filter(id__lte=head)
     if search.person:
         entries = entries.filter(subject_ref=search.person)
     if search.actor:
@@ -90,7 +90,7 @@ def search_entries(search: Search) -> EntryQuerySet:
         entries = entries.filter(at__gte=_local_midnight(search.start))
     if search.end:
         entries = entries.filter(at__lt=_local_midnight(search.end + timedelta(days=1)))
-    return entries.order_by("-seq")
+    return entries.order_by("-id")
 
 
 def people_named(refs: set[str]) -> dict[str, str]:
@@ -126,16 +126,20 @@ def alerts_since(day: date) -> EntryQuerySet:
     """The alerts raised since the start of `day` (local time), newest first."""
     return Entry.objects.filter(
         event__startswith=events.ALERT_PREFIX, at__gte=_local_midnight(day)
-    ).order_by("-seq")
+    ).order_by("-id")
 
 
 def last_entry(event: str) -> Entry | None:
     """The latest entry of one event, if the journal still holds one."""
-    return Entry.objects.filter(event=event).order_by("-seq").first()
+    return Entry.objects.filter(event=event).order_by("-id").first()
 
 
 def journal_health() -> Health:
     last_seal = Seal.objects.order_by("-day").first()
-    unsealed = Entry.objects.filter(seq__gt=last_seal.last_seq if last_seal else 0).count()
+    unsealed = (
+        Entry.objects.exclude(last_seal.entries_through()).count()
+        if last_seal
+        else Entry.objects.count()
+    )
     last_verified = last_entry(events.VERIFIED)
     return Health(last_seal=last_seal, unsealed_entries=unsealed, last_verified=last_verified)

@@ -34,17 +34,14 @@ def would_remove(expiry: "Expiry") -> int:
     Counts the sealed days past their year (and what an interrupted prune left behind), not the
     days that sealing would add first: a dry run seals nothing.
     """
-    through = 0
-    last_pruned = Seal.objects.filter(pruned_at__isnull=False).order_by("-day").first()
-    if last_pruned is not None:
-        through = last_pruned.last_seq
+    through = Seal.objects.filter(pruned_at__isnull=False).order_by("-day").first()
     due = [
         seal
         for seal in Seal.objects.filter(pruned_at__isnull=True).order_by("day")
         if one_year_after(seal.day) <= expiry.today
     ]
     if due:
-        through = max(through, due[-1].last_seq)
-    if not through:
+        through = due[-1]
+    if through is None:
         return 0
-    return Entry.objects.filter(seq__lte=through).count()
+    return Entry.objects.filter(through.entries_through()).count()

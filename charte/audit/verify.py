@@ -29,7 +29,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from charte.audit import chain
-from charte.audit.models import Entry, Seal
+from charte.audit.models import Entry, Run, Seal
 
 MAX_PROBLEMS = 50
 RETENTION_YEARS = 1
@@ -37,7 +37,8 @@ RETENTION_YEARS = 1
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    seq: int  # where in the chain (a seal: its day's last entry), for ordering
+    lane: int  # which chain
+    seq: int  # where in its chain (a seal: its day's last entry of lane 0), for ordering
     order: int  # a day's entries before the seal that closes it
     message: str = field(compare=False)
 
@@ -57,6 +58,7 @@ class Report:
     last_seal_day: date | None = None
     last_seal_hash: str = ""
     unsealed_days: list[date] = field(default_factory=list)
+    lanes: int = 0
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
 
@@ -64,11 +66,11 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, seq: int, message: str, *, order: int = 0) -> None:
+    def add(self, seq: int, message: str, *, order: int = 0, lane: int = 0) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.more_problems += 1
             return
-        self.problems.append(Problem(seq, order, message))
+        self.problems.append(Problem(lane, seq, order, message))
 
     @property
     def first_problem(self) -> Problem | None:
@@ -92,23 +94,24 @@ def one_year_after(day: date) -> date:
         return day.replace(year=day.year + RETENTION_YEARS, day=28)
 
 
-def _entry_label(seq: int, at: datetime | None = None) -> str:
-    return f"entry #{seq}" + (f" ({chain.utc_iso(at)[:19]}Z)" if at else "")
+def _entry_label(seq: int, at: datetime | None = None, lane: int = 0) -> str:
+    where = f"entry #{seq}" + (f" of lane {lane}" if lane else "")
+    return where + (f" ({chain.utc_iso(at)[:19]}Z)" if at else "")
 
 
-class _SealWalk:
-    """The seals' chain, then the entries each sealed day should hold."""
+class _Seals:
+    """The seals' own chain, and where each lane's entries start (after the pruned days)."""
 
     def __init__(self, report: Report, seals: list[Seal]) -> None:
         self.report = report
-        self.sealed: list[Seal] = []
-        # Where the entries start: after the last pruned day, or at the very beginning.
-        self.start_seq = 1
-        self.start_hash = chain.GENESIS
+        self.sealed: list[Seal] = []  # the seals whose entries are still kept
+        self.start: dict[int, tuple[int, str]] = {0: (1, chain.GENESIS)}
         prev: Seal | None = None
+        prev_runs: dict[int, Run] = {}
         current_key = chain.key_id()
         for seal in seals:
             where = f"seal of {seal.day.isoformat()}"
+            runs = seal.runs()
             if seal.key_id != current_key:
                 report.add(
                     0,
@@ -136,31 +139,44 @@ class _SealWalk:
                     f"{(seal.day - timedelta(days=1)).isoformat()} have no seal",
                     order=1,
                 )
-            expected_first = prev.last_seq + 1 if prev is not None else 1
-            if seal.first_seq != expected_first or seal.count != seal.last_seq - seal.first_seq + 1:
+            for lane in sorted(set(runs) | set(prev_runs)):
+                run = runs.get(lane)
+                before = prev_runs.get(lane)
+                expected_first = before.last + 1 if before is not None else 1
+                of_lane = f"lane {lane}: " if lane else ""
+                if run is None:
+                    report.add(
+                        seal.last_seq,
+                        f"{where}: lane {lane}, sealed the day before, is missing",
+                        order=1,
+                        lane=lane,
+                    )
+                elif run.first != expected_first or run.count < 0:
+                    report.add(
+                        run.last if lane else seal.last_seq,
+                        f"{where}: {of_lane}its entries #{run.first} to #{run.last} do not "
+                        f"follow the day before's (#{expected_first} expected first)",
+                        order=1,
+                        lane=lane,
+                    )
+            if seal.count != sum(run.count for run in runs.values()):
                 report.add(
                     seal.last_seq,
-                    f"{where}: its entries #{seal.first_seq} to #{seal.last_seq} do not follow "
-                    f"the day before's (#{expected_first} expected first)",
+                    f"{where}: its count ({seal.count}) is not the sum of its lanes' entries",
                     order=1,
                 )
             if seal.pruned_at is not None:
                 self._check_pruned(seal, where, pruning=not self.sealed)
                 if not self.sealed:
-                    self.start_seq = seal.last_seq + 1
-                    self.start_hash = seal.last_entry_hash
+                    self.start = {lane: (run.last + 1, run.last_hash) for lane, run in runs.items()}
                     report.pruned_days += 1
             else:
                 self.sealed.append(seal)
-            prev = seal
+            prev, prev_runs = seal, runs
         report.seals = len(seals)
         if prev is not None:
             report.last_seal_day = prev.day
             report.last_seal_hash = prev.hash
-        self.index = 0
-        self.leaves: list[str] = []
-        self.last_hash = ""
-        self.seen = 0
 
     def _check_pruned(self, seal: Seal, where: str, *, pruning: bool) -> None:
         report = self.report
@@ -193,69 +209,141 @@ class _SealWalk:
                 order=1,
             )
 
-    @property
-    def current(self) -> Seal | None:
-        return self.sealed[self.index] if self.index < len(self.sealed) else None
+    def lanes(self) -> set[int]:
+        found = set(self.start)
+        for seal in self.sealed:
+            found |= set(seal.runs())
+        return found
 
-    def close(self, seal: Seal) -> None:
-        where = f"seal of {seal.day.isoformat()}"
-        if self.seen != seal.count:
+
+class _LaneWalk:
+    """One lane's entries, in order: their links, hashes and dates, and the runs sealed."""
+
+    def __init__(self, report: Report, seals: _Seals, lane: int) -> None:
+        self.report = report
+        self.lane = lane
+        self.last_sealed_day = seals.sealed[-1].day if seals.sealed else None
+        self.runs = [(seal, run) for seal in seals.sealed if (run := seal.runs().get(lane))]
+        self.expected_seq, self.prev_hash = seals.start.get(lane, (1, chain.GENESIS))
+        self.prev_at: datetime | None = None
+        self.first_at: datetime | None = None
+        self.index = 0
+        self.leaves: list[str] = []
+        self.last_hash = ""
+        self.seen = 0
+
+    def take(self, row: tuple[Any, ...]) -> None:
+        report, lane = self.report, self.lane
+        _, seq, at, *_, stored_prev, stored_hash = row
+        linked = True
+        if seq != self.expected_seq:
+            first, last = self.expected_seq, seq - 1
+            missing = (
+                _entry_label(first, lane=lane)
+                if first == last
+                else f"entries #{first} to #{last}" + (f" of lane {lane}" if lane else "")
+            )
+            report.add(
+                first,
+                f"{missing}: missing (removed); the chain jumps to {_entry_label(seq, at, lane)}",
+                lane=lane,
+            )
+            linked = False
+        if linked and stored_prev != self.prev_hash:
+            report.add(
+                seq,
+                f"{_entry_label(seq, at, lane)}: does not follow the entry before it (entries "
+                "were reordered, or the one before was replaced)",
+                lane=lane,
+            )
+        if chain.entry_hash(stored_prev, chain.row_content(row)) != stored_hash:
+            report.add(
+                seq,
+                f"{_entry_label(seq, at, lane)}: altered (its content does not match its hash)",
+                lane=lane,
+            )
+        if self.prev_at is not None and at < self.prev_at:
+            report.add(
+                seq, f"{_entry_label(seq, at, lane)}: dated before the entry before it", lane=lane
+            )
+        self._place(seq, at, stored_hash)
+        report.entries += 1
+        if self.first_at is None:
+            self.first_at = at
+            if lane == 0:
+                report.first_seq = seq
+        self.expected_seq = seq + 1
+        self.prev_hash = stored_hash
+        self.prev_at = at
+        if lane == 0:
+            report.head_seq = seq
+            report.head_hash = stored_hash
+
+    def _place(self, seq: int, at: datetime, entry_hash: str) -> None:
+        """Place one entry in its sealed day (if any), closing the days before it."""
+        while self.index < len(self.runs) and seq > self.runs[self.index][1].last:
+            self._close()
+        if self.index >= len(self.runs):
+            if self.last_sealed_day is not None and chain.utc_day(at) <= self.last_sealed_day:
+                self.report.add(
+                    seq,
+                    f"{_entry_label(seq, at, self.lane)}: dated in "
+                    f"{self.last_sealed_day.isoformat()} or before, a day already sealed, but "
+                    "not sealed with it",
+                    lane=self.lane,
+                )
+            return
+        seal, run = self.runs[self.index]
+        if seq < run.first:
+            return
+        if chain.utc_day(at) != seal.day:
             self.report.add(
-                seal.last_seq,
-                f"{where}: {seal.count} entries sealed (#{seal.first_seq} to #{seal.last_seq}), "
+                seq,
+                f"{_entry_label(seq, at, self.lane)}: dated outside the day that sealed it "
+                f"({seal.day})",
+                lane=self.lane,
+            )
+        self.leaves.append(entry_hash)
+        self.last_hash = entry_hash
+        self.seen += 1
+
+    def _close(self) -> None:
+        seal, run = self.runs[self.index]
+        where = f"seal of {seal.day.isoformat()}" + (f": lane {self.lane}" if self.lane else "")
+        seq = seal.last_seq if self.lane == 0 else run.last
+        if self.seen != run.count:
+            self.report.add(
+                seq,
+                f"{where}: {run.count} entries sealed (#{run.first} to #{run.last}), "
                 f"{self.seen} found",
                 order=1,
+                lane=self.lane,
             )
-        elif chain.merkle_root(self.leaves) != seal.root:
+        elif chain.merkle_root(self.leaves) != run.root:
             self.report.add(
-                seal.last_seq,
+                seq,
                 f"{where}: its entries no longer give the root it sealed",
                 order=1,
+                lane=self.lane,
             )
-        elif seal.count and self.last_hash != seal.last_entry_hash:
+        elif run.count and self.last_hash != run.last_hash:
             self.report.add(
-                seal.last_seq,
-                f"{where}: its last entry is not the one it sealed",
-                order=1,
+                seq, f"{where}: its last entry is not the one it sealed", order=1, lane=self.lane
             )
         self.index += 1
         self.leaves = []
         self.last_hash = ""
         self.seen = 0
 
-    def take(self, seq: int, at: datetime, entry_hash: str) -> None:
-        """Place one entry in its sealed day (if any), closing the days before it."""
-        while self.current is not None and seq > self.current.last_seq:
-            self.close(self.current)
-        seal = self.current
-        if seal is None:
-            if self.sealed and chain.utc_day(at) <= self.sealed[-1].day:
-                self.report.add(
-                    seq,
-                    f"{_entry_label(seq, at)}: dated in {self.sealed[-1].day.isoformat()} or "
-                    "before, a day already sealed, but not sealed with it",
-                )
-            return
-        if seq < seal.first_seq:
-            return
-        if chain.utc_day(at) != seal.day:
-            self.report.add(
-                seq, f"{_entry_label(seq, at)}: dated outside the day that sealed it ({seal.day})"
-            )
-        self.leaves.append(entry_hash)
-        self.last_hash = entry_hash
-        self.seen += 1
-
     def finish(self) -> None:
-        while self.current is not None:
-            self.close(self.current)
+        while self.index < len(self.runs):
+            self._close()
 
 
-def _rows(using: str, start_seq: int, chunk_size: int) -> Iterator[tuple[Any, ...]]:
+def _rows(using: str, chunk_size: int) -> Iterator[tuple[Any, ...]]:
     return (
         Entry.objects.using(using)
-        .filter(seq__gte=start_seq)
-        .order_by("seq")
+        .order_by("lane", "seq")
         .values_list(*chain.ENTRY_FIELDS)
         .iterator(chunk_size=chunk_size)
     )
@@ -280,65 +368,38 @@ def _snapshot(using: str) -> Iterator[None]:
 
 
 def verify(*, now: datetime | None = None, chunk_size: int = 5000) -> Report:
-    """Check the whole journal; `report.problems` says where it does not match, first first."""
+    """Check the whole journal; `report.problems` says where it does not match, first first.
+
+    One pass over the seals, then one streamed pass over the entries, lane after lane."""
     using = router.db_for_read(Entry)
     now = now or timezone.now()
     report = Report()
     with _snapshot(using):
-        walk = _SealWalk(report, list(Seal.objects.using(using).order_by("day")))
-        if walk.start_seq > 1:
-            report.awaiting_removal = (
-                Entry.objects.using(using).filter(seq__lt=walk.start_seq).count()
-            )
-        expected_seq = walk.start_seq
-        prev_hash = walk.start_hash
-        prev_at: datetime | None = None
-        first_at: datetime | None = None
-        for row in _rows(using, walk.start_seq, chunk_size):
-            seq, at, *_, stored_prev, stored_hash = row
-            linked = True
-            if seq != expected_seq:
-                missing = (
-                    f"entry #{expected_seq}"
-                    if seq == expected_seq + 1
-                    else f"entries #{expected_seq} to #{seq - 1}"
-                )
-                report.add(
-                    expected_seq,
-                    f"{missing}: missing (removed); the chain jumps to {_entry_label(seq, at)}",
-                )
-                linked = False
-            if linked and stored_prev != prev_hash:
-                report.add(
-                    seq,
-                    f"{_entry_label(seq, at)}: does not follow the entry before it (entries were "
-                    "reordered, or the one before was replaced)",
-                )
-            if chain.entry_hash(stored_prev, chain.row_content(row)) != stored_hash:
-                report.add(
-                    seq,
-                    f"{_entry_label(seq, at)}: altered (its content does not match its hash)",
-                )
-            if prev_at is not None and at < prev_at:
-                report.add(seq, f"{_entry_label(seq, at)}: dated before the entry before it")
-            walk.take(seq, at, stored_hash)
-            report.entries += 1
-            if first_at is None:
-                first_at = at
-                report.first_seq = seq
-            expected_seq = seq + 1
-            prev_hash = stored_hash
-            prev_at = at
-            report.head_seq = seq
-            report.head_hash = stored_hash
-        walk.finish()
-        if report.entries == 0:
-            report.head_seq = walk.start_seq - 1
-            report.head_hash = walk.start_hash
+        seals = _Seals(report, list(Seal.objects.using(using).order_by("day")))
+        walks: dict[int, _LaneWalk] = {}
+        walk: _LaneWalk | None = None
+        for row in _rows(using, chunk_size):
+            lane, seq = row[0], row[1]
+            if walk is None or walk.lane != lane:
+                walk = walks[lane] = _LaneWalk(report, seals, lane)
+            if seq < seals.start.get(lane, (1, ""))[0]:
+                report.awaiting_removal += 1  # of a day stamped pruned, not removed yet
+                continue
+            walk.take(row)
+        for lane in seals.lanes() - set(walks):
+            walks[lane] = _LaneWalk(report, seals, lane)  # sealed, but no entry left at all
+        for each in walks.values():
+            each.finish()
+        report.lanes = len([w for w in walks.values() if w.first_at is not None])
+        if report.entries == 0 or report.first_seq is None:
+            start_seq, start_hash = seals.start.get(0, (1, chain.GENESIS))
+            if report.first_seq is None:
+                report.head_seq, report.head_hash = start_seq - 1, start_hash
         if report.last_seal_day is not None:
             first_unsealed: date | None = report.last_seal_day + timedelta(days=1)
         else:
-            first_unsealed = chain.utc_day(first_at) if first_at is not None else None
+            starts = [w.first_at for w in walks.values() if w.first_at is not None]
+            first_unsealed = chain.utc_day(min(starts)) if starts else None
         today = chain.utc_day(now)
         day = first_unsealed
         while day is not None and day < today and len(report.unsealed_days) < 400:

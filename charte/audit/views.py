@@ -1,6 +1,5 @@
-import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET
 from charte.audit import actions, events, queries
 from charte.audit.forms import SearchForm
 from charte.audit.models import Entry
+from charte.core import csvfile
 from charte.core.cards import checks_card_numbers
 
 PAGE_SIZE = 50
@@ -85,32 +85,19 @@ def search(request: HttpRequest) -> HttpResponse:
 CSV_COLUMNS = ["seq", "at", "event", "actor", "subject", "data", "ip", "user_agent"]
 
 
-def _cell(value: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(entries: Iterator[Entry]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_COLUMNS)
+def _csv_rows(entries: Iterator[Entry]) -> Iterator[Sequence[object]]:
+    yield CSV_COLUMNS
     for e in entries:
-        yield writer.writerow(
-            [
-                str(e.seq),
-                e.at.isoformat(),
-                _cell(e.event),
-                _cell(e.actor_ref),
-                _cell(e.subject_ref),
-                _cell(json.dumps(e.data, ensure_ascii=False, sort_keys=True)),
-                e.ip or "",
-                _cell(e.user_agent),
-            ]
-        )
+        yield [
+            e.number,
+            e.at.isoformat(),
+            e.event,
+            e.actor_ref,
+            e.subject_ref,
+            json.dumps(e.data, ensure_ascii=False, sort_keys=True),
+            e.ip or "",
+            e.user_agent,
+        ]
 
 
 @checks_card_numbers
@@ -133,9 +120,7 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     search = form.search()
     entries = queries.search_entries(search)
     actions.journal_search(viewer=viewer, search=search, results=entries.count())
-    response = StreamingHttpResponse(
-        _csv_lines(entries.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
-    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="journal-{stamp}.csv"'
-    return response
+    return csvfile.response(
+        _csv_rows(entries.iterator(chunk_size=2000)), filename=f"journal-{stamp}.csv"
+    )

@@ -50,7 +50,7 @@ from charte.audit import events
 from charte.audit.alerts import WATCH, raise_alert
 from charte.audit.chain import normalise_ip
 from charte.audit.journal import RequestMeta, record
-from charte.audit.models import Entry
+from charte.audit.models import Entry, entry_number
 from charte.core.actors import Actor, SystemActor, person_ref
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class Lock:
 
     scope: str
     until: datetime
-    seq: int = 0  # the journal entry that set this delay
+    seq: int | str = 0  # the journal entry that set this delay (its `Entry.number`)
     refused_before: bool = False  # a try refused during this delay is journalled already
 
 
@@ -146,12 +146,13 @@ def current_lock(
     wanted = Q(event=events.LOCKOUT) & scopes | Q(event=events.LOGIN_BLOCKED) & mine
     if account is not None:
         wanted |= Q(event=events.PASSWORD_RESET, subject_ref=person_ref(account))
-    locks: list[tuple[datetime, dict[str, Any], int]] = []
+    locks: list[tuple[datetime, dict[str, Any], int | str]] = []
     reset: datetime | None = None
     refused: set[object] = set()
-    for event, at, data, seq in Entry.objects.filter(wanted, at__gt=since).values_list(
-        "event", "at", "data", "seq"
+    for event, at, data, lane, position in Entry.objects.filter(wanted, at__gt=since).values_list(
+        "event", "at", "data", "lane", "seq"
     ):
+        seq = entry_number(lane, position)
         if event == events.LOCKOUT:
             if _until(at, data) > now:
                 locks.append((at, data, seq))
@@ -199,14 +200,14 @@ def _count_failures(entry: Entry, *, scope: Q, reset: Q) -> int:
     """Failures of `scope` in the window, counted after its last `reset` entry if any."""
     start = entry.at - POLICY.failure_window
     after = (
-        Entry.objects.filter(reset, at__gte=start, seq__lt=entry.seq).aggregate(last=Max("seq"))[
+        Entry.objects.filter(reset, at__gte=start, id__lt=entry.id).aggregate(last=Max("id"))[
             "last"
         ]
         or 0
     )
     return (
         Entry.objects.filter(scope, event__in=events.PASSWORD_FAILURES, at__gte=start)
-        .filter(seq__gt=after, seq__lte=entry.seq)
+        .filter(id__gt=after, id__lte=entry.id)
         .count()
     )
 
@@ -280,8 +281,8 @@ def _unresolved_logins(entry: Entry) -> int:
         event__in=(events.LOGIN, events.REENTRY),
         ip=entry.ip,
         subject_ref=OuterRef("subject_ref"),
-        seq__gt=OuterRef("seq"),
-        seq__lte=entry.seq,
+        id__gt=OuterRef("id"),
+        id__lte=entry.id,
     ).exclude(subject_ref="")
     who = Case(
         When(subject_ref="", then=KT("data__login")),
@@ -293,7 +294,7 @@ def _unresolved_logins(entry: Entry) -> int:
             event__in=events.PASSWORD_FAILURES,
             ip=entry.ip,
             at__gte=entry.at - POLICY.address_window,
-            seq__lte=entry.seq,
+            id__lte=entry.id,
         )
         .exclude(FROM_KNOWN_DEVICE)
         .exclude(Exists(resolved))
@@ -320,7 +321,7 @@ def _slow_down(
         "failures": failures,
         "seconds": int(wait.total_seconds()),
         "until": until.isoformat(timespec="seconds"),
-        "triggered_by": entry.seq,
+        "triggered_by": entry.number,
         **data,
     }
     record(event=events.LOCKOUT, actor=WATCH, subject=subject, data=payload, meta=_meta(entry))
@@ -328,7 +329,7 @@ def _slow_down(
     raise_alert(
         event=alert,
         subject=subject,
-        data={"failures": failures, "triggered_by": entry.seq, **same},
+        data={"failures": failures, "triggered_by": entry.number, **same},
         meta=_meta(entry) if scope == "address" else None,
         once_per=POLICY.alert_once_per,
         same=same,
@@ -361,10 +362,7 @@ def _staff_reads(entry: Entry, actor: Actor) -> None:
     reads = Entry.objects.filter(actor_ref=entry.actor_ref, event__startswith=events.READ_PREFIX)
     window_start = entry.at - POLICY.staff_reads_window
     people = (
-        reads.filter(at__gt=window_start, seq__lte=entry.seq)
-        .values("subject_ref")
-        .distinct()
-        .count()
+        reads.filter(at__gt=window_start, id__lte=entry.id).values("subject_ref").distinct().count()
     )
     if people <= POLICY.staff_reads_floor:
         return
@@ -387,7 +385,7 @@ def _staff_reads(entry: Entry, actor: Actor) -> None:
             "people": people,
             "minutes": int(POLICY.staff_reads_window.total_seconds() // 60),
             "usual": busiest,
-            "triggered_by": entry.seq,
+            "triggered_by": entry.number,
         },
         once_per=POLICY.staff_reads_window,
     )
@@ -406,7 +404,7 @@ def _archive_address(entry: Entry, actor: Actor) -> None:
         return
     earlier = Entry.objects.filter(
         actor_ref=entry.actor_ref,
-        seq__lt=entry.seq,
+        id__lt=entry.id,
         ip__isnull=False,
         at__gt=entry.at - timedelta(days=366),
     )
@@ -423,7 +421,7 @@ def _archive_address(entry: Entry, actor: Actor) -> None:
     raise_alert(
         event=events.ALERT_ARCHIVE_NEW_ADDRESS,
         subject=actor,
-        data={"triggered_by": entry.seq, "known_networks": len(known_networks)},
+        data={"triggered_by": entry.number, "known_networks": len(known_networks)},
         meta=_meta(entry),
         once_per=timedelta(days=1),
     )
@@ -438,7 +436,7 @@ def _on_role_changed(entry: Entry) -> None:
     raise_alert(
         event=events.ALERT_PRIVILEGE_GRANTED,
         subject=_subject(entry),
-        data={"to": entry.data.get("to"), "by": entry.actor_ref, "triggered_by": entry.seq},
+        data={"to": entry.data.get("to"), "by": entry.actor_ref, "triggered_by": entry.number},
         meta=_meta(entry),
     )
 

@@ -1,4 +1,3 @@
-import csv
 import uuid
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -33,9 +31,10 @@ from charte.consent.queries import (
     versions_since,
 )
 from charte.consent.tokens import read_unsubscribe_token
-from charte.core import ratelimit, timing
+from charte.core import csvfile, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.paths import safe_path
 from charte.privacy.views import charter_context
 
 # Signing up sends an email: a few an hour for one address, more from one network (a school's
@@ -44,12 +43,7 @@ SIGN_UP_LIMIT = ratelimit.Limit("sign_up", per_address="30/h", per_target="5/h")
 
 
 def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_path(request.POST.get("next") or request.GET.get("next"), default)
 
 
 @checks_card_numbers
@@ -313,24 +307,17 @@ def newsletter_contacts_csv(request: HttpRequest) -> HttpResponse:
     viewer = _marketing(request)
     contacts = newsletter_contacts()
     actions.journal_newsletter_contacts(actor=viewer, count=len(contacts), exported=True)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lettre-information-contacts.csv"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(["prenom", "nom", "email", "langue", "consentement_le"])
-    for contact in contacts:
-        person = contact.person
-        writer.writerow(
-            [
-                _cell(person.first_name),
-                _cell(person.last_name),
-                _cell(person.email or ""),
-                person.language,
-                timezone.localtime(contact.consented_at).date().isoformat(),
-            ]
-        )
-    return response
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet runs a cell that starts like a formula: such a cell is kept as text."""
-    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+    header = ["prenom", "nom", "email", "langue", "consentement_le"]
+    rows = (
+        [
+            contact.person.first_name,
+            contact.person.last_name,
+            contact.person.email,
+            contact.person.language,
+            timezone.localtime(contact.consented_at).date().isoformat(),
+        ]
+        for contact in contacts
+    )
+    return csvfile.attachment(
+        [header, *rows], filename="lettre-information-contacts.csv", delimiter=";"
+    )

@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -11,6 +11,7 @@ from charte.cookies.forms import ChoiceForm
 from charte.cookies.models import Action, Method
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
+from charte.core.paths import safe_path
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -50,12 +51,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Votre choix est enregistré. Vous pouvez le changer quand vous voulez.")
         )
-        target = form.cleaned_data["next"]
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return redirect(target)
-        return redirect("cookies:preferences")
+        return redirect(safe_path(form.cleaned_data["next"], reverse("cookies:preferences")))
     return _page(request, form)
 
 

@@ -1,4 +1,4 @@
-import csv
+import itertools
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from charte import audit
 from charte.accounts.models import Role, User
+from charte.core import csvfile
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.payments import actions, providers, queries
@@ -216,28 +217,33 @@ def accounting_invoices(request: HttpRequest) -> HttpResponse:
 
 def _invoices_csv(invoices: Any, month: Any) -> HttpResponse:
     """The sales journal of a month, for the accounting software."""
-    name = f"factures-{month:%Y-%m}.csv" if month else "factures.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        ["numero", "date", "client", "etablissement", "designation", "ht", "tva", "ttc", "devise"]
+    header = [
+        "numero",
+        "date",
+        "client",
+        "etablissement",
+        "designation",
+        "ht",
+        "tva",
+        "ttc",
+        "devise",
+    ]
+    rows = (
+        [
+            inv.number,
+            timezone.localtime(inv.issued_at).date().isoformat(),
+            inv.billing_name,
+            inv.organisation,
+            inv.description,
+            f"{inv.net_cents / 100:.2f}",
+            f"{inv.vat_cents / 100:.2f}",
+            f"{inv.total_cents / 100:.2f}",
+            inv.currency,
+        ]
+        for inv in invoices
     )
-    for inv in invoices:
-        writer.writerow(
-            [
-                inv.number,
-                timezone.localtime(inv.issued_at).date().isoformat(),
-                inv.billing_name,
-                inv.organisation,
-                inv.description,
-                f"{inv.net_cents / 100:.2f}",
-                f"{inv.vat_cents / 100:.2f}",
-                f"{inv.total_cents / 100:.2f}",
-                inv.currency,
-            ]
-        )
-    return response
+    name = f"factures-{month:%Y-%m}.csv" if month else "factures.csv"
+    return csvfile.attachment(itertools.chain([header], rows), filename=name, delimiter=";")
 
 
 # Sales ------------------------------------------------------------------------------------------

@@ -15,10 +15,44 @@ class RecipientsConfig(AppConfig):
     verbose_name = "Recipients"
 
     def ready(self) -> None:
+        from datetime import timedelta
+
         from django.utils.translation import gettext_lazy as _
 
-        from charte.core import navigation
+        from charte.audit import events
+        from charte.core import navigation, schedule
+        from charte.notifications import kinds
+        from charte.recipients import notices, tasks
         from charte.recipients.queries import disclosures_section, marketing_panel
+
+        kinds.register(
+            kinds.Kind(
+                code="recipients.notice",
+                template="recipients/email/notice",
+                essential=True,
+                example=notices.EMAIL_EXAMPLE,
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                name="recipients.notices", task=tasks.sweep_notices, every=timedelta(minutes=10)
+            )
+        )
+        events.LABELS.setdefault(
+            notices.OVERDUE_ALERT,
+            _(
+                "Alerte : un destinataire n'a pas confirmé un effacement, une correction ou une limitation"
+            ),
+        )
+        events.SYSTEM_ACTORS.setdefault("system:recipients", _("Avis aux destinataires"))
+        navigation.add_panels(
+            navigation.Panel(
+                template="recipients/panels/notices.html",
+                roles=frozenset({"dpo"}),
+                context=notices.overdue_panel,
+                order=15,
+            )
+        )
 
         navigation.add_privacy_sections(
             navigation.PrivacySection(

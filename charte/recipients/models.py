@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import User
 from charte.core.models import PublicIdModel
+from charte.privacy.register import NoticeKind
 
 
 class Disclosure(PublicIdModel):
@@ -73,3 +74,92 @@ class AuthorityRequest(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.authority} {self.reference}"
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def open(self) -> "NoticeQuerySet":
+        return self.exclude(state=Notice.State.CONFIRMED)
+
+    def of_request(self, reference: str) -> "NoticeQuerySet":
+        return self.filter(request_reference=reference)
+
+    def holding(self) -> "NoticeQuerySet":
+        """Overdue, and the DPO has not decided to answer the person without them."""
+        return self.filter(state=Notice.State.OVERDUE, waived_at__isnull=True)
+
+
+class Notice(PublicIdModel):
+    """One recipient told of one person's erasure, rectification or restriction (art. 19).
+
+    Names the disclosures it is about by their public ids, which the recipient received with
+    the data: what it needs to find them, and all that stays once the person is erased.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("en attente d'envoi")
+        SENT = "sent", _("envoyé, confirmation attendue")
+        CONFIRMED = "confirmed", _("confirmé par le destinataire")
+        OVERDUE = "overdue", _("sans réponse dans le délai")
+
+    class Via(models.TextChoices):
+        API = "api", _("API")
+        EMAIL = "email", _("e-mail")
+
+    MAX_ATTEMPTS = 6
+
+    person = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recipient_notices",
+        verbose_name=_("personne concernée"),
+    )
+    recipient = models.CharField(_("destinataire"), max_length=40)
+    kind = models.CharField(_("avis"), max_length=10, choices=NoticeKind.choices)
+    # The request it answers (its public id): the rights engine sits above this app.
+    request_reference = models.CharField(_("demande"), max_length=64)
+    disclosures = models.JSONField(_("transmissions concernées"), default=list)
+    categories = models.JSONField(_("catégories de données"), default=list)
+    # For a correction: the corrected values of what the recipient received; else empty.
+    payload = models.JSONField(_("contenu"), default=dict, blank=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.QUEUED)
+    via = models.CharField(_("par"), max_length=5, choices=Via.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.CharField(_("dernière erreur"), max_length=200, blank=True)
+    queued_at = models.DateTimeField(_("préparé le"), default=timezone.now, editable=False)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    due_at = models.DateTimeField(_("réponse attendue avant"))
+    confirmed_at = models.DateTimeField(_("confirmé le"), null=True, blank=True)
+    confirmed_via = models.CharField(_("confirmé par"), max_length=5, blank=True)
+    overdue_at = models.DateTimeField(_("en retard depuis"), null=True, blank=True)
+    waived_at = models.DateTimeField(_("réponse donnée sans attendre le"), null=True, blank=True)
+    waived_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    waiver_reason = models.CharField(_("motif"), max_length=300, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avis à un destinataire")
+        verbose_name_plural = _("avis aux destinataires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request_reference", "recipient", "kind"], name="one_notice_per_recipient"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.kind} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.CONFIRMED

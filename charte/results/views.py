@@ -3,7 +3,6 @@ import uuid
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
@@ -12,6 +11,7 @@ from charte.content.correction import from_stored, grade, read_responses, shuffl
 from charte.content.models import Exercise, Question
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import NotFound
+from charte.core.paths import safe_path
 from charte.results import actions, queries
 from charte.results.levels import Level
 from charte.schools import queries as schools
@@ -20,12 +20,7 @@ from charte.schools.views import class_page_context
 
 def _back_link(request: HttpRequest) -> str:
     """Where the pupil came from (an assignment), if it is a page of this site."""
-    target = request.POST.get("retour") or request.GET.get("retour") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return target
-    return ""
+    return safe_path(request.POST.get("retour") or request.GET.get("retour"))
 
 
 def _questions(exercise: Exercise) -> list[dict[str, object]]:

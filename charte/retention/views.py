@@ -1,6 +1,5 @@
-import csv
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
+from charte.core import csvfile
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.privacy.register import RETENTION_BY_CODE
@@ -65,19 +65,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @dpo_only
 def overview_csv(request: HttpRequest) -> StreamingHttpResponse:
     today = DayForm(request.GET or None).day_or_today()
-    writer = csv.writer(_Echo())
-    lines: Iterator[str] = (writer.writerow(row) for row in forecast.csv_rows(today))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="expirations-{today}.csv"'
-    return response
+    return csvfile.response(forecast.csv_rows(today), filename=f"expirations-{today}.csv")
 
 
 @dpo_only

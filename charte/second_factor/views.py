@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +27,7 @@ from charte.accounts import signin
 from charte.accounts.models import User
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.paths import safe_path
 from charte.second_factor import actions, passkeys, state
 from charte.second_factor.forms import CodeForm, PasswordForm, RecoveryCodeForm, ResetLookupForm
 from charte.second_factor.queries import (
@@ -51,16 +51,9 @@ def _me(request: HttpRequest) -> User:
 
 
 def _next(request: HttpRequest, default: str | None = None) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith("/")
-        and not target.startswith(("//", "/\\"))
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default or reverse("home")
+    return safe_path(
+        request.POST.get("next") or request.GET.get("next"), default or reverse("home")
+    )
 
 
 def _with_next(url: str, target: str) -> str:

@@ -1,4 +1,3 @@
-import csv
 import uuid
 from datetime import datetime
 from typing import Any
@@ -10,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,11 +18,12 @@ from charte.accounts import guardian_rule, reentry
 from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
-from charte.core import ratelimit, timing
+from charte.core import csvfile, ratelimit, timing
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
+from charte.core.paths import safe_path
 from charte.core.views import act, attempt
 from charte.privacy import processing, register
 from charte.subject_requests import actions, deadlines, forms, queries, rules, sections, storage
@@ -304,16 +303,11 @@ def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The person withdraws an objection (or the DPO lifts a restriction)."""
     viewer = viewer_of(request)
     limitation = queries.access_limitation_by_viewer(viewer=viewer, public_id=public_id)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("accounts:privacy_centre")
     return act(
         request,
         lambda: actions.lift_limitation(limitation=limitation, actor=viewer),
         success=_("C'est levé."),
-        to=target,
+        to=safe_path(request.POST.get("next"), reverse("accounts:privacy_centre")),
     )
 
 
@@ -399,11 +393,6 @@ def _bulk(request: HttpRequest, viewer: User) -> None:
         )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @signed_in_view
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The queue as CSV, without names: references, types, dates and states."""
@@ -414,10 +403,9 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     actions.record_queue_export(
         actor=viewer, rows=rows.count(), status=params["status"], kind=params["kind"]
     )
-    writer = csv.writer(_Echo())
 
     def lines() -> Any:
-        yield writer.writerow(
+        yield (
             [
                 "reference",
                 "type",
@@ -433,7 +421,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
             ]
         )
         for row in rows.iterator(chunk_size=500):
-            yield writer.writerow(
+            yield (
                 [
                     row.reference,
                     row.kind,
@@ -449,9 +437,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="demandes.csv"'
-    return response
+    return csvfile.response(lines(), filename="demandes.csv")
 
 
 @checks_card_numbers

@@ -1,6 +1,5 @@
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import Role, User
 from charte.core.cards import RefusesCardNumbers, reject_card_numbers
+from charte.core.paths import safe_path
 from charte.support.models import Answer, ErrorReport
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -15,18 +15,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\d])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?\d(?:[ .-]?\d){8,12}(?![\d])")
 
 
-def local_path(value: str) -> str:
-    """The path of one of our pages, without its query string; empty for anything else.
-
-    A query string can carry what someone searched or typed; the path is enough to find the
-    error, so nothing more is kept.
-    """
-    value = (value or "").strip()
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or value.startswith("//"):
-        return ""
-    path = "".join(ch for ch in parts.path if ch.isprintable())
-    return path[: ErrorReport.PAGE_MAX]
+def local_path(value: object) -> str:
+    """The path of one of our pages (`safe_path`), without its query string; empty for
+    anything else. A query string can carry what someone searched or typed; the path is
+    enough to find the error, so nothing more is kept."""
+    return safe_path(value, query=False)[: ErrorReport.PAGE_MAX]
 
 
 def contact_details_in(text: str) -> bool:

@@ -1,4 +1,5 @@
-"""Several writers at once, on PostgreSQL: the chain stays one line, numbered without a gap.
+"""Several writers at once, on PostgreSQL: each lane stays one line, numbered without a gap,
+and writers do not wait for each other's lanes.
 
 Threads each hold their own database connection, so they are real concurrent transactions;
 the processes test runs separate Python processes, as web servers and workers are.
@@ -72,16 +73,33 @@ def test_concurrent_threads_leave_one_chain_that_verifies():
     errors = run_writers(6, 40, append_alone_and_in_larger_transactions)
 
     assert errors == []
-    seqs = list(Entry.objects.order_by("seq").values_list("seq", flat=True))
     steps_done = 6 * len([i for i in range(40) if i % 3 == 0])
-    assert len(seqs) == 6 * 40 + steps_done
-    assert seqs == list(range(1, len(seqs) + 1))
+    assert Entry.objects.count() == 6 * 40 + steps_done
+    lanes = gapless_lanes()
+    assert len(lanes) > 1  # writers went to several lanes
     assert not Entry.objects.filter(event="test.undone").exists()
     report = verify()
     assert report.ok, report.problems
     # Writers really interleaved: no writer's entries form one block.
-    order = list(Entry.objects.order_by("seq").values_list("data__writer", flat=True))
+    order = list(Entry.objects.order_by("id").values_list("data__writer", flat=True))
     assert sum(1 for a, b in pairwise(order) if a != b) > 6
+    # A transaction's entries stay in one lane (it holds one lane at most).
+    for writer in range(6):
+        for i in range(0, 40, 3):
+            pair = Entry.objects.filter(data__writer=writer, data__i=i).values_list(
+                "lane", flat=True
+            )
+            assert len(set(pair)) == 1
+
+
+def gapless_lanes() -> dict[int, int]:
+    """Each lane's number of entries, after checking it is numbered 1, 2, 3... without a gap."""
+    lanes: dict[int, list[int]] = {}
+    for lane, seq in Entry.objects.order_by("lane", "seq").values_list("lane", "seq"):
+        lanes.setdefault(lane, []).append(seq)
+    for seqs in lanes.values():
+        assert seqs == list(range(1, len(seqs) + 1))
+    return {lane: len(seqs) for lane, seqs in lanes.items()}
 
 
 def test_concurrent_processes_leave_one_chain_that_verifies():
@@ -110,25 +128,81 @@ def test_concurrent_processes_leave_one_chain_that_verifies():
     codes = [p.wait(timeout=120) for p in processes]
 
     assert codes == [0, 0, 0, 0]
-    seqs = list(Entry.objects.order_by("seq").values_list("seq", flat=True))
-    assert seqs == list(range(1, 241))
+    assert sum(gapless_lanes().values()) == 240
     report = verify()
     assert report.ok, report.problems
-    order = list(Entry.objects.order_by("seq").values_list("data__process", flat=True))
+    order = list(Entry.objects.order_by("id").values_list("data__process", flat=True))
     assert sum(1 for a, b in pairwise(order) if a != b) > 4
 
 
+def test_a_writer_holding_a_lane_does_not_hold_up_the_others():
+    """No single lock: while one transaction keeps its lane, another appends and commits."""
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(n: int, appends: int) -> None:
+        if n == 0:
+            with transaction.atomic():
+                audit.record(event="test.slow", actor=SystemActor("slow"), data={})
+                holding.set()
+                assert release.wait(30)
+        else:
+            assert holding.wait(30)
+            started = time.monotonic()
+            audit.record(event="test.quick", actor=SystemActor("quick"), data={})
+            assert time.monotonic() - started < 5  # did not wait for the slow one's commit
+            release.set()
+
+    errors = run_writers(2, 1, hold)
+
+    assert errors == []
+    slow, quick = Entry.objects.get(event="test.slow"), Entry.objects.get(event="test.quick")
+    assert slow.lane != quick.lane
+    assert quick.id > slow.id
+    report = verify()
+    assert report.ok, report.problems
+
+
+def test_sealing_waits_for_every_lane_and_joins_them(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from charte.audit import actions
+
+    run_writers(
+        4,
+        10,
+        lambda n, appends: [
+            audit.record(event="test.step", actor=SystemActor(f"w{n}"), data={"i": i})
+            for i in range(appends)
+        ],
+    )
+    lanes = gapless_lanes()
+    later = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    [seal] = actions.seal_journal()
+
+    assert seal.count == 40
+    assert {0, *(int(k) for k in seal.lanes)} == set(lanes)
+    report = verify(now=later)
+    assert report.ok, report.problems
+
+
 def test_without_the_lock_the_same_writers_would_fork_the_chain(monkeypatch):
-    """The control experiment: the lock is what keeps the test above green."""
-    read_head = chain.head
+    """The control experiment: the lane's lock is what keeps the tests above green."""
 
-    def slow_head(using: str) -> chain.Head:
-        found = read_head(using)
+    def unlocked_claim(using: str) -> chain.Head:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT seq, hash, at FROM audit_entry WHERE lane = 0 ORDER BY seq DESC LIMIT 1"
+            )
+            row = cursor.fetchone()
         time.sleep(0.005)  # widen the window between reading the head and appending
-        return found
+        if row is None:
+            return chain.Head(0, 0, chain.GENESIS, None, None)
+        return chain.Head(0, row[0], row[1], row[2], None)
 
-    monkeypatch.setattr(chain, "lock", lambda using: None)
-    monkeypatch.setattr(chain, "head", slow_head)
+    monkeypatch.setattr(chain, "claim", unlocked_claim)
 
     def append(n: int, appends: int) -> None:
         for i in range(appends):

@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 
+from charte.core import paths
+
 register = template.Library()
 
 
@@ -14,3 +16,10 @@ def get_item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
     if not mapping:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def safe_path(value: object) -> str:
+    """`{{ stored|safe_path }}`: a path kept earlier, as a link only if it is a page of ours
+    today (`charte.core.paths.safe_path`); empty otherwise."""
+    return paths.safe_path(value)

@@ -11,8 +11,11 @@ from charte.privacy.register.vocabulary import (
     Anchor,
     Category,
     LegalBasis,
+    NoticeKind,
+    Notices,
     Processing,
     Purpose,
+    Reach,
     Recipient,
     RecipientKind,
     RetentionRule,
@@ -511,6 +514,29 @@ PURPOSES: tuple[Purpose, ...] = (
     ),
 )
 
+# Why a recipient is not told of an erasure, a rectification or a restriction (GDPR art. 19).
+OURSELVES = _(
+    "Un de nos services : l'effacement, la correction ou la limitation s'appliquent directement "
+    "à nos propres données."
+)
+HOSTED = _(
+    "Héberge notre base de données : ce qui y est effacé, corrigé ou limité l'est chez lui du même "
+    "coup."
+)
+BACKUPS = _(
+    "Garde des copies chiffrées de notre base, remplacées au fil des sauvegardes : une donnée "
+    "effacée disparaît des sauvegardes à leur renouvellement, et n'est jamais restaurée."
+)
+SOCIAL = _(
+    "Reçoit des données de navigation directement de votre navigateur quand vous partagez une "
+    "page : nous ne lui transmettons rien que nous puissions lui désigner (RGPD art. 19 : effort "
+    "disproportionné)."
+)
+AUTHORITIES = _(
+    "N'est jamais informé d'une demande d'une personne, sauf si la loi l'exige : ce qu'une "
+    "autorité a reçu sur réquisition relève de la procédure qui l'a demandé."
+)
+
 RECIPIENTS: tuple[Recipient, ...] = (
     Recipient(
         code="customer_service",
@@ -519,6 +545,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.ACCOUNT, Category.MESSAGES),
         purposes=("account", "error_reports", "orders", "subject_requests"),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="marketing",
@@ -527,6 +554,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.CONSENT),
         purposes=("newsletter", "partner_offers", "reviews"),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="sales",
@@ -535,6 +563,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.SCHOOLING),
         purposes=("orders",),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="accounting",
@@ -543,6 +572,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
         purposes=("orders", "invoicing", "debt_collection"),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="it",
@@ -561,6 +591,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
             "cookies_journey",
         ),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="dpo",
@@ -576,6 +607,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         ),
         purposes=("security_journal", "subject_requests"),
         country="FR",
+        not_told=OURSELVES,
     ),
     Recipient(
         code="hosting",
@@ -584,6 +616,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=tuple(Category),
         purposes=tuple(p.code for p in PURPOSES if p.processing != "recruitment"),
         country="FR",
+        not_told=HOSTED,
     ),
     Recipient(
         code="email_provider",
@@ -604,6 +637,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
             "consent_proof",
         ),
         country="FR",
+        notices=Notices(reach=Reach.API, contact="privacy@emailing.example"),
     ),
     Recipient(
         code="backup_storage",
@@ -612,6 +646,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=tuple(Category),
         purposes=tuple(p.code for p in PURPOSES if p.processing != "recruitment"),
         country="DE",
+        not_told=BACKUPS,
     ),
     Recipient(
         code="uptime_monitoring",
@@ -623,6 +658,11 @@ RECIPIENTS: tuple[Recipient, ...] = (
         safeguard=Safeguard.SCC,
         safeguard_date=date(2021, 6, 4),
         audit_right=True,
+        notices=Notices(
+            reach=Reach.EMAIL,
+            contact="privacy@uptime.example",
+            kinds=(NoticeKind.ERASE, NoticeKind.STOP, NoticeKind.RESUME),
+        ),
     ),
     Recipient(
         code="payment_provider",
@@ -631,6 +671,16 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
         purposes=("orders",),
         country="FR",
+        notices=Notices(
+            reach=Reach.API,
+            contact="dpo@paiement.example",
+            keeps=("payment_id", "card_last4"),
+            keeps_reason=_(
+                "L'identifiant du paiement et les 4 derniers chiffres de la carte restent chez le "
+                "prestataire, que la loi oblige à garder la trace des opérations de paiement "
+                "(Code monétaire et financier, art. L561-12 : 5 ans)."
+            ),
+        ),
     ),
     Recipient(
         code="partner_publisher",
@@ -640,6 +690,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         purposes=("partner_offers",),
         country="FR",
         consent_purpose="partner_offers",
+        notices=Notices(reach=Reach.EMAIL, contact="donnees@editeurs-partenaires.example"),
     ),
     Recipient(
         code="review_partner",
@@ -649,6 +700,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         purposes=("reviews",),
         country="FR",
         consent_purpose="reviews",
+        notices=Notices(reach=Reach.API, contact="privacy@avis-clients.example"),
     ),
     Recipient(
         code="job_application_partner",
@@ -657,6 +709,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.MESSAGES),
         purposes=("job_applications",),
         country="FR",
+        notices=Notices(reach=Reach.EMAIL, contact="rgpd@candidatures.example"),
     ),
     Recipient(
         code="social_network",
@@ -668,6 +721,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         safeguard=Safeguard.ADEQUACY,
         safeguard_date=date(2023, 7, 10),
         consent_purpose="cookies_social",
+        not_told=SOCIAL,
     ),
     Recipient(
         code="public_authority",
@@ -676,6 +730,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=tuple(c for c in Category if c != Category.CREDENTIALS),
         purposes=("authority_requests",),
         country="FR",
+        not_told=AUTHORITIES,
     ),
     Recipient(
         code="debt_collector",
@@ -684,6 +739,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
         categories=(Category.IDENTITY, Category.CONTACT, Category.ORDERS),
         purposes=("debt_collection",),
         country="FR",
+        notices=Notices(reach=Reach.EMAIL, contact="dpo@recouvrement.example"),
     ),
 )
 

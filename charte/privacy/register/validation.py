@@ -13,9 +13,14 @@ from charte.privacy.register.vocabulary import (
     Processing,
     Purpose,
     Recipient,
+    RecipientKind,
     RetentionRule,
     Text,
 )
+
+# Our own services act on our data directly; an authority hears of a person's request only
+# where the law says so, which no notice of ours decides.
+NEVER_TOLD = frozenset({RecipientKind.INTERNAL_SERVICE, RecipientKind.PUBLIC_AUTHORITY})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +79,17 @@ def validate(facts: Facts | None = None) -> list[str]:
             problems.append(
                 f"recipient {recipient.code}: unknown consent purpose {recipient.consent_purpose!r}"
             )
+        if (recipient.notices is None) == (not recipient.not_told):
+            problems.append(
+                f"recipient {recipient.code}: say how it is told of a person's erasure, "
+                "rectification or restriction (notices=), or why it is not (not_told=)"
+            )
+        if recipient.notices is not None and recipient.kind in NEVER_TOLD:
+            problems.append(
+                f"recipient {recipient.code}: a {recipient.kind} is never told of a person's request"
+            )
+        if recipient.notices is not None and not recipient.notices.kinds:
+            problems.append(f"recipient {recipient.code}: notices without any kind")
         if recipient.outside_eea and recipient.safeguard is None:
             problems.append(f"recipient {recipient.code}: outside the EU/EEA without a safeguard")
     for kind, items in (

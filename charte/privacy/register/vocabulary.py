@@ -95,6 +95,41 @@ class RecipientKind(models.TextChoices):
     DEBT_COLLECTOR = "debt_collector", _("Organisme de recouvrement de créances")
 
 
+class NoticeKind(models.TextChoices):
+    """What a recipient is told to do with what it received (GDPR art. 19)."""
+
+    ERASE = "erase", _("Effacer les données reçues")
+    CORRECT = "correct", _("Corriger les données reçues")
+    STOP = "stop", _("Suspendre tout usage des données reçues")
+    RESUME = "resume", _("Reprendre l'usage des données reçues")
+
+
+class Reach(models.TextChoices):
+    """How a recipient is told: its own API where it has one, else an email to its contact."""
+
+    API = "api", _("son interface de programmation (API)")
+    EMAIL = "email", _("un e-mail à son correspondant données personnelles")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notices:
+    """How a recipient hears of a person's erasure, rectification or restriction (art. 19).
+
+    `kinds` are the notices that apply to it; `keeps` names what it keeps, when told to erase,
+    under its own legal obligation, and `keeps_reason` says which: its notice says so rather
+    than asking for a deletion it may not make. Without an API address configured for it
+    (`RECIPIENT_<CODE>_NOTICE_URL`), an API recipient is told by email too.
+    """
+
+    reach: Reach
+    contact: str
+    kinds: tuple[NoticeKind, ...] = tuple(NoticeKind)
+    keeps: tuple[str, ...] = ()
+    keeps_reason: Text = ""
+    # Days the recipient has to confirm before the notice is overdue and the DPO is alerted.
+    answer_days: int = 30
+
+
 # The EU and EEA member states (ISO 3166-1 alpha-2), within which data moves freely.
 EEA_COUNTRIES = frozenset(
     (
@@ -132,6 +167,10 @@ class Recipient:
     audit_right: bool = False
     # Sharing with this recipient needs the person's express, prior consent to this purpose.
     consent_purpose: str | None = None
+    # How it is told of an erasure, rectification or restriction (GDPR art. 19); when it is
+    # not, `not_told` says why (one of our own services, or what the law says).
+    notices: Notices | None = None
+    not_told: Text = ""
 
     @property
     def outside_eea(self) -> bool:

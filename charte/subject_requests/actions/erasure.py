@@ -11,6 +11,7 @@ from charte import audit
 from charte.core.actors import Actor
 from charte.privacy import erasure
 from charte.privacy.registry import registry
+from charte.recipients import notices as recipient_notices
 from charte.subject_requests import scan
 from charte.subject_requests.actions.common import close, data_of, require
 from charte.subject_requests.models import (
@@ -36,6 +37,10 @@ def execute_erasure(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     assert person is not None
     terms = scan.identifiers(person)
     started = timezone.now()
+    # Those who received the person's data are told (art. 19) before the link to them goes.
+    recipient_notices.tell_recipients(
+        person=person, kind="erase", reference=str(request.public_id), actor=actor
+    )
     report = erasure.erase(people=[person], actor=actor, reason="request")
     findings = scan.scan(terms)
     residual = scan.residues(findings)

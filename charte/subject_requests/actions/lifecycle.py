@@ -15,6 +15,7 @@ from charte.accounts.queries import guardians_of
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor, person_ref
 from charte.core.errors import ActionError, Conflict
+from charte.recipients import notices as recipient_notices
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
 from charte.subject_requests import deadlines, queries, rules
@@ -362,6 +363,7 @@ def _execute(request: SubjectRequest, *, actor: Actor) -> None:
         transaction.on_commit(partial(tasks.enqueue_erasure, request.pk))
     elif kind == Kind.RESTRICTION:
         limit(request, Limitation.Type.RESTRICTION, "", actor=actor)
+        _tell_recipients(request, "stop", actor=actor)
         close(request, status=Status.COMPLETED, actor=actor)
     elif kind == Kind.OBJECTION:
         for purpose in request.purposes:
@@ -371,7 +373,16 @@ def _execute(request: SubjectRequest, *, actor: Actor) -> None:
         record_death(request, actor=actor)
         close(request, status=Status.COMPLETED, actor=actor)
     else:  # rectification: staff made the changes (recorded one by one) before approving
+        _tell_recipients(request, "correct", actor=actor)
         close(request, status=Status.COMPLETED, actor=actor)
+
+
+def _tell_recipients(request: SubjectRequest, kind: str, *, actor: Actor) -> None:
+    """Art. 19: everyone the person's data was disclosed to hears of the request's execution."""
+    assert request.person is not None
+    recipient_notices.tell_recipients(
+        person=request.person, kind=kind, reference=str(request.public_id), actor=actor
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import Actor
 from charte.core.errors import Conflict
+from charte.recipients import notices as recipient_notices
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
 from charte.subject_requests import deadlines, queries, rules
@@ -58,6 +59,14 @@ def lift_limitation(*, limitation: Limitation, actor: Actor) -> Limitation:
             person=limitation.person,
             reason=LegalHold.Reason.RESTRICTION,
             reference=str(limitation.public_id),
+            actor=actor,
+        )
+        recipient_notices.tell_recipients(
+            person=limitation.person,
+            kind="resume",
+            reference=str(
+                limitation.request.public_id if limitation.request else limitation.public_id
+            ),
             actor=actor,
         )
         transaction.on_commit(

@@ -11,6 +11,7 @@ from uuid import UUID
 
 if TYPE_CHECKING:
     pass
+from charte.core import csvfile
 from charte.subject_requests.archive.columns import Column
 
 
@@ -147,9 +148,11 @@ _CSV_PLAIN = frozenset({_NUMBER, _BOOL, _DATETIME, _DATE, _UUID})
 HTML_SAFE = frozenset({_NUMBER, _UUID})
 
 
-# A CSV cell that may hold a comma, a quote or a line break is quoted where it does.
+# A CSV cell that may start a formula is made inert (`charte.core.csvfile.neutralise`, tried
+# only when its first character may need it); one that may hold a comma, a quote or a line
+# break is quoted where it does.
 _CSV_QUOTE = """\
-c{i} = t{i}
+c{i} = neutralise(t{i}) if t{i}[:1] in RISKY else t{i}
 if '"' in c{i} or ',' in c{i} or '\\n' in c{i} or '\\r' in c{i}: c{i} = '"' + c{i}.replace('"', '""') + '"'
 """
 
@@ -164,6 +167,9 @@ _NAMESPACE: dict[str, Any] = {
     "dumps": lambda value: json.dumps(value, ensure_ascii=False, default=json_default),
     "text": as_text,
     "MEMO": MEMO,
+    "neutralise": csvfile.neutralise,
+    # What a formula may start with, and the spaces a spreadsheet skips before one.
+    "RISKY": csvfile.TRIGGERS | {" ", "\u00a0"},
 }
 
 

@@ -1,6 +1,5 @@
 """The archive itself: one pass over the database into a ZIP, hashed for its manifest."""
 
-import csv
 import hashlib
 import io
 import json
@@ -16,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from isal import isal_zlib
 
+from charte.core import csvfile
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES
 from charte.privacy.registry import Declaration, registry
@@ -123,7 +123,7 @@ def _write_model(
                 path = spool.directory / f"{len(spool.csv_files)}.csv"
                 spool.csv_files.append((file_name, path))
                 csv_file = path.open("w", encoding="utf-8", newline="")
-                csv.writer(csv_file).writerow([c.name for c in cols])
+                csvfile.writer(csv_file).writerow([c.name for c in cols])
             out.write(("\n" if not count else ",\n") + ",\n".join(json_rows))
             csv_file.write("".join(csv_rows))
             count += len(json_rows)

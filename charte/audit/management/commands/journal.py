@@ -48,7 +48,12 @@ class Command(BaseCommand):
         for seal in sealed:
             self.stdout.write(
                 f"Sealed {seal.day.isoformat()}: {seal.count} entries "
-                f"(#{seal.first_seq} to #{seal.last_seq}), seal {seal.hash}"
+                + (
+                    f"(#{seal.first_seq} to #{seal.last_seq})"
+                    if not seal.lanes
+                    else f"in {len(seal.runs())} lanes"
+                )
+                + f", seal {seal.hash}"
             )
         if broken is not None:
             self.stderr.write(
@@ -100,7 +105,10 @@ class Command(BaseCommand):
         span = (
             f"#{report.first_seq} to #{report.head_seq}" if report.first_seq is not None else "none"
         )
-        write(f"Entries: {report.entries} ({span}); head {report.head_hash}")
+        if report.lanes > 1:
+            write(f"Entries: {report.entries} in {report.lanes} lanes; lane 0's {span}")
+        else:
+            write(f"Entries: {report.entries} ({span}); head {report.head_hash}")
         if report.seals:
             write(
                 f"Seals: {report.seals}, the last for {report.last_seal_day}, "
