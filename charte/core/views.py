@@ -33,18 +33,20 @@ def attempt[T](
     *,
     success: Message | Callable[[T], Message | None] | None = None,
     form: forms.BaseForm | None = None,
+    field: str | None = None,
 ) -> Outcome[T]:
     """Run one action for a page and answer with its message.
 
     Refused (`ActionError`, whose text is written for the person), its reason goes on `form`
-    when the page shows one, else in the messages; done, `success` (a text, or a function of
-    the action's result) goes in the messages. Nothing else is caught: a bug stays a bug.
+    (on its `field`, or the whole form) when the page shows one, else in the messages; done,
+    `success` (a text, or a function of the action's result) goes in the messages. Nothing
+    else is caught: a bug stays a bug.
     """
     try:
         value = action()
     except ActionError as error:
         if form is not None:
-            form.add_error(None, str(error))
+            form.add_error(field, str(error))
         else:
             messages.error(request, str(error))
         return Outcome(done=False)
