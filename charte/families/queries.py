@@ -1,6 +1,7 @@
 """Reads about families that carry rules, and the access functions of the family pages."""
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,8 +10,17 @@ from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of, guardians_of
+from charte.consent.queries import latest_records
 from charte.core.errors import NotFound
 from charte.families.models import Invitation
+from charte.privacy import register
+
+
+def access_family(*, viewer: User) -> User:
+    """ "Ma famille" and the pages about a child: parent accounts only."""
+    if viewer.role != Role.PARENT:
+        raise NotFound(_("Page réservée aux comptes parents."))
+    return viewer
 
 
 def access_child_by_guardian(*, viewer: User, public_id: uuid.UUID | str) -> User:
@@ -54,3 +64,19 @@ def family_panel(user: User) -> dict[str, Any]:
     """The parent's home-page panel: their children and their ages."""
     today = timezone.localdate()
     return {"children": [(child, child.age_on(today)) for child in family_of(user)]}
+
+
+def unconfirmed_child_days() -> int:
+    """How long a child's account waits for a guardian: the register's rule "unconfirmed_child"."""
+    return register.RETENTION_BY_CODE["unconfirmed_child"].days
+
+
+def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
+    """Closed pupils' accounts that never had a consent, older than the rule's 14 days.
+
+    A closed account with a consent history was closed by a withdrawal: the consent app's
+    own job erases it after its notice period.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=unconfirmed_child_days())
+    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff)
+    return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
