@@ -18,8 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHARTE_VAR_DIR", BASE_DIR / "var"))
 
 ENV = os.environ.get("DJANGO_ENV", "development")
-if ENV not in {"development", "production", "test"}:
-    raise ImproperlyConfigured(f"DJANGO_ENV must be development, production or test, not {ENV!r}.")
+# Two environments only: a name that changes nothing would let a typo pass for production.
+if ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be development or production, not {ENV!r}.")
 PRODUCTION = ENV == "production"
 
 

@@ -97,3 +97,12 @@ def test_a_development_secret_key_is_generated_once_outside_the_repository(tmp_p
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_an_environment_name_that_changes_nothing_is_refused():
+    """Only development and production exist: "test" (or a typo for production) would start as
+    development, quietly, where someone may believe the production guards hold."""
+    for name in ("test", "prod", "Production"):
+        result = manage("check", DJANGO_ENV=name)
+        assert result.returncode != 0
+        assert "DJANGO_ENV must be development or production" in result.stderr
