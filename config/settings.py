@@ -82,6 +82,18 @@ else:
 # enough; lowering it later is harmless (old lanes stay verifiable, new entries avoid them).
 CHARTE_JOURNAL_LANES = max(1, min(int(os.environ.get("JOURNAL_LANES", "16")), 256))
 
+# Learning events name people by a keyed pseudonym (charte/learning/pseudonyms.py): the key of
+# each school year is drawn from this secret, apart from SECRET_KEY (checked at deploy).
+if PRODUCTION:
+    CHARTE_PSEUDONYM_SECRET = required("PSEUDONYM_SECRET")
+else:
+    CHARTE_PSEUDONYM_SECRET = os.environ.get("PSEUDONYM_SECRET") or development_secret_key(
+        "pseudonym_secret"
+    )
+# Statistics (charte/statistics): no figure about fewer than this many people is shown (a
+# system check refuses less than 5).
+CHARTE_STATISTICS_K = int(os.environ.get("STATISTICS_K", "10"))
+
 SITE_URL = os.environ.get(
     "SITE_URL", "https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000"
 )
@@ -93,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    "django_htmx",
     # Ours, in the order of their dependencies: core <- audit <- privacy <- domain <- rights.
     "charte.core",
     "charte.audit",
@@ -118,6 +131,11 @@ INSTALLED_APPS = [
     "charte.subject_requests",
     "charte.retention",
     "charte.recipients",
+    "charte.mailings",
+    "charte.learning",
+    "charte.statistics",
+    "charte.audience",
+    "charte.reports",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]

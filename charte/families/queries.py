@@ -2,9 +2,9 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,10 @@ def access_family(*, viewer: User) -> User:
     if viewer.role != Role.PARENT:
         raise NotFound(_("Page réservée aux comptes parents."))
     return viewer
+
+
+if TYPE_CHECKING:
+    from charte.accounts.waiting import Waiting
 
 
 def access_child_by_guardian(*, viewer: User, public_id: uuid.UUID | str) -> User:
@@ -77,6 +81,70 @@ def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
     A closed account with a consent history was closed by a withdrawal: the consent app's
     own job erases it after its notice period.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=unconfirmed_child_days())
-    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=unconfirmed_child_days())
+    # A letter from the school still on its way home keeps the account it names.
+    letter_open = Invitation.objects.filter(
+        child=OuterRef("pk"),
+        kind=Invitation.Kind.LETTER,
+        accepted_at__isnull=True,
+        expires_at__gt=now,
+    )
+    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff).exclude(
+        Exists(letter_open)
+    )
     return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
+
+
+def waiting_child(user: User) -> "Waiting | None":
+    """A pupil's closed account waiting for a parent: what the parent was sent, and when.
+
+    Told to the pupil who typed the right password (`charte.accounts.waiting`), in "tu".
+    """
+    from django.utils.formats import date_format
+
+    from charte.accounts.waiting import Waiting, mask_address
+    from charte.consent.queries import latest_records
+
+    if user.role != Role.PUPIL or user.is_active or latest_records(user):
+        return None  # a closed account that had a consent was closed by its withdrawal
+    invitations = Invitation.objects.open().filter(child=user).order_by("-created_at")
+    letter = invitations.filter(kind=Invitation.Kind.LETTER).first()
+    if letter is not None:
+        return Waiting(
+            message=_(
+                "Ton compte attend l'accord de ton parent. Ton établissement t'a remis pour "
+                "lui une lettre, le %(date)s, avec un code."
+            )
+            % {"date": date_format(letter.created_at, "j F Y")},
+            advice=_(
+                "Donne-lui la lettre : il se connecte (ou crée son compte de parent), tape le "
+                "code et donne son accord. Tu pourras alors te connecter. Lettre perdue ? "
+                "Demande à ton enseignant de l'imprimer à nouveau."
+            ),
+        )
+    emailed = invitations.filter(kind=Invitation.Kind.CONSENT).first()
+    if emailed is not None:
+
+        def resend(person: User) -> None:
+            from charte.families.actions import resend_consent_invitation
+
+            resend_consent_invitation(child=person, actor=person)
+
+        return Waiting(
+            message=_(
+                "Ton compte attend l'accord de ton parent : nous lui avons écrit le %(date)s "
+                "à %(address)s."
+            )
+            % {
+                "date": date_format(emailed.created_at, "j F Y"),
+                "address": mask_address(emailed.email),
+            },
+            advice=_(
+                "Demande-lui d'ouvrir ce message (il est peut-être dans les indésirables) et "
+                "de donner son accord. Tu pourras alors te connecter."
+            ),
+            resend=resend,
+            resend_label=_("Renvoyer le message à mon parent"),
+        )
+    return None

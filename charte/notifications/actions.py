@@ -22,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
@@ -63,11 +64,13 @@ def notify(
     actor: Actor,
     context: Mapping[str, Any] | None = None,
     address: str | None = None,
+    campaign: str = "",
 ) -> list[Message]:
     """Queue the message `kind` about `person`; it is sent by the worker after commit.
 
     `address` is for invitations only (`addressed` kinds): the guardian's address typed for a
-    child, who may not have an account yet.
+    child, who may not have an account yet. `campaign` names the batch sending the message
+    belongs to (a newsletter), to follow its progress.
     """
     message_kind = kinds.get(kind)
     recipients: list[User | None]
@@ -79,12 +82,17 @@ def notify(
         recipients = list(recipients_for(person))
     if not message_kind.essential:
         assert message_kind.purpose is not None
+        purpose = message_kind.purpose
+        # Both must hold: the recipient's consent, and that of the person the message is
+        # about (a child's, given by a guardian; marketing is never offered for a child).
+        about_consents = processing.consent_given(person, purpose)
         recipients = [
             r
             for r in recipients
             if r is not None
-            and processing.consent_given(r, message_kind.purpose)
-            and kinds.unsubscribe_link(r, message_kind.purpose)
+            and processing.consent_given(r, purpose)
+            and (r.pk == person.pk or about_consents)
+            and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:
         audit.record(
@@ -116,6 +124,7 @@ def notify(
             subject=subject,
             body=body,
             headers=headers,
+            campaign=campaign,
         )
         audit.record(
             event="notification.queued",
@@ -296,8 +305,26 @@ def _disclosed(message: Message) -> list[tuple[User, list[Category]]]:
     return disclosed
 
 
+def _essential(message: Message) -> bool:
+    try:
+        return kinds.get(message.kind).essential
+    except LookupError:  # a kind removed since: only essential kinds are sent without a check
+        return False
+
+
+def _consent_holds(message: Message, purpose: str) -> bool:
+    recipient = message.recipient
+    return recipient is not None and processing.consent_given(recipient, purpose)
+
+
 def delivery_refusal(message: Message) -> SharingRefused | None:
-    """Sending an email is sharing with the email provider: checked before anything leaves."""
+    """Sending an email is sharing with the email provider: checked before anything leaves.
+
+    A non-essential message is sent only while its recipient's consent holds: a withdrawal
+    (the one-click link of an earlier message, say) stops even what was already queued."""
+    purpose = _purpose(message)
+    if not _essential(message) and purpose != "account" and not _consent_holds(message, purpose):
+        return SharingRefused(_("Le consentement ne tient plus."), code="no_consent")
     provider = register.RECIPIENT_BY_CODE["email_provider"]
     for person, categories in _disclosed(message):
         refused = refusal(

@@ -1,6 +1,5 @@
 import uuid
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
 from charte.core.views import act, attempt
 from charte.privacy import register
 from charte.recipients import actions, notices, queries
@@ -36,30 +35,6 @@ def authority_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request, "recipients/authority_requests.html", {"form": form, "recorded": recorded[:100]}
     )
-
-
-@signed_in_view
-@require_http_methods(["GET", "POST"])
-def review_invitations(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    queries.access_review_invitations(viewer=viewer)
-    people = queries.invitable_to_review()
-    if request.method == "POST":
-        sent = refused = 0
-        for person in people:
-            try:
-                actions.invite_to_review(person=person, actor=viewer)
-            except ActionError:
-                refused += 1
-            else:
-                sent += 1
-        messages.success(
-            request,
-            _("%(sent)s invitation(s) transmise(s) au partenaire, %(refused)s refusée(s).")
-            % {"sent": sent, "refused": refused},
-        )
-        return redirect("recipients:review_invitations")
-    return render(request, "recipients/review_invitations.html", {"people": people})
 
 
 # Notices to recipients (GDPR art. 19) ---------------------------------------------------------
