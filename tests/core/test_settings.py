@@ -1,38 +1,9 @@
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import config.settings as project_settings
+from tests.helpers import PRODUCTION, manage
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, **env):
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-PRODUCTION = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": "k" * 20 + "-Xq9!v2#Lm8@Rt5&Wz1^Pb7*Nc4(Fd6)Hj3",
-    "ALLOWED_HOSTS": "charte.example",
-    "EMAIL_HOST": "smtp.charte.example",
-    "JOURNAL_KEY": "j" * 20 + "-Yr8!u3#Kn7@Sq6&Vx2^Oa9*Mb5(Ge1)Ik4",
-    "DATABASE_URL": "sqlite:////tmp/charte-deploy-check.sqlite3",
-}
 
 
 def test_argon2_is_the_first_password_hasher():
