@@ -22,7 +22,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
@@ -32,10 +31,22 @@ from charte.notifications import kinds
 from charte.notifications.models import Message
 from charte.privacy import processing, register
 from charte.privacy.register import Category
-from charte.recipients.actions import SharingRefused, refusal, share_with
+from charte.recipients.actions import refusal, share_with
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+
+
+def deceased(recipient: User | None, address: str = "") -> bool:
+    """Whether a message would reach someone whose death is recorded, at their account or at
+    its address. The one rule every way of sending applies, at queueing and again at delivery
+    (for what was queued before): after a death, the deceased receives nothing."""
+    if recipient is not None and recipient.deceased_at is not None:
+        return True
+    address = address.strip()
+    return bool(address) and (
+        User.objects.filter(email__iexact=address, deceased_at__isnull=False).exists()
+    )
 
 
 def recipients_for(person: User) -> list[User]:
@@ -80,18 +91,18 @@ def notify(
         recipients = [g for g in guardians_of(person) if g.email]
     else:
         recipients = list(recipients_for(person))
+    recipients = [r for r in recipients if r is None or not deceased(r)]
     if not message_kind.essential:
         assert message_kind.purpose is not None
         purpose = message_kind.purpose
         # Both must hold: the recipient's consent, and that of the person the message is
         # about (a child's, given by a guardian; marketing is never offered for a child).
-        about_consents = processing.consent_given(person, purpose)
         recipients = [
             r
             for r in recipients
             if r is not None
             and processing.consent_given(r, purpose)
-            and (r.pk == person.pk or about_consents)
+            and (r.pk == person.pk or processing.consent_given(person, purpose))
             and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:
@@ -161,7 +172,7 @@ def notify_own_address(
     if not message_kind.essential:
         raise ValueError(f"{kind!r} needs a consent: it cannot go to another address.")
     address = address.strip()
-    if not address or person.needs_guardian(timezone.localdate()):
+    if not address or person.needs_guardian(timezone.localdate()) or deceased(person, address):
         audit.record(
             event="notification.unreachable", actor=actor, subject=person, data={"kind": kind}
         )
@@ -194,7 +205,8 @@ def notify_address(
     actor: Actor,
     context: Mapping[str, Any] | None = None,
 ) -> Message:
-    """Queue the message `kind` to an address that belongs to no account.
+    """Queue the message `kind` to an address that belongs to no account (delivery refuses
+    one that turns out to be a deceased person's, see `deceased`).
 
     Only for someone who gave this address for this one reply (a visitor who reported an error
     and asked to be answered). Anyone with an account is reached through `notify`, which applies
@@ -317,21 +329,25 @@ def _consent_holds(message: Message, purpose: str) -> bool:
     return recipient is not None and processing.consent_given(recipient, purpose)
 
 
-def delivery_refusal(message: Message) -> SharingRefused | None:
-    """Sending an email is sharing with the email provider: checked before anything leaves.
+def delivery_refusal(message: Message) -> str | None:
+    """Why a queued message may not leave now (its code), or None.
 
-    A non-essential message is sent only while its recipient's consent holds: a withdrawal
-    (the one-click link of an earlier message, say) stops even what was already queued."""
+    Queued before a death was recorded: the deceased still receives nothing. Sending an email
+    is sharing with the email provider: checked before anything leaves. A non-essential
+    message is sent only while its recipient's consent holds: a withdrawal (the one-click link
+    of an earlier message, say) stops even what was already queued."""
+    if deceased(message.recipient, message.to_email):
+        return "deceased"
     purpose = _purpose(message)
     if not _essential(message) and purpose != "account" and not _consent_holds(message, purpose):
-        return SharingRefused(_("Le consentement ne tient plus."), code="no_consent")
+        return "no_consent"
     provider = register.RECIPIENT_BY_CODE["email_provider"]
     for person, categories in _disclosed(message):
         refused = refusal(
             recipient=provider, person=person, categories=categories, purpose=_purpose(message)
         )
         if refused is not None:
-            return refused
+            return refused.code
     return None
 
 
@@ -345,12 +361,12 @@ def _journal(message: Message, event: str, actor: Actor, **data: Any) -> None:
 
 
 @transaction.atomic
-def abandon_refused(*, message: Message, refused: SharingRefused, actor: Actor) -> Message:
-    """The message may not be shared with the email provider: it is never sent."""
+def abandon_refused(*, message: Message, reason: str, actor: Actor) -> Message:
+    """The message may not leave (`delivery_refusal` says why): it is never sent."""
     message.status = Message.Status.ABANDONED
-    message.last_error = refused.code
+    message.last_error = reason
     message.save(update_fields=["status", "last_error"])
-    _journal(message, "notification.refused", actor, reason=refused.code)
+    _journal(message, "notification.refused", actor, reason=reason)
     return message
 
 

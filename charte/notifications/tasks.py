@@ -17,7 +17,7 @@ def deliver(*, message_id: int) -> str:
         return "nothing to do"  # already delivered, given up, or erased since: safe to re-run
     refused = delivery_refusal(message)
     if refused is not None:
-        abandon_refused(message=message, refused=refused, actor=WORKER)
+        abandon_refused(message=message, reason=refused, actor=WORKER)
         return "refused"
     email = EmailMessage(
         subject=message.subject,
