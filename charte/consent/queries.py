@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
-from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
+from charte.consent.models import Act, CharterVersion, ConsentRecord
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
 from charte.privacy.register import Purpose
@@ -265,10 +265,6 @@ def may_decide_for(*, viewer: User, person: User) -> bool:
     if viewer.pk == person.pk:
         return not child
     return child and guardians_of(person).filter(pk=viewer.pk).exists()
-
-
-def text_by_digest(sha256: str) -> ConsentText | None:
-    return ConsentText.objects.filter(sha256=sha256).first()
 
 
 def consent_section(viewer: User, person: User) -> dict[str, Any] | None:

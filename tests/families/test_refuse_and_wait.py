@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from charte.accounts.models import User
+from charte.core.actors import ANONYMOUS
 from charte.families import actions
 from charte.families.models import Invitation
 from charte.families.tokens import invitation_url
@@ -19,6 +20,7 @@ CHILD_PASSWORD = "la-fusee-bleue-decolle"
 
 def waiting_child() -> User:
     return actions.sign_up_pupil(
+        actor=ANONYMOUS,
         first_name="Tom",
         birth_date=birthday(12),
         country="FR",
