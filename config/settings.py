@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "ninja",
+    "django_htmx",
     # Ours, in the order of their dependencies: core <- audit <- privacy <- domain <- rights.
     "charte.core",
     "charte.audit",
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "charte.subject_requests",
     "charte.retention",
     "charte.recipients",
+    "charte.mailings",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]

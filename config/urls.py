@@ -24,6 +24,7 @@ urlpatterns = [
     path("droits/", include("charte.subject_requests.urls")),
     path("conservation/", include("charte.retention.urls")),
     path("destinataires/", include("charte.recipients.urls")),
+    path("marketing/envois/", include("charte.mailings.urls")),
     path("securite/csp/", csp.report, name="csp_report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

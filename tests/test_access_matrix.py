@@ -43,6 +43,7 @@ from charte.content.loader import load
 from charte.core.actors import SEED
 from charte.families import actions as family_actions
 from charte.families.tokens import invitation_token
+from charte.mailings import actions as mailing_actions
 from charte.payments import actions as payment_actions
 from charte.payments.actions import PROVIDER
 from charte.payments.models import Invoice, Order, Subscription
@@ -226,6 +227,12 @@ class World:
                 "disclosure": authority.disclosure.public_id,
                 "version": version.number,
                 "unsubscribe_token": unsubscribe_token(parent, "newsletter"),
+                "mailing": mailing_actions.create_mailing(
+                    actor=people[Role.MARKETING],
+                    purpose="newsletter",
+                    subject="Matrice",
+                    body="Les nouvelles.",
+                ).public_id,
                 "renew_token": renewal_tokens.make(
                     person=str(pupil.public_id),
                     recipient=str(parent.public_id),
@@ -671,7 +678,6 @@ MATRIX: dict[str, Entry] = {
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
     "recipients:authority_requests": only(DPO),
-    "recipients:review_invitations": only(Role.MARKETING),
     # The API.
     "api:api-root": Entry(
         roles=frozenset(), visitor=404, denied=frozenset({404}), note="no page at the root"
@@ -752,10 +758,13 @@ MATRIX: dict[str, Entry] = {
     ),
     "api:mine": everyone(visitor=401, note="one's own requests and one's children's"),
     "api:one": only(PARENT, kwargs=ids(public_id="request"), visitor=401),
-    # Internal services' pages: the marketing service's newsletter contacts, and customer
-    # service's account lookup (data minimisation: no results, productions or work).
-    "consent:newsletter_contacts": only(Role.MARKETING),
-    "consent:newsletter_contacts_csv": only(Role.MARKETING),
+    # Internal services' pages: the marketing service's mailings, and customer service's
+    # account lookup (data minimisation: no results, productions or work).
+    "mailings:list": only(Role.MARKETING),
+    "mailings:detail": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:progress": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:proof": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:send": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
     "support:account_lookup": only(Role.CUSTOMER_SERVICE),
 }
 

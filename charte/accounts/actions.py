@@ -529,6 +529,24 @@ def confirm_sign_up(*, person: User, actor: Actor, meta: RequestMeta | None = No
 
 
 @transaction.atomic
+def resend_sign_up_link(*, person: User, actor: Actor, meta: RequestMeta | None = None) -> None:
+    """Send a new account's confirmation link again (asked for after its right password)."""
+    from charte.accounts import tokens
+    from charte.accounts.queries import awaiting_confirmation
+    from charte.notifications.actions import notify
+
+    if not awaiting_confirmation(person):
+        raise Conflict(_("Ce compte est déjà ouvert."))
+    audit.record(event=events.SIGN_UP_LINK_RESENT, actor=actor, subject=person, meta=meta)
+    notify(
+        kind="accounts.sign_up_confirm",
+        person=person,
+        actor=actor,
+        context={"url": tokens.sign_up_url(person), "days": tokens.SIGN_UP_VALIDITY.days},
+    )
+
+
+@transaction.atomic
 def end_session(
     *, session: Session, actor: User, meta: RequestMeta | None = None, device: str = ""
 ) -> None:

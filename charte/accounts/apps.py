@@ -19,12 +19,16 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from charte.accounts import receivers  # noqa: F401  (connects auth signals to the journal)
+        from charte.accounts import (
+            receivers,  # noqa: F401  (connects auth signals to the journal)
+            waiting,
+        )
         from charte.accounts.models import PLATFORM_ROLES, STAFF_ROLES
         from charte.accounts.queries import devices_section, my_data_panel
         from charte.core import navigation
         from charte.notifications import kinds as notification_kinds
 
+        waiting.register(waiting.unconfirmed_adult)
         notification_kinds.register(
             notification_kinds.Kind(
                 code="accounts.password_reset",

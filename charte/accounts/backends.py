@@ -12,7 +12,12 @@ from charte.core.net import client_address
 
 
 class EmailOrUsernameBackend(ModelBackend):
-    """Sign in with an email address, or with a username (pupils without an email address)."""
+    """Sign in with an email address, or with a username (pupils without an email address).
+
+    Like Django's `AllowAllUsersModelBackend`, it answers a closed account whose password was
+    right, and leaves the refusal to the form, which says why the account waits. Every other
+    door (`get_user`, a session) refuses a closed account.
+    """
 
     def authenticate(
         self,
@@ -33,7 +38,10 @@ class EmailOrUsernameBackend(ModelBackend):
             # Spend the time a real check takes, so that timing does not tell which logins exist.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password):
+            # A closed account is handed over too, only to its right password, so that the
+            # sign-in form can say why it waits (`LoginForm.confirm_login_allowed`); it never
+            # gets a session: `get_user` and the form refuse it.
             return user
         return None
 

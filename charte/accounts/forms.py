@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from charte import audit
-from charte.accounts import actions, reentry, trusted_devices
+from charte.accounts import actions, reentry, trusted_devices, waiting
 from charte.accounts.models import User
 from charte.accounts.receivers import login_digest
 from charte.audit import watch
@@ -23,6 +23,9 @@ from charte.core.ratelimit import retry_phrase
 
 
 class LoginForm(RefusesCardNumbers, AuthenticationForm):
+    # A closed account whose right password was typed (see `confirm_login_allowed`).
+    waiting_account: User | None = None
+
     username = forms.CharField(
         label=_("Adresse e-mail ou identifiant"),
         max_length=254,
@@ -43,7 +46,6 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
             "Adresse e-mail, identifiant ou mot de passe incorrect. Les majuscules comptent "
             "dans le mot de passe."
         ),
-        "inactive": _("Ce compte n'est pas encore actif."),
         "locked_account": _(
             "Trop de tentatives de connexion ont échoué pour ce compte : par sécurité, le mot "
             "de passe ne sera vérifié à nouveau que %(when)s, et ce délai double à chaque "
@@ -85,6 +87,16 @@ class LoginForm(RefusesCardNumbers, AuthenticationForm):
                     params={"when": retry_phrase(lock.until), "until": lock.until},
                 )
         return super().clean()
+
+    def confirm_login_allowed(self, user: User) -> None:
+        """The password was right and the account is closed: say why, and what to do.
+
+        Only here, after the right password: a wrong one reads the same for every login.
+        """
+        if not user.is_active:
+            self.waiting_account = user
+            raise forms.ValidationError(waiting.explain(user).message, code="inactive")
+        super().confirm_login_allowed(user)
 
 
 class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):

@@ -16,6 +16,7 @@ urlpatterns = [
         name="end_other_sessions",
     ),
     path("connexion/", checks_card_numbers(views.LoginView.as_view()), name="login"),
+    path("connexion/renvoyer/", views.waiting_resend, name="waiting_resend"),
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/",

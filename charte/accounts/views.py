@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from charte import audit
-from charte.accounts import actions, reentry, signin, tokens
+from charte.accounts import actions, reentry, signin, tokens, waiting
 from charte.accounts import devices as device_list
 from charte.accounts.forms import (
     ChangePasswordForm,
@@ -37,6 +37,11 @@ from charte.core import navigation, ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.paths import safe_path
+
+# The account whose right password this browser typed while it was closed (for `waiting_resend`).
+WAITING_KEY = "accounts.waiting"
+# Sending again the email a closed account waits on: a few a day for one account.
+WAITING_RESEND_LIMIT = ratelimit.Limit("waiting_resend", per_address="30/h", per_target="3/d")
 
 # Each request for a reset link sends an email: a few an hour for one mailbox.
 PASSWORD_RESET_LIMIT = ratelimit.Limit("password_reset", per_address="30/h", per_target="5/h")
@@ -69,6 +74,12 @@ class LoginView(SafeNext, auth_views.LoginView):
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         """While tries must wait: 429 Too Many Requests on a page of its own, saying until
         when; it is light on purpose, since scripts get it by the thousand."""
+        if form.waiting_account is not None:
+            # Whoever typed the right password may ask for the email it waits on again.
+            self.request.session[WAITING_KEY] = form.waiting_account.public_id.hex
+            return self.render_to_response(
+                self.get_context_data(form=form, waiting=waiting.explain(form.waiting_account))
+            )
         if reentry.slowed_until(form) is None:
             return super().form_invalid(form)
         next_page = self.get_redirect_url()
@@ -81,6 +92,29 @@ class LoginView(SafeNext, auth_views.LoginView):
             {"errors": form.non_field_errors(), "login_url": login_url},
         )
         return reentry.answer_too_soon(response, form)
+
+
+@require_POST
+def waiting_resend(request: HttpRequest) -> HttpResponse:
+    """Send again the email a closed account waits on, for whoever just typed its password."""
+    public_id = request.session.get(WAITING_KEY, "")
+    person = (
+        User.objects.filter(public_id=public_id, is_active=False).first() if public_id else None
+    )
+    explained = waiting.explain(person) if person is not None else None
+    if person is None or explained is None or explained.resend is None:
+        messages.error(request, _("Connectez-vous d'abord avec le mot de passe du compte."))
+        return redirect("accounts:login")
+    refusal = ratelimit.check(WAITING_RESEND_LIMIT, request=request, target=person.public_id.hex)
+    if refusal is not None:
+        messages.error(request, refusal.message)
+        return ratelimit.refuse(redirect("accounts:login"), refusal)
+    explained.resend(person)
+    request.session.pop(WAITING_KEY, None)
+    messages.success(
+        request, _("C'est renvoyé. Le message peut mettre quelques minutes à arriver.")
+    )
+    return redirect("accounts:login")
 
 
 class LogoutView(SafeNext, auth_views.LogoutView):

@@ -37,6 +37,7 @@ SESSIONS_ENDED = "auth.sessions_ended"
 # Sign-up: an address confirmed opens the account; an address already in use is told so.
 SIGN_UP_REQUESTED = "auth.sign_up_requested"
 SIGN_UP_CONFIRMED = "auth.sign_up_confirmed"
+SIGN_UP_LINK_RESENT = "auth.sign_up_link_resent"
 ACCESS_DENIED = "access.denied"
 CSP_VIOLATION = "security.csp_violation"  # a browser blocked something on one of our pages
 
@@ -93,6 +94,7 @@ LABELS: dict[str, Text] = {
     SESSIONS_ENDED: _("Sessions fermées sur les autres appareils"),
     SIGN_UP_REQUESTED: _("Inscription demandée"),
     SIGN_UP_CONFIRMED: _("Adresse confirmée, compte ouvert"),
+    SIGN_UP_LINK_RESENT: _("Lien de confirmation de l'adresse renvoyé"),
     ACCESS_DENIED: _("Accès refusé"),
     CSP_VIOLATION: _("Contenu bloqué par la politique de sécurité du navigateur"),
     SECOND_FACTOR_ADDED: _("Second facteur ajouté"),

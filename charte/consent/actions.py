@@ -12,19 +12,21 @@ import importlib
 import importlib.util
 import secrets
 from collections.abc import Mapping
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts import actions as accounts
 from charte.accounts import tokens
-from charte.accounts.models import User
-from charte.accounts.queries import awaiting_confirmation, guardians_of
+from charte.accounts.models import PLATFORM_ROLES, User
+from charte.accounts.queries import awaiting_confirmation, children_of, guardians_of
 from charte.audit import events
 from charte.audit.journal import RequestMeta
 from charte.consent import charter
@@ -37,6 +39,7 @@ from charte.consent.models import (
     ConsentText,
     Verification,
 )
+from charte.consent.purposes import purpose as find_purpose
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import latest_records, latest_version
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
@@ -83,7 +86,6 @@ def _on_behalf(*, person: User, actor: Actor) -> bool:
     raise ActionError(_("Vous ne pouvez pas décider pour cette personne."))
 
 
-@transaction.atomic
 def _verification(
     *, child: User, channel: Channel, on_behalf: bool, given: Verification | str | None
 ) -> Verification:
@@ -103,6 +105,7 @@ def _verification(
     return Verification.DECLARED
 
 
+@transaction.atomic
 def record_choices(
     *,
     person: User,
@@ -370,7 +373,88 @@ def publish_charter(*, actor: Actor) -> CharterVersion | None:
             "purposes_asked_again": version.material_purposes,
         },
     )
+    if version.material:
+        transaction.on_commit(partial(_enqueue_telling, version.number))
     return version
+
+
+def _enqueue_telling(number: int) -> None:
+    from charte.consent.tasks import tell_charter_change
+
+    tell_charter_change.enqueue(number=number)
+
+
+# Telling a material change ---------------------------------------------------------------------
+# Everyone is told by email, in batches of accounts taken in the order of their key, each batch
+# in one transaction that also moves the version's cursor: a batch is told entirely or not at
+# all, and a run stopped halfway (or run twice) goes on from the cursor and tells nobody twice.
+# An adult is told about themself and, in the same message, about their children too young to
+# consent, whose guardian decides; such a child is never written to.
+NOTICE_BATCH = 200
+
+
+@transaction.atomic
+def tell_charter_change_batch(
+    *, version: CharterVersion, actor: Actor, size: int = NOTICE_BATCH
+) -> int:
+    """Tell the next batch of people of the material change `version`; how many were reached.
+
+    Returns -1 once everyone has been told (the version then says when).
+    """
+    version = CharterVersion.objects.select_for_update().get(pk=version.pk)
+    if version.told_at is not None or not version.material:
+        return -1
+    today = timezone.localdate()
+    people = list(
+        User.objects.filter(
+            pk__gt=version.told_through,
+            role__in=sorted(PLATFORM_ROLES),
+            is_active=True,
+        ).order_by("pk")[:size]
+    )
+    reached = 0
+    for person in people:
+        if person.needs_guardian(today) or not person.email:
+            continue  # told through their guardians; or no address to write to
+        children = [c for c in children_of(person) if c.needs_guardian(today)]
+        reached += len(
+            notify(
+                kind="consent.charter_changed",
+                person=person,
+                actor=actor,
+                context=charter_change_context(version, children=children),
+            )
+        )
+    if people:
+        version.told_through = people[-1].pk
+    finished = len(people) < size
+    if finished:
+        version.told_at = timezone.now()
+    version.save(update_fields=["told_through", "told_at"])
+    audit.record(
+        event="charter.told",
+        actor=actor,
+        data={"version": version.number, "messages": reached, "finished": finished},
+    )
+    return reached
+
+
+def charter_change_context(
+    version: CharterVersion, *, children: list[User] | None = None
+) -> dict[str, object]:
+    """What the email about a material change says: the changes, and what stopped."""
+    widened = [
+        p for p in (find_purpose(code) for code in version.material_purposes) if p is not None
+    ]
+    return {
+        "number": version.number,
+        "published_at": version.published_at,
+        "changes": version.changes,
+        "stopped": [p for p in widened if p.separable],
+        "asked": [p for p in widened if not p.separable],
+        "children": [child.first_name for child in children or []],
+        "version_url": settings.SITE_URL + reverse("consent:version", args=[version.number]),
+    }
 
 
 @transaction.atomic
@@ -389,15 +473,3 @@ def create_api_client(*, name: str, actor: Actor) -> tuple[ApiClient, str]:
 
 def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-@transaction.atomic
-def journal_newsletter_contacts(*, actor: User, count: int, exported: bool) -> None:
-    """The marketing service saw (or exported) the newsletter's contacts: who, when, how many."""
-    audit.record(
-        event="consent.newsletter_contacts_exported"
-        if exported
-        else "consent.newsletter_contacts_viewed",
-        actor=actor,
-        data={"count": count},
-    )

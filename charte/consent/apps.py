@@ -1,4 +1,27 @@
+from datetime import UTC, datetime
+from typing import Any
+
 from django.apps import AppConfig
+
+# A material change as `actions.charter_change_context` describes it, for tests and previews.
+CHARTER_CHANGE_EXAMPLE: dict[str, Any] = {
+    "number": 3,
+    "published_at": datetime(2026, 9, 1, 8, 0, tzinfo=UTC),
+    "changes": [
+        {
+            "change": "added",
+            "what": "recipient",
+            "code": "tutoring_partner",
+            "names": {"fr": "Un partenaire de soutien scolaire", "en": "A tutoring partner"},
+            "purposes": ["coach"],
+            "material": True,
+        }
+    ],
+    "stopped": [],
+    "asked": [],
+    "children": ["Ben"],
+    "version_url": "https://charte.example/charte/versions/3/",
+}
 
 
 class ConsentConfig(AppConfig):
@@ -46,6 +69,15 @@ class ConsentConfig(AppConfig):
         processing.set_consent_source(queries.consent_holds)
         processing.register_check("consent", queries.processing_check)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)
+        kinds.register(
+            # Telling people that the charter changed is owed to them (U1), not news.
+            kinds.Kind(
+                code="consent.charter_changed",
+                template="consent/email/charter_changed",
+                essential=True,
+                example=CHARTER_CHANGE_EXAMPLE,
+            )
+        )
         signin.register(sign_in_step)
         navigation.add_privacy_sections(
             navigation.PrivacySection(
@@ -60,20 +92,19 @@ class ConsentConfig(AppConfig):
                 order=11,
             )
         )
-        navigation.add_menu(
-            navigation.Link(
-                label=_("Lettre d'information"),
-                url_name="consent:newsletter_contacts",
-                roles=frozenset({"marketing"}),
-                order=20,
-            )
-        )
         schedule.register(
             schedule.Job(
                 name="consent.erase_after_withdrawal",
                 task=tasks.erase_after_withdrawal,
                 every=timedelta(days=1),
                 at=time(3, 30),
+            )
+        )
+        schedule.register(
+            schedule.Job(
+                name="consent.tell_pending_charter_changes",
+                task=tasks.tell_pending_charter_changes,
+                every=timedelta(minutes=30),
             )
         )
         schedule.register(

@@ -54,6 +54,10 @@ class CharterVersion(models.Model):
     digest = models.CharField(_("empreinte SHA-256"), max_length=64)
     changes = models.JSONField(_("changements"), default=list)
     material = models.BooleanField(_("changement important"), default=False)
+    # The telling of a material change, by email, in batches of people taken in the order of
+    # their account's key: the last key told, and when everyone had been.
+    told_through = models.PositiveBigIntegerField(_("annoncée jusqu'au compte"), default=0)
+    told_at = models.DateTimeField(_("annoncée à tous le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("version de la charte")

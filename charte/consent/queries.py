@@ -5,15 +5,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from charte.accounts.models import PLATFORM_ROLES, Role, User
+from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
 from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
-from charte.core.errors import NotFound
-from charte.privacy import processing
 from charte.privacy.register import Purpose
 
 
@@ -21,17 +18,36 @@ def consent_holds(person: User, purpose: str) -> bool:
     """Does consent for `purpose` hold for `person` right now?
 
     It holds when the latest record for that purpose gives it and the account is active: a
-    withdrawal, or an account closed by a guardian's withdrawal, stops processing at once.
+    withdrawal, or an account closed by a guardian's withdrawal, stops processing at once. A
+    consent to a purpose chosen on its own (the newsletter, the coach...) given before a
+    material change of the charter widened that purpose no longer holds either: from the
+    publication, that purpose stops for the person until they (or their guardian) consent
+    again (U1). A purpose the account needs is asked again at the next sign-in instead, where
+    the account waits for the answer (`questions_for`).
     """
     if not person.is_active:
         return False
     latest = (
         ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=purpose)
         .order_by("-id")
-        .values_list("act", flat=True)
+        .values_list("act", "charter_version__number")
         .first()
     )
-    return latest == Act.GIVEN
+    if latest is None or latest[0] != Act.GIVEN:
+        return False
+    return not widened_since(purpose, latest[1])
+
+
+def widened_since(code: str, number: int | None) -> bool:
+    """Has a material change published after version `number` widened the chosen purpose
+    `code`? (Then a consent given under `number` must be given again.)"""
+    found = purpose(code)
+    if found is None or not found.separable:
+        return False
+    newer = CharterVersion.objects.filter(material=True)
+    if number is not None:
+        newer = newer.filter(number__gt=number)
+    return any(code in version.material_purposes for version in newer.only("changes"))
 
 
 def processing_check(person: Any, code: str) -> bool | None:
@@ -140,8 +156,20 @@ class ConsentLine:
     record: ConsentRecord | None
 
     @property
-    def holds(self) -> bool:
+    def given(self) -> bool:
         return self.record is not None and self.record.act == Act.GIVEN
+
+    @property
+    def to_renew(self) -> bool:
+        """Given, but before a material change widened the purpose: stopped until given again."""
+        if not self.given or self.record is None:
+            return False
+        version = self.record.charter_version
+        return widened_since(self.purpose.code, version.number if version else None)
+
+    @property
+    def holds(self) -> bool:
+        return self.given and not self.to_renew
 
 
 def consent_lines(person: User) -> list[ConsentLine]:
@@ -182,7 +210,6 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     }
 
 
-NEWSLETTER = "newsletter"
 ADULT_AGE = 18
 
 
@@ -193,44 +220,3 @@ def is_adult(person: User, day: date) -> bool:
         return False
     age = person.age_on(day)
     return age is None or age >= ADULT_AGE
-
-
-@dataclass(frozen=True)
-class NewsletterContact:
-    """Whom the newsletter may be sent to: a name, an address, and when they said yes."""
-
-    person: User
-    consented_at: datetime
-
-
-def access_newsletter_contacts(*, viewer: User) -> None:
-    """Only the marketing service sees who receives the newsletter."""
-    if viewer.role != Role.MARKETING:
-        raise NotFound(_("Page introuvable."))
-
-
-def newsletter_contacts() -> list[NewsletterContact]:
-    """The people who consented to the newsletter and may receive it, by name.
-
-    Adults only: no pupil, whether under 15 (a guardian consents for them) or old enough to
-    consent alone, even if a consent record says yes; nobody known to be under 18. Nobody whose
-    consent was withdrawn, whose account is closed, or who restricted or objected to the
-    processing.
-    """
-    today = timezone.localdate()
-    latest: dict[str, ConsentRecord] = {}
-    for each in ConsentRecord.objects.filter(purpose=NEWSLETTER).order_by("id"):
-        latest[each.subject_ref] = each
-    given = {ref: r for ref, r in latest.items() if r.act == Act.GIVEN}
-    people = User.objects.filter(
-        role__in=sorted(PLATFORM_ROLES), is_active=True, email__isnull=False
-    ).order_by("last_name", "first_name", "pk")
-    contacts = []
-    for person in people.iterator(chunk_size=500):
-        record = given.get(person_ref(person))
-        if record is None or not is_adult(person, today):
-            continue
-        if not processing.consent_given(person, NEWSLETTER):
-            continue
-        contacts.append(NewsletterContact(person=person, consented_at=record.at))
-    return contacts

@@ -21,9 +21,13 @@ from charte import audit
 from charte.accounts import tokens as account_tokens
 from charte.accounts.models import Role, User
 from charte.accounts.queries import unconfirmed_sign_ups
-from charte.consent.actions import erase_account, erase_unconfirmed_sign_up
-from charte.consent.models import Act, ConsentRecord
-from charte.core.actors import RETENTION, person_ref
+from charte.consent.actions import (
+    erase_account,
+    erase_unconfirmed_sign_up,
+    tell_charter_change_batch,
+)
+from charte.consent.models import Act, CharterVersion, ConsentRecord
+from charte.core.actors import RETENTION, SystemActor, person_ref
 from charte.privacy import register
 
 BATCH = 200
@@ -85,3 +89,26 @@ def erase_unconfirmed_sign_ups() -> int:
         erase_unconfirmed_sign_up(person=person)
         erased += 1
     return erased
+
+
+CHARTER = SystemActor("charter")
+
+
+@task()
+def tell_charter_change(*, number: int) -> int:
+    """Tell everyone of the material change `number`, batch after batch; safe to run again."""
+    version = CharterVersion.objects.filter(number=number).first()
+    told = 0
+    while version is not None:
+        reached = tell_charter_change_batch(version=version, actor=CHARTER)
+        if reached < 0:
+            break
+        told += reached
+    return told
+
+
+@task()
+def tell_pending_charter_changes() -> int:
+    """Go on with any telling a stopped worker left unfinished."""
+    pending = CharterVersion.objects.filter(material=True, told_at__isnull=True)
+    return sum(tell_charter_change.call(number=v.number) for v in pending.order_by("number"))

@@ -14,14 +14,4 @@ urlpatterns = [
     path("desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("charte/versions/", views.versions, name="versions"),
     path("charte/versions/<int:number>/", views.version, name="version"),
-    path(
-        "marketing/lettre-information/",
-        views.newsletter_contacts_page,
-        name="newsletter_contacts",
-    ),
-    path(
-        "marketing/lettre-information/contacts.csv",
-        views.newsletter_contacts_csv,
-        name="newsletter_contacts_csv",
-    ),
 ]

@@ -23,15 +23,13 @@ from charte.consent.middleware import GATE_KEY
 from charte.consent.models import Channel, CharterVersion
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.queries import (
-    access_newsletter_contacts,
     latest_records,
     latest_version,
-    newsletter_contacts,
     questions_for,
     versions_since,
 )
 from charte.consent.tokens import read_unsubscribe_token
-from charte.core import csvfile, ratelimit, timing
+from charte.core import ratelimit, timing
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.paths import safe_path
@@ -279,45 +277,3 @@ def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | No
             ),
         )
     return None
-
-
-# The marketing service ---------------------------------------------------------------------------
-
-
-def _marketing(request: HttpRequest) -> User:
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        access_newsletter_contacts(viewer=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    return viewer
-
-
-@login_required
-def newsletter_contacts_page(request: HttpRequest) -> HttpResponse:
-    viewer = _marketing(request)
-    contacts = newsletter_contacts()
-    actions.journal_newsletter_contacts(actor=viewer, count=len(contacts), exported=False)
-    return render(request, "consent/newsletter_contacts.html", {"contacts": contacts})
-
-
-@login_required
-def newsletter_contacts_csv(request: HttpRequest) -> HttpResponse:
-    viewer = _marketing(request)
-    contacts = newsletter_contacts()
-    actions.journal_newsletter_contacts(actor=viewer, count=len(contacts), exported=True)
-    header = ["prenom", "nom", "email", "langue", "consentement_le"]
-    rows = (
-        [
-            contact.person.first_name,
-            contact.person.last_name,
-            contact.person.email,
-            contact.person.language,
-            timezone.localtime(contact.consented_at).date().isoformat(),
-        ]
-        for contact in contacts
-    )
-    return csvfile.attachment(
-        [header, *rows], filename="lettre-information-contacts.csv", delimiter=";"
-    )

@@ -62,6 +62,8 @@ _menu: list[Link] = []
 _footer: list[Link] = []
 _panels: list[Panel] = []
 _privacy_sections: list[PrivacySection] = []
+# What the visitor's welcome page says that other apps know (the prices, from payments).
+_welcome: list[Callable[[], dict[str, Any]]] = []
 
 
 def add_menu(*links: Link) -> None:
@@ -78,6 +80,17 @@ def add_panels(*panels: Panel) -> None:
 
 def add_privacy_sections(*sections: PrivacySection) -> None:
     _privacy_sections.extend(sections)
+
+
+def add_welcome(context: Callable[[], dict[str, Any]]) -> None:
+    _welcome.append(context)
+
+
+def welcome_context() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for context in _welcome:
+        merged.update(context())
+    return merged
 
 
 def privacy_sections() -> list[PrivacySection]:

@@ -11,7 +11,7 @@ from charte.core import bodies, navigation
 def home(request: HttpRequest) -> HttpResponse:
     """The visitor's welcome page, or the signed-in person's home with their role's panels."""
     if not request.user.is_authenticated:
-        return render(request, "core/welcome.html")
+        return render(request, "core/welcome.html", navigation.welcome_context())
     user = request.user
     panels = [(panel.template, panel.context(user)) for panel in navigation.panels_for(user)]
     return render(request, "core/home.html", {"panels": panels})

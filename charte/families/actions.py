@@ -12,6 +12,7 @@ a child's guardian without confirming it themself.
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,14 +21,22 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Guardianship, Role, User
 from charte.audit.journal import RequestMeta
 from charte.consent import actions as consent
-from charte.consent.models import Act, Channel
+from charte.consent.models import Act, Channel, Verification
 from charte.consent.purposes import purposes_for
 from charte.consent.queries import latest_records
 from charte.core.actors import ANONYMOUS, RETENTION, Actor
 from charte.core.errors import ActionError, Conflict
 from charte.families.models import Invitation
-from charte.families.tokens import invitation_url
+from charte.families.tokens import (
+    display_letter_code,
+    invitation_url,
+    letter_digest,
+    new_letter_code,
+)
 from charte.notifications.actions import notify
+
+# The invitations a closed child's account waits on: a parent's consent opens it.
+WAITING_KINDS = frozenset({Invitation.Kind.CONSENT, Invitation.Kind.LETTER})
 
 
 def _invite(
@@ -209,7 +218,7 @@ def accept_invitation(
         accounts.propose_guardianship(child=child, guardian=guardian, actor=guardian)
     elif link.status == Guardianship.Status.PENDING:
         accounts.confirm_guardianship(guardianship=link, actor=guardian)
-    if invitation.kind == Invitation.Kind.CONSENT:
+    if invitation.kind in WAITING_KINDS:
         consent.record_choices(
             person=child,
             choices=choices or {},
@@ -218,6 +227,10 @@ def accept_invitation(
             language=language,
             texts=texts,
             meta=meta,
+            # The school's letter carries a code it handed out: the strongest check we have.
+            verification=(
+                Verification.SCHOOL_LETTER if invitation.kind == Invitation.Kind.LETTER else None
+            ),
         )
         _require_account_consent(child)
         accounts.set_active(person=child, active=True, actor=guardian, reason="guardian_consent")
@@ -291,8 +304,18 @@ def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
     A closed account with a consent history was closed by a withdrawal: the consent app's
     own job erases it after its notice period.
     """
-    cutoff = (now or timezone.now()) - timedelta(days=Invitation.VALID_DAYS)
-    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=Invitation.VALID_DAYS)
+    # A letter from the school still on its way home keeps the account it names.
+    letter_open = Invitation.objects.filter(
+        child=OuterRef("pk"),
+        kind=Invitation.Kind.LETTER,
+        accepted_at__isnull=True,
+        expires_at__gt=now,
+    )
+    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff).exclude(
+        Exists(letter_open)
+    )
     return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
 
 
@@ -312,8 +335,117 @@ def erase_unconfirmed_child(*, child: User) -> None:
 
 @transaction.atomic
 def delete_expired_invitations(*, now: datetime | None = None) -> int:
-    cutoff = (now or timezone.now()) - timedelta(days=Invitation.VALID_DAYS)
-    count, _by_model = Invitation.objects.filter(created_at__lt=cutoff).delete()
+    count, _by_model = Invitation.objects.filter(expires_at__lt=now or timezone.now()).delete()
     if count:
         audit.record(event="families.invitations_expired", actor=RETENTION, data={"count": count})
     return count
+
+
+# Letters, resending and refusing ----------------------------------------------------------------
+#
+# Design: a school brings in a child under the age of digital consent with what its registry
+# holds (names, birth date, class); the account stays closed and holds nothing else until a
+# parent consents (D3). The school cannot reach the parent by email (D4: the child is reached
+# through the parent, and the school's list carries no address), so it prints a letter: the
+# parent signs in or creates an account, types the letter's code and consents as with an
+# emailed invitation. A code is random, kept as a keyed hash, works once, expires, and
+# printing a new letter replaces the previous one. Whoever holds an invitation (the link or
+# the letter) may also refuse it: a pending child's account then goes at once, with all
+# about it, through the erasure engine.
+
+
+@transaction.atomic
+def issue_letter(*, child: User, actor: User) -> str:
+    """A new letter code for a closed child's account; returns the code, shown once (printed).
+
+    Replaces the child's earlier letters: only the latest printed code works.
+    """
+    if child.role != Role.PUPIL or child.is_active:
+        raise ActionError(_("Seul le compte d'un élève en attente d'un parent a une lettre."))
+    Invitation.objects.filter(
+        child=child, kind=Invitation.Kind.LETTER, accepted_at__isnull=True
+    ).delete()
+    code = new_letter_code()
+    invitation = Invitation.objects.create(
+        kind=Invitation.Kind.LETTER,
+        child=child,
+        email="",
+        code_digest=letter_digest(code),
+        invited_by=actor,
+        expires_at=timezone.now() + timedelta(days=Invitation.LETTER_VALID_DAYS),
+    )
+    audit.record(
+        event="families.letter_issued",
+        actor=actor,
+        subject=child,
+        data={"invitation": str(invitation.public_id)},
+    )
+    return display_letter_code(code)
+
+
+@transaction.atomic
+def resend_consent_invitation(*, child: User, actor: Actor) -> Invitation:
+    """Send the parent's invitation of a waiting child again, to the same address."""
+    invitation = (
+        Invitation.objects.open()
+        .select_for_update()
+        .filter(child=child, kind=Invitation.Kind.CONSENT)
+        .order_by("-created_at")
+        .first()
+    )
+    if invitation is None or child.is_active:
+        raise Conflict(_("Aucune invitation n'attend de réponse pour ce compte."))
+    invitation.expires_at = timezone.now() + timedelta(days=Invitation.VALID_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    audit.record(
+        event="families.invitation_resent",
+        actor=actor,
+        subject=child,
+        data={"invitation": str(invitation.public_id)},
+    )
+    notify(
+        kind="families.consent_invitation",
+        person=child,
+        actor=actor,
+        address=invitation.email,
+        context={"url": invitation_url(invitation), "inviter": "", "days": Invitation.VALID_DAYS},
+    )
+    return invitation
+
+
+@transaction.atomic
+def refuse_invitation(*, invitation: Invitation, actor: Actor) -> bool:
+    """Whoever holds an invitation says no ("Refuser", "Ce n'est pas mon enfant").
+
+    A child's account waiting on it (closed, never consented for) goes at once with all about
+    it, through the erasure engine; the journal counts it and does not name the child. Any
+    other invitation is withdrawn and journalled. Returns whether an account was erased.
+    """
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None or not locked.is_open:
+        raise Conflict(_("Cette invitation a déjà servi ou a expiré."))
+    invitation = locked
+    child = invitation.child
+    pending = invitation.kind in WAITING_KINDS and not child.is_active and not latest_records(child)
+    if not pending:
+        audit.record(
+            event="families.invitation_refused",
+            actor=actor,
+            subject=child,
+            data={"invitation": str(invitation.public_id), "kind": invitation.kind},
+        )
+        invitation.delete()
+        return False
+    kind = invitation.kind
+    consent.erase_account(person=child, actor=actor, reason="refused_by_parent")
+    audit.record(
+        event="families.pending_child_erased",
+        actor=actor,
+        data={"count": 1, "kind": kind},
+    )
+    return True
+
+
+def record_wrong_letter_code(*, actor: User) -> None:
+    """A code that names no open letter: journalled (the rate limit stops guessing)."""
+    audit.record(event="families.letter_code_refused", actor=actor, subject=actor)

@@ -19,12 +19,14 @@ class FamiliesConfig(AppConfig):
 
         from django.utils.translation import gettext_lazy as _
 
+        from charte.accounts import waiting
         from charte.accounts.models import Role
         from charte.core import navigation, schedule
         from charte.families import tasks
-        from charte.families.queries import family_panel
+        from charte.families.queries import family_panel, waiting_child
         from charte.notifications import kinds
 
+        waiting.register(waiting_child)
         kinds.register(
             kinds.Kind(
                 code="families.consent_invitation",

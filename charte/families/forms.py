@@ -221,3 +221,12 @@ class InviteGuardianForm(RefusesCardNumbers, forms.Form):
             "confirme lui-même."
         ),
     )
+
+
+class LetterCodeForm(RefusesCardNumbers, forms.Form):
+    code = forms.CharField(
+        label=_("Le code de la lettre"),
+        max_length=20,
+        help_text=_("Douze lettres et chiffres, en haut de la lettre remise par l'établissement."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

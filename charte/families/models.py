@@ -22,14 +22,20 @@ class Invitation(PublicIdModel):
     class Kind(models.TextChoices):
         CONSENT = "consent", _("accord parental pour un compte en attente")
         GUARDIAN = "guardian", _("invitation d'un second responsable légal")
+        LETTER = "letter", _("lettre de l'établissement aux parents, avec un code")
 
     VALID_DAYS = 14
+    # A letter goes home in a schoolbag and may wait for a weekend or a holiday.
+    LETTER_VALID_DAYS = 30
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     child = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="family_invitations", verbose_name=_("enfant")
     )
-    email = models.EmailField(_("adresse invitée"))
+    # Empty for a letter: it reaches the parent on paper, through the child's school.
+    email = models.EmailField(_("adresse invitée"), blank=True)
+    # A letter's code, as a keyed hash (`families.tokens.letter_digest`): never the code itself.
+    code_digest = models.CharField(_("empreinte du code"), max_length=64, blank=True)
     invited_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -55,7 +61,10 @@ class Invitation(PublicIdModel):
     class Meta:
         verbose_name = _("invitation familiale")
         verbose_name_plural = _("invitations familiales")
-        indexes = [models.Index(fields=["child", "accepted_at"])]
+        indexes = [
+            models.Index(fields=["child", "accepted_at"]),
+            models.Index(fields=["code_digest"], name="families_invitation_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.child_id}"

@@ -11,6 +11,9 @@ registry.personal(
         "kind": derived(Category.FAMILY),
         "child": observed(Category.REFERENCE),
         "email": from_others(Category.CONTACT, "l'adresse du responsable, tapée pour l'inviter"),
+        "code_digest": derived(
+            Category.REFERENCE, "l'empreinte du code d'une lettre aux parents, jamais le code"
+        ),
         "invited_by": observed(Category.FAMILY),
         "created_at": observed(Category.FAMILY),
         "expires_at": derived(Category.FAMILY),

@@ -1,7 +1,7 @@
 """Reads about families that carry rules, and the access functions of the family pages."""
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -11,6 +11,9 @@ from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of, guardians_of
 from charte.core.errors import NotFound
 from charte.families.models import Invitation
+
+if TYPE_CHECKING:
+    from charte.accounts.waiting import Waiting
 
 
 def access_child_by_guardian(*, viewer: User, public_id: uuid.UUID | str) -> User:
@@ -54,3 +57,57 @@ def family_panel(user: User) -> dict[str, Any]:
     """The parent's home-page panel: their children and their ages."""
     today = timezone.localdate()
     return {"children": [(child, child.age_on(today)) for child in family_of(user)]}
+
+
+def waiting_child(user: User) -> "Waiting | None":
+    """A pupil's closed account waiting for a parent: what the parent was sent, and when.
+
+    Told to the pupil who typed the right password (`charte.accounts.waiting`), in "tu".
+    """
+    from django.utils.formats import date_format
+
+    from charte.accounts.waiting import Waiting, mask_address
+    from charte.consent.queries import latest_records
+
+    if user.role != Role.PUPIL or user.is_active or latest_records(user):
+        return None  # a closed account that had a consent was closed by its withdrawal
+    invitations = Invitation.objects.open().filter(child=user).order_by("-created_at")
+    letter = invitations.filter(kind=Invitation.Kind.LETTER).first()
+    if letter is not None:
+        return Waiting(
+            message=_(
+                "Ton compte attend l'accord de ton parent. Ton établissement t'a remis pour "
+                "lui une lettre, le %(date)s, avec un code."
+            )
+            % {"date": date_format(letter.created_at, "j F Y")},
+            advice=_(
+                "Donne-lui la lettre : il se connecte (ou crée son compte de parent), tape le "
+                "code et donne son accord. Tu pourras alors te connecter. Lettre perdue ? "
+                "Demande à ton enseignant de l'imprimer à nouveau."
+            ),
+        )
+    emailed = invitations.filter(kind=Invitation.Kind.CONSENT).first()
+    if emailed is not None:
+
+        def resend(person: User) -> None:
+            from charte.families.actions import resend_consent_invitation
+
+            resend_consent_invitation(child=person, actor=person)
+
+        return Waiting(
+            message=_(
+                "Ton compte attend l'accord de ton parent : nous lui avons écrit le %(date)s "
+                "à %(address)s."
+            )
+            % {
+                "date": date_format(emailed.created_at, "j F Y"),
+                "address": mask_address(emailed.email),
+            },
+            advice=_(
+                "Demande-lui d'ouvrir ce message (il est peut-être dans les indésirables) et "
+                "de donner son accord. Tu pourras alors te connecter."
+            ),
+            resend=resend,
+            resend_label=_("Renvoyer le message à mon parent"),
+        )
+    return None

@@ -5,6 +5,9 @@ refused, and one older than the invitation's validity too. It works once because
 stamps the invitation, which the link then no longer opens.
 """
 
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,3 +37,40 @@ def open_invitation(token: str) -> Invitation | None:
         Invitation.objects.open().filter(public_id=public_id).select_related("child").first()
     )
     return invitation
+
+
+# A letter's code: read on paper and typed by a parent, so without letters that look alike
+# (no 0/O, 1/I/L), in groups of four. Twelve letters of 31: about 59 bits, far beyond what the
+# rate limit on typing codes lets anyone try; kept only as a keyed hash, used once, expiring.
+LETTER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LETTER_CODE_LENGTH = 12
+
+
+def new_letter_code() -> str:
+    return "".join(secrets.choice(LETTER_ALPHABET) for _ in range(LETTER_CODE_LENGTH))
+
+
+def display_letter_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_letter_code(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
+
+
+def letter_digest(code: str) -> str:
+    key = (settings.SECRET_KEY + SALT + ".letter").encode()
+    return hmac.new(key, normalise_letter_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def open_letter(code: str) -> Invitation | None:
+    """The open letter a typed code names, or None (mistyped, expired, used or replaced)."""
+    normalised = normalise_letter_code(code)
+    if len(normalised) != LETTER_CODE_LENGTH:
+        return None
+    return (
+        Invitation.objects.open()
+        .filter(kind=Invitation.Kind.LETTER, code_digest=letter_digest(normalised))
+        .select_related("child")
+        .first()
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
         views.cancel_invitation,
         name="cancel_invitation",
     ),
+    path("lettre/", views.letter, name="letter"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("inscription-eleve/", views.pupil_sign_up, name="pupil_sign_up"),
 ]

@@ -17,6 +17,7 @@ from charte.accounts.consent_age import digital_consent_age
 from charte.accounts.models import Role, User
 from charte.consent.queries import consent_lines, latest_version
 from charte.core import ratelimit
+from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.families import actions
@@ -27,6 +28,7 @@ from charte.families.forms import (
     GuardianConfirmForm,
     InvitationConsentForm,
     InviteGuardianForm,
+    LetterCodeForm,
     PupilSignUpForm,
     RenameForm,
 )
@@ -38,13 +40,15 @@ from charte.families.queries import (
     invitations_sent_for,
     other_guardians,
 )
-from charte.families.tokens import open_invitation
+from charte.families.tokens import open_invitation, open_letter
 
 type View = Callable[..., HttpResponse]
 
 # Each sends an email to the address typed. A whole class may sign up from the school's one
 # address in a lesson, and siblings share a parent: generous per address, tight per mailbox.
 PUPIL_SIGN_UP_LIMIT = ratelimit.Limit("pupil_sign_up", per_address="100/h", per_target="5/h")
+# A letter's code typed by a parent: a few mistakes an hour, nowhere near enough to guess one.
+LETTER_CODE_LIMIT = ratelimit.Limit("letter_code", per_address="20/h", per_person="10/h")
 INVITE_LIMIT = ratelimit.Limit(
     "guardian_invitation", per_address="30/h", per_person="10/h", per_target="3/h"
 )
@@ -280,6 +284,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "families/invitation_invalid.html", status=404)
     person = found.child
     user = request.user
+    if request.method == "POST" and request.POST.get("do") in REFUSALS:
+        return _refuse(request, found)
     if not user.is_authenticated:
         request.session["invited_email"] = found.email
         here = request.get_full_path()
@@ -301,7 +307,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             {"invitation": found, "person": person, "wrong_account": True},
             status=403,
         )
-    consent_kind = found.kind == Invitation.Kind.CONSENT
+    consent_kind = found.kind in actions.WAITING_KINDS
     form: InvitationConsentForm | GuardianConfirmForm = (
         InvitationConsentForm(request.POST or None, child=person)
         if consent_kind
@@ -337,6 +343,89 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "families/invitation.html",
         {"invitation": found, "person": person, "form": form, "version": latest_version()},
+    )
+
+
+REFUSALS = frozenset({"refuse", "not_my_child"})
+
+
+def _refuse(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """ "Refuser" / "Ce n'est pas mon enfant": the holder of the link or the letter says no."""
+    user = request.user
+    actor = user if isinstance(user, User) else ANONYMOUS
+    try:
+        erased = actions.refuse_invitation(invitation=invitation, actor=actor)
+    except ActionError:
+        return render(request, "families/invitation_invalid.html", status=404)
+    request.session.pop("invited_email", None)
+    return render(request, "families/invitation_refused.html", {"erased": erased})
+
+
+@checks_card_numbers
+@parent_required
+def letter(request: HttpRequest) -> HttpResponse:
+    """A parent types the code of the letter their child's school gave, then answers."""
+    parent = _parent(request)
+    code_form = LetterCodeForm(request.POST or None)
+    found = None
+    refusal = None
+    if request.method == "POST" and code_form.is_valid():
+        code = code_form.cleaned_data["code"]
+        found = open_letter(code)
+        if found is None or request.POST.get("do") not in {"accept", *REFUSALS}:
+            # Each code typed counts, right or wrong: guessing stays hopeless.
+            refusal = ratelimit.check(LETTER_CODE_LIMIT, request=request)
+        if refusal is not None:
+            found = None
+            code_form.add_error(None, refusal.message)
+        elif found is None:
+            actions.record_wrong_letter_code(actor=parent)
+            code_form.add_error(
+                "code",
+                _(
+                    "Ce code ne correspond à aucune lettre en cours : vérifiez-le, ou demandez "
+                    "à l'établissement d'en imprimer une nouvelle (un code ne sert qu'une fois "
+                    "et expire au bout de 30 jours)."
+                ),
+            )
+    if found is None:
+        response = render(request, "families/letter_code.html", {"form": code_form})
+        return response if refusal is None else ratelimit.refuse(response, refusal)
+    if request.POST.get("do") in REFUSALS:
+        return _refuse(request, found)
+    person = found.child
+    bound = request.POST.get("do") == "accept"
+    form = InvitationConsentForm(request.POST if bound else None, child=person)
+    if bound and form.is_valid():
+        choices, texts = form.consent_choices()
+        try:
+            actions.accept_invitation(
+                invitation=found,
+                guardian=parent,
+                choices=choices,
+                texts=texts,
+                language=translation.get_language() or "fr",
+                meta=audit.request_meta(request),
+            )
+        except ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
+                % {"name": person.first_name},
+            )
+            return redirect("families:home")
+    return render(
+        request,
+        "families/invitation.html",
+        {
+            "invitation": found,
+            "person": person,
+            "form": form,
+            "version": latest_version(),
+            "code": code_form.cleaned_data["code"],
+        },
     )
 
 

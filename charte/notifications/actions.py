@@ -73,11 +73,13 @@ def notify(
     actor: Actor,
     context: Mapping[str, Any] | None = None,
     address: str | None = None,
+    campaign: str = "",
 ) -> list[Message]:
     """Queue the message `kind` about `person`; it is sent by the worker after commit.
 
     `address` is for invitations only (`addressed` kinds): the guardian's address typed for a
-    child, who may not have an account yet.
+    child, who may not have an account yet. `campaign` names the batch sending the message
+    belongs to (a newsletter), to follow its progress.
     """
     message_kind = kinds.get(kind)
     recipients: list[User | None]
@@ -90,12 +92,17 @@ def notify(
     recipients = [r for r in recipients if r is None or not deceased(r)]
     if not message_kind.essential:
         assert message_kind.purpose is not None
+        purpose = message_kind.purpose
+        # Both must hold: the recipient's consent, and that of the person the message is
+        # about (a child's, given by a guardian; marketing is never offered for a child).
+        about_consents = processing.consent_given(person, purpose)
         recipients = [
             r
             for r in recipients
             if r is not None
-            and processing.consent_given(r, message_kind.purpose)
-            and kinds.unsubscribe_link(r, message_kind.purpose)
+            and processing.consent_given(r, purpose)
+            and (r.pk == person.pk or about_consents)
+            and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:
         audit.record(
@@ -127,6 +134,7 @@ def notify(
             subject=subject,
             body=body,
             headers=headers,
+            campaign=campaign,
         )
         audit.record(
             event="notification.queued",

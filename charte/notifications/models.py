@@ -40,6 +40,8 @@ class Message(PublicIdModel):
     subject = models.CharField(_("objet"), max_length=200)
     body = models.TextField(_("texte"))
     headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    # The batch sending this message belongs to ("mailing:<public id>"), to follow its progress.
+    campaign = models.CharField(_("envoi groupé"), max_length=60, blank=True, db_index=True)
     status = models.CharField(
         _("statut"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )

@@ -15,6 +15,7 @@ registry.personal(
         "subject": derived(Category.MESSAGES),
         "body": derived(Category.MESSAGES),
         "headers": derived(Category.MESSAGES),
+        "campaign": derived(Category.REFERENCE),
         "status": observed(Category.MESSAGES),
         "attempts": observed(Category.MESSAGES),
         "last_error": observed(Category.MESSAGES),

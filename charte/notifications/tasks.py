@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
+from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
@@ -11,7 +12,7 @@ from charte.core.actors import WORKER
 from charte.notifications import kinds
 from charte.notifications.actions import deceased, mark_failed, mark_sent
 from charte.notifications.models import Message
-from charte.privacy import register
+from charte.privacy import processing, register
 from charte.privacy.register import Category
 from charte.recipients.actions import SharingRefused, refusal, share_with
 
@@ -22,6 +23,18 @@ def _purpose(message: Message) -> str:
         return kinds.get(message.kind).purpose or "account"
     except LookupError:  # a kind removed since the message was queued
         return "account"
+
+
+def _essential(message: Message) -> bool:
+    try:
+        return kinds.get(message.kind).essential
+    except LookupError:  # a kind removed since: only essential kinds are sent without a check
+        return False
+
+
+def _consent_holds(message: Message, purpose: str) -> bool:
+    recipient = message.recipient
+    return recipient is not None and processing.consent_given(recipient, purpose)
 
 
 def _disclosed(message: Message) -> list[tuple[User, list[Category]]]:
@@ -39,7 +52,13 @@ def _disclosed(message: Message) -> list[tuple[User, list[Category]]]:
 
 
 def _refusal(message: Message) -> SharingRefused | None:
-    """Sending an email is sharing with the email provider: checked before anything leaves."""
+    """Sending an email is sharing with the email provider: checked before anything leaves.
+
+    A non-essential message is sent only while its recipient's consent holds: a withdrawal
+    (the one-click link of an earlier message, say) stops even what was already queued."""
+    purpose = _purpose(message)
+    if not _essential(message) and purpose != "account" and not _consent_holds(message, purpose):
+        return SharingRefused(_("Le consentement ne tient plus."), code="no_consent")
     provider = register.RECIPIENT_BY_CODE["email_provider"]
     for person, categories in _disclosed(message):
         refused = refusal(

@@ -99,6 +99,7 @@ class PaymentsConfig(AppConfig):
                 order=10,
             ),
         )
+        navigation.add_welcome(queries.welcome_prices)
         navigation.add_privacy_sections(
             navigation.PrivacySection(
                 template="payments/sections/orders.html",

@@ -31,10 +31,36 @@ def audience_of(viewer: User | Any) -> Audience | None:
     return AUDIENCE_OF_ROLE.get(_role(viewer))
 
 
+def covering_licence(user: User, *, at: datetime | None = None) -> Subscription | None:
+    """The running licence of a school the teacher belongs to: they have nothing to pay.
+
+    A school's licence is bought by a member of its staff and covers all its teachers.
+    """
+    from charte.schools.models import SchoolMember
+
+    if _role(user) != Role.TEACHER:
+        return None
+    at = at or timezone.now()
+    schools = SchoolMember.objects.filter(person=user).values("school_id")
+    staff = SchoolMember.objects.filter(school_id__in=schools, role=SchoolMember.Role.STAFF).values(
+        "person_id"
+    )
+    return (
+        Subscription.objects.filter(
+            audience=Audience.SCHOOL, holder_id__in=staff, starts_at__lte=at, ends_at__gt=at
+        )
+        .order_by("-ends_at")
+        .first()
+    )
+
+
 def plans_on_offer(viewer: User | Any) -> list[Plan]:
-    """What the viewer may buy: their kind of plan; a visitor sees them all."""
+    """What the viewer may buy: their kind of plan; a visitor sees them all; a teacher whose
+    school's licence covers them, nothing (never offered to pay twice)."""
     if not getattr(viewer, "is_authenticated", False):
         return plans_for(None)
+    if covering_licence(viewer) is not None:
+        return []
     audience = audience_of(viewer)
     return plans_for(audience) if audience else []
 
@@ -170,11 +196,27 @@ def school_licences(*, state: str = "", at: datetime | None = None) -> QuerySet[
     return licences.order_by("ends_at")
 
 
+def welcome_prices() -> dict[str, Any]:
+    """The prices the visitor's welcome page states, from the catalogue itself."""
+    from charte.payments.plans import PLAN_BY_CODE
+    from charte.payments.templatetags.money import money
+
+    return {
+        "prices": {
+            "family_month": money(PLAN_BY_CODE["famille-mensuel"].price_cents),
+            "family_year": money(PLAN_BY_CODE["famille-annuel"].price_cents),
+            "teacher_year": money(PLAN_BY_CODE["enseignant-annuel"].price_cents),
+            "school_year": money(PLAN_BY_CODE["etablissement-annuel"].price_cents),
+        }
+    }
+
+
 # Home-page panels -------------------------------------------------------------------------------
 
 
 def subscription_panel(user: User) -> dict[str, Any]:
     return {
+        "licence": covering_licence(user),
         "subscription": active_subscription(user),
         "until": subscribed_until(user),
         "can_buy": bool(plans_on_offer(user)),

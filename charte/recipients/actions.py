@@ -11,7 +11,6 @@ journalled too, in the caller's transaction.
 
 from collections.abc import Iterable
 from datetime import date
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +23,6 @@ from charte.core.errors import ActionError
 from charte.privacy import processing, register
 from charte.privacy.register import Category, RecipientKind
 from charte.recipients.models import AuthorityRequest, Disclosure
-from charte.recipients.tasks import send_to_partner
 
 # Kinds of recipient that never receive a child's data, whatever anyone consented to.
 NEVER_A_CHILD = frozenset(
@@ -214,21 +212,3 @@ def record_authority_request(
         data={"request": str(request.public_id), "disclosure": str(disclosure.public_id)},
     )
     return request
-
-
-@transaction.atomic
-def invite_to_review(*, person: User, actor: Actor) -> Disclosure:
-    """Pass a consenting adult's name and address to the review partner, who invites them."""
-    disclosure = share_with(
-        recipient="review_partner",
-        person=person,
-        categories=[Category.IDENTITY, Category.CONTACT],
-        purpose="reviews",
-        actor=actor,
-    )
-    transaction.on_commit(
-        partial(
-            send_to_partner.enqueue, code="review_partner", disclosure_id=str(disclosure.public_id)
-        )
-    )
-    return disclosure

@@ -7,7 +7,7 @@ class RecipientsConfig(AppConfig):
     Holds a disclosure record for each accepted sharing (which recipient received which
     categories of whose data, for which purpose, when, on whose decision, under which legal
     basis), shown to the person in their privacy centre and access archive. Also the DPO's record
-    of authorities' requests and the marketing service's review invitations (charter §3, §4).
+    of authorities' requests (charter §3, §4).
     """
 
     name = "charte.recipients"
@@ -23,7 +23,7 @@ class RecipientsConfig(AppConfig):
         from charte.core import navigation, schedule
         from charte.notifications import kinds
         from charte.recipients import notices, tasks
-        from charte.recipients.queries import disclosures_section, marketing_panel
+        from charte.recipients.queries import disclosures_section
 
         kinds.register(
             kinds.Kind(
@@ -61,25 +61,11 @@ class RecipientsConfig(AppConfig):
                 order=60,
             )
         )
-        navigation.add_panels(
-            navigation.Panel(
-                template="recipients/panels/marketing.html",
-                roles=frozenset({"marketing"}),
-                context=marketing_panel,
-                order=10,
-            )
-        )
         navigation.add_menu(
             navigation.Link(
                 label=_("Demandes des autorités"),
                 url_name="recipients:authority_requests",
                 roles=frozenset({"dpo"}),
                 order=60,
-            ),
-            navigation.Link(
-                label=_("Avis clients"),
-                url_name="recipients:review_invitations",
-                roles=frozenset({"marketing"}),
-                order=30,
-            ),
+            )
         )

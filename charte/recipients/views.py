@@ -46,33 +46,6 @@ def authority_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def review_invitations(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
-    try:
-        queries.access_review_invitations(viewer=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    people = queries.invitable_to_review()
-    if request.method == "POST":
-        sent = refused = 0
-        for person in people:
-            try:
-                actions.invite_to_review(person=person, actor=viewer)
-            except ActionError:
-                refused += 1
-            else:
-                sent += 1
-        messages.success(
-            request,
-            _("%(sent)s invitation(s) transmise(s) au partenaire, %(refused)s refusée(s).")
-            % {"sent": sent, "refused": refused},
-        )
-        return redirect("recipients:review_invitations")
-    return render(request, "recipients/review_invitations.html", {"people": people})
-
-
 # Notices to recipients (GDPR art. 19) ---------------------------------------------------------
 
 

@@ -1,12 +1,16 @@
 """Changes to schools, classes and placements. Each names its actor and writes the journal."""
 
-from datetime import timedelta
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
+from charte.accounts import actions as accounts
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
 from charte.audit.models import Entry
@@ -19,6 +23,7 @@ from charte.retention.models import Renewal
 from charte.schools import queries
 from charte.schools.models import (
     Enrolment,
+    PupilLogin,
     School,
     SchoolClass,
     SchoolMember,
@@ -27,6 +32,7 @@ from charte.schools.models import (
     new_join_code,
     normalise_join_code,
 )
+from charte.schools.roster import Row, fold
 
 # Wrong class codes a pupil may type within the window before we stop checking for a while:
 # enough for honest typing mistakes, far too few to guess a code among a billion.
@@ -347,3 +353,222 @@ def continue_next_year(*, school_class: SchoolClass, actor: User) -> int:
         },
     )
     return renewed
+
+
+# Pupils brought in by their school ----------------------------------------------------------------
+#
+# Design: a teacher (or the school's staff) creates pupils from the school's list, one at a time
+# or from a CSV file (`charte.schools.roster`), into a class they manage. An account holds what
+# the school provided (names, birth date, class) and a username we make; nothing else. A child
+# under the age of digital consent gets a closed account that only a parent's consent opens,
+# through the letter the school prints (`families.actions.issue_letter`, D3 and D4); an older
+# pupil's account is open and asks for their own consents at first sign-in. The password is
+# the school's (printed on a login card, or set again by a teacher): the pupil replaces it at
+# their next sign-in. A row already in the class (same names and birth date) is found again,
+# so running an import twice creates nobody twice.
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105  (letters to draw from)
+PASSWORD_LENGTH = 8
+
+
+def _school_password() -> str:
+    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _username_for(first_name: str, last_name: str) -> str:
+    base = ".".join(part.replace(" ", "-") for part in (fold(first_name), fold(last_name)) if part)
+    base = re.sub(r"[^a-z0-9.-]", "", base)[:32].strip(".-") or "eleve"
+    if len(base) < 3:
+        base = f"{base}.eleve"
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def _require_manager(actor: Actor, school_class: SchoolClass) -> User:
+    if not isinstance(actor, User) or not queries.can_manage_class(actor, school_class):
+        raise NotFound(_("Classe introuvable."))
+    if school_class.archived_at is not None:
+        raise ActionError(_("Cette classe est archivée."))
+    return actor
+
+
+@dataclass(frozen=True)
+class Card:
+    """A login card, printed once: the password is shown nowhere else."""
+
+    pupil: User
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: list[User]
+    found: list[User]
+
+
+@transaction.atomic
+def create_pupil(
+    *,
+    school_class: SchoolClass,
+    first_name: str,
+    last_name: str,
+    birth_date: date,
+    actor: Actor,
+) -> tuple[User, bool]:
+    """A pupil of the school's list in `school_class`; returns (the pupil, whether created)."""
+    manager = _require_manager(actor, school_class)
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    if not first_name or not last_name:
+        raise ActionError(_("Le nom et le prénom de l'élève sont obligatoires."))
+    if birth_date > timezone.localdate():
+        raise ActionError(_("Une date de naissance ne peut pas être dans le futur."))
+    key = (fold(last_name), fold(first_name), birth_date)
+    for pupil in queries.pupils_of_class(school_class).filter(birth_date=birth_date):
+        if (fold(pupil.last_name), fold(pupil.first_name), pupil.birth_date) == key:
+            return pupil, False
+    probe = User(role=Role.PUPIL, birth_date=birth_date, country="FR")
+    child = probe.needs_guardian(timezone.localdate())
+    pupil = accounts.create_account(
+        actor=manager,
+        role=Role.PUPIL,
+        first_name=first_name,
+        last_name=last_name,
+        username=_username_for(first_name, last_name),
+        birth_date=birth_date,
+        country="FR",
+        # Under the age of consent: closed, holding only the school's list, until a parent agrees.
+        is_active=not child,
+    )
+    PupilLogin.objects.create(pupil=pupil, school_class=school_class, created_by=manager)
+    _enrol(pupil=pupil, school_class=school_class, method=Enrolment.Method.STAFF, actor=manager)
+    audit.record(
+        event="schools.pupil_created",
+        actor=manager,
+        subject=pupil,
+        data={"class": str(school_class.public_id), "waits_for_parent": child},
+    )
+    return pupil, True
+
+
+@transaction.atomic
+def import_pupils(*, school_class: SchoolClass, rows: list[Row], actor: Actor) -> ImportReport:
+    """The good rows of a class list (`roster.read`), all or none; re-running creates nobody twice."""
+    _require_manager(actor, school_class)
+    created: list[User] = []
+    found: list[User] = []
+    for row in rows:
+        pupil, new = create_pupil(
+            school_class=school_class,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            birth_date=row.birth_date,
+            actor=actor,
+        )
+        (created if new else found).append(pupil)
+    audit.record(
+        event="schools.pupils_imported",
+        actor=actor,
+        data={
+            "class": str(school_class.public_id),
+            "created": len(created),
+            "already_there": len(found),
+        },
+    )
+    return ImportReport(created=created, found=found)
+
+
+def _set_school_password(*, pupil: User, actor: User, school_class: SchoolClass | None) -> str:
+    password = _school_password()
+    pupil.set_password(password)
+    pupil.save(update_fields=["password"])
+    login, _created = PupilLogin.objects.get_or_create(
+        pupil=pupil, defaults={"school_class": school_class, "created_by": actor}
+    )
+    login.must_choose_password = True
+    login.password_set_at = timezone.now()
+    login.save(update_fields=["must_choose_password", "password_set_at"])
+    return password
+
+
+@transaction.atomic
+def print_login_cards(*, school_class: SchoolClass, actor: Actor) -> list[Card]:
+    """Cards for the class's pupils who have not yet chosen their own password.
+
+    Each card carries a new password (we keep none we could print again): a card printed
+    earlier for the same pupil stops working.
+    """
+    manager = _require_manager(actor, school_class)
+    pupils = queries.pupils_of_class(school_class).filter(school_login__must_choose_password=True)
+    cards = [
+        Card(
+            pupil=pupil,
+            username=pupil.username or pupil.email or "",
+            password=_set_school_password(pupil=pupil, actor=manager, school_class=school_class),
+        )
+        for pupil in pupils
+    ]
+    audit.record(
+        event="schools.login_cards_printed",
+        actor=manager,
+        data={"class": str(school_class.public_id), "count": len(cards)},
+    )
+    return cards
+
+
+@transaction.atomic
+def print_parent_letters(*, school_class: SchoolClass, actor: Actor) -> list[tuple[User, str]]:
+    """A letter for each pupil of the class whose account waits for a parent: (pupil, code)."""
+    from charte.families.actions import issue_letter
+
+    manager = _require_manager(actor, school_class)
+    today = timezone.localdate()
+    letters = [
+        (pupil, issue_letter(child=pupil, actor=manager))
+        for pupil in queries.pupils_of_class(school_class).filter(is_active=False)
+        if pupil.needs_guardian(today) and not guardians_of(pupil).exists()
+    ]
+    audit.record(
+        event="schools.parent_letters_printed",
+        actor=manager,
+        data={"class": str(school_class.public_id), "count": len(letters)},
+    )
+    return letters
+
+
+@transaction.atomic
+def reset_pupil_password(*, pupil: User, school_class: SchoolClass, actor: Actor) -> str:
+    """A teacher or the school's staff give a pupil a new password, shown once.
+
+    The pupil chooses their own at their next sign-in; every session of theirs ends.
+    """
+    manager = _require_manager(actor, school_class)
+    if not queries.pupils_of_class(school_class).filter(pk=pupil.pk).exists():
+        raise NotFound(_("Élève introuvable."))
+    password = _set_school_password(pupil=pupil, actor=manager, school_class=school_class)
+    audit.record(
+        event="schools.pupil_password_reset",
+        actor=manager,
+        subject=pupil,
+        data={"class": str(school_class.public_id)},
+    )
+    accounts.end_sessions(user=pupil, actor=manager, reason="password_reset_by_school")
+    return password
+
+
+@transaction.atomic
+def choose_own_password(
+    *, pupil: User, password: str, actor: User, keep_session: str | None = None
+) -> User:
+    """The pupil replaces the school's password with their own."""
+    if actor.pk != pupil.pk:
+        raise NotFound(_("Ce compte n'existe pas, ou vous ne pouvez pas le modifier."))
+    accounts.change_password(
+        user=pupil, password=password, actor=actor, reason="change", keep_session=keep_session
+    )
+    PupilLogin.objects.filter(pupil=pupil).update(must_choose_password=False)
+    return pupil

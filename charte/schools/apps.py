@@ -10,6 +10,11 @@ class SchoolsConfig(AppConfig):
     pupil (or their guardian) types, or by the school's staff. Purpose: groups (the charter's
     "students placed in schools and classes"), which also decides which teachers may see a
     pupil's work and results.
+
+    Teachers and staff also bring pupils in from the school's list (one by one or a CSV file):
+    such an account holds what the school provided and a username, plus whether the pupil has
+    replaced the password printed on their login card (`PupilLogin`). Under 15 it stays closed
+    until a parent consents with the code of the letter the school prints (in families).
     """
 
     name = "charte.schools"
@@ -19,8 +24,12 @@ class SchoolsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from charte.accounts import signin
         from charte.accounts.models import Role
         from charte.core import navigation
+        from charte.schools.views import sign_in_step
+
+        signin.register(sign_in_step)
 
         navigation.add_menu(
             navigation.Link(

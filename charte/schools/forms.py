@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,38 @@ class AddTeacherForm(RefusesCardNumbers, forms.Form):
         label=_("Adresse e-mail de l'enseignant"),
         help_text=_("L'enseignant doit déjà avoir un compte enseignant sur la plateforme."),
     )
+
+
+class PupilForm(RefusesCardNumbers, forms.Form):
+    """One pupil from the school's list: what the school's registry holds, nothing more."""
+
+    last_name = forms.CharField(label=_("Nom"), max_length=80)
+    first_name = forms.CharField(label=_("Prénom"), max_length=80)
+    birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        help_text=_(
+            "Elle décide si un parent doit donner son accord (avant 15 ans) : le compte reste "
+            "alors fermé jusque-là."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class RosterForm(RefusesCardNumbers, forms.Form):
+    """A class list: the file first; then, after the preview, the same text sent back."""
+
+    file = forms.FileField(
+        label=_("Liste de la classe (fichier CSV)"),
+        required=False,
+        help_text=_(
+            "Colonnes « Nom », « Prénom », « Date de naissance » et, si vous voulez, « Classe », "
+            "comme les exports du logiciel de vie scolaire ; UTF-8 ou Windows (Excel), "
+            "séparées par des virgules ou des points-virgules."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    content = forms.CharField(required=False, widget=forms.HiddenInput, max_length=400_000)
+
+
+class ChoosePasswordForm(RefusesCardNumbers, SetPasswordForm):
+    """A pupil replaces the password their school gave with their own."""

@@ -233,3 +233,44 @@ class Enrolment(PublicIdModel):
     @property
     def is_current(self) -> bool:
         return self.ended_at is None
+
+
+class PupilLogin(PublicIdModel):
+    """A pupil whose account their school made: how they sign in the first time.
+
+    The school creates the account from its class list and prints a login card; the password
+    on the card (or one a teacher sets again) is the school's, so the pupil chooses their own
+    at their next sign-in (`must_choose_password`). Holds no password: the account does.
+    """
+
+    pupil = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="school_login", verbose_name=_("élève")
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupil_logins",
+        verbose_name=_("classe d'arrivée"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pupils_brought_in",
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    must_choose_password = models.BooleanField(_("doit choisir son mot de passe"), default=True)
+    password_set_at = models.DateTimeField(
+        _("mot de passe donné par l'établissement le"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("compte élève créé par l'établissement")
+        verbose_name_plural = _("comptes élèves créés par l'établissement")
+
+    def __str__(self) -> str:
+        return f"login of {self.pupil_id}"

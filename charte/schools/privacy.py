@@ -2,6 +2,7 @@ from charte.privacy.register import Category
 from charte.privacy.registry import Delete, derived, from_others, observed, registry
 from charte.schools.models import (
     Enrolment,
+    PupilLogin,
     School,
     SchoolClass,
     SchoolMember,
@@ -57,6 +58,23 @@ registry.personal(
         "method": observed(Category.SCHOOLING),
         "started_at": observed(Category.SCHOOLING),
         "ended_at": observed(Category.SCHOOLING),
+    },
+    erasure=Delete(),
+    retention="account",
+)
+
+registry.personal(
+    PupilLogin,
+    subjects=("pupil", "created_by"),
+    purposes=("groups",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "pupil": from_others(Category.REFERENCE, "le compte créé d'après la liste de la classe"),
+        "school_class": from_others(Category.SCHOOLING),
+        "created_by": from_others(Category.REFERENCE),
+        "created_at": observed(Category.SCHOOLING),
+        "must_choose_password": derived(Category.CREDENTIALS),
+        "password_set_at": observed(Category.CREDENTIALS),
     },
     erasure=Delete(),
     retention="account",

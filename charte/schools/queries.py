@@ -230,3 +230,23 @@ def class_continues(school_class: SchoolClass) -> tuple[date, bool]:
         .exists()
     )
     return kept_until, not short and pupils.exists()
+
+
+def access_pupil_in_class(*, school_class: SchoolClass, public_id: uuid.UUID | str) -> User:
+    """A pupil now in `school_class` (which the viewer manages: `access_class_by_manager`)."""
+    pupil_id = as_public_id(public_id, not_found=_("Élève introuvable."))
+    pupil = pupils_of_class(school_class).filter(public_id=pupil_id).first()
+    if pupil is None:
+        raise NotFound(_("Élève introuvable."))
+    return pupil
+
+
+def must_choose_password(pupil: User) -> bool:
+    from charte.schools.models import PupilLogin
+
+    return PupilLogin.objects.filter(pupil=pupil, must_choose_password=True).exists()
+
+
+def waiting_for_parents(school_class: SchoolClass) -> set[int]:
+    """The pupils of the class whose account still waits for a parent's consent."""
+    return set(pupils_of_class(school_class).filter(is_active=False).values_list("pk", flat=True))

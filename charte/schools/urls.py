@@ -21,6 +21,16 @@ urlpatterns = [
         views.remove_pupil,
         name="remove_pupil",
     ),
+    path("classes/<uuid:public_id>/eleves/nouveau/", views.add_pupil, name="add_pupil"),
+    path("classes/<uuid:public_id>/eleves/importer/", views.import_pupils, name="import_pupils"),
+    path("classes/<uuid:public_id>/cartes/", views.login_cards, name="login_cards"),
+    path("classes/<uuid:public_id>/lettres/", views.parent_letters, name="parent_letters"),
+    path(
+        "classes/<uuid:public_id>/eleves/<uuid:pupil>/mot-de-passe/",
+        views.reset_password,
+        name="reset_password",
+    ),
+    path("eleve/mot-de-passe/", views.choose_password, name="choose_password"),
     path("etablissement/", views.my_school, name="my_school"),
     path("etablissement/<uuid:public_id>/", views.school_detail, name="school_detail"),
 ]

@@ -1,25 +1,35 @@
 import uuid
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of
+from charte.core import pdf
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
-from charte.schools import actions, queries
+from charte.families.models import Invitation
+from charte.schools import actions, queries, roster
 from charte.schools.forms import (
     AddTeacherForm,
+    ChoosePasswordForm,
     ClassForm,
     GuardianJoinForm,
     JoinForm,
     PlacePupilForm,
+    PupilForm,
+    RosterForm,
 )
 from charte.schools.models import SchoolClass, SchoolMember
 from charte.schools.tabs import class_tabs
@@ -96,6 +106,7 @@ def class_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "teachers": queries.teachers_of_class(school_class),
             "is_teacher": queries.teaches_class(viewer, school_class),
             "continues": queries.class_continues(school_class),
+            "waiting": queries.waiting_for_parents(school_class),
         },
     )
 
@@ -292,3 +303,189 @@ def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "teacher_form": teacher_form,
         },
     )
+
+
+# Pupils brought in by the school ---------------------------------------------------------------
+
+
+@checks_card_numbers
+@signed_in_view
+def add_pupil(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One pupil from the school's list, into this class."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    form = PupilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pupil, created = actions.create_pupil(
+                school_class=school_class,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                birth_date=form.cleaned_data["birth_date"],
+                actor=viewer,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                (
+                    _("%(name)s est dans la classe, avec l'identifiant « %(login)s ».")
+                    if created
+                    else _("%(name)s était déjà dans la classe (identifiant « %(login)s »).")
+                )
+                % {"name": pupil.full_name, "login": pupil.login},
+            )
+            return redirect("schools:class_detail", school_class.public_id)
+    return render(
+        request,
+        "schools/pupil_form.html",
+        {**class_page_context(viewer, school_class, "schools:class_detail"), "form": form},
+    )
+
+
+@checks_card_numbers
+@signed_in_view
+def import_pupils(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A class list from a CSV file: a preview of every line first, then the pupils created."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    form = RosterForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {
+        **class_page_context(viewer, school_class, "schools:class_detail"),
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            if upload is not None:
+                text = roster.decode(upload.read(roster.MAX_BYTES + 1))
+            elif form.cleaned_data["content"]:
+                text = form.cleaned_data["content"]
+            else:
+                raise roster.RosterError(_("Choisissez le fichier de la liste de la classe."))
+            found = roster.read(text, class_name=school_class.name)
+        except roster.RosterError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if request.POST.get("do") == "create" and upload is None:
+                try:
+                    report = actions.import_pupils(
+                        school_class=school_class, rows=found.rows, actor=viewer
+                    )
+                except ActionError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "%(count)d élève créé",
+                            "%(count)d élèves créés",
+                            len(report.created),
+                        )
+                        % {"count": len(report.created)}
+                        + " ; "
+                        + ngettext(
+                            "%(count)d déjà dans la classe.",
+                            "%(count)d déjà dans la classe.",
+                            len(report.found),
+                        )
+                        % {"count": len(report.found)},
+                    )
+                    return redirect("schools:class_detail", school_class.public_id)
+            context.update({"roster": found, "content": text})
+    return render(request, "schools/import.html", context)
+
+
+@signed_in_view
+@require_POST
+def login_cards(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The login cards of the pupils who have not chosen their password yet, as a PDF."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    cards = actions.print_login_cards(school_class=school_class, actor=viewer)
+    if not cards:
+        messages.info(request, _("Tous les élèves de la classe ont déjà choisi leur mot de passe."))
+        return redirect("schools:class_detail", school_class.public_id)
+    document = pdf.render_pdf(
+        "schools/pdf/login_cards.html",
+        {"school_class": school_class, "cards": cards, "site_url": settings.SITE_URL},
+    )
+    return pdf.pdf_response(document, f"cartes-{school_class.name}.pdf", inline=False)
+
+
+@signed_in_view
+@require_POST
+def parent_letters(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A letter to the parents of each pupil whose account waits for their consent, as a PDF."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    letters = actions.print_parent_letters(school_class=school_class, actor=viewer)
+    if not letters:
+        messages.info(request, _("Aucun compte de la classe n'attend l'accord d'un parent."))
+        return redirect("schools:class_detail", school_class.public_id)
+    document = pdf.render_pdf(
+        "schools/pdf/parent_letters.html",
+        {
+            "school_class": school_class,
+            "letters": letters,
+            "teacher": viewer,
+            "letter_url": settings.SITE_URL + reverse("families:letter"),
+            "days": Invitation.LETTER_VALID_DAYS,
+        },
+    )
+    return pdf.pdf_response(document, f"lettres-{school_class.name}.pdf", inline=False)
+
+
+@signed_in_view
+@require_POST
+def reset_password(request: HttpRequest, public_id: uuid.UUID, pupil: uuid.UUID) -> HttpResponse:
+    """A new password for a pupil of the class, shown once; they choose their own next time."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    person = queries.access_pupil_in_class(school_class=school_class, public_id=pupil)
+    password = actions.reset_pupil_password(pupil=person, school_class=school_class, actor=viewer)
+    return render(
+        request,
+        "schools/password_reset.html",
+        {
+            **class_page_context(viewer, school_class, "schools:class_detail"),
+            "pupil": person,
+            "password": password,
+        },
+    )
+
+
+@checks_card_numbers
+@signed_in_view
+def choose_password(request: HttpRequest) -> HttpResponse:
+    """The pupil replaces the password their school gave them with one of their own."""
+    viewer = viewer_of(request)
+    if not queries.must_choose_password(viewer):
+        return redirect("home")
+    form = ChoosePasswordForm(viewer, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.choose_own_password(
+            pupil=viewer,
+            password=form.cleaned_data["new_password1"],
+            actor=viewer,
+            keep_session=request.session.session_key,
+        )
+        update_session_auth_hash(request, viewer)
+        messages.success(request, _("C'est fait : ton mot de passe est celui que tu as choisi."))
+        return redirect(_next_page(request))
+    return render(request, "schools/choose_password.html", {"form": form})
+
+
+def _next_page(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("home")
+
+
+def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:
+    """After sign-in: a pupil with their school's password chooses their own first."""
+    if user.role == Role.PUPIL and queries.must_choose_password(user):
+        return reverse("schools:choose_password")
+    return None

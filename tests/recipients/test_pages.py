@@ -1,4 +1,3 @@
-import json
 from datetime import date
 
 import pytest
@@ -12,7 +11,6 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 AUTHORITIES = reverse("recipients:authority_requests")
-REVIEWS = reverse("recipients:review_invitations")
 
 
 def test_the_dpo_records_an_authoritys_request_and_the_person_sees_it(dpo_elise, guardian_anna):
@@ -62,47 +60,6 @@ def test_an_authority_request_without_its_legal_basis_changes_nothing(dpo_elise,
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.DPO])
 def test_only_the_dpo_sees_authorities_requests(role):
     assert client_for(make_user(role=role)).get(AUTHORITIES).status_code == 404
-
-
-def test_marketing_sees_only_consenting_adults_never_a_pupil(
-    consent_to,
-    guardian_anna,
-    child_ben,
-    pupil_lea,
-    settings,
-    tmp_path,
-    django_capture_on_commit_callbacks,
-):
-    settings.VAR_DIR = tmp_path
-    marketing = make_user(role=Role.MARKETING)
-    silent = make_user(role=Role.PARENT, first_name="Silencieux")
-    for person in (guardian_anna, child_ben, pupil_lea):
-        consent_to(person, "reviews")
-    client = client_for(marketing)
-
-    page = client.get(REVIEWS).content.decode()
-    assert "Anna" in page
-    assert "Léa" not in page  # 16: old enough to consent online, still a pupil
-    assert "Ben" not in page
-    assert "Silencieux" not in page
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(REVIEWS)
-
-    assert set(Disclosure.objects.values_list("person__first_name", flat=True)) == {"Anna"}
-    sent = [
-        json.loads(line)["payload"]
-        for line in (tmp_path / "outbound" / "review_partner.jsonl").read_text().splitlines()
-    ]
-    assert sorted(p["email"] for p in sent) == ["anna@famille.test"]
-    assert all(set(p) == {"reference", "purpose", "first_name", "last_name", "email"} for p in sent)
-    assert "Anna" not in client.get(REVIEWS).content.decode()  # invited once only
-    assert silent.first_name not in str([e.data for e in journal("recipients.shared")])
-
-
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.MARKETING])
-def test_only_marketing_sends_review_invitations(role):
-    assert client_for(make_user(role=role)).get(REVIEWS).status_code == 404
 
 
 def test_the_charter_lists_recipients_by_kind_with_countries_and_safeguards(client):

@@ -13,7 +13,7 @@ def existing_guardians_ticked_a_box(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consent', '0001_initial'),
+        ('consent', '0002_charter_notice'),
     ]
 
     operations = [
