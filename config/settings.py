@@ -9,6 +9,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +82,18 @@ else:
 # enough; lowering it later is harmless (old lanes stay verifiable, new entries avoid them).
 CHARTE_JOURNAL_LANES = max(1, min(int(os.environ.get("JOURNAL_LANES", "16")), 256))
 
+# Learning events name people by a keyed pseudonym (charte/learning/pseudonyms.py): the key of
+# each school year is drawn from this secret, apart from SECRET_KEY (checked at deploy).
+if PRODUCTION:
+    CHARTE_PSEUDONYM_SECRET = required("PSEUDONYM_SECRET")
+else:
+    CHARTE_PSEUDONYM_SECRET = os.environ.get("PSEUDONYM_SECRET") or development_secret_key(
+        "pseudonym_secret"
+    )
+# Statistics (charte/statistics): no figure about fewer than this many people is shown (a
+# system check refuses less than 5).
+CHARTE_STATISTICS_K = int(os.environ.get("STATISTICS_K", "10"))
+
 SITE_URL = os.environ.get(
     "SITE_URL", "https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000"
 )
@@ -119,6 +132,10 @@ INSTALLED_APPS = [
     "charte.retention",
     "charte.recipients",
     "charte.mailings",
+    "charte.learning",
+    "charte.statistics",
+    "charte.audience",
+    "charte.reports",
     # Last, so that our templates override the framework's form templates.
     "django.forms",
 ]
@@ -132,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # What PostgreSQL cannot store (a NUL, a lone surrogate) is cleaned before any view reads it.
+    "charte.core.text.StorableTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Cache-Control for signed-in people, Permissions-Policy, CORP, Reporting-Endpoints.
     "charte.core.headers.SecurityHeadersMiddleware",
@@ -466,8 +485,48 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Access and portability archives: private files, never served as media, deleted on expiry.
 CHARTE_ARCHIVE_DIR = Path(os.environ.get("ARCHIVE_DIR", VAR_DIR / "archives"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Files (uploads, productions, access archives, generated documents) go through Django's
+# storage API: the local disk by default, or any S3-compatible object storage when
+# FILE_STORAGE=s3, so that several web processes on several machines see the same files.
+# Archives are private: never public, downloaded after the access check (streamed back, or
+# through a signed URL valid for ARCHIVE_URL_SECONDS).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+if FILE_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("FILE_STORAGE is 'local' or 's3'.")
+if FILE_STORAGE == "s3" and not os.environ.get("S3_BUCKET"):
+    raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, keys).")
+
+
+def s3_storage(location: str) -> dict[str, Any]:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": location,
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,  # every URL signed...
+            "querystring_expire": int(os.environ.get("ARCHIVE_URL_SECONDS", "60")),  # ...briefly
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+
+
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        s3_storage("media")
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "archives": (
+        s3_storage("archives")
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "charte.core.files.ArchiveStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -25,6 +25,8 @@ urlpatterns = [
     path("conservation/", include("charte.retention.urls")),
     path("destinataires/", include("charte.recipients.urls")),
     path("marketing/envois/", include("charte.mailings.urls")),
+    path("mesure/", include("charte.audience.urls")),
+    path("rapports/", include("charte.reports.urls")),
     path("securite/csp/", csp.report, name="csp_report"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -50,6 +50,8 @@ from charte.payments.models import Invoice, Order, Subscription
 from charte.payments.plans import PLAN_BY_CODE
 from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
+from charte.recipients.models import Notice
+from charte.recipients.notices import token as notice_token
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -182,6 +184,15 @@ class World:
             actor=dpo,
         )
         assert authority.disclosure is not None
+        # A notice to a recipient (art. 19) left unanswered in time, for the DPO to decide.
+        notice = Notice.objects.create(
+            person=parent,
+            recipient="partner_publisher",
+            kind="stop",
+            request_reference=str(objection.public_id),
+            state=Notice.State.OVERDUE,
+            due_at=timezone.now(),
+        )
         consent_actions.publish_charter(actor=SEED)
         # A passkey of the DPO's (staff have a second factor; see tests/conftest.py).
         passkey = Passkey.objects.create(
@@ -224,6 +235,8 @@ class World:
                 "licence": Subscription.objects.get(order=school_order).public_id,
                 "hold": hold.public_id,
                 "authority_request": authority.public_id,
+                "notice": notice.public_id,
+                "notice_token": notice_token(notice),
                 "disclosure": authority.disclosure.public_id,
                 "version": version.number,
                 "unsubscribe_token": unsubscribe_token(parent, "newsletter"),
@@ -678,6 +691,26 @@ MATRIX: dict[str, Entry] = {
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
     "recipients:authority_requests": only(DPO),
+    "recipients:notice": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        note="a recipient's signed link is the key; no account needed",
+    ),
+    "recipients:notice_callback": Entry(
+        roles=EVERY_ROLE,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="the recipient's API POSTs its signed link; no session matters",
+    ),
+    "recipients:waive_notice": post_only(
+        DPO,
+        kwargs=ids(public_id="notice"),
+        data=fixed(reason="Partenaire relancé"),
+        note="the DPO answers the person without waiting for a recipient",
+    ),
     # The API.
     "api:api-root": Entry(
         roles=frozenset(), visitor=404, denied=frozenset({404}), note="no page at the root"

@@ -12,7 +12,7 @@ from charte.accounts.models import Role, User
 from charte.assignments import queries
 from charte.assignments.models import AssignedPupil, Assignment, Production, ProductionFile
 from charte.content.models import Exercise, Lesson
-from charte.core import quota
+from charte.core import activity, quota
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.resources.models import Resource
 from charte.resources.uploads import CheckedFile
@@ -165,6 +165,16 @@ def hand_in(
         )
         stored.file.save(checked.name, checked.upload, save=False)
         stored.save()
+    if first:
+        activity.record(
+            activity.Activity(
+                pupil_id=pupil.pk,
+                verb=activity.Verb.SUBMITTED,
+                kind=activity.Kind.ASSIGNMENT,
+                ref=str(assignment.public_id),
+                at=now,
+            )
+        )
     audit.record(
         event="assignments.handed_in" if first else "assignments.production_updated",
         actor=actor,

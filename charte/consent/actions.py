@@ -41,7 +41,12 @@ from charte.consent.models import (
 )
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.purposes import purposes_for, text_body
-from charte.consent.queries import latest_records, latest_version
+from charte.consent.queries import (
+    forget_state,
+    latest_records,
+    latest_version,
+    writing_state,
+)
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify
@@ -174,6 +179,12 @@ def record_choices(
             meta=meta,
         )
         created.append(record)
+    if created:
+        # This transaction reads the person's consents from the database from now on, and the
+        # cached state goes once it commits (nothing changes if it rolls back).
+        ref = person_ref(person)
+        writing_state(ref)
+        transaction.on_commit(partial(forget_state, ref))
     withdrawn_required = [
         r for r in created if r.act == Act.WITHDRAWN and not applicable[r.purpose].separable
     ]

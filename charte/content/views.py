@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from charte.content import queries
 from charte.content.models import Exercise
+from charte.core import activity
 from charte.core.errors import NotFound
 
 
@@ -24,6 +25,17 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         found = queries.lesson_by_slug(slug)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    user = request.user
+    if user.is_authenticated and getattr(user, "role", "") == "pupil":
+        activity.record(
+            activity.Activity(
+                pupil_id=user.pk,
+                verb=activity.Verb.EXPERIENCED,
+                kind=activity.Kind.LESSON,
+                ref=found.slug,
+                competency_id=found.competency_id,
+            )
+        )
     return render(
         request,
         "content/lesson.html",

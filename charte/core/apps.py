@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
+        from django.db.models.signals import pre_save
 
-        from charte.core import quota
+        from charte.core import quota, text
 
         checks.register(quota.check_every_upload_counts)
+        pre_save.connect(text.clean_before_saving, dispatch_uid="charte.core.text")

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from charte.core import text
+
 MESSAGE = _(
     "Ce texte contient ce qui ressemble à un numéro de carte bancaire. Nous ne gardons jamais de "
     "numéro de carte : retirez-le (le paiement se fait uniquement sur la page de notre "
@@ -146,12 +148,16 @@ class RefusesCardNumbers(forms.BaseForm):
 
     Views that use such a form are marked with `checks_card_numbers`, so that the guard
     middleware lets the form say it rather than answering with a bare refusal.
+
+    Every field also refuses text the database cannot store (`charte.core.text`), with its
+    message next to the field.
     """
 
     def full_clean(self) -> None:
         for field in self.fields.values():
             if is_free_text(field) and reject_card_numbers not in field.validators:
                 field.validators.append(reject_card_numbers)
+            text.refuse_unstorable_text(field)
         super().full_clean()
 
 

@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from charte.core import text
 from charte.core.cards import MESSAGE, contains_card_number
 
 
@@ -30,6 +31,14 @@ class InputSchema(Schema):
     def _refuse_card_numbers(cls, value: Any) -> Any:
         if _holds_card_number(value):
             raise PydanticCustomError("card_number", str(MESSAGE))
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_unstorable_text(cls, value: Any) -> Any:
+        """A NUL or a lone surrogate, which PostgreSQL cannot store (`charte.core.text`)."""
+        if text.unstorable(value):
+            raise PydanticCustomError("unstorable_text", str(text.MESSAGE))
         return value
 
 

@@ -95,13 +95,12 @@ def notify(
         purpose = message_kind.purpose
         # Both must hold: the recipient's consent, and that of the person the message is
         # about (a child's, given by a guardian; marketing is never offered for a child).
-        about_consents = processing.consent_given(person, purpose)
         recipients = [
             r
             for r in recipients
             if r is not None
             and processing.consent_given(r, purpose)
-            and (r.pk == person.pk or about_consents)
+            and (r.pk == person.pk or processing.consent_given(person, purpose))
             and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:

@@ -9,8 +9,10 @@ from charte import audit
 from charte.accounts.models import Role, User
 from charte.content.correction import Grading, Response, grade
 from charte.content.models import Exercise
+from charte.core import activity
 from charte.core.actors import Actor
 from charte.core.errors import ActionError
+from charte.results.levels import PASS
 from charte.results.models import Attempt
 
 
@@ -38,6 +40,18 @@ def submit_attempt(
             "exercise": exercise.slug,
             "score": grading.percent,
         },
+    )
+    activity.record(
+        activity.Activity(
+            pupil_id=pupil.pk,
+            verb=activity.Verb.COMPLETED,
+            kind=activity.Kind.EXERCISE,
+            ref=exercise.slug,
+            competency_id=exercise.competency_id,
+            score=attempt.score,
+            success=attempt.score >= PASS,
+            at=attempt.created_at,
+        )
     )
     return attempt, grading
 

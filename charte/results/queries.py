@@ -165,8 +165,16 @@ class _Tally:
     latest: float = 0.0
 
 
-def pupil_report(pupil: User) -> PupilReport:
-    rows = _rows(Attempt.objects.filter(pupil=pupil))
+def pupil_report(
+    pupil: User, *, since: datetime | None = None, until: datetime | None = None
+) -> PupilReport:
+    """The pupil's report, over every attempt or over those made in [since, until)."""
+    attempts = Attempt.objects.filter(pupil=pupil)
+    if since is not None:
+        attempts = attempts.filter(created_at__gte=since)
+    if until is not None:
+        attempts = attempts.filter(created_at__lt=until)
+    rows = _rows(attempts)
     levels = competency_levels(rows)
     tallies: dict[int, _Tally] = {}
     for row in rows:
@@ -198,7 +206,7 @@ def pupil_report(pupil: User) -> PupilReport:
         )
         for c in competencies
     ]
-    recent = list(Attempt.objects.filter(pupil=pupil).select_related("exercise__competency")[:8])
+    recent = list(attempts.select_related("exercise__competency")[:8])
     return PupilReport(
         pupil=pupil,
         competencies=results,

@@ -9,6 +9,7 @@ from charte.accounts.queries import children_of
 from charte.content import queries as content
 from charte.content.correction import from_stored, grade, read_responses, shuffled_rights
 from charte.content.models import Exercise, Question
+from charte.core import activity
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.errors import NotFound
 from charte.core.paths import safe_path
@@ -57,6 +58,17 @@ def exercise(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             "results/correction.html",
             {"exercise": found, "grading": grade(found, responses), "preview": True, "back": back},
+        )
+    if is_pupil and request.GET.get("depuis") == "coach":
+        assert isinstance(viewer, User)
+        activity.record(
+            activity.Activity(
+                pupil_id=viewer.pk,
+                verb=activity.Verb.LAUNCHED,
+                kind=activity.Kind.SUGGESTION,
+                ref=found.slug,
+                competency_id=found.competency_id,
+            )
         )
     return render(
         request,

@@ -198,14 +198,12 @@ def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResp
         raise Http404(_("Ce lien n'est plus valable.")) from exc
     if signed != str(found.public_id) or not queries.may_download(viewer, found):
         raise Http404(_("Ce lien n'est plus valable."))
-    path = storage.archive_path(found)
-    if not path.exists():
+    stream = storage.open_archive(found)  # local disk or object storage, after the checks
+    if stream is None:
         raise Http404(_("Ce lien n'est plus valable."))
     actions.record_download(request=found, actor=viewer, meta=audit.request_meta(request))
     name = f"charte-{found.kind}-{found.reference}.zip"
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
-    )
+    return FileResponse(stream, as_attachment=True, filename=name, content_type="application/zip")
 
 
 @checks_card_numbers

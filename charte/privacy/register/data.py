@@ -146,6 +146,27 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        code="learning_events",
+        name=_("L'année scolaire + 3 mois (15 mois au plus)"),
+        anchor=Anchor.ROW_TIME,
+        months=15,
+        reason=_(
+            "Les événements d'apprentissage, sous pseudonyme, servent aux statistiques de "
+            "l'année scolaire ; ils sont effacés 15 mois après avoir été enregistrés, et leur "
+            "pseudonyme avec eux."
+        ),
+    ),
+    RetentionRule(
+        code="audience",
+        name=_("25 mois"),
+        anchor=Anchor.ROW_TIME,
+        months=25,
+        reason=_(
+            "Recommandation de la CNIL sur la mesure d'audience : les données brutes sont "
+            "gardées 25 mois au plus, et le cookie qui compte les visites 13 mois au plus."
+        ),
+    ),
+    RetentionRule(
         code="with_account",
         name=_("Aussi longtemps que le compte de la personne concernée"),
         anchor=Anchor.ACCOUNT,

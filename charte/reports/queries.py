@@ -1,0 +1,194 @@
+"""Reads of the reports: who may open which, and the figures each shows."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from charte.accounts.models import Role, User
+from charte.content.models import Competency
+from charte.core.errors import NotFound
+from charte.schools.models import SchoolClass, SchoolYear
+from charte.statistics.disclosure import Cell, Outcome
+from charte.statistics.publication import PERIODS, Scope, period_weeks, publication
+
+OPERATOR_STAFF = frozenset({Role.DPO, Role.IT, Role.SALES, Role.MARKETING})
+PERIOD_NAMES = {
+    "year": gettext_lazy("Année scolaire"),
+    "t1": gettext_lazy("1er trimestre"),
+    "t2": gettext_lazy("2e trimestre"),
+    "t3": gettext_lazy("3e trimestre"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    first_year: int
+    code: str
+
+    @property
+    def name(self) -> str:
+        return f"{PERIOD_NAMES[self.code]} {self.first_year}-{self.first_year + 1}"
+
+    @property
+    def weeks(self) -> list[date]:
+        return period_weeks(self.first_year)[self.code]
+
+    @property
+    def starts_on(self) -> date:
+        return self.weeks[0]
+
+    @property
+    def ends_on(self) -> date:
+        return self.weeks[-1] + timedelta(days=6)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = timezone.make_aware(datetime.combine(self.starts_on, time.min))
+        end = timezone.make_aware(datetime.combine(self.ends_on + timedelta(days=1), time.min))
+        return start, end
+
+
+def current_first_year() -> int:
+    first, _, _ = SchoolYear.bounds(timezone.localdate())
+    return first
+
+
+def parse_period(params: Any) -> Period:
+    """The period a page asks for (`?annee=2026&periode=t1`); this school year by default."""
+    now = current_first_year()
+    try:
+        first = int(params.get("annee") or now)
+    except ValueError:
+        first = now
+    if not now - 2 <= first <= now:
+        first = now
+    code = params.get("periode") or "year"
+    if code not in PERIODS:
+        code = "year"
+    return Period(first_year=first, code=code)
+
+
+def period_choices(period: Period) -> list[Period]:
+    return [Period(first_year=period.first_year, code=code) for code in PERIODS]
+
+
+def access_platform_usage(*, viewer: User) -> None:
+    if viewer.role not in OPERATOR_STAFF:
+        raise NotFound(_("Rapport introuvable."))
+
+
+def access_releases(*, viewer: User) -> None:
+    if viewer.role != Role.DPO:
+        raise NotFound(_("Page introuvable."))
+
+
+# Usage reports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A cell as the page shows it: its numbers, or "< k" for all of them."""
+
+    key: str
+    label: str
+    hidden: bool
+    people: int
+    exercises: int
+    successes: int
+    lessons: int
+    bar: float = 0.0  # 0..1, the chart's bar for exercises
+
+    @property
+    def success(self) -> int | None:
+        if self.hidden or not self.exercises:
+            return None
+        return round(100 * self.successes / self.exercises)
+
+
+def _shown(cell: Cell | None, key: str, label: str) -> Shown:
+    if cell is None:
+        return Shown(
+            key=key, label=label, hidden=False, people=0, exercises=0, successes=0, lessons=0
+        )
+    return Shown(
+        key=key,
+        label=label,
+        hidden=cell.hidden,
+        people=0 if cell.hidden else cell.people,
+        exercises=0 if cell.hidden else cell.exercises,
+        successes=0 if cell.hidden else cell.successes,
+        lessons=0 if cell.hidden else cell.lessons,
+    )
+
+
+def _key(dimension: str, period: str, value: Any) -> str:
+    return f"{dimension}|{period}|{'' if value is None else value}"
+
+
+def _with_bars(rows: list[Shown]) -> list[Shown]:
+    most = max((r.exercises for r in rows if not r.hidden), default=0) or 1
+    return [Shown(**{**r.__dict__, "bar": 0.0 if r.hidden else r.exercises / most}) for r in rows]
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    period: Period
+    k: int
+    total: Shown
+    weeks: list[Shown]
+    competencies: list[Shown]
+    hours: list[Shown]
+    classes: list[Shown]
+
+    @property
+    def cells(self) -> list[Shown]:
+        return [self.total, *self.weeks, *self.competencies, *self.hours, *self.classes]
+
+
+def usage_report(scope: Scope, period: Period) -> UsageReport:
+    outcome: Outcome = publication(scope, period.first_year)
+    cells = outcome.cells
+    p = period.code
+    weeks = [
+        _shown(
+            cells.get(("total", f"w{w.isoformat()}", None)),
+            _key("total", f"w{w.isoformat()}", None),
+            w.strftime("%d/%m"),
+        )
+        for w in period.weeks
+        if w <= timezone.localdate()
+    ]
+    titles = {c.pk: c.display_title for c in Competency.objects.all()}
+    competencies = [
+        _shown(cell, _key("competency", p, cell.value), titles.get(cell.value, _("Autre")))
+        for key, cell in sorted(cells.items(), key=lambda kv: str(kv[0][2]))
+        if key[0] == "competency" and key[1] == p
+    ]
+    hours = [
+        _shown(cell, _key("hour", p, cell.value), f"{cell.value} h")
+        for key, cell in sorted(cells.items(), key=lambda kv: str(kv[0][2]).zfill(2))
+        if key[0] == "hour" and key[1] == p
+    ]
+    names = (
+        dict(SchoolClass.objects.filter(school_id=scope.id).values_list("pk", "name"))
+        if scope.kind == "school"
+        else {}
+    )
+    classes = [
+        _shown(cell, _key("class", p, cell.value), names.get(cell.value, _("Sans classe")))
+        for key, cell in sorted(cells.items(), key=lambda kv: str(kv[0][2]))
+        if key[0] == "class" and key[1] == p
+    ]
+    return UsageReport(
+        period=period,
+        k=settings.CHARTE_STATISTICS_K,
+        total=_shown(cells.get(("total", p, None)), _key("total", p, None), str(period.name)),
+        weeks=_with_bars(weeks),
+        competencies=_with_bars(competencies),
+        hours=_with_bars(hours),
+        classes=_with_bars(classes),
+    )

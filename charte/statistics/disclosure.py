@@ -1,0 +1,120 @@
+"""No figure about fewer than k people, read or derived: primary and complementary suppression.
+
+Design: a publication is every cell a viewer can open about one scope (a class, a school, the
+platform) and one school year: the year, its three terms and their weeks, each broken down by
+competency, hour of the day and (for a school) class. Every measure of a cell (people,
+exercises, success, lessons opened) is shown, or all of them are replaced by "< k".
+
+1. Primary: a cell about 1 to k-1 people (distinct pseudonyms, not rows) is hidden.
+2. Complementary, until nothing changes:
+   - a total and its parts (the year and its terms, a term and its weeks, a period and its
+     competencies, hours or classes): when the total is shown and some parts are hidden, the
+     hidden parts together can be recovered by subtraction, so they must cover k people or
+     more (counted as a union, by the database); if not, the smallest part still shown is
+     hidden as well, or the total when none is left;
+   Nested cells (a class and its school, a term and its year, a week and its term) are all
+   tied by such relations, so that a difference between two shown cells is always about k
+   people or more: the attack test checks every such difference.
+Limit: a difference of *people* counts between overlapping groups (those active in the year
+minus those active in its first term) says how many were active only later; it is not a
+figure of the table and is not suppressed. The additive figures (exercises, successes,
+lessons) and the people of disjoint parts (classes) are protected.
+A zero is shown: it is about nobody. The attack test (tests/attacks/
+test_statistics_disclosure.py) tries every subtraction as every role and fails without step 2.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+Key = tuple[str, str, Any]  # (dimension, period, value): ("total", "t1", None)
+
+
+@dataclass
+class Cell:
+    key: Key
+    weeks: frozenset[str]
+    people: int = 0
+    events: int = 0
+    exercises: int = 0
+    successes: int = 0
+    lessons: int = 0
+    hidden: bool = False
+
+    @property
+    def dimension(self) -> str:
+        return self.key[0]
+
+    @property
+    def value(self) -> Any:
+        return self.key[2]
+
+    def contains(self, other: "Cell") -> bool:
+        """Every row of `other` is a row of this cell."""
+        if self.key == other.key or not other.weeks <= self.weeks:
+            return False
+        return self.dimension == "total" or (
+            self.dimension == other.dimension and self.value == other.value
+        )
+
+
+@dataclass(frozen=True)
+class Relation:
+    total: Key
+    parts: tuple[Key, ...]
+
+
+@dataclass
+class Outcome:
+    cells: dict[Key, Cell]
+    primary: int = 0
+    complementary: int = 0
+    rounds: int = 0
+    log: list[str] = field(default_factory=list)
+
+
+type Union = Callable[[list[Cell]], int]
+"""How many distinct people the rows of these cells are about, together."""
+
+
+def suppress(
+    cells: dict[Key, Cell],
+    relations: Iterable[Relation],
+    *,
+    k: int,
+    union: Union,
+    complementary: bool = True,
+) -> Outcome:
+    relations = list(relations)
+    outcome = Outcome(cells=cells)
+    for cell in cells.values():
+        if 0 < cell.people < k:
+            cell.hidden = True
+            outcome.primary += 1
+    if not complementary:
+        return outcome
+    known_unions: dict[frozenset[Key], int] = {}
+    changed = True
+    while changed:
+        changed = False
+        outcome.rounds += 1
+        for relation in relations:
+            total = cells.get(relation.total)
+            if total is None or total.hidden or not total.people:
+                continue
+            parts = [cells[p] for p in relation.parts if p in cells and cells[p].people]
+            hidden = [p for p in parts if p.hidden]
+            if not hidden:
+                continue
+            signature = frozenset(p.key for p in hidden)
+            if signature not in known_unions:
+                known_unions[signature] = union(hidden)
+            if known_unions[signature] >= k:
+                continue
+            shown = [p for p in parts if not p.hidden]
+            victim = min(shown, key=lambda c: (c.people, c.exercises)) if shown else total
+            victim.hidden = True
+            outcome.complementary += 1
+            outcome.log.append(f"{victim.key} hidden for {relation.total}")
+            changed = True
+    return outcome
