@@ -15,6 +15,7 @@ from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError
+from charte.privacy import processing
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
 from charte.subject_requests import heirs, queries, rules
@@ -113,6 +114,7 @@ def limit(request: SubjectRequest, type_: str, purpose: str, *, actor: Actor) ->
         subject=request.person,
         data=data_of(request, purpose=purpose),
     )
+    processing.changed(person=request.person, actor=actor)
     if type_ == Limitation.Type.RESTRICTION:
         # Restricted data is kept as it is (art. 18): the retention sweep may not erase it,
         # though the request that asked for it closes now.
