@@ -727,6 +727,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
+    "consent:parental_checks": only(DPO),
     "recipients:authority_requests": only(DPO),
     "recipients:notice": Entry(
         roles=EVERY_ROLE,

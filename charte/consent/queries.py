@@ -7,13 +7,22 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
-from charte.consent.models import Act, CharterVersion, ConsentRecord
+from charte.consent.models import (
+    VERIFICATION_STRENGTH,
+    Act,
+    CharterVersion,
+    ConsentRecord,
+    Verification,
+)
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
+from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
 
 
@@ -298,3 +307,46 @@ def is_adult(person: User, day: date) -> bool:
         return False
     age = person.age_on(day)
     return age is None or age >= ADULT_AGE
+
+
+# How each child's guardian was checked, for the DPO (D3) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ParentalCheck:
+    child: User
+    verification: str
+    label: str
+    strength: int
+    at: datetime
+    channel: str
+
+
+def access_parental_checks(*, viewer: Any, method: str = "") -> list[ParentalCheck]:
+    """For the DPO only: each child a guardian consented for, with how that guardian's
+    authority was checked on their latest consent (weakest checks first, to be looked at
+    first); `method` keeps one way of checking. Anyone else: not found."""
+    if not (isinstance(viewer, User) and viewer.is_active and viewer.role == Role.DPO):
+        raise NotFound(_("Page introuvable."))
+    if method and method not in Verification.values:
+        return []
+    given = ConsentRecord.objects.filter(on_behalf=True, act=Act.GIVEN)
+    latest_ids = given.values("subject_ref").annotate(last=Max("id")).values_list("last", flat=True)
+    records = ConsentRecord.objects.filter(id__in=list(latest_ids))
+    if method:
+        records = records.filter(verification=method)
+    refs = {r.subject_ref.removeprefix("user:"): r for r in records}
+    people = {str(u.public_id): u for u in User.objects.filter(public_id__in=list(refs))}
+    rows = [
+        ParentalCheck(
+            child=people[public_id],
+            verification=record.verification,
+            label=str(Verification(record.verification).label),
+            strength=VERIFICATION_STRENGTH[Verification(record.verification)],
+            at=record.at,
+            channel=record.get_channel_display(),
+        )
+        for public_id, record in refs.items()
+        if public_id in people  # an erased child's records name nobody any more
+    ]
+    return sorted(rows, key=lambda r: (r.strength, r.child.last_name, r.child.first_name, r.at))

@@ -94,7 +94,12 @@ def test_contact_details_in_the_message_are_refused_with_a_reason(client, child_
     response = client_for(child_ben).post(FORM, {"message": message, "page": "/"})
 
     assert response.status_code == 200
-    assert "Retire-le : nous n&#x27;en avons pas besoin" in response.content.decode()
+    # A child is told in the words every form uses for a child's contact details (D5).
+    assert "Ton texte contient" in response.content.decode()
+    assert "enlève-le" in response.content.decode()
+    assert not ErrorReport.objects.exists()
+    adult = client.post(FORM, {"message": message, "page": "/"})
+    assert "Retirez-le : nous n&#x27;en avons pas besoin" in adult.content.decode()
     assert not ErrorReport.objects.exists()
 
 
