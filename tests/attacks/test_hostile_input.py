@@ -445,16 +445,26 @@ def report(crawl: Crawl, took: float) -> str:
     )
 
 
+# The pages in two halves, so that the suite's two workers can crawl them side by side (a form
+# on pages of both halves, such as the footer's, is sent from each).
+HALVES = 2
+
+
+def half(url: str) -> int:
+    return zlib.crc32(url.encode()) % HALVES
+
+
+@pytest.mark.parametrize("part", range(HALVES))
 def test_no_form_answers_hostile_input_with_a_server_error(
-    crawl: Crawl, world: World, db: None
+    crawl: Crawl, world: World, db: None, part: int
 ) -> None:
     started = time.monotonic()
-    forms = discover_forms(crawl, pages(world))
+    forms = discover_forms(crawl, [(url, w) for url, w in pages(world) if half(url) == part])
     submit_forms(crawl, forms)
     took = time.monotonic() - started
-    print(f"\nforms: {report(crawl, took)}")  # noqa: T201 (the crawl's size, in the output)
+    print(f"\nforms ({part}): {report(crawl, took)}")  # noqa: T201 (the crawl's size)
 
-    assert crawl.forms > 50, "the crawl found too few forms to mean anything"
+    assert crawl.forms > 25, "the crawl found too few forms to mean anything"
     assert crawl.failures == [], report(crawl, took)
 
 
