@@ -9,6 +9,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -484,8 +485,48 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Access and portability archives: private files, never served as media, deleted on expiry.
 CHARTE_ARCHIVE_DIR = Path(os.environ.get("ARCHIVE_DIR", VAR_DIR / "archives"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Files (uploads, productions, access archives, generated documents) go through Django's
+# storage API: the local disk by default, or any S3-compatible object storage when
+# FILE_STORAGE=s3, so that several web processes on several machines see the same files.
+# Archives are private: never public, downloaded after the access check (streamed back, or
+# through a signed URL valid for ARCHIVE_URL_SECONDS).
+FILE_STORAGE = os.environ.get("FILE_STORAGE", "local")
+if FILE_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("FILE_STORAGE is 'local' or 's3'.")
+if FILE_STORAGE == "s3" and not os.environ.get("S3_BUCKET"):
+    raise ImproperlyConfigured("FILE_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL, keys).")
+
+
+def s3_storage(location: str) -> dict[str, Any]:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "location": location,
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,  # every URL signed...
+            "querystring_expire": int(os.environ.get("ARCHIVE_URL_SECONDS", "60")),  # ...briefly
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+
+
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": (
+        s3_storage("media")
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "archives": (
+        s3_storage("archives")
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "charte.core.files.ArchiveStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -502,5 +543,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint tells each step of every PDF at INFO: only its warnings are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -78,7 +78,9 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"The server did not answer at {url}.")
 
 
-def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
+def shoot(
+    base: str, pages: list[str], out: Path, *, width: int = 1280, suffix: str = ""
+) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     saved: list[Path] = []
@@ -86,12 +88,14 @@ def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for name, login, _label in ROLES:
             context = browser.new_context(
-                base_url=base, locale="fr-FR", viewport={"width": 1280, "height": 900}
+                base_url=base,
+                locale="fr-FR",
+                viewport={"width": width, "height": 900 if width > 600 else 844},
             )
             page = context.new_page()
             page.goto("/compte/connexion/")
             if not saved:  # what a first visit looks like: the cookie banner, before any choice
-                path = out / "visitor.png"
+                path = out / f"visitor{suffix}.png"
                 page.screenshot(path=str(path))
                 saved.append(path)
             page.get_by_role("button", name="Continuer sans accepter").click()
@@ -104,12 +108,12 @@ def shoot(base: str, pages: list[str], out: Path) -> list[Path]:
                 page.get_by_label("Code à 6 chiffres").fill(demo_code())
                 page.get_by_role("button", name="Valider").click()
             page.wait_for_url(f"{base}/")
-            path = out / f"{name}.png"
+            path = out / f"{name}{suffix}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
             for n, extra in enumerate(p for p in pages if p.startswith(f"{name}:")):
                 page.goto(extra.split(":", 1)[1])
-                path = out / f"{name}-{n + 1}.png"
+                path = out / f"{name}{suffix}-{n + 1}.png"
                 page.screenshot(path=str(path), full_page=True)
                 saved.append(path)
             context.close()
@@ -123,7 +127,13 @@ def main() -> None:
     parser.add_argument(
         "--pages", nargs="*", default=[], help="more pages as role:/path/ (saved as role-N.png)"
     )
+    parser.add_argument(
+        "--phone", action="store_true", help="also at a phone's width (390 px), as ROLE-phone.png"
+    )
+    parser.add_argument("--only", nargs="*", default=[], help="only these roles (file names)")
     args = parser.parse_args()
+    if args.only:
+        ROLES[:] = [role for role in ROLES if role[0] in args.only]
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="charte-screens-") as tmp:
         env = {
@@ -146,7 +156,10 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_up(base + "/", server)
-            for path in shoot(base, args.pages, args.out):
+            saved = shoot(base, args.pages, args.out)
+            if args.phone:
+                saved += shoot(base, args.pages, args.out, width=390, suffix="-phone")
+            for path in saved:
                 print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")  # noqa: T201
         finally:
             server.send_signal(signal.SIGINT)

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -49,6 +50,8 @@ from charte.payments.models import Invoice, Order, Subscription
 from charte.payments.plans import PLAN_BY_CODE
 from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
+from charte.recipients.models import Notice
+from charte.recipients.notices import token as notice_token
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -56,7 +59,15 @@ from charte.schools import actions as school_actions
 from charte.schools.models import Enrolment, SchoolMember
 from charte.second_factor.models import Passkey
 from charte.subject_requests import actions as request_actions
-from charte.subject_requests.models import Decision, Kind, Limitation
+from charte.subject_requests import heirs
+from charte.subject_requests.models import (
+    Claim,
+    Decision,
+    Kind,
+    Limitation,
+    Proof,
+    SubjectRequest,
+)
 from charte.subject_requests.views import DOWNLOAD_SALT
 from charte.support import actions as support_actions
 from tests.conftest import client_for
@@ -131,6 +142,28 @@ class World:
         request_actions.build_archive(request=access, actor=dpo)
         access.refresh_from_db()
         objection = online(parent, Kind.OBJECTION, purposes=["newsletter"])
+        # An heir's claim filed online, with a document, answered with the same archive.
+        claim = Claim.objects.create(person=parent, relation="heir", name="H", email="h@x.test")
+        proof = Proof.objects.create(
+            claim=claim,
+            type=Proof.Type.DEATH_CERTIFICATE,
+            file=SimpleUploadedFile("acte.pdf", b"%PDF-1.4"),
+            file_name="acte.pdf",
+            content_type="application/pdf",
+            size=8,
+        )
+        claimed = SubjectRequest.objects.create(
+            kind=Kind.ACCESS,
+            person=parent,
+            relation="heir",
+            channel="public_form",
+            status="completed",
+            due_on=access.due_on,
+            archive_name=access.archive_name,
+            archive_expires_at=access.archive_expires_at,
+            claim=claim,
+        )
+        claim_token = heirs._issue_key(claimed, actor=SEED)
         limitation = Limitation.objects.get(request=objection)
 
         # Orders: the parent's paid order and invoice; a school licence bought by the staff.
@@ -151,6 +184,15 @@ class World:
             actor=dpo,
         )
         assert authority.disclosure is not None
+        # A notice to a recipient (art. 19) left unanswered in time, for the DPO to decide.
+        notice = Notice.objects.create(
+            person=parent,
+            recipient="partner_publisher",
+            kind="stop",
+            request_reference=str(objection.public_id),
+            state=Notice.State.OVERDUE,
+            due_at=timezone.now(),
+        )
         consent_actions.publish_charter(actor=SEED)
         # A passkey of the DPO's (staff have a second factor; see tests/conftest.py).
         passkey = Passkey.objects.create(
@@ -184,12 +226,17 @@ class World:
                 "request": access.public_id,
                 "archive_token": signing.dumps(str(access.public_id), salt=DOWNLOAD_SALT),
                 "limitation": limitation.public_id,
+                "claim_request": claimed.public_id,
+                "proof": proof.public_id,
+                "claim_token": claim_token,
                 "order": order.public_id,
                 "order_token": order_token,
                 "invoice": Invoice.objects.get(order=order).public_id,
                 "licence": Subscription.objects.get(order=school_order).public_id,
                 "hold": hold.public_id,
                 "authority_request": authority.public_id,
+                "notice": notice.public_id,
+                "notice_token": notice_token(notice),
                 "disclosure": authority.disclosure.public_id,
                 "version": version.number,
                 "unsubscribe_token": unsubscribe_token(parent, "newsletter"),
@@ -456,6 +503,17 @@ MATRIX: dict[str, Entry] = {
     "subject_requests:export": only(DPO, CS),
     "subject_requests:staff_new": only(DPO, CS),
     "subject_requests:staff_detail": only(DPO, CS, kwargs=ids(public_id="request")),
+    "subject_requests:claim": everyone(),
+    "subject_requests:claim_sent": everyone(),
+    "subject_requests:claim_archive": Entry(
+        roles=EVERY_ROLE,
+        kwargs=ids(token="claim_token"),
+        visitor=200,
+        note="a single-use link: whoever holds it, signed in or not, then a code by email",
+    ),
+    "subject_requests:claim_proof": only(
+        DPO, CS, kwargs=ids(public_id="claim_request", proof="proof")
+    ),
     # Families (P7): a parent and their children.
     "families:home": only(PARENT),
     "families:create_child": only(PARENT),
@@ -633,6 +691,26 @@ MATRIX: dict[str, Entry] = {
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
     "recipients:authority_requests": only(DPO),
+    "recipients:notice": Entry(
+        roles=EVERY_ROLE,
+        visitor=200,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        note="a recipient's signed link is the key; no account needed",
+    ),
+    "recipients:notice_callback": Entry(
+        roles=EVERY_ROLE,
+        kwargs=ids(public_id="notice", token="notice_token"),
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="the recipient's API POSTs its signed link; no session matters",
+    ),
+    "recipients:waive_notice": post_only(
+        DPO,
+        kwargs=ids(public_id="notice"),
+        data=fixed(reason="Partenaire relancé"),
+        note="the DPO answers the person without waiting for a recipient",
+    ),
     # The API.
     "api:api-root": Entry(
         roles=frozenset(), visitor=404, denied=frozenset({404}), note="no page at the root"

@@ -136,6 +136,9 @@ class User(PublicIdModel, AbstractBaseUser):
     created_at = models.DateTimeField(_("compte créé le"), default=timezone.now, editable=False)
     last_seen_at = models.DateTimeField(_("dernier clic"), null=True, blank=True)
     last_order_at = models.DateTimeField(_("dernière commande"), null=True, blank=True)
+    # Set when the DPO records the person's death: from then on, nothing is sent to them and
+    # they count as nobody's guardian (the record itself is `subject_requests.Death`).
+    deceased_at = models.DateTimeField(_("décès enregistré le"), null=True, blank=True)
 
     objects = UserManager()
 

@@ -1,6 +1,6 @@
 from charte.accounts.models import Guardianship, Session, User
 from charte.privacy.register import Category
-from charte.privacy.registry import SELF, Delete, derived, observed, provided, registry
+from charte.privacy.registry import SELF, Delete, derived, from_others, observed, provided, registry
 
 registry.personal(
     User,
@@ -24,6 +24,7 @@ registry.personal(
         "last_login": observed(Category.CONNECTION),
         "last_seen_at": observed(Category.CONNECTION),
         "last_order_at": observed(Category.ORDERS),
+        "deceased_at": from_others(Category.ACCOUNT),
     },
     erasure=Delete(),
     retention="account",

@@ -13,9 +13,12 @@ from charte.core.errors import NotFound
 
 
 def guardians_of(child: User) -> QuerySet[User]:
-    """The child's confirmed guardians, who consent and are reached on the child's behalf."""
+    """The child's confirmed guardians, who consent and are reached on the child's behalf.
+    A guardian whose death is recorded is one no longer."""
     return User.objects.filter(
-        guardianships__child=child, guardianships__status=Guardianship.Status.CONFIRMED
+        guardianships__child=child,
+        guardianships__status=Guardianship.Status.CONFIRMED,
+        deceased_at__isnull=True,
     ).order_by("pk")
 
 

@@ -94,6 +94,14 @@ def remove_person(*, person: User, actor: Actor) -> int:
     return deleted
 
 
+def standing_changed(person_id: int, actor: Actor) -> None:
+    """`processing.changed` listener: an objection to improvement or a restriction removes the
+    person's page views at once."""
+    person = User.objects.filter(pk=person_id).first()
+    if person is not None and not processing.allowed(person, "improvement"):
+        remove_person(person=person, actor=actor)
+
+
 def apply_objections(*, actor: Actor, batch_size: int = 1000) -> int:
     """Remove the page views of everyone whose data may no longer serve `improvement`."""
     removed = 0

@@ -20,8 +20,12 @@ class AudienceConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
-        from charte.audience import tasks
+        from charte.audience import actions, tasks
         from charte.core import schedule
+        from charte.privacy import processing
+
+        # At once when an objection or a restriction is recorded; the job is the safety net.
+        processing.on_change("audience", actions.standing_changed)
 
         schedule.register(
             schedule.Job(

@@ -365,33 +365,132 @@ def append(
     payload = normalise_data(dict(data))
     ip = normalise_ip(ip)
     user_agent = normalise_text(user_agent, 200)
+    said = (event, actor_ref, subject_ref, payload, ip, user_agent)
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        entry = _append_in_one_statement(using, *said)
+        if entry is not None:
+            return entry
     # No savepoint inside an action's transaction: an append that fails fails the action.
     with transaction.atomic(using=using, savepoint=False):
         last = claim(using)
-        at = timezone.now()
-        if last.at is not None and at < last.at:
-            at = last.at
-        if last.sealed is not None:
-            at = max(at, day_bounds(last.sealed)[1])
-        seq = last.seq + 1
-        content = entry_bytes(
-            seq, at, event, actor_ref, subject_ref, payload, ip, user_agent, lane=last.lane
-        )
-        entry = Entry(
-            lane=last.lane,
-            seq=seq,
-            at=at,
-            event=event,
-            actor_ref=actor_ref,
-            subject_ref=subject_ref,
-            data=payload,
-            ip=ip,
-            user_agent=user_agent,
-            prev_hash=last.hash,
-            hash=entry_hash(last.hash, content),
-        )
+        at = _time_after(last.at, last.sealed)
+        entry = _signed(last.lane, last.seq + 1, last.hash, at, *said)
         entry.save(using=using)
+    if connection.vendor == "postgresql":
+        connection.charte_journal_head = Head(entry.lane, entry.seq, entry.hash, at, None)  # type: ignore[attr-defined]
     return entry
+
+
+def _time_after(head_at: datetime | None, sealed: date | None) -> datetime:
+    """Now, but never before the lane's head nor inside a sealed day."""
+    at = timezone.now()
+    if head_at is not None and at < head_at:
+        at = head_at
+    if sealed is not None:
+        at = max(at, day_bounds(sealed)[1])
+    return at
+
+
+def _signed(
+    lane: int,
+    seq: int,
+    prev_hash: str,
+    at: datetime,
+    event: str,
+    actor_ref: str,
+    subject_ref: str,
+    payload: Any,
+    ip: str | None,
+    user_agent: str,
+) -> Entry:
+    content = entry_bytes(
+        seq, at, event, actor_ref, subject_ref, payload, ip, user_agent, lane=lane
+    )
+    return Entry(
+        lane=lane,
+        seq=seq,
+        at=at,
+        event=event,
+        actor_ref=actor_ref,
+        subject_ref=subject_ref,
+        data=payload,
+        ip=ip,
+        user_agent=user_agent,
+        prev_hash=prev_hash,
+        hash=entry_hash(prev_hash, content),
+    )
+
+
+APPEND_SQL = (
+    "SELECT * FROM charte_journal_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+    "%s::inet, %s, %s)"
+)
+
+
+def _append_in_one_statement(
+    using: str,
+    event: str,
+    actor_ref: str,
+    subject_ref: str,
+    payload: Any,
+    ip: str | None,
+    user_agent: str,
+) -> Entry | None:
+    """PostgreSQL: sign from the head this connection expects, and let one statement take the
+    lane, check the head and insert (migration 0005). None when the lane is new to this
+    connection: the caller then appends the general way."""
+    connection = connections[using]
+    expected: Head | None = getattr(connection, "charte_journal_head", None)
+    sealed: date | None = None
+    body = json.dumps(payload)
+    for _attempt in range(3):
+        if expected is None:
+            return None
+        at = _time_after(expected.at, sealed)
+        entry = _signed(
+            expected.lane,
+            expected.seq + 1,
+            expected.hash,
+            at,
+            event,
+            actor_ref,
+            subject_ref,
+            payload,
+            ip,
+            user_agent,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                APPEND_SQL,
+                [
+                    expected.lane,
+                    lanes(),
+                    LOCK_KEY,
+                    expected.seq,
+                    expected.hash,
+                    at,
+                    event,
+                    actor_ref,
+                    subject_ref,
+                    body,
+                    ip,
+                    user_agent,
+                    entry.hash,
+                ],
+            )
+            inserted, lane, seq, digest, head_at, sealed = cursor.fetchone()
+        if inserted is not None:
+            entry.pk = inserted
+            entry._state.adding = False
+            entry._state.db = using
+            connection.charte_journal_head = Head(lane, seq, digest, at, None)  # type: ignore[attr-defined]
+            return entry
+        # Another head than expected (another writer, a rolled-back append, another lane).
+        connection.charte_journal_lane = lane  # type: ignore[attr-defined]
+        expected = Head(lane, seq, digest, head_at, None) if seq is not None else None
+        connection.charte_journal_head = expected  # type: ignore[attr-defined]
+    return None
 
 
 ENTRY_FIELDS = (

@@ -37,10 +37,16 @@ from charte.consent.models import (
     CharterVersion,
     ConsentRecord,
     ConsentText,
+    Verification,
 )
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.purposes import purposes_for, text_body
-from charte.consent.queries import latest_records, latest_version
+from charte.consent.queries import (
+    forget_state,
+    latest_records,
+    latest_version,
+    writing_state,
+)
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify
@@ -86,6 +92,25 @@ def _on_behalf(*, person: User, actor: Actor) -> bool:
 
 
 @transaction.atomic
+def _verification(
+    *, child: User, channel: Channel, on_behalf: bool, given: Verification | str | None
+) -> Verification:
+    """How a guardian's authority over `child` stands checked for this consent.
+
+    The school's letter with a code is said by its caller (`given`); otherwise a guardian who
+    came through the link sent to their address, for a child their school enrolled, is known
+    to the school; anyone else only declared it by ticking a box.
+    """
+    if not on_behalf:
+        return Verification.SELF
+    if given is not None:
+        return Verification(given)
+    enrolled_by_school = child.enrolments.filter(ended_at__isnull=True, method="staff").exists()
+    if channel == Channel.GUARDIAN_LINK and enrolled_by_school:
+        return Verification.EMAIL_AND_SCHOOL
+    return Verification.DECLARED
+
+
 def record_choices(
     *,
     person: User,
@@ -96,6 +121,7 @@ def record_choices(
     texts: Mapping[str, str] | None = None,
     only_separable: bool = False,
     meta: RequestMeta | None = None,
+    verification: Verification | str | None = None,
 ) -> list[ConsentRecord]:
     """Record `person`'s choice for each purpose: True gives, False withdraws or refuses.
 
@@ -106,6 +132,7 @@ def record_choices(
     channel = Channel(channel)
     language = language or settings.LANGUAGE_CODE
     on_behalf = _on_behalf(person=person, actor=actor)
+    checked = _verification(child=person, channel=channel, on_behalf=on_behalf, given=verification)
     applicable = {p.code: p for p in purposes_for(person)}
     latest = latest_records(person)
     version = latest_version()
@@ -134,6 +161,7 @@ def record_choices(
             actor_ref=actor_ref(actor),
             on_behalf=on_behalf,
             channel=channel,
+            verification=checked,
             text=text,
             charter_version=version,
         )
@@ -151,6 +179,12 @@ def record_choices(
             meta=meta,
         )
         created.append(record)
+    if created:
+        # This transaction reads the person's consents from the database from now on, and the
+        # cached state goes once it commits (nothing changes if it rolls back).
+        ref = person_ref(person)
+        writing_state(ref)
+        transaction.on_commit(partial(forget_state, ref))
     withdrawn_required = [
         r for r in created if r.act == Act.WITHDRAWN and not applicable[r.purpose].separable
     ]

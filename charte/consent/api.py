@@ -24,7 +24,7 @@ from charte.accounts.models import User
 from charte.consent import actions
 from charte.consent.models import ApiClient, Channel, ConsentText
 from charte.consent.purposes import purposes_for, text_body
-from charte.consent.queries import latest_records
+from charte.consent.queries import consent_state, latest_records, widened_since
 from charte.core.actors import SystemActor
 from charte.core.errors import NotFound
 from charte.core.net import client_address
@@ -157,21 +157,22 @@ def _subject(public_id: UUID) -> User:
 )
 def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     person = _subject(public_id)
-    latest = latest_records(person)
+    latest = consent_state(person)  # from the cache, which every write empties on commit
     out = []
     for p in purposes_for(person):
         record = latest.get(p.code)
+        version = record.charter_version if record else None  # the version's number
         out.append(
             {
                 "purpose": p.code,
-                "holds": bool(record and record.act == "given" and person.is_active),
+                # As processing asks it: not after a material change widened the purpose (U1).
+                "holds": bool(record and record.act == "given" and person.is_active)
+                and not widened_since(p.code, version),
                 "act": record.act if record else None,
                 "at": record.at if record else None,
                 "channel": record.channel if record else None,
                 "on_behalf": bool(record and record.on_behalf),
-                "charter_version": record.charter_version.number
-                if record and record.charter_version
-                else None,
+                "charter_version": version,
             }
         )
     return {"subject": person.public_id, "consents": out}

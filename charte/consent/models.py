@@ -89,6 +89,30 @@ class Channel(models.TextChoices):
     API = "api", _("service de l'éditeur, par l'API")
 
 
+class Verification(models.TextChoices):
+    """How the authority of whoever consented for a child was checked, weakest first."""
+
+    SELF = "self", _("la personne elle-même (pas de responsable légal en jeu)")
+    DECLARED = "declared", _("case cochée : le parent se déclare titulaire de l'autorité parentale")
+    EMAIL_AND_SCHOOL = (
+        "email_and_school",
+        _("adresse du parent confirmée par e-mail, enfant inscrit par son établissement"),
+    )
+    SCHOOL_LETTER = (
+        "school_letter",
+        _("courrier aux parents avec un code remis par l'établissement"),
+    )
+
+
+# Stronger checks rank higher (the school's letter counts most).
+VERIFICATION_STRENGTH = {
+    Verification.SELF: 0,
+    Verification.DECLARED: 1,
+    Verification.EMAIL_AND_SCHOOL: 2,
+    Verification.SCHOOL_LETTER: 3,
+}
+
+
 class ConsentRecordQuerySet(models.QuerySet["ConsentRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Consent records cannot be updated.")
@@ -108,6 +132,13 @@ class ConsentRecord(PublicIdModel):
     actor_ref = models.CharField(_("auteur"), max_length=64)
     on_behalf = models.BooleanField(_("par un responsable légal"), default=False)
     channel = models.CharField(_("moyen"), max_length=20, choices=Channel.choices)
+    # For a consent given on a child's behalf: how the guardian's authority was checked.
+    verification = models.CharField(
+        _("vérification de l'autorité parentale"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.SELF,
+    )
     text = models.ForeignKey(
         ConsentText,
         on_delete=models.PROTECT,

@@ -1,9 +1,12 @@
 """Reads about consent that carry rules. `consent_holds` is the one question processing asks."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from charte.accounts.models import Role, User
@@ -12,6 +15,90 @@ from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentTex
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
 from charte.privacy.register import Purpose
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What the latest record of one purpose says, as the cache keeps it."""
+
+    act: str
+    at: datetime
+    channel: str
+    on_behalf: bool
+    charter_version: int | None
+
+
+# The cache of each person's consents (Django's cache: Redis in production, shared by every
+# process). Design: the data sits under a key naming a version token, and the token under a
+# key of its own; a write replaces the token once its transaction commits (`forget_state`,
+# on_commit), so every process reads the new state at once. A reader takes the token before
+# reading the database, so a state read before a write is stored under the old token, never
+# read again. Random tokens, not counters, so that an evicted token cannot come back. The
+# writing transaction itself reads the database and caches nothing (`writing_state`): what it
+# sees may still roll back.
+STATE_TTL = 300
+
+
+def _writing() -> set[str]:
+    """The people whose consents this connection's open transaction changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    written: set[str] | None = getattr(connection, "charte_consent_writing", None)
+    if written is None:
+        written = connection.charte_consent_writing = set()  # type: ignore[attr-defined]
+    elif written and not connection.in_atomic_block:
+        written.clear()  # the transaction ended (a rollback runs no callback)
+    return written
+
+
+def writing_state(ref: str) -> None:
+    """The open transaction changes `ref`'s consents: it reads them from the database."""
+    _writing().add(ref)
+
+
+def _version_key(ref: str) -> str:
+    return f"consent:version:{ref}"
+
+
+def consent_state(person: User) -> dict[str, State]:
+    """The latest record of each purpose for `person`, from the cache when it holds them."""
+    ref = person_ref(person)
+    if ref in _writing():
+        return _read_state(ref)
+    version_key = _version_key(ref)
+    version = cache.get(version_key)
+    if version is None:
+        cache.add(version_key, secrets.token_hex(8), timeout=STATE_TTL * 12)
+        version = cache.get(version_key)
+    data_key = f"consent:state:{ref}:{version}"
+    cached = cache.get(data_key) if version is not None else None
+    if cached is None:
+        cached = _latest_rows(ref)
+        if version is not None:
+            cache.set(data_key, cached, timeout=STATE_TTL)
+    return {code: State(*values) for code, values in cached.items()}
+
+
+def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
+    latest: dict[str, tuple[Any, ...]] = {}
+    rows = (
+        ConsentRecord.objects.filter(subject_ref=ref)
+        .order_by("id")
+        .values_list("purpose", "act", "at", "channel", "on_behalf", "charter_version__number")
+    )
+    for code, *values in rows:
+        latest[code] = tuple(values)
+    return latest
+
+
+def _read_state(ref: str) -> dict[str, State]:
+    return {code: State(*values) for code, values in _latest_rows(ref).items()}
+
+
+def forget_state(ref: str) -> None:
+    """A consent of the person `ref` changed and was committed: every process reads the
+    database again."""
+    _writing().discard(ref)
+    cache.set(_version_key(ref), secrets.token_hex(8), timeout=STATE_TTL * 12)
 
 
 def consent_holds(person: User, purpose: str) -> bool:
@@ -27,15 +114,10 @@ def consent_holds(person: User, purpose: str) -> bool:
     """
     if not person.is_active:
         return False
-    latest = (
-        ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=purpose)
-        .order_by("-id")
-        .values_list("act", "charter_version__number")
-        .first()
-    )
-    if latest is None or latest[0] != Act.GIVEN:
+    latest = consent_state(person).get(purpose)
+    if latest is None or latest.act != Act.GIVEN:
         return False
-    return not widened_since(purpose, latest[1])
+    return not widened_since(purpose, latest.charter_version)
 
 
 def widened_since(code: str, number: int | None) -> bool:
@@ -71,13 +153,8 @@ def processing_check(person: Any, code: str) -> bool | None:
     if not consent_holds(person, code):
         return False
     if person.needs_guardian(timezone.localdate()):
-        latest = (
-            ConsentRecord.objects.filter(subject_ref=person_ref(person), purpose=code)
-            .order_by("-id")
-            .values_list("on_behalf", flat=True)
-            .first()
-        )
-        if not latest:
+        latest = consent_state(person).get(code)
+        if latest is None or not latest.on_behalf:
             return False
     return None
 

@@ -20,7 +20,7 @@ from charte.accounts.models import Role, User
 from charte.core.actors import Actor, SystemActor
 from charte.core.errors import ActionError, Conflict
 from charte.mailings.models import Mailing
-from charte.mailings.queries import audience_batch, audience_count
+from charte.mailings.queries import audience_batch
 from charte.notifications.actions import notify
 
 BATCH = 200
@@ -121,16 +121,11 @@ def start_sending(*, mailing: Mailing, actor: User) -> Mailing:
     mailing.status = Mailing.Status.SENDING
     mailing.sent_by = actor
     mailing.started_at = timezone.now()
-    mailing.planned = audience_count(mailing.purpose)
-    mailing.save(update_fields=["status", "sent_by", "started_at", "planned"])
+    mailing.save(update_fields=["status", "sent_by", "started_at"])
     audit.record(
         event="mailings.sending_started",
         actor=actor,
-        data={
-            "mailing": str(mailing.public_id),
-            "purpose": mailing.purpose,
-            "planned": mailing.planned,
-        },
+        data={"mailing": str(mailing.public_id), "purpose": mailing.purpose},
     )
     transaction.on_commit(partial(_enqueue_sending, mailing.pk))
     return mailing
@@ -164,9 +159,10 @@ def queue_batch(*, mailing: Mailing, actor: Actor = MAILINGS, size: int = BATCH)
     if last is None:
         mailing.status = Mailing.Status.SENT
         mailing.finished_at = timezone.now()
+        mailing.planned = mailing.queued
     else:
         mailing.cursor = last
-    mailing.save(update_fields=["queued", "cursor", "status", "finished_at"])
+    mailing.save(update_fields=["queued", "cursor", "status", "finished_at", "planned"])
     if last is None:
         audit.record(
             event="mailings.queued",

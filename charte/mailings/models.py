@@ -57,7 +57,7 @@ class Mailing(PublicIdModel):
     )
     started_at = models.DateTimeField(_("envoi commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("tous les messages préparés le"), null=True, blank=True)
-    # People who could receive it when the sending started (the progress bar's whole).
+    # Copies queued once every batch is (the progress bar's whole; until then, `queued`).
     planned = models.PositiveIntegerField(_("destinataires prévus"), default=0)
     cursor = models.PositiveBigIntegerField(_("dernier compte examiné"), default=0)
     queued = models.PositiveIntegerField(_("messages préparés"), default=0)

@@ -86,8 +86,13 @@ class Progress:
     preparing: bool
 
     @property
+    def whole(self) -> int:
+        """Copies to send: all of them once every batch is queued, those queued so far until."""
+        return max(self.planned, self.queued)
+
+    @property
     def percent(self) -> int:
-        whole = max(self.planned, self.queued)
+        whole = self.whole
         if whole == 0:
             return 0 if self.preparing else 100
         return min(100, round(100 * (self.sent + self.stopped) / whole))

@@ -35,6 +35,18 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 
+def deceased(recipient: User | None, address: str = "") -> bool:
+    """Whether a message would reach someone whose death is recorded, at their account or at
+    its address. The one rule every way of sending applies, at queueing and again at delivery
+    (for what was queued before): after a death, the deceased receives nothing."""
+    if recipient is not None and recipient.deceased_at is not None:
+        return True
+    address = address.strip()
+    return bool(address) and (
+        User.objects.filter(email__iexact=address, deceased_at__isnull=False).exists()
+    )
+
+
 def recipients_for(person: User) -> list[User]:
     """Who receives what is meant for `person`: their guardians while they are a child."""
     if person.needs_guardian(timezone.localdate()):
@@ -77,18 +89,18 @@ def notify(
         recipients = [g for g in guardians_of(person) if g.email]
     else:
         recipients = list(recipients_for(person))
+    recipients = [r for r in recipients if r is None or not deceased(r)]
     if not message_kind.essential:
         assert message_kind.purpose is not None
         purpose = message_kind.purpose
         # Both must hold: the recipient's consent, and that of the person the message is
         # about (a child's, given by a guardian; marketing is never offered for a child).
-        about_consents = processing.consent_given(person, purpose)
         recipients = [
             r
             for r in recipients
             if r is not None
             and processing.consent_given(r, purpose)
-            and (r.pk == person.pk or about_consents)
+            and (r.pk == person.pk or processing.consent_given(person, purpose))
             and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:
@@ -158,7 +170,7 @@ def notify_own_address(
     if not message_kind.essential:
         raise ValueError(f"{kind!r} needs a consent: it cannot go to another address.")
     address = address.strip()
-    if not address or person.needs_guardian(timezone.localdate()):
+    if not address or person.needs_guardian(timezone.localdate()) or deceased(person, address):
         audit.record(
             event="notification.unreachable", actor=actor, subject=person, data={"kind": kind}
         )
@@ -191,7 +203,8 @@ def notify_address(
     actor: Actor,
     context: Mapping[str, Any] | None = None,
 ) -> Message:
-    """Queue the message `kind` to an address that belongs to no account.
+    """Queue the message `kind` to an address that belongs to no account (delivery refuses
+    one that turns out to be a deceased person's, see `deceased`).
 
     Only for someone who gave this address for this one reply (a visitor who reported an error
     and asked to be answered). Anyone with an account is reached through `notify`, which applies

@@ -10,7 +10,7 @@ from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import WORKER
 from charte.notifications import kinds
-from charte.notifications.actions import mark_failed, mark_sent
+from charte.notifications.actions import deceased, mark_failed, mark_sent
 from charte.notifications.models import Message
 from charte.privacy import processing, register
 from charte.privacy.register import Category
@@ -69,21 +69,29 @@ def _refusal(message: Message) -> SharingRefused | None:
     return None
 
 
+def _refused_code(message: Message) -> str | None:
+    refused = _refusal(message)
+    return refused.code if refused is not None else None
+
+
 @task()
 def deliver(*, message_id: int) -> str:
     message = Message.objects.filter(pk=message_id).select_related("about", "recipient").first()
     if message is None or message.status in {Message.Status.SENT, Message.Status.ABANDONED}:
         return "nothing to do"  # already delivered, given up, or erased since: safe to re-run
-    refused = _refusal(message)
+    # Queued before a death was recorded: the deceased still receives nothing.
+    refused = (
+        "deceased" if deceased(message.recipient, message.to_email) else _refused_code(message)
+    )
     if refused is not None:
         message.status = Message.Status.ABANDONED
-        message.last_error = refused.code
+        message.last_error = refused
         message.save(update_fields=["status", "last_error"])
         audit.record(
             event="notification.refused",
             actor=WORKER,
             subject=message.about,
-            data={"kind": message.kind, "message": str(message.public_id), "reason": refused.code},
+            data={"kind": message.kind, "message": str(message.public_id), "reason": refused},
         )
         return "refused"
     email = EmailMessage(

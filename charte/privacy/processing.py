@@ -14,8 +14,10 @@ reason to stop processing reaches every processing at once.
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from charte.core.errors import ActionError
@@ -132,3 +134,26 @@ def withdraw_objection(*, person: Any, purpose: str, actor: Any) -> None:
 def objection_stands(person: Any, purpose: str) -> bool:
     """Has `person` (or a guardian) objected to `purpose`? (To offer its withdrawal.)"""
     return _desk().stands(person, purpose)
+
+
+# Changes of standing: when an objection or a restriction starts or ends, the processings that
+# keep data derived from the person (aggregates, measurements) are told at once, after the
+# commit of the change, rather than finding out on their next periodic pass (which stays, as a
+# safety net). The app that records the change calls `changed`; the apps that keep such data
+# register a listener in their `AppConfig.ready()`. A listener asks `allowed` again itself.
+type Listener = Callable[[int, Any], None]
+
+_listeners: dict[str, Listener] = {}
+
+
+def on_change(name: str, listener: Listener) -> None:
+    if name in _listeners:
+        raise ValueError(f"The processing listener {name!r} is registered twice.")
+    _listeners[name] = listener
+
+
+def changed(*, person: "AbstractBaseUser", actor: Any) -> None:
+    """`person`'s objections or restrictions changed: each listener runs once this commits."""
+    person_id = person.pk
+    for listener in _listeners.values():
+        transaction.on_commit(partial(listener, person_id, actor), robust=True)

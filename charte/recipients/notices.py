@@ -395,9 +395,9 @@ def send_notice(*, notice_id: str, actor: Actor = WORKER) -> str:
 
 def _deliver(notice: Notice, recipient: register.Recipient, *, actor: Actor) -> dict[str, Any]:
     assert recipient.notices is not None
+    notice.via = Notice.Via.API
     api = endpoint(recipient.code) if recipient.notices.reach == Reach.API else None
     if api is not None:
-        notice.via = Notice.Via.API
         return _post(api[0], api[1], message(notice))
     notice.via = Notice.Via.EMAIL
     from charte.notifications.actions import notify_address
@@ -507,7 +507,7 @@ def mark_overdue(*, now: datetime | None = None, actor: Actor = WORKER) -> int:
     references: set[str] = set()
     while True:
         with transaction.atomic():
-            batch = list(late.select_for_update().select_related("person")[:500])
+            batch = list(late.select_for_update(of=("self",)).select_related("person")[:500])
             if not batch:
                 break
             for notice in batch:
@@ -563,7 +563,7 @@ def waive_notice(*, notice: Notice, actor: User, reason: str) -> Notice:
     if notice.state != Notice.State.OVERDUE or notice.waived_at is not None:
         raise ActionError(_("Seul un avis resté sans réponse dans le délai peut être levé."))
     if not reason.strip():
-        raise ActionError(_("Dites pourquoi la personne peut être répondue sans cette réponse."))
+        raise ActionError(_("Dites pourquoi répondre à la personne sans attendre ce destinataire."))
     notice.waived_at = timezone.now()
     notice.waived_by = actor
     notice.waiver_reason = reason.strip()[:300]

@@ -39,6 +39,13 @@ def apply_exclusion(*, person: User, actor: Actor) -> bool:
     return excluded
 
 
+def standing_changed(person_id: int, actor: Actor) -> None:
+    """`processing.changed` listener: an objection or restriction reaches the aggregates at once."""
+    person = User.objects.filter(pk=person_id).first()
+    if person is not None:
+        apply_exclusion(person=person, actor=actor)
+
+
 def recheck_exclusions(*, actor: Actor, batch_size: int = 1000) -> int:
     """Apply every person's objection or restriction to the aggregates; returns changes."""
     changed = 0

@@ -22,7 +22,11 @@ class StatisticsConfig(AppConfig):
         from django.core import checks as django_checks
 
         from charte.core import schedule
-        from charte.statistics import checks, tasks
+        from charte.privacy import processing
+        from charte.statistics import actions, checks, tasks
+
+        # At once when an objection or a restriction is recorded; the job is the safety net.
+        processing.on_change("statistics", actions.standing_changed)
 
         django_checks.register(checks.k_floor)
         schedule.register(

@@ -1,16 +1,17 @@
 """The usage figures of one scope (a class, a school, the platform) for one school year.
 
-Read from the aggregates (`Activity`), never from the events; suppressed by `disclosure`;
+Read from the aggregates (`Activity`) in one indexed read, never from the events; suppressed by `disclosure`;
 kept in the cache until the aggregates move (the cursor's time is part of the key).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet
 
 from charte.statistics.aggregate import CURSOR, monday
 from charte.statistics.disclosure import Cell, Key, Outcome, Relation, suppress
@@ -61,84 +62,94 @@ def period_weeks(first_year: int) -> dict[str, list[date]]:
     return periods
 
 
-MEASURES = {
-    "people": Count("pseudonym_id", distinct=True),
-    "events": Sum("events"),
-    "exercises": Sum("exercises"),
-    "successes": Sum("successes"),
-    "lessons": Sum("lessons"),
-}
 COLUMN = {"competency": "competency_id", "hour": "hour", "class": "class_id"}
-
-
-def _fill(cell: Cell, values: dict[str, Any]) -> None:
-    for name in MEASURES:
-        setattr(cell, name, int(values.get(name) or 0))
-
-
-def _filter(cell: Cell) -> Q:
-    q = Q(week__in=sorted(cell.weeks))
-    if cell.dimension != "total":
-        q &= Q(**{COLUMN[cell.dimension]: cell.value})
-    return q
+FIELDS = ("pseudonym_id", "week", "hour", "competency_id", "class_id")
+SUMS = ("events", "exercises", "successes", "lessons")
 
 
 def build(
     scope: Scope, first_year: int, *, k: int | None = None, complementary: bool = True
 ) -> Outcome:
-    """Every cell of the publication, suppressed."""
+    """Every cell of the publication, suppressed.
+
+    One indexed read of the scope's aggregate rows for the year; every cell is then summed in
+    memory, with the set of people it is about, so that the union of hidden cells (for
+    complementary suppression) is a union of sets, not another query.
+    """
     k = k or settings.CHARTE_STATISTICS_K
     periods = period_weeks(first_year)
-    base = scope.rows().filter(week__gte=periods["year"][0], week__lte=periods["year"][-1])
-    cells: dict[Key, Cell] = {}
-    relations: list[Relation] = []
+    term_of = {w: t for t in ("t1", "t2", "t3") for w in periods[t]}
     iso = {p: frozenset(w.isoformat() for w in weeks) for p, weeks in periods.items()}
-    for period in PERIODS:
-        key: Key = ("total", period, None)
-        cells[key] = Cell(key=key, weeks=iso[period])
-        _fill(cells[key], base.filter(week__in=periods[period]).aggregate(**MEASURES))
-    by_week = {
-        row["week"].isoformat(): row
-        for row in base.values("week").annotate(**MEASURES).order_by("week")
+    dimensions = scope.dimensions
+    at = {"competency": 1, "hour": 0, "class": 2}
+    positions = [(d, at[d]) for d in dimensions]
+    people: dict[Key, set[int]] = defaultdict(set)
+    sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    values: dict[str, set[Any]] = {d: set() for d in dimensions}
+    # The keys a row adds to, but for its dimensions' values: its week, its term, the year.
+    week_keys: dict[date, tuple[str, tuple[Key, ...]]] = {
+        w: (t, (("total", f"w{w.isoformat()}", None), ("total", t, None), ("total", "year", None)))
+        for w, t in term_of.items()
     }
+    rows = (
+        scope.rows()
+        .filter(week__gte=periods["year"][0], week__lte=periods["year"][-1])
+        .values_list(*FIELDS, *SUMS)
+    )
+    for pseudonym, week, *rest in rows:
+        found = week_keys.get(week)
+        if found is None:
+            continue
+        term, keys = found
+        measures = rest[3:]
+        for dimension, index in positions:
+            value = rest[index]
+            values[dimension].add(value)
+            keys += ((dimension, term, value), (dimension, "year", value))
+        for key in keys:
+            people[key].add(pseudonym)
+            total = sums[key]
+            total[0] += measures[0]
+            total[1] += measures[1]
+            total[2] += measures[2]
+            total[3] += measures[3]
+
+    cells: dict[Key, Cell] = {}
+
+    def cell(key: Key, weeks: frozenset[str]) -> Key:
+        found = sums.get(key, [0, 0, 0, 0])
+        cells[key] = Cell(
+            key=key,
+            weeks=weeks,
+            people=len(people.get(key, ())),
+            events=found[0],
+            exercises=found[1],
+            successes=found[2],
+            lessons=found[3],
+        )
+        return key
+
+    relations: list[Relation] = []
+    for period in PERIODS:
+        cell(("total", period, None), iso[period])
     for period in ("t1", "t2", "t3"):
-        parts = []
-        for week in periods[period]:
-            name = week.isoformat()
-            key = ("total", f"w{name}", None)
-            cells[key] = Cell(key=key, weeks=frozenset({name}))
-            _fill(cells[key], dict(by_week.get(name, {})))
-            parts.append(key)
-        relations.append(Relation(total=("total", period, None), parts=tuple(parts)))
+        parts = tuple(
+            cell(("total", f"w{w.isoformat()}", None), frozenset({w.isoformat()}))
+            for w in periods[period]
+        )
+        relations.append(Relation(total=("total", period, None), parts=parts))
     relations.append(
         Relation(
             total=("total", "year", None),
             parts=tuple(("total", t, None) for t in ("t1", "t2", "t3")),
         )
     )
-    for dimension in scope.dimensions:
-        column = COLUMN[dimension]
-        values: set[Any] = set()
+    for dimension in dimensions:
+        ordered = sorted(values[dimension], key=lambda v: (v is None, v))
         for period in PERIODS:
-            for row in (
-                base.filter(week__in=periods[period])
-                .values(column)
-                .annotate(**MEASURES)
-                .order_by(column)
-            ):
-                key = (dimension, period, row[column])
-                cells[key] = Cell(key=key, weeks=iso[period])
-                _fill(cells[key], row)
-                values.add(row[column])
-        for period in PERIODS:
-            parts = []
-            for value in values:
-                key = (dimension, period, value)
-                if key not in cells:
-                    cells[key] = Cell(key=key, weeks=iso[period])
-                parts.append(key)
-            relations.append(Relation(total=("total", period, None), parts=tuple(parts)))
-        for value in values:
+            parts = tuple(cell((dimension, period, v), iso[period]) for v in ordered)
+            relations.append(Relation(total=("total", period, None), parts=parts))
+        for value in ordered:
             relations.append(
                 Relation(
                     total=(dimension, "year", value),
@@ -147,10 +158,7 @@ def build(
             )
 
     def union(hidden: list[Cell]) -> int:
-        q = Q()
-        for cell in hidden:
-            q |= _filter(cell)
-        return base.filter(q).aggregate(n=Count("pseudonym_id", distinct=True))["n"] or 0
+        return len(set().union(*(people.get(c.key, set()) for c in hidden)))
 
     return suppress(cells, relations, k=k, union=union, complementary=complementary)
 

@@ -23,15 +23,48 @@ class SubjectRequestsConfig(AppConfig):
 
         from charte.accounts.models import PLATFORM_ROLES, Role
         from charte.audit import events
-        from charte.core import navigation, schedule
+        from charte.core import navigation, quota, schedule
         from charte.notifications import kinds
         from charte.privacy import processing
-        from charte.subject_requests import actions, panels, queries, sections, tasks
+        from charte.subject_requests import (
+            actions,
+            heirs,
+            panels,
+            queries,
+            receivers,
+            sections,
+            tasks,
+        )
+        from charte.subject_requests.models import Proof
+
+        del receivers  # imported for its receivers: a proof's file goes with its row
+        # A claim's documents count towards the deceased's quota: what one person's file may
+        # weigh in all, whoever uploads it (the public form is also rate-limited).
+        quota.counts_towards_quota(Proof, owner="claim__person", size="size")
+        heirs.register_kinds()
 
         events.declare_connection_data(
             "subject_request.opened",
             reason=_(
                 "Une demande faite en ligne garde d'où elle a été faite, avec la vérification d'identité qui l'accompagne."
+            ),
+        )
+        events.declare_connection_data(
+            "subject_request.claim_filed",
+            reason=_(
+                "Une déclaration de décès faite sans compte garde d'où elle a été faite : une fausse déclaration se retrace."
+            ),
+        )
+        events.declare_connection_data(
+            "subject_request.archive_code_refused",
+            reason=_(
+                "Un code erroné pour une archive garde d'où il a été saisi, pour repérer qui tente de le deviner."
+            ),
+        )
+        events.declare_connection_data(
+            "subject_request.archive_downloaded",
+            reason=_(
+                "Le téléchargement d'une archive garde d'où il a été fait, comme tout téléchargement d'archive."
             ),
         )
         events.declare_connection_data(

@@ -40,6 +40,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Par téléphone")
     POST = "post", _("Par courrier")
     OPERATOR = "operator", _("Par un opérateur (ligne de commande)")
+    PUBLIC_FORM = "public_form", _("Par le formulaire en ligne des proches, sans compte")
 
 
 class Relation(models.TextChoices):
@@ -190,6 +191,15 @@ class SubjectRequest(PublicIdModel):
     )
     reminded_stage = models.PositiveSmallIntegerField(_("rappels envoyés"), default=0)
     identity_digest = models.CharField(_("empreinte de l'identité"), max_length=64, blank=True)
+    # An heir's or trusted person's filing made online, without an account: whom to answer.
+    claim = models.ForeignKey(
+        "Claim",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("déclaration en ligne d'un proche"),
+    )
 
     objects = SubjectRequestQuerySet.as_manager()
 
@@ -414,3 +424,89 @@ class ErasureCertificate(PublicIdModel):
 
     def __str__(self) -> str:
         return f"certificate {self.public_id}"
+
+
+def proof_upload_to(instance: "Proof", filename: str) -> str:
+    from charte.resources.uploads import random_path
+
+    return random_path("justificatifs", filename)
+
+
+class Claim(PublicIdModel):
+    """What an heir or a trusted person filed online, without an account (loi Informatique et
+    Libertés, art. 85): who they are, where to answer them, and (through `requests`) what they
+    asked. Every message about those requests goes to `email`, never to the deceased."""
+
+    person = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims_about",
+        verbose_name=_("personne décédée"),
+    )
+    relation = models.CharField(_("qualité déclarée"), max_length=20, choices=Relation.choices)
+    name = models.CharField(_("nom du déclarant"), max_length=160)
+    email = models.EmailField(_("adresse e-mail du déclarant"))
+    language = models.CharField(_("langue"), max_length=8, default="fr")
+    filed_at = models.DateTimeField(_("déposée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("déclaration en ligne d'un proche")
+        verbose_name_plural = _("déclarations en ligne de proches")
+
+    def __str__(self) -> str:
+        return f"claim {self.public_id}"
+
+
+class Proof(PublicIdModel):
+    """A document uploaded with a claim (a death certificate, a proof of quality), kept for
+    the DPO to check, under a random name, and downloaded by staff only."""
+
+    class Type(models.TextChoices):
+        DEATH_CERTIFICATE = "death_certificate", _("Acte de décès")
+        QUALITY = "quality", _("Justificatif de la qualité d'héritier ou de personne de confiance")
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="proofs", verbose_name=_("déclaration")
+    )
+    type = models.CharField(_("nature"), max_length=20, choices=Type.choices)
+    file = models.FileField(_("fichier"), upload_to=proof_upload_to)
+    file_name = models.CharField(_("nom du fichier"), max_length=120)
+    content_type = models.CharField(_("type de fichier"), max_length=100)
+    size = models.PositiveIntegerField(_("taille"), default=0)
+    uploaded_at = models.DateTimeField(_("reçu le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("justificatif")
+        verbose_name_plural = _("justificatifs")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"proof {self.public_id}"
+
+
+class ArchiveKey(PublicIdModel):
+    """The single-use way to an archive for someone answered at an address (an heir without
+    an account): a link (its token, hashed here) and a code sent to the same address when the
+    link is opened (hashed too). It dies once used, after too many wrong codes, or with the
+    archive."""
+
+    MAX_ATTEMPTS = 5
+
+    request = models.ForeignKey(
+        SubjectRequest, on_delete=models.CASCADE, related_name="keys", verbose_name=_("demande")
+    )
+    token_digest = models.CharField(_("empreinte du lien"), max_length=64, unique=True)
+    code_digest = models.CharField(_("empreinte du code"), max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(_("code envoyé le"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("codes erronés"), default=0)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lien à usage unique vers une archive")
+        verbose_name_plural = _("liens à usage unique vers une archive")
+
+    def __str__(self) -> str:
+        return f"archive key {self.public_id}"

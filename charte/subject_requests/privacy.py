@@ -12,12 +12,15 @@ from charte.privacy.registry import (
     registry,
 )
 from charte.subject_requests.models import (
+    ArchiveKey,
+    Claim,
     Death,
     Directive,
     ErasureCertificate,
     IdentityCheck,
     Limitation,
     Note,
+    Proof,
     SubjectRequest,
 )
 
@@ -57,10 +60,12 @@ _REQUEST_FIELDS = {
     "archive_expires_at": derived(Category.REQUESTS),
     "reminded_stage": derived(Category.REQUESTS),
     "identity_digest": derived(Category.REFERENCE),
+    "claim": provided(Category.REFERENCE),
 }
 # What an answered request keeps as proof once its person is erased: the facts of the answer.
 _REQUEST_KEPT = (
     "public_id",
+    "claim",
     "kind",
     "status",
     "relation",
@@ -217,4 +222,68 @@ registry.not_personal(
         "A request reference, counts per category, timestamps and a keyed hash that only the "
         "server's secret key can match: no name, email, identifier or free text."
     ),
+)
+
+# An heir's filing: about the deceased (whose data it asks for), written by someone who may
+# have no account. The claimant's name and address stay as proof of whom we answered, as the
+# request does; the documents go with the deceased's erasure.
+registry.personal(
+    Claim,
+    subjects=("person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "person": from_others(Category.REFERENCE),
+        "relation": from_others(Category.REQUESTS),
+        "name": from_others(Category.IDENTITY),
+        "email": from_others(Category.CONTACT),
+        "language": from_others(Category.ACCOUNT),
+        "filed_at": from_others(Category.REQUESTS),
+    },
+    erasure=KeepUnderObligation(
+        keep=("public_id", "relation", "name", "email", "language", "filed_at"),
+        replace={"person": None},
+        reason=PROOF,
+        retention="proof",
+    ),
+    retention="proof",
+    retention_from="filed_at",
+)
+
+registry.personal(
+    Proof,
+    subjects=("claim__person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "claim": from_others(Category.REFERENCE),
+        "type": from_others(Category.REQUESTS),
+        "file": from_others(Category.REQUESTS),
+        "file_name": from_others(Category.REQUESTS),
+        "content_type": from_others(Category.REQUESTS),
+        "size": from_others(Category.REQUESTS),
+        "uploaded_at": from_others(Category.REQUESTS),
+    },
+    erasure=Delete(),
+    retention="proof",
+    retention_from="uploaded_at",
+)
+
+registry.personal(
+    ArchiveKey,
+    subjects=("request__person",),
+    purposes=("subject_requests",),
+    fields={
+        "public_id": derived(Category.REFERENCE),
+        "request": derived(Category.REFERENCE),
+        "token_digest": derived(Category.CREDENTIALS),
+        "code_digest": derived(Category.CREDENTIALS),
+        "code_sent_at": observed(Category.REQUESTS),
+        "attempts": observed(Category.REQUESTS),
+        "created_at": observed(Category.REQUESTS),
+        "used_at": observed(Category.REQUESTS),
+    },
+    erasure=Delete(),
+    retention="proof",
+    retention_from="created_at",
 )

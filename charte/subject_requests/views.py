@@ -25,7 +25,16 @@ from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
 from charte.core.paths import safe_path
 from charte.privacy import processing, register
-from charte.subject_requests import actions, deadlines, forms, queries, rules, sections, storage
+from charte.subject_requests import (
+    actions,
+    deadlines,
+    forms,
+    heirs,
+    queries,
+    rules,
+    sections,
+    storage,
+)
 from charte.subject_requests.models import (
     Channel,
     Decision,
@@ -189,14 +198,12 @@ def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResp
         raise Http404(_("Ce lien n'est plus valable.")) from exc
     if signed != str(found.public_id) or not queries.may_download(viewer, found):
         raise Http404(_("Ce lien n'est plus valable."))
-    path = storage.archive_path(found)
-    if not path.exists():
+    stream = storage.open_archive(found)  # local disk or object storage, after the checks
+    if stream is None:
         raise Http404(_("Ce lien n'est plus valable."))
     actions.record_download(request=found, actor=viewer, meta=audit.request_meta(request))
     name = f"charte-{found.kind}-{found.reference}.zip"
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/zip"
-    )
+    return FileResponse(stream, as_attachment=True, filename=name, content_type="application/zip")
 
 
 @checks_card_numbers
@@ -565,6 +572,8 @@ def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "limitations": Limitation.objects.active().filter(person=person) if person else [],
             "directive": queries.directive_of(person) if person else None,
             "death": queries.death_of(person) if person else None,
+            "claim_matches": heirs.directive_matches(found),
+            "signs_of_life": heirs.signs_of_life(found),
             "certificate": getattr(found, "certificate", None),
             "holdings": _holdings(person) if person else [],
         },

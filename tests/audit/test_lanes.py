@@ -23,12 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @contextmanager
 def lane(number: int) -> Iterator[None]:
+    """Write in lane `number`: the lane this connection tries first, its expected head unknown."""
     before = getattr(connection, "charte_journal_lane", 0)
     connection.charte_journal_lane = number  # type: ignore[attr-defined]
+    connection.charte_journal_head = None  # type: ignore[attr-defined]
     try:
         yield
     finally:
         connection.charte_journal_lane = before  # type: ignore[attr-defined]
+        connection.charte_journal_head = None  # type: ignore[attr-defined]
 
 
 def assert_broken(first: str) -> str:

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from charte.consent.models import ApiClient, ConsentRecord
-from charte.consent.queries import consent_holds
+from charte.consent.queries import consent_holds, forget_state
 from charte.core.actors import person_ref
 from tests.consent.helpers import adopt
 
@@ -128,3 +128,63 @@ def test_the_api_is_documented_with_its_authentication(client, db):
     operation = document["paths"]["/api/consent/subjects/{public_id}"]["post"]
     assert operation["security"] == [{"ServiceKey": []}]
     assert document["components"]["securitySchemes"]["ServiceKey"]["scheme"] == "bearer"
+
+
+def test_a_read_is_served_from_the_cache_and_every_write_replaces_it(
+    client, key, guardian_anna, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The answer comes from the cache, and a write is read back at once by every process."""
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+    digest = text_digest(client, key, "newsletter")
+
+    def newsletter() -> bool:
+        consents = client.get(url, headers=auth(key)).json()["consents"]
+        return next(c["holds"] for c in consents if c["purpose"] == "newsletter")
+
+    forget_state(person_ref(guardian_anna))  # her sign-up's consents, as once committed
+    assert newsletter() is False
+    with django_assert_max_num_queries(2):  # the service's key and the person, not consents
+        assert newsletter() is False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            url,
+            {"purpose": "newsletter", "given": True, "text_sha256": digest},
+            content_type="application/json",
+            headers=auth(key),
+        )
+    assert response.status_code == 201
+    assert len(callbacks) >= 1
+    assert newsletter() is True
+    # Another process that cached the old state keeps nothing: the version it used is gone.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url,
+            {"purpose": "newsletter", "given": False},
+            content_type="application/json",
+            headers=auth(key),
+        )
+    assert newsletter() is False
+    assert consent_holds(guardian_anna, "newsletter") is False
+
+
+def test_a_write_that_rolls_back_leaves_the_cached_answer_right(guardian_anna):
+    from django.db import transaction
+
+    from charte.consent.actions import record_choices
+    from charte.consent.queries import consent_state
+
+    assert "newsletter" not in consent_state(guardian_anna)
+    try:
+        with transaction.atomic():
+            record_choices(
+                person=guardian_anna,
+                choices={"newsletter": True},
+                actor=guardian_anna,
+                channel="privacy_centre",
+            )
+            assert consent_state(guardian_anna)["newsletter"].act == "given"
+            raise RuntimeError
+    except RuntimeError:
+        pass
+
+    assert "newsletter" not in consent_state(guardian_anna)

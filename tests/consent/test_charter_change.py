@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from charte.consent.actions import record_choices
@@ -96,6 +97,15 @@ def test_a_material_change_is_told_and_stops_the_widened_purposes_until_consent_
     assert not processing.consent_given(chloe, "newsletter")
     assert list(audience("newsletter")) == []
     assert processing.allowed(chloe, "account")  # what the change did not widen goes on
+    # The operator's other services, reading consents through the API, are told the same.
+    out = StringIO()
+    call_command("consent_api_key", "newsletter-tool", stdout=out)
+    api = Client().get(
+        f"/api/consent/subjects/{chloe.public_id}",
+        headers={"Authorization": f"Bearer {out.getvalue().split()[-1]}"},
+    )
+    holds = {c["purpose"]: c["holds"] for c in api.json()["consents"]}
+    assert (holds["newsletter"], holds["account"]) == (False, True)
 
     # Each comes back when its person (a guardian, for a child) consents again.
     for viewer, person, code in ((chloe, chloe, "newsletter"), (anna, ben, "coach")):

@@ -83,3 +83,15 @@ def test_the_public_charter_page_renders_the_register(client):
     assert "CNIL" in text
     for recipient in register.RECIPIENTS:
         assert str(recipient.name).replace("'", "&#x27;") in text
+
+
+@pytest.mark.django_db
+def test_the_charter_and_the_register_say_what_an_objection_to_statistics_does(client):
+    """Art. 21 for statistics, and the pseudonym of learning events, in both languages."""
+    french = client.get("/charte/").content.decode()
+    assert "vous êtes retiré de tous les rapports, sauf de votre propre rapport" in french
+    assert "clé secrète qui change à chaque année scolaire" in french
+    english = run("--format", "markdown", "--language", "en")
+    assert "left out of every report except your own individual report" in english
+    assert "secret key that changes every school year" in english
+    assert "sauf de votre propre rapport individuel" in run("--format", "markdown")

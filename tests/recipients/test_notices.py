@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.tasks import TaskResultStatus
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -135,6 +136,13 @@ def approve(dpo, request, capture) -> None:
             staff_url(request), {"action": "decide", "decision": "approved"}
         )
     assert response.status_code == 302
+
+
+def sweep() -> dict[str, int]:
+    """The periodic job, as the worker runs it; it must not fail."""
+    result = tasks.sweep_notices.enqueue()
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+    return result.return_value
 
 
 def detail_url(request) -> str:
@@ -258,7 +266,7 @@ def test_a_recipient_that_never_answers_turns_overdue_alerts_the_dpo_and_holds_t
         due_at=timezone.now() - timedelta(minutes=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_notices.enqueue()
+        sweep()
 
     late = Notice.objects.get(recipient="partner_publisher")
     assert late.state == Notice.State.OVERDUE
@@ -381,12 +389,12 @@ def test_a_failed_call_is_retried_with_back_off(
     ]
     calls = len(recipient_api.received)
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_notices.enqueue()  # too early: nothing is tried again
+        sweep()  # too early: nothing is tried again
     assert len(recipient_api.received) == calls
 
     waiting.update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_notices.enqueue()
+        sweep()
     failing.refresh_from_db()
     assert (failing.state, failing.attempts) == ("queued", 2)
     assert failing.next_attempt_at is not None
@@ -395,8 +403,8 @@ def test_a_failed_call_is_retried_with_back_off(
     recipient_api.status = 200
     waiting.update(next_attempt_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.sweep_notices.enqueue()
-        tasks.sweep_notices.enqueue()  # run again: sent once
+        sweep()
+        sweep()  # run again: sent once
     failing.refresh_from_db()
     assert (failing.state, failing.attempts) == ("sent", 3)
     assert len(journal("recipients.notice_sent", request)) == 3  # one per recipient

@@ -13,7 +13,7 @@ from charte.learning.xapi import statement
 from charte.privacy import erasure
 from charte.statistics import actions as statistics
 from charte.statistics.models import Activity
-from tests.conftest import client_for
+from tests.conftest import client_for, journal
 from tests.learning import attempt
 
 
@@ -62,3 +62,109 @@ def test_objection_leaves_the_aggregates_and_erasure_leaves_nothing(
     erasure.erase(people=User.objects.filter(pk=ben_in_class.pk), actor=SEED, reason="test")
     assert not LearningEvent.objects.exists()
     assert not Pseudonym.objects.exists()
+
+
+@pytest.mark.django_db
+def test_batches_aggregate_once_and_erasure_reaches_every_month(
+    catalogue: None, ben_in_class: User
+) -> None:
+    """On PostgreSQL: COPY into the monthly partitions, the upsert adds each event once however
+    often the refresh runs, and erasure empties every partition of the person's events."""
+    from datetime import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from charte.learning import actions as learning
+    from charte.learning import partitions
+
+    months = [timezone.make_aware(datetime(2025, m, 10, 9)) for m in (9, 10, 11)]
+    rows = [
+        learning.Row(
+            pseudonym_id=learning.pseudonym_for(ben_in_class, at).pk,
+            at=at + timedelta(minutes=i),
+            verb="completed",
+            kind="exercise",
+            ref="x",
+            competency_id=1,
+            school_id=1,
+            class_id=1,
+            score=1.0,
+            success=True,
+        )
+        for at in months
+        for i in range(3)
+    ]
+    assert learning.record_many(rows=rows, actor=SEED, batch_size=4) == 9
+    assert statistics.aggregate.refresh(lag=timedelta(0), batch_size=2) == 9
+    assert statistics.aggregate.refresh(lag=timedelta(0)) == 0
+    assert sum(a.exercises for a in Activity.objects.all()) == 9
+    assert sorted({a.successes for a in Activity.objects.all()}) == [3]
+    if connection.vendor == "postgresql":
+        assert partitions.is_partitioned()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM ONLY learning_learningevent_202510")
+            assert cursor.fetchone() == (3,)
+            cursor.execute("SELECT count(*) FROM ONLY learning_learningevent_default")
+            assert cursor.fetchone() == (0,)
+    erasure.erase(people=User.objects.filter(pk=ben_in_class.pk), actor=SEED, reason="test")
+    assert not LearningEvent.objects.exists()
+    assert not Activity.objects.exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM learning_learningevent")
+            assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.django_db
+def test_a_restriction_or_objection_reaches_the_aggregates_and_page_views_at_once(
+    catalogue: None, ben_in_class: User, dpo_elise: User, django_capture_on_commit_callbacks
+) -> None:
+    """No periodic job runs here: the DPO's decision alone takes the person out, on commit."""
+    import uuid
+
+    from charte.audience.models import PageView
+    from charte.subject_requests.models import Kind, Limitation
+    from tests.subject_requests.helpers import online, staff_url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt(ben_in_class, "republique-symboles", right=4)
+    statistics.aggregate.refresh(lag=timedelta(0))
+    PageView.objects.create(
+        visitor=uuid.uuid4(), user=ben_in_class, consent_record=uuid.uuid4(), path="/"
+    )
+    assert Activity.objects.filter(pseudonym__person=ben_in_class).exists()
+
+    request = online(ben_in_class, Kind.RESTRICTION, details="Je conteste mes résultats")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+
+    assert not Activity.objects.filter(pseudonym__person=ben_in_class).exists()
+    assert Pseudonym.objects.get(person=ben_in_class).excluded
+    assert not PageView.objects.filter(user=ben_in_class).exists()
+    assert journal("learning.excluded")
+    assert journal("audience.removed")
+
+    # Lifted: back in the aggregates at once, with the events the cursor had passed.
+    limitation = Limitation.objects.get(person=ben_in_class)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(reverse("subject_requests:lift", args=[limitation.public_id]))
+    assert not Pseudonym.objects.get(person=ben_in_class).excluded
+    assert Activity.objects.filter(pseudonym__person=ben_in_class, exercises__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_objecting_to_improvement_removes_page_views_at_once(
+    ben_in_class: User, django_capture_on_commit_callbacks
+) -> None:
+    import uuid
+
+    from charte.audience.models import PageView
+    from charte.privacy import processing
+
+    PageView.objects.create(
+        visitor=uuid.uuid4(), user=ben_in_class, consent_record=uuid.uuid4(), path="/"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        processing.record_objection(person=ben_in_class, purpose="improvement", actor=ben_in_class)
+    assert not PageView.objects.filter(user=ben_in_class).exists()

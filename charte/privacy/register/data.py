@@ -354,7 +354,11 @@ PURPOSES: tuple[Purpose, ...] = (
         name=_("Les statistiques"),
         description=_(
             "Les rapports individuels de résultats et les rapports anonymisés d'usage de la "
-            "plateforme."
+            "plateforme. Ce qu'un élève fait (un exercice, une leçon ouverte, un travail rendu) "
+            "y est enregistré sous un pseudonyme calculé avec une clé secrète qui change à "
+            "chaque année scolaire, jamais sous son compte. Si vous vous opposez aux "
+            "statistiques, vous êtes retiré de tous les rapports, sauf de votre propre rapport "
+            "individuel de résultats."
         ),
     ),
     # Annex 1, row 2: security.

@@ -1,6 +1,8 @@
 """Access and portability (art. 15 and 20): the archive built, downloaded and expired."""
 
+import tempfile
 import uuid
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from charte.subject_requests.models import (
     Status,
     SubjectRequest,
 )
-from charte.subject_requests.storage import archive_directory
+from charte.subject_requests.storage import delete_archive, save_archive
 
 
 def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
@@ -32,21 +34,20 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     require(person is not None, _("La personne concernée n'existe plus."))
     assert person is not None
     name = f"{uuid.uuid4().hex}.zip"
-    path = archive_directory() / name
     scope = archive.ACCESS if request.kind == Kind.ACCESS else archive.PORTABILITY
 
     def progress(done: int, total: int) -> None:
         percent = min(99, done * 100 // max(total, 1))
         SubjectRequest.objects.filter(pk=request.pk).update(progress=percent)
 
-    try:
-        with path.open("wb") as out:
-            result = archive.build(
-                person=person, scope=scope, out=out, reference=request.reference, progress=progress
-            )
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    # Built into a temporary file (in memory while small), then handed to the storage (which
+    # sends it to object storage in parts): nothing of it stays on this server.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
+        result = archive.build(
+            person=person, scope=scope, out=out, reference=request.reference, progress=progress
+        )
+        out.seek(0)
+        name = save_archive(name, out)
     with transaction.atomic():
         request.refresh_from_db()
         request.archive_name = name
@@ -87,8 +88,8 @@ def record_download(*, request: SubjectRequest, actor: Actor, meta: RequestMeta 
 
 @transaction.atomic
 def expire_archive(*, request: SubjectRequest, actor: Actor) -> None:
-    if request.archive_name:
-        (archive_directory() / request.archive_name).unlink(missing_ok=True)
+    # The object goes once the expiry is committed (the link stays valid if this rolls back).
+    transaction.on_commit(partial(delete_archive, request.archive_name))
     request.archive_name = ""
     request.save(update_fields=["archive_name"])
     audit.record(event="subject_request.archive_expired", actor=actor, data=data_of(request))

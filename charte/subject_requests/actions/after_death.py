@@ -92,8 +92,9 @@ def withdraw_directive(*, directive: Directive, actor: Actor) -> None:
 def record_death(request: SubjectRequest, *, actor: Actor) -> None:
     person = request.person
     assert person is not None
-    Death.objects.create(person=person, request=request)
-    User.objects.filter(pk=person.pk).update(is_active=False)
+    death = Death.objects.create(person=person, request=request)
+    # From now on nothing is sent to them and they are nobody's guardian (`deceased_at`).
+    User.objects.filter(pk=person.pk).update(is_active=False, deceased_at=death.verified_at)
     person.sessions.all().delete()
     audit.record(
         event="subject_request.death_recorded",

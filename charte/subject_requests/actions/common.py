@@ -15,9 +15,10 @@ from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError
+from charte.privacy import processing
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
-from charte.subject_requests import queries, rules
+from charte.subject_requests import heirs, queries, rules
 from charte.subject_requests.models import (
     Decision,
     IdentityCheck,
@@ -113,6 +114,7 @@ def limit(request: SubjectRequest, type_: str, purpose: str, *, actor: Actor) ->
         subject=request.person,
         data=data_of(request, purpose=purpose),
     )
+    processing.changed(person=request.person, actor=actor)
     if type_ == Limitation.Type.RESTRICTION:
         # Restricted data is kept as it is (art. 18): the retention sweep may not erase it,
         # though the request that asked for it closes now.
@@ -161,12 +163,20 @@ def close(
 
 
 def _notify_answered(request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person", "requester").get(pk=request_pk)
-    # After an erasure the person is gone: the guardian (or heir) who asked is told instead.
-    to = request.person or (request.requester if request.relation != Relation.SELF else None)
-    notify_person("subject_requests.answered", to, actor, request=request)
+    request = SubjectRequest.objects.select_related("person", "requester", "claim").get(
+        pk=request_pk
+    )
+    # After an erasure the child is gone: the guardian who asked is told instead.
+    if request.person is None and request.relation == Relation.GUARDIAN:
+        notify_person("subject_requests.answered", request.requester, actor, request=request)
+        return
+    heirs.tell("subject_requests.answered", request, actor)
 
 
 def notify_request(kind: str, request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person").get(pk=request_pk)
-    notify_person(kind, request.person, actor, request=request)
+    """Tell whoever must hear about the request: the person, or after a death the relative who
+    asked, at their own address (`heirs.tell`)."""
+    request = SubjectRequest.objects.select_related("person", "requester", "claim").get(
+        pk=request_pk
+    )
+    heirs.tell(kind, request, actor)

@@ -18,7 +18,7 @@ from charte.core.errors import ActionError, Conflict
 from charte.recipients import notices as recipient_notices
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
-from charte.subject_requests import deadlines, queries, rules
+from charte.subject_requests import deadlines, heirs, queries, rules
 from charte.subject_requests.actions.after_death import record_death
 from charte.subject_requests.actions.common import (
     close,
@@ -85,13 +85,15 @@ def check_standing(*, person: User, kind: str, requester: User | None, relation:
         }[Directive.Wish(directive.wish)]
         require(kind in allowed, _("Les directives de la personne ne prévoient pas cette demande."))
         return
-    # Heirs act only when the person left no directive (loi Informatique et Libertés, art. 85).
+    # Heirs act where the person left no directive, and may have the account closed unless
+    # it says to keep the data (loi Informatique et Libertés, art. 85 II).
     require(
-        directive is None, _("La personne a laissé des directives : sa personne de confiance agit.")
+        kind in heirs.CLAIM_KINDS,
+        _("Les héritiers peuvent obtenir l'accès pour la succession et faire fermer le compte."),
     )
     require(
-        kind in {Kind.ACCESS, Kind.ERASURE},
-        _("Les héritiers peuvent obtenir l'accès pour la succession et faire fermer le compte."),
+        heirs.heirs_may(person, kind),
+        _("La personne a laissé des directives : sa personne de confiance agit."),
     )
 
 
@@ -190,9 +192,13 @@ def open_request(
 
 
 def _notify_received(request_pk: int, actor: Actor) -> None:
-    request = SubjectRequest.objects.select_related("person").filter(pk=request_pk).first()
-    if request is not None and request.person is not None and request.is_open:
-        notify_person("subject_requests.received", request.person, actor, request=request)
+    request = (
+        SubjectRequest.objects.select_related("person", "requester", "claim")
+        .filter(pk=request_pk)
+        .first()
+    )
+    if request is not None and request.is_open:
+        heirs.tell("subject_requests.received", request, actor)
 
 
 @transaction.atomic
@@ -234,6 +240,13 @@ def verify_identity(
         )
         return check
     require(request.status == Status.AWAITING_IDENTITY, _("L'identité a déjà été vérifiée."))
+    if request.claim_id is not None:  # filed online by a relative: their standing first
+        heirs.check_standing(request)
+        if request.kind != Kind.DEATH_NOTICE:
+            assert request.person is not None
+            check_standing(
+                person=request.person, kind=request.kind, requester=None, relation=request.relation
+            )
     mark_verified(request, actor=actor, method=method, evidence=evidence.strip())
     return request.identity_checks.order_by("-pk").first()
 

@@ -12,6 +12,7 @@ from charte import audit
 from charte.accounts.models import User
 from charte.core.actors import Actor
 from charte.core.errors import Conflict
+from charte.privacy import processing
 from charte.recipients import notices as recipient_notices
 from charte.retention import actions as retention
 from charte.retention.models import LegalHold
@@ -54,6 +55,7 @@ def lift_limitation(*, limitation: Limitation, actor: Actor) -> Limitation:
         subject=limitation.person,
         data={"limitation": str(limitation.public_id), "purpose": limitation.purpose},
     )
+    processing.changed(person=limitation.person, actor=actor)
     if limitation.type == Limitation.Type.RESTRICTION:
         retention.lift_holds(
             person=limitation.person,

@@ -74,7 +74,10 @@ class Command(BaseCommand):
             self._report_erasure(request)
             return
         assert out is not None
-        with storage.archive_path(request).open("rb") as source, out.open("wb") as target:
+        source = storage.open_archive(request)
+        if source is None:
+            raise CommandError("The archive is no longer kept.")
+        with source, out.open("wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
             f"Request {request.reference}: {request.outcome.get('rows', 0)} rows written to "
