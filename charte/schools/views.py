@@ -19,7 +19,6 @@ from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.paths import safe_path
-from charte.core.views import act, attempt
 from charte.families.models import Invitation
 from charte.schools import actions, queries, roster
 from charte.schools.forms import (
@@ -73,23 +72,23 @@ def create_class(request: HttpRequest) -> HttpResponse:
     schools = queries.schools_of(viewer)
     form = ClassForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
-        outcome = attempt(
-            request,
-            lambda: actions.create_class(
+        try:
+            school_class = actions.create_class(
                 teacher=viewer,
                 name=form.cleaned_data["name"],
                 level=form.cleaned_data["level"],
                 school=form.cleaned_data.get("school"),
                 actor=viewer,
-            ),
-            success=lambda created: (
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
                 _("La classe « %(name)s » est créée. Donnez son code à vos élèves.")
-                % {"name": created.name}
-            ),
-            form=form,
-        )
-        if outcome.value is not None:
-            return redirect("schools:class_detail", outcome.value.public_id)
+                % {"name": school_class.name},
+            )
+            return redirect("schools:class_detail", school_class.public_id)
     return render(request, "schools/class_form.html", {"form": form})
 
 
@@ -118,24 +117,24 @@ def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     """The teacher confirms that the class continues: its pupils' accounts are kept a year more."""
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-
-    def said(renewed: int) -> str:
+    try:
+        renewed = actions.continue_next_year(school_class=school_class, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
         kept_until, _done = queries.class_continues(school_class)
-        return ngettext(
-            "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
-            "%(date)s (%(count)s renouvelé maintenant).",
-            "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
-            "%(date)s (%(count)s renouvelés maintenant).",
-            renewed,
-        ) % {"date": date_format(kept_until, "j F Y"), "count": renewed}
-
-    return act(
-        request,
-        lambda: actions.continue_next_year(school_class=school_class, actor=viewer),
-        success=said,
-        to="schools:class_detail",
-        args=(school_class.public_id,),
-    )
+        messages.success(
+            request,
+            ngettext(
+                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+                "%(date)s (%(count)s renouvelé maintenant).",
+                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+                "%(date)s (%(count)s renouvelés maintenant).",
+                renewed,
+            )
+            % {"date": date_format(kept_until, "j F Y"), "count": renewed},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
 
 
 @signed_in_view
@@ -162,14 +161,17 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """End of the year: the class closes, its pupils leave it, its history stays."""
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    return act(
-        request,
-        lambda: actions.archive_class(school_class=school_class, actor=viewer),
-        success=_("La classe « %(name)s » est archivée ; son historique est conservé.")
-        % {"name": school_class.name},
-        to="schools:class_detail",
-        args=(school_class.public_id,),
-    )
+    try:
+        actions.archive_class(school_class=school_class, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("La classe « %(name)s » est archivée ; son historique est conservé.")
+            % {"name": school_class.name},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
 
 
 @signed_in_view
@@ -180,14 +182,17 @@ def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUI
     found = queries.access_enrolment_by_manager(viewer=viewer, public_id=enrolment)
     if found.school_class_id != school_class.pk:
         raise NotFound(_("Inscription introuvable."))
-    return act(
-        request,
-        lambda: actions.end_enrolment(enrolment=found, actor=viewer),
-        success=_("%(name)s ne fait plus partie de la classe ; son historique est conservé.")
-        % {"name": found.pupil.full_name},
-        to="schools:class_detail",
-        args=(school_class.public_id,),
-    )
+    try:
+        actions.end_enrolment(enrolment=found, actor=viewer)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(name)s ne fait plus partie de la classe ; son historique est conservé.")
+            % {"name": found.pupil.full_name},
+        )
+    return redirect("schools:class_detail", school_class.public_id)
 
 
 @checks_card_numbers
@@ -204,22 +209,21 @@ def join(request: HttpRequest) -> HttpResponse:
         form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pupil = form.cleaned_data.get("child") or viewer
-        outcome = attempt(
-            request,
-            lambda: actions.join_class_with_code(
+        try:
+            enrolment = actions.join_class_with_code(
                 pupil=pupil, code=form.cleaned_data["code"], actor=viewer
-            ),
-            success=lambda enrolment: (
+            )
+        except ActionError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(
+                request,
                 _("%(name)s fait maintenant partie de la classe « %(class)s ».")
                 % {"name": pupil.first_name, "class": enrolment.school_class.name}
                 if pupil != viewer
                 else _("Bienvenue dans la classe « %(class)s » !")
-                % {"class": enrolment.school_class.name}
-            ),
-            form=form,
-            field="code",
-        )
-        if outcome.done:
+                % {"class": enrolment.school_class.name},
+            )
             return redirect("home")
     people = list(children) if children is not None else [viewer]
     placements = [(person, queries.current_enrolment(person)) for person in people]
@@ -253,43 +257,40 @@ def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             teacher_form = AddTeacherForm(request.POST)
             if teacher_form.is_valid():
                 teacher = User.objects.by_login(teacher_form.cleaned_data["email"]).first()
-                if teacher is None:
-                    teacher_form.add_error(
-                        "email", _("Aucun compte n'utilise cette adresse e-mail.")
-                    )
-                elif attempt(
-                    request,
-                    lambda: actions.add_school_member(
+                try:
+                    if teacher is None:
+                        raise ActionError(_("Aucun compte n'utilise cette adresse e-mail."))
+                    actions.add_school_member(
                         school=school, person=teacher, role=SchoolMember.Role.TEACHER, actor=viewer
-                    ),
-                    success=_("%(name)s fait maintenant partie de l'équipe.")
-                    % {"name": teacher.full_name},
-                    form=teacher_form,
-                    field="email",
-                ).done:
+                    )
+                except ActionError as exc:
+                    teacher_form.add_error("email", str(exc))
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s fait maintenant partie de l'équipe.")
+                        % {"name": teacher.full_name},
+                    )
                     return redirect("schools:school_detail", school.public_id)
         else:
             place_form = PlacePupilForm(request.POST, classes=classes)
-            if (
-                place_form.is_valid()
-                and attempt(
-                    request,
-                    lambda: actions.place_pupil(
-                        pupil=queries.find_pupil_for_placement(
-                            login=place_form.cleaned_data["login"]
-                        ),
+            if place_form.is_valid():
+                try:
+                    pupil = queries.find_pupil_for_placement(login=place_form.cleaned_data["login"])
+                    enrolment = actions.place_pupil(
+                        pupil=pupil,
                         school_class=place_form.cleaned_data["school_class"],
                         actor=viewer,
-                    ),
-                    success=lambda enrolment: (
+                    )
+                except ActionError as exc:
+                    place_form.add_error("login", str(exc))
+                else:
+                    messages.success(
+                        request,
                         _("%(name)s est inscrit(e) en %(class)s.")
-                        % {"name": enrolment.pupil.full_name, "class": enrolment.school_class.name}
-                    ),
-                    form=place_form,
-                    field="login",
-                ).done
-            ):
-                return redirect("schools:school_detail", school.public_id)
+                        % {"name": pupil.full_name, "class": enrolment.school_class.name},
+                    )
+                    return redirect("schools:school_detail", school.public_id)
     return render(
         request,
         "schools/school_detail.html",
