@@ -1,8 +1,8 @@
 """Learning events for the demo pupils' attempts, through the real recording path.
 
-Each attempt the results' demo generated becomes the event the pupil's work would have made:
-`charte.core.activity.record`, whose sink (this app's `record_activity`) resolves the pupil's
-yearly pseudonym, class and school as for a real answer. An attempt that already has its event
+Each attempt the results' demo generated becomes the event the pupil's work would have made,
+through the sink of `charte.core.activity` (`record_activity`, called at once rather than after
+a commit), which resolves the pupil's yearly pseudonym, class and school as for a real answer. An attempt that already has its event
 is left alone, so that `seed_demo` can run again. Generated volume pupils (`--pupils N`) get none:
 their attempts are there for the scale of other pages.
 """
@@ -11,6 +11,7 @@ from charte import audit
 from charte.core import activity
 from charte.core.actors import SEED
 from charte.core.demo import Demo
+from charte.learning.actions import record_activity
 from charte.learning.models import LearningEvent
 from charte.results.levels import PASS
 from charte.results.models import Attempt
@@ -30,7 +31,7 @@ def seed(demo: Demo) -> None:
         for attempt in attempts.order_by("created_at"):
             if (attempt.exercise.slug, attempt.created_at) in done:
                 continue
-            activity.record(
+            record_activity(
                 activity.Activity(
                     pupil_id=pupil.pk,
                     verb=activity.Verb.COMPLETED,
