@@ -35,8 +35,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -439,9 +438,9 @@ def send_code(*, key: ArchiveKey, actor: Actor = ANONYMOUS) -> None:
 @transaction.atomic
 def open_with_code(
     *, key: ArchiveKey, code: str, actor: Actor = ANONYMOUS, meta: RequestMeta | None = None
-) -> Path | None:
-    """The archive's path if `code` is the one last sent (and still fresh): the key is then
-    used up. A wrong code counts; the fifth burns the key. None when refused."""
+) -> IO[bytes] | None:
+    """The archive's bytes if `code` is the one last sent (and still fresh): the key is then
+    used up. A wrong code counts; the fifth burns the key. None when refused or gone."""
     key = ArchiveKey.objects.select_for_update().get(pk=key.pk)
     fresh = key.code_sent_at is not None and timezone.now() - key.code_sent_at <= CODE_LIFETIME
     expected = key.code_digest
@@ -474,4 +473,4 @@ def open_with_code(
         )
     else:
         audit.record(event="subject_request.archive_downloaded", actor=actor, data=data, meta=meta)
-    return storage.archive_path(request)
+    return storage.open_archive(request)

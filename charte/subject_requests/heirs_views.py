@@ -81,13 +81,13 @@ def claim_archive(request: HttpRequest, token: str) -> HttpResponseBase:
     if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
-            path = heirs.open_with_code(
+            stream = heirs.open_with_code(
                 key=key, code=form.cleaned_data["code"], meta=audit.request_meta(request)
             )
-            if path is not None and path.exists():
+            if stream is not None:  # local disk or object storage, after the checks
                 name = f"charte-{key.request.kind}-{key.request.reference}.zip"
                 return FileResponse(
-                    path.open("rb"),
+                    stream,
                     as_attachment=True,
                     filename=name,
                     content_type="application/zip",
