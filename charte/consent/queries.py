@@ -29,13 +29,13 @@ class State:
 
 
 # The cache of each person's consents (Django's cache: Redis in production, shared by every
-# process). Design: the data sits under a key naming a version token, and the token under a
-# key of its own; a write replaces the token once its transaction commits (`forget_state`,
-# on_commit), so every process reads the new state at once. A reader takes the token before
-# reading the database, so a state read before a write is stored under the old token, never
-# read again. Random tokens, not counters, so that an evicted token cannot come back. The
-# writing transaction itself reads the database and caches nothing (`writing_state`): what it
-# sees may still roll back.
+# process). Design: the state is kept with the version token it was read under, and the token
+# under a key of its own; a write replaces the token once its transaction commits
+# (`forget_state`, on_commit), so every process reads the new state at once. A reader takes
+# both in one round trip, before reading the database, so a state read before a write is
+# stored under the old token and never served again. Random tokens, not counters, so that an
+# evicted token cannot come back. The writing transaction itself reads the database and caches
+# nothing (`writing_state`): what it sees may still roll back.
 STATE_TTL = 300
 
 
@@ -59,23 +59,28 @@ def _version_key(ref: str) -> str:
     return f"consent:version:{ref}"
 
 
+def _state_key(ref: str) -> str:
+    return f"consent:state:{ref}"
+
+
 def consent_state(person: User) -> dict[str, State]:
     """The latest record of each purpose for `person`, from the cache when it holds them."""
     ref = person_ref(person)
     if ref in _writing():
         return _read_state(ref)
-    version_key = _version_key(ref)
-    version = cache.get(version_key)
+    version_key, state_key = _version_key(ref), _state_key(ref)
+    found = cache.get_many([version_key, state_key])
+    version = found.get(version_key)
+    cached = found.get(state_key)
+    if version is not None and cached is not None and cached[0] == version:
+        return {code: State(*values) for code, values in cached[1].items()}
     if version is None:
         cache.add(version_key, secrets.token_hex(8), timeout=STATE_TTL * 12)
         version = cache.get(version_key)
-    data_key = f"consent:state:{ref}:{version}"
-    cached = cache.get(data_key) if version is not None else None
-    if cached is None:
-        cached = _latest_rows(ref)
-        if version is not None:
-            cache.set(data_key, cached, timeout=STATE_TTL)
-    return {code: State(*values) for code, values in cached.items()}
+    latest = _latest_rows(ref)
+    if version is not None:
+        cache.set(state_key, (version, latest), timeout=STATE_TTL)
+    return {code: State(*values) for code, values in latest.items()}
 
 
 def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:

@@ -21,7 +21,7 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Guardianship, Role, User
 from charte.audit.journal import RequestMeta
 from charte.consent import actions as consent
-from charte.consent.models import Act, Channel
+from charte.consent.models import Act, Channel, Verification
 from charte.consent.purposes import purposes_for
 from charte.consent.queries import latest_records
 from charte.core.actors import ANONYMOUS, RETENTION, Actor
@@ -219,6 +219,7 @@ def accept_invitation(
     elif link.status == Guardianship.Status.PENDING:
         accounts.confirm_guardianship(guardianship=link, actor=guardian)
     if invitation.kind in WAITING_KINDS:
+        letter = invitation.kind == Invitation.Kind.LETTER
         consent.record_choices(
             person=child,
             choices=choices or {},
@@ -227,6 +228,8 @@ def accept_invitation(
             language=language,
             texts=texts,
             meta=meta,
+            # The school's letter reached the parent through the child's school: the stronger check.
+            verification=Verification.SCHOOL_LETTER if letter else None,
         )
         _require_account_consent(child)
         accounts.set_active(person=child, active=True, actor=guardian, reason="guardian_consent")

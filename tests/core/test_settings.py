@@ -31,6 +31,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "charte.example",
     "EMAIL_HOST": "smtp.charte.example",
     "JOURNAL_KEY": "j" * 20 + "-Yr8!u3#Kn7@Sq6&Vx2^Oa9*Mb5(Ge1)Ik4",
+    "PSEUDONYM_SECRET": "p" * 20 + "-Qw7!e2#Rt9@Yu4&Io6^Pa1*Sd3(Fg8)Hj5",
     "DATABASE_URL": "sqlite:////tmp/charte-deploy-check.sqlite3",
 }
 

@@ -39,7 +39,6 @@ from charte import audit
 from charte.accounts.models import GUARDIAN_FIELDS, User
 from charte.audit import events
 from charte.core.actors import SystemActor, person_ref
-from charte.privacy.register import Category
 from charte.privacy.registry import SELF, Declaration, Ref, registry
 from charte.subject_requests import actions, archive, scan
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
@@ -93,7 +92,7 @@ class Builder:
         personal = (
             declaration is not None
             and f.name in declaration.fields
-            and declaration.fields[f.name].category != Category.REFERENCE
+            and declaration.fields[f.name].personal
         )
         if f.choices:
             return f.choices[0][0]
