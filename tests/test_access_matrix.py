@@ -632,6 +632,19 @@ MATRIX: dict[str, Entry] = {
     "results:attempt": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="attempt")),
     "results:pupil": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil")),
     "results:class_results": only(TEACHER, kwargs=ids(public_id="class")),
+    # Reports: a pupil's results report (and its PDF) for the pupil, their family and their
+    # teacher; usage figures of a class for its teacher, of a school for its staff, of the whole
+    # platform for the operator's staff; the public releases and their budget for the DPO.
+    "reports:pupil": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil")),
+    "reports:pupil_pdf": only(*FAMILY_AND_TEACHER, kwargs=ids(public_id="pupil")),
+    "reports:class_usage": only(TEACHER, kwargs=ids(public_id="class")),
+    "reports:school_usage": only(SCHOOL_STAFF, kwargs=ids(public_id="school")),
+    "reports:platform_usage": only(DPO, Role.IT, Role.SALES, Role.MARKETING),
+    "reports:releases": only(
+        DPO,
+        post=Post(roles=frozenset({DPO}), data=fixed(label="Matrice", epsilon="0.5")),
+        note="the DPO publishes figures by POST; anyone else: not found",
+    ),
     "coach:next": everyone(note="a visitor's and staff's advice name no pupil"),
     "coach:objection": post_only(PUPIL, PARENT, kwargs=ids(person="pupil")),
     "resources:list": only(PUPIL, TEACHER),
@@ -690,6 +703,13 @@ MATRIX: dict[str, Entry] = {
         ok=frozenset({405}),
         denied=frozenset({405}),
         note="the provider's signed POST; no session matters",
+    ),
+    "audience:beacon": Entry(
+        roles=EVERY_ROLE,
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="our audience script's page views, by POST from anyone (tests/audience)",
     ),
     "csp_report": Entry(
         roles=EVERY_ROLE,

@@ -6,7 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    RawPostDataException,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -145,7 +152,13 @@ def webhook(request: HttpRequest, provider_code: str) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        actions.receive_webhook(provider=provider, body=request.body, headers=request.headers)
+        body = request.body
+    except RawPostDataException:
+        # A multipart body was already parsed as a form (the text cleaning reads every form
+        # before the views): a provider never sends one, and its raw bytes are gone.
+        return JsonResponse({"received": False, "reason": "malformed"}, status=400)
+    try:
+        actions.receive_webhook(provider=provider, body=body, headers=request.headers)
     except providers.WebhookRejected as rejected:
         status = 409 if rejected.reason in {"replay", "already_paid", "conflict"} else 400
         return JsonResponse({"received": False, "reason": rejected.reason}, status=status)
