@@ -128,7 +128,7 @@ def main() -> None:
         "--pages", nargs="*", default=[], help="more pages as role:/path/ (saved as role-N.png)"
     )
     parser.add_argument(
-        "--phone", action="store_true", help="also at a phone's width (390 px), as ROLE-phone.png"
+        "--desktop-only", action="store_true", help="not also at a phone's width (390 px)"
     )
     parser.add_argument("--only", nargs="*", default=[], help="only these roles (file names)")
     args = parser.parse_args()
@@ -157,7 +157,7 @@ def main() -> None:
             base = f"http://127.0.0.1:{port}"
             wait_until_up(base + "/", server)
             saved = shoot(base, args.pages, args.out)
-            if args.phone:
+            if not args.desktop_only:
                 saved += shoot(base, args.pages, args.out, width=390, suffix="-phone")
             for path in saved:
                 print(f"saved {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")  # noqa: T201
