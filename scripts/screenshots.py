@@ -4,8 +4,8 @@ Builds a fresh SQLite database in a temporary directory, seeds the demo, serves 
 local port, signs in as one demo person per role in Debian's Chromium (driven by Playwright,
 never a downloaded browser) and saves each home page under docs/screenshots/<role>.png (staff
 type the code of the demo's authenticator key after the password, as a visitor would), and a
-first visit, cookie banner open, as visitor.png.
-Extra pages can be captured with `--pages` (used while designing, not committed).
+first visit, cookie banner open, as visitor.png; then the same at a phone's width (390 px), as
+<role>-phone.png. Extra pages can be captured with `--pages` (used while designing, not committed).
 """
 
 import argparse
