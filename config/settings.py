@@ -167,6 +167,8 @@ MIDDLEWARE = [
     "charte.audit.middleware.DeniedAccessMiddleware",
     "charte.privacy.middleware.CardNumberGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a charter version published since this session was told of one.
+    "charte.consent.middleware.CharterChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last: refuses an oversized body on its Content-Length before anything reads it (the CSRF

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 GATE_KEY = "_consent_questions"
+# The number of the latest charter version this session has told its person of.
+TOLD_KEY = "_consent_charter_told"
 
 
 class ConsentGateMiddleware:
@@ -28,4 +30,39 @@ class ConsentGateMiddleware:
             open_path = request.path == questions or request.path.startswith(self.OPEN_PREFIXES)
             if user is not None and user.is_authenticated and not open_path:
                 return HttpResponseRedirect(f"{questions}?{urlencode({'next': request.path})}")
+        return self.get_response(request)
+
+
+class CharterChangeMiddleware:
+    """A charter version published while a person is signed in is told on their next visit.
+
+    A material change is also emailed (`consent.tasks`); a minor one is told only here and at
+    sign-in. The session keeps the number of the latest version its person was told of (set at
+    sign-in, see `consent.views.sign_in_step`); a page opened after a newer version appeared
+    says so once, with a link to what changed. One small query per signed-in page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if (
+            request.method == "GET"
+            and session is not None
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(("/api/", "/static/"))
+            and not request.headers.get("HX-Request")
+        ):
+            from charte.consent.queries import latest_version
+            from charte.consent.views import tell_of_versions
+
+            latest = latest_version()
+            told = session.get(TOLD_KEY)
+            if latest is not None and told != latest.number:
+                session[TOLD_KEY] = latest.number
+                if isinstance(told, int):
+                    tell_of_versions(request, latest)
         return self.get_response(request)

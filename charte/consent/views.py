@@ -21,7 +21,7 @@ from charte.accounts.queries import access_person_by_viewer
 from charte.accounts.views import SIGN_UP_NEXT_KEY
 from charte.consent import actions
 from charte.consent.forms import QuestionsForm, SignUpForm
-from charte.consent.middleware import GATE_KEY
+from charte.consent.middleware import GATE_KEY, TOLD_KEY
 from charte.consent.models import Channel, CharterVersion, Verification
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.queries import (
@@ -259,27 +259,34 @@ def version(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
+def tell_of_versions(request: HttpRequest, last: CharterVersion) -> None:
+    """Tell the signed-in person that the charter changed, with a link to what changed."""
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("Notre charte a été mise à jour le %(date)s (version %(number)s).")
+            % {
+                "date": timezone.localtime(last.published_at).strftime("%d/%m/%Y"),
+                "number": last.number,
+            },
+            reverse("consent:versions"),
+            _("Voir ce qui a changé"),
+        ),
+    )
+
+
 def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:
     """Ask for the consents the person owes at sign-in; tell them of a minor change."""
+    latest = latest_version()
+    if latest is not None:
+        request.session[TOLD_KEY] = latest.number  # told below, asked again, or known already
     if questions_for(user):
         request.session[GATE_KEY] = True
         return reverse("consent:questions")
     newer = versions_since(previous_login)
     if newer:
-        last = newer[-1]
-        messages.info(
-            request,
-            format_html(
-                '{} <a href="{}">{}</a>',
-                _("Notre charte a été mise à jour le %(date)s (version %(number)s).")
-                % {
-                    "date": timezone.localtime(last.published_at).strftime("%d/%m/%Y"),
-                    "number": last.number,
-                },
-                reverse("consent:versions"),
-                _("Voir ce qui a changé"),
-            ),
-        )
+        tell_of_versions(request, newer[-1])
     return None
 
 

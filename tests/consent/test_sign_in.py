@@ -140,3 +140,25 @@ def test_a_pupil_who_reaches_the_age_gives_their_own_consent(client, guardian_an
     own = ConsentRecord.objects.filter(subject_ref=person_ref(pupil), purpose="account").last()
     assert own is not None
     assert (own.on_behalf, own.actor_ref) == (False, person_ref(pupil))
+
+
+def test_a_minor_change_is_told_on_the_next_visit_of_someone_signed_in(client, monkeypatch):
+    make_user(email="anna@famille.test")
+    publish()
+    sign_in(client, "anna@famille.test")
+    assert "Notre charte a été mise à jour" not in client.get(reverse("home")).content.decode()
+    rules = [
+        replace(r, days=r.days - 1) if r.code == "technical" else r
+        for r in register.RETENTION_RULES
+    ]
+    monkeypatch.setattr(register, "RETENTION_RULES", tuple(rules))
+    monkeypatch.setattr(register, "RETENTION_BY_CODE", {r.code: r for r in rules})
+    publish()  # while Anna is signed in
+    assert CharterVersion.objects.get(number=2).material is False
+
+    first = client.get(reverse("home")).content.decode()
+    again = client.get(reverse("home")).content.decode()
+
+    assert "Notre charte a été mise à jour" in first
+    assert "(version 2)" in first
+    assert "Notre charte a été mise à jour" not in again  # told once
