@@ -50,10 +50,7 @@ def _rows(entries: list[Entry]) -> list[Row]:
             label=str(events.label(e.event)),
             actor=_who(e.actor_ref, names),
             subject=_who(e.subject_ref, names),
-            data=[
-                (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-                for k, v in sorted(e.data.items())
-            ],
+            data=events.details(e.data),
         )
         for e in entries
     ]
