@@ -69,6 +69,7 @@ npm: node_modules/.installed
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 typecheck: install
 	$(PY) -m mypy .

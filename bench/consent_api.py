@@ -82,7 +82,7 @@ print(json.dumps({{"people": people, "key": key, "text": texts["newsletter"]}}))
     return data["key"], data["people"], data["text"]
 
 
-def wait_for(port: int, timeout: float = 30.0) -> None:
+def wait_for(port: int, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -233,7 +233,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=60)
         with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -373,6 +373,7 @@ def production_environment(var_dir: Path) -> dict[str, str]:
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JOURNAL_KEY": secrets.token_urlsafe(50),
+        "PSEUDONYM_SECRET": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "charte.example",
         "EMAIL_HOST": "smtp.charte.example",
         "CHARTE_VAR_DIR": str(var_dir),

@@ -411,6 +411,14 @@ MATRIX: dict[str, Entry] = {
         kwargs=fixed(handle="0" * 24), note="no session of anyone's has that name: 404"
     ),
     "accounts:end_other_sessions": post_only(*EVERY_ROLE),
+    "accounts:waiting_resend": Entry(
+        roles=EVERY_ROLE,
+        visitor=405,
+        ok=frozenset({405}),
+        denied=frozenset({405}),
+        note="POST only; sends nothing unless this browser just typed a closed account's "
+        "right password",
+    ),
     # The second factor. Staff sessions here passed it (tests/conftest.py); the others have
     # none, and no recent password: the pages that change a factor first ask for it (302).
     "second_factor:settings": only(*OFFERED),
@@ -552,6 +560,7 @@ MATRIX: dict[str, Entry] = {
         note="the emailed link is the key: a visitor is asked to sign in or sign up as a "
         "parent; an account of another kind is asked to switch (403)",
     ),
+    "families:letter": only(PARENT, note="a parent types the code of a school's letter"),
     "families:pupil_sign_up": Entry(
         roles=EVERY_ROLE, visitor=200, ok=frozenset({302}), note="a signed-in user is sent home"
     ),
@@ -573,6 +582,34 @@ MATRIX: dict[str, Entry] = {
     ),
     "schools:remove_pupil": post_only(
         TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class", enrolment="enrolment")
+    ),
+    "schools:add_pupil": only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class")),
+    "schools:import_pupils": only(TEACHER, SCHOOL_STAFF, kwargs=ids(public_id="class")),
+    "schools:login_cards": post_only(
+        TEACHER,
+        SCHOOL_STAFF,
+        kwargs=ids(public_id="class"),
+        ok=frozenset({200, 302}),
+        note="a PDF, or back to the class when every pupil chose their password",
+    ),
+    "schools:parent_letters": post_only(
+        TEACHER,
+        SCHOOL_STAFF,
+        kwargs=ids(public_id="class"),
+        ok=frozenset({200, 302}),
+        note="a PDF, or back to the class when no account waits for a parent",
+    ),
+    "schools:reset_password": post_only(
+        TEACHER,
+        SCHOOL_STAFF,
+        kwargs=ids(public_id="class", pupil="pupil"),
+        ok=frozenset({200}),
+        note="the new password, shown once",
+    ),
+    "schools:choose_password": Entry(
+        roles=EVERY_ROLE,
+        ok=frozenset({302}),
+        note="a pupil with their school's password chooses theirs; anyone else is sent home",
     ),
     "schools:my_school": only(SCHOOL_STAFF, ok=frozenset({302}), note="sent to their school"),
     "schools:school_detail": only(SCHOOL_STAFF, kwargs=ids(public_id="school")),
@@ -690,6 +727,7 @@ MATRIX: dict[str, Entry] = {
     ),
     "retention:renew_signed_in": post_only(PUPIL, PARENT, kwargs=ids(public_id="pupil")),
     # Internal services, each limited to its purpose.
+    "consent:parental_checks": only(DPO),
     "recipients:authority_requests": only(DPO),
     "recipients:notice": Entry(
         roles=EVERY_ROLE,

@@ -19,6 +19,7 @@ from charte.accounts.models import STAFF_ROLES, Guardianship, Role, Session, Use
 from charte.accounts.queries import guardians_of
 from charte.audit import events
 from charte.audit.journal import RequestMeta
+from charte.core import notices
 from charte.core.actors import GUARD, Actor, SystemActor
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.privacy import processing
@@ -304,9 +305,7 @@ def change_guardian_fields(
     if change.guardian_after and not change.guardian_before and not guardians_of(person).exists():
         set_active(person=person, active=False, actor=actor, reason="guardian_needed")
     if change.concerns_a_child:
-        from charte.notifications.actions import notify
-
-        notify(
+        notices.sender().notify(
             kind=GUARDIAN_FIELDS_CHANGED,
             person=person,
             actor=actor,
@@ -381,7 +380,6 @@ def request_email_change(
     address, so that the form does not tell which addresses have an account.
     """
     from charte.accounts import tokens
-    from charte.notifications.actions import notify, notify_own_address
 
     _only_themself(person, actor)
     processing.require_edit_allowed(person, actor)
@@ -393,14 +391,14 @@ def request_email_change(
     audit.record(event=events.EMAIL_CHANGE_REQUESTED, actor=actor, subject=person, meta=meta)
     holder = User.objects.filter(email__iexact=new).exclude(pk=person.pk).first()
     if holder is not None:
-        notify(
+        notices.sender().notify(
             kind="accounts.address_in_use",
             person=holder,
             actor=GUARD,
             context={"attempt": "email_change", **tokens.recovery_urls()},
         )
     else:
-        notify_own_address(
+        notices.sender().notify_own_address(
             kind="accounts.email_change_confirm",
             person=person,
             address=new,
@@ -412,7 +410,7 @@ def request_email_change(
             },
         )
     if person.email:
-        notify(
+        notices.sender().notify(
             kind="accounts.email_change_requested",
             person=person,
             actor=actor,
@@ -439,7 +437,6 @@ def confirm_email_change(
     old address is told, with the link that cancels the change.
     """
     from charte.accounts import tokens
-    from charte.notifications.actions import notify_own_address
 
     person = User.objects.select_for_update().get(pk=person.pk)
     new = normalise_email(new_email)
@@ -457,7 +454,7 @@ def confirm_email_change(
     audit.record(event=events.EMAIL_CHANGED, actor=actor, subject=person, meta=meta)
     end_sessions(user=person, actor=actor, reason="email_changed", keep=keep_session, meta=meta)
     if old:
-        notify_own_address(
+        notices.sender().notify_own_address(
             kind="accounts.email_changed",
             person=person,
             address=old,
@@ -512,14 +509,13 @@ def cancel_email_change(
 @transaction.atomic
 def confirm_sign_up(*, person: User, actor: Actor, meta: RequestMeta | None = None) -> User:
     """A new account's address is confirmed: the account opens, and a welcome email follows."""
-    from charte.notifications.actions import notify
 
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.is_active:
         raise Conflict(_("Ce compte est déjà ouvert."))
     set_active(person=person, active=True, actor=actor, reason="email_confirmed")
     audit.record(event=events.SIGN_UP_CONFIRMED, actor=actor, subject=person, meta=meta)
-    notify(
+    notices.sender().notify(
         kind="accounts.welcome",
         person=person,
         actor=actor,
@@ -533,12 +529,11 @@ def resend_sign_up_link(*, person: User, actor: Actor, meta: RequestMeta | None 
     """Send a new account's confirmation link again (asked for after its right password)."""
     from charte.accounts import tokens
     from charte.accounts.queries import awaiting_confirmation
-    from charte.notifications.actions import notify
 
     if not awaiting_confirmation(person):
         raise Conflict(_("Ce compte est déjà ouvert."))
     audit.record(event=events.SIGN_UP_LINK_RESENT, actor=actor, subject=person, meta=meta)
-    notify(
+    notices.sender().notify(
         kind="accounts.sign_up_confirm",
         person=person,
         actor=actor,

@@ -26,7 +26,7 @@ class AccountsConfig(AppConfig):
         from charte.accounts.models import PLATFORM_ROLES, STAFF_ROLES
         from charte.accounts.queries import devices_section, my_data_panel
         from charte.core import navigation
-        from charte.notifications import kinds as notification_kinds
+        from charte.core import notices as notification_kinds
 
         waiting.register(waiting.unconfirmed_adult)
         notification_kinds.register(

@@ -187,10 +187,10 @@ class RequestResetForm(RefusesCardNumbers, PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         """Through the notifications app, like every email: it decides who receives it."""
-        from charte.notifications.actions import notify
+        from charte.core import notices
 
         user = context["user"]
-        notify(
+        notices.sender().notify(
             kind="accounts.password_reset",
             person=user,
             actor=ANONYMOUS,

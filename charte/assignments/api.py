@@ -12,6 +12,7 @@ from charte.accounts.queries import children_of
 from charte.assignments import actions, queries
 from charte.assignments.models import Assignment
 from charte.content.models import Exercise
+from charte.core.access import viewer_of
 from charte.core.errors import ActionError, NotFound
 from charte.core.schemas import InputSchema, refusals
 from charte.results.actions import record_results_viewed
@@ -54,12 +55,6 @@ class AssignmentIn(InputSchema):
     exercise: str | None = None  # an exercise's slug
     expects_production: bool = False
     pupils: list[UUID] | None = None  # None: the whole class
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def _out(a: Assignment) -> AssignmentOut:
@@ -112,7 +107,7 @@ def _statuses(rows: list[queries.PupilStatus]) -> list[StatusOut]:
 def list_assignments(request: HttpRequest) -> list[AssignmentWithStatusOut]:
     """A pupil: their work with its status. A guardian: their children's. A teacher: the work
     given in their classes, with every pupil's status."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     found: list[tuple[Assignment, list[queries.PupilStatus]]] = []
     if viewer.role == Role.TEACHER:
         found = [(a, queries.statuses(a)) for a in queries.assignments_of_teacher(viewer)]
@@ -130,7 +125,7 @@ def list_assignments(request: HttpRequest) -> list[AssignmentWithStatusOut]:
     summary="One assignment",
 )
 def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatusOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     assignment = queries.access_assignment(viewer=viewer, public_id=public_id)
     if viewer.role == Role.TEACHER:
         rows = queries.statuses(assignment)
@@ -152,7 +147,7 @@ def get_assignment(request: HttpRequest, public_id: UUID) -> AssignmentWithStatu
     summary="Give work to a class (teachers)",
 )
 def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Status[AssignmentOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     school_class = schools.access_class_by_teacher(viewer=viewer, public_id=payload.school_class)
     exercise = None
     if payload.exercise:

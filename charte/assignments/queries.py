@@ -169,13 +169,19 @@ def _status(
     first_attempt: datetime | None,
     production: Production | None,
     now: datetime,
+    joined_after: bool = False,
 ) -> tuple[str, datetime | None]:
-    """Done when the exercise was tried since it was given and the production handed in."""
+    """Done when the exercise was tried since it was given and the production handed in.
+
+    A pupil who joined the class after the work was set (`joined_after`) is never late for it:
+    its due date passed, or ran, before they were there.
+    """
     needs_exercise = assignment.exercise_id is not None
     exercise_done = not needs_exercise or first_attempt is not None
     production_done = not assignment.expects_production or production is not None
     if not (exercise_done and production_done):
-        return (Status.LATE if now > assignment.due_at else Status.TODO), None
+        late = now > assignment.due_at and not joined_after
+        return (Status.LATE if late else Status.TODO), None
     moments = []
     if needs_exercise and first_attempt is not None:
         moments.append(first_attempt)
@@ -184,7 +190,7 @@ def _status(
     done_at = max(moments)
     if production is not None and production.feedback_at is not None:
         return Status.REVIEWED, done_at
-    if done_at > assignment.due_at:
+    if done_at > assignment.due_at and not joined_after:
         return Status.DONE_LATE, done_at
     return Status.DONE, done_at
 
@@ -220,10 +226,22 @@ def statuses(assignment: Assignment, pupils: Iterable[User] | None = None) -> li
         ):
             first.setdefault(pupil_id, at)
             best[pupil_id] = max(best.get(pupil_id, 0.0), score)
+    joined = dict(
+        Enrolment.objects.filter(
+            school_class_id=assignment.school_class_id, pupil__in=pupils, ended_at__isnull=True
+        ).values_list("pupil_id", "started_at")
+    )
     out = []
     for pupil in pupils:
         production = productions.get(pupil.pk)
-        status, done_at = _status(assignment, first.get(pupil.pk), production, now)
+        arrived = joined.get(pupil.pk)
+        status, done_at = _status(
+            assignment,
+            first.get(pupil.pk),
+            production,
+            now,
+            joined_after=arrived is not None and arrived > assignment.created_at,
+        )
         out.append(
             PupilStatus(
                 pupil=pupil,

@@ -16,6 +16,7 @@ from charte.core.access import signed_in_view, viewer_of
 from charte.core.bodies import accepts_files
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.views import act, attempt
 from charte.resources.queries import resources_of
 from charte.results.actions import record_results_viewed
 from charte.schools import queries as schools
@@ -169,12 +170,13 @@ def delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     assignment = queries.access_assignment_by_teacher(viewer=viewer, public_id=public_id)
     school_class = assignment.school_class
-    try:
-        actions.delete_assignment(assignment=assignment, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
+    outcome = attempt(
+        request,
+        lambda: actions.delete_assignment(assignment=assignment, actor=viewer),
+        success=_("Travail supprimé."),
+    )
+    if not outcome.done:
         return redirect("assignments:detail", assignment.public_id)
-    messages.success(request, _("Travail supprimé."))
     return redirect("assignments:class_assignments", school_class.public_id)
 
 
@@ -188,14 +190,15 @@ def production(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if is_teacher:
         form = FeedbackForm(request.POST or None, initial={"feedback": found.feedback})
         if request.method == "POST" and form.is_valid():
-            try:
-                actions.give_feedback(
+            outcome = attempt(
+                request,
+                lambda: actions.give_feedback(
                     production=found, feedback=form.cleaned_data["feedback"], actor=viewer
-                )
-            except ActionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Appréciation enregistrée."))
+                ),
+                success=_("Appréciation enregistrée."),
+                form=form,
+            )
+            if outcome.done:
                 return redirect("assignments:detail", found.assignment.public_id)
     return render(
         request,
@@ -225,10 +228,10 @@ def remove_file(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     stored = queries.access_production_file(viewer=viewer, public_id=public_id)
     assignment = stored.production.assignment
-    try:
-        actions.remove_production_file(stored=stored, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Fichier retiré."))
-    return redirect("assignments:detail", assignment.public_id)
+    return act(
+        request,
+        lambda: actions.remove_production_file(stored=stored, actor=viewer),
+        success=_("Fichier retiré."),
+        to="assignments:detail",
+        args=(assignment.public_id,),
+    )

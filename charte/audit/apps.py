@@ -24,12 +24,11 @@ class AuditConfig(AppConfig):
 
         from charte.audit import retention, tasks
         from charte.audit.checks import check_journal_settings
-        from charte.core import navigation, schedule
-        from charte.retention import handlers
+        from charte.core import expiry, navigation, schedule
 
         checks.register(check_journal_settings, "charte")
         # The sweep leaves the journal to its owner: this is how its year is enforced.
-        handlers.register("journal", retention.remove_expired)
+        expiry.register("journal", retention.remove_expired)
         # Local times (settings.TIME_ZONE): 02:05 in Paris is always after midnight UTC, when
         # the day before can be sealed. The nightly sweep (02:30) prunes through the handler
         # above, which seals first too; the verification runs on what is left.

@@ -17,7 +17,7 @@ from charte.audit.models import Entry, Seal
 from charte.audit.verify import one_year_after
 
 if TYPE_CHECKING:
-    from charte.retention.handlers import Expiry
+    from charte.core.expiry import Expiry
 
 
 def remove_expired(expiry: "Expiry") -> int:

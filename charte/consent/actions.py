@@ -91,7 +91,6 @@ def _on_behalf(*, person: User, actor: Actor) -> bool:
     raise ActionError(_("Vous ne pouvez pas décider pour cette personne."))
 
 
-@transaction.atomic
 def _verification(
     *, child: User, channel: Channel, on_behalf: bool, given: Verification | str | None
 ) -> Verification:
@@ -111,6 +110,7 @@ def _verification(
     return Verification.DECLARED
 
 
+@transaction.atomic
 def record_choices(
     *,
     person: User,

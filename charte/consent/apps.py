@@ -49,6 +49,7 @@ class ConsentConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from charte.accounts import signin
+        from charte.accounts.models import Role
         from charte.audit import events
         from charte.consent import queries, tasks, tokens
         from charte.consent.views import sign_in_step
@@ -82,6 +83,14 @@ class ConsentConfig(AppConfig):
         navigation.add_privacy_sections(
             navigation.PrivacySection(
                 template="consent/sections/consents.html", context=queries.consent_section, order=20
+            )
+        )
+        navigation.add_menu(
+            navigation.Link(
+                label=_("Autorité parentale"),
+                url_name="consent:parental_checks",
+                roles=frozenset({Role.DPO}),
+                order=33,
             )
         )
         navigation.add_footer(

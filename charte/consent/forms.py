@@ -166,7 +166,3 @@ class SignUpForm(ConsentFieldsMixin):
         password: str = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password
-
-
-class UnsubscribeForm(RefusesCardNumbers, forms.Form):
-    """Empty: the one-click POST of RFC 8058 carries only `List-Unsubscribe=One-Click`."""

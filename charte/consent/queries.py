@@ -7,13 +7,22 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
-from charte.consent.models import Act, CharterVersion, ConsentRecord, ConsentText
+from charte.consent.models import (
+    VERIFICATION_STRENGTH,
+    Act,
+    CharterVersion,
+    ConsentRecord,
+    Verification,
+)
 from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
 from charte.core.actors import person_ref
+from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
 
 
@@ -29,13 +38,13 @@ class State:
 
 
 # The cache of each person's consents (Django's cache: Redis in production, shared by every
-# process). Design: the data sits under a key naming a version token, and the token under a
-# key of its own; a write replaces the token once its transaction commits (`forget_state`,
-# on_commit), so every process reads the new state at once. A reader takes the token before
-# reading the database, so a state read before a write is stored under the old token, never
-# read again. Random tokens, not counters, so that an evicted token cannot come back. The
-# writing transaction itself reads the database and caches nothing (`writing_state`): what it
-# sees may still roll back.
+# process). Design: the state is kept with the version token it was read under, and the token
+# under a key of its own; a write replaces the token once its transaction commits
+# (`forget_state`, on_commit), so every process reads the new state at once. A reader takes
+# both in one round trip, before reading the database, so a state read before a write is
+# stored under the old token and never served again. Random tokens, not counters, so that an
+# evicted token cannot come back. The writing transaction itself reads the database and caches
+# nothing (`writing_state`): what it sees may still roll back.
 STATE_TTL = 300
 
 
@@ -59,23 +68,28 @@ def _version_key(ref: str) -> str:
     return f"consent:version:{ref}"
 
 
+def _state_key(ref: str) -> str:
+    return f"consent:state:{ref}"
+
+
 def consent_state(person: User) -> dict[str, State]:
     """The latest record of each purpose for `person`, from the cache when it holds them."""
     ref = person_ref(person)
     if ref in _writing():
         return _read_state(ref)
-    version_key = _version_key(ref)
-    version = cache.get(version_key)
+    version_key, state_key = _version_key(ref), _state_key(ref)
+    found = cache.get_many([version_key, state_key])
+    version = found.get(version_key)
+    cached = found.get(state_key)
+    if version is not None and cached is not None and cached[0] == version:
+        return {code: State(*values) for code, values in cached[1].items()}
     if version is None:
         cache.add(version_key, secrets.token_hex(8), timeout=STATE_TTL * 12)
         version = cache.get(version_key)
-    data_key = f"consent:state:{ref}:{version}"
-    cached = cache.get(data_key) if version is not None else None
-    if cached is None:
-        cached = _latest_rows(ref)
-        if version is not None:
-            cache.set(data_key, cached, timeout=STATE_TTL)
-    return {code: State(*values) for code, values in cached.items()}
+    latest = _latest_rows(ref)
+    if version is not None:
+        cache.set(state_key, (version, latest), timeout=STATE_TTL)
+    return {code: State(*values) for code, values in latest.items()}
 
 
 def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
@@ -262,10 +276,6 @@ def may_decide_for(*, viewer: User, person: User) -> bool:
     return child and guardians_of(person).filter(pk=viewer.pk).exists()
 
 
-def text_by_digest(sha256: str) -> ConsentText | None:
-    return ConsentText.objects.filter(sha256=sha256).first()
-
-
 def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     if not person.is_platform_user:
         return None
@@ -297,3 +307,46 @@ def is_adult(person: User, day: date) -> bool:
         return False
     age = person.age_on(day)
     return age is None or age >= ADULT_AGE
+
+
+# How each child's guardian was checked, for the DPO (D3) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ParentalCheck:
+    child: User
+    verification: str
+    label: str
+    strength: int
+    at: datetime
+    channel: str
+
+
+def access_parental_checks(*, viewer: Any, method: str = "") -> list[ParentalCheck]:
+    """For the DPO only: each child a guardian consented for, with how that guardian's
+    authority was checked on their latest consent (weakest checks first, to be looked at
+    first); `method` keeps one way of checking. Anyone else: not found."""
+    if not (isinstance(viewer, User) and viewer.is_active and viewer.role == Role.DPO):
+        raise NotFound(_("Page introuvable."))
+    if method and method not in Verification.values:
+        return []
+    given = ConsentRecord.objects.filter(on_behalf=True, act=Act.GIVEN)
+    latest_ids = given.values("subject_ref").annotate(last=Max("id")).values_list("last", flat=True)
+    records = ConsentRecord.objects.filter(id__in=list(latest_ids))
+    if method:
+        records = records.filter(verification=method)
+    refs = {r.subject_ref.removeprefix("user:"): r for r in records}
+    people = {str(u.public_id): u for u in User.objects.filter(public_id__in=list(refs))}
+    rows = [
+        ParentalCheck(
+            child=people[public_id],
+            verification=record.verification,
+            label=str(Verification(record.verification).label),
+            strength=VERIFICATION_STRENGTH[Verification(record.verification)],
+            at=record.at,
+            channel=record.get_channel_display(),
+        )
+        for public_id, record in refs.items()
+        if public_id in people  # an erased child's records name nobody any more
+    ]
+    return sorted(rows, key=lambda r: (r.strength, r.child.last_name, r.child.first_name, r.at))

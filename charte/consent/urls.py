@@ -14,4 +14,5 @@ urlpatterns = [
     path("desinscription/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("charte/versions/", views.versions, name="versions"),
     path("charte/versions/<int:number>/", views.version, name="version"),
+    path("dpo/autorite-parentale/", views.parental_checks, name="parental_checks"),
 ]

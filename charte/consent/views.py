@@ -1,9 +1,11 @@
 import uuid
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +22,10 @@ from charte.accounts.views import SIGN_UP_NEXT_KEY
 from charte.consent import actions
 from charte.consent.forms import QuestionsForm, SignUpForm
 from charte.consent.middleware import GATE_KEY
-from charte.consent.models import Channel, CharterVersion
+from charte.consent.models import Channel, CharterVersion, Verification
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.queries import (
+    access_parental_checks,
     latest_records,
     latest_version,
     questions_for,
@@ -30,6 +33,7 @@ from charte.consent.queries import (
 )
 from charte.consent.tokens import read_unsubscribe_token
 from charte.core import ratelimit, timing
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.paths import safe_path
@@ -277,3 +281,32 @@ def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | No
             ),
         )
     return None
+
+
+@signed_in_view
+def parental_checks(request: HttpRequest) -> HttpResponse:
+    """The DPO sees, for each child a guardian consented for, how that guardian's authority
+    was checked (D3): weakest checks first, filterable by way of checking, 50 a page."""
+    viewer = viewer_of(request)
+    method = request.GET.get("methode", "")
+    rows = access_parental_checks(viewer=viewer, method=method)
+    counts = Counter(row.verification for row in access_parental_checks(viewer=viewer))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    audit.record(
+        event="consent.parental_checks_viewed",
+        actor=viewer,
+        data={"children": len(page.object_list), "method": method[:20]},
+    )
+    return render(
+        request,
+        "consent/parental_checks.html",
+        {
+            "page": page,
+            "method": method,
+            "methods": [
+                (value, label, counts.get(value, 0))
+                for value, label in Verification.choices
+                if value != Verification.SELF
+            ],
+        },
+    )

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -35,10 +36,9 @@ def signed_in_view(
 
 def viewer_of(request: HttpRequest) -> "User":
     """The signed-in person (views decorated with `signed_in_view` always have one)."""
-    from charte.accounts.models import User
-
+    # The user model by Django's setting: core does not import the accounts app at runtime.
     user = request.user
-    assert isinstance(user, User)
+    assert isinstance(user, get_user_model())
     return user
 
 

@@ -21,6 +21,18 @@ class SystemActor:
         return f"system:{self.name}"
 
 
+@dataclass(frozen=True, slots=True, init=False)
+class Operator(SystemActor):
+    """Someone at the server's command line (`manage.py dsr`), named by their login there.
+
+    A type of its own, so that what only an operator may do is checked by type: a system
+    actor whose name merely starts with "operator:" is not one.
+    """
+
+    def __init__(self, login: str) -> None:
+        object.__setattr__(self, "name", f"operator:{login}")
+
+
 type Actor = AbstractBaseUser | SystemActor
 
 SEED = SystemActor("seed")

@@ -5,7 +5,7 @@ with 0, whose Luhn checksum is valid, and standing on its own: digits inside a l
 letters and digits (a hex digest, a uuid) are not a card number.
 
 Every form starts from `RefusesCardNumbers`, so that each free-text field refuses one with the
-message next to the field (its views are marked `checks_card_numbers`); every API input schema
+message next to the field (and, written by a child, a contact detail: `charte.core.identifiers`) (its views are marked `checks_card_numbers`); every API input schema
 starts from `charte.core.schemas.InputSchema`, which answers 422 naming the field. The
 `CardNumberGuard` middleware refuses any other request body that carries one, as a last line
 of defence. `scan_database()` looks for any such number in every text column of every table.
@@ -13,7 +13,7 @@ The payment provider's own page is the one place a card is typed; we keep its la
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,10 +154,19 @@ class RefusesCardNumbers(forms.BaseForm):
     """
 
     def full_clean(self) -> None:
+        from charte.core import identifiers
+
         for field in self.fields.values():
             if is_free_text(field) and reject_card_numbers not in field.validators:
                 field.validators.append(reject_card_numbers)
             text.refuse_unstorable_text(field)
+            # A child's text carries no contact detail either (D5; `charte.core.identifiers`).
+            if (
+                is_free_text(field)
+                and identifiers.for_children(field)
+                and identifiers.reject_for_children not in field.validators
+            ):
+                field.validators.append(identifiers.reject_for_children)
         super().full_clean()
 
 
@@ -168,8 +177,11 @@ class Finding:
     row: object
 
 
-def scan_database(chunk: int = 2000) -> Iterator[Finding]:
-    """Every text value in every table of the database that holds a card number."""
+def scan_database(
+    chunk: int = 2000, holds: Callable[[str], bool] = contains_card_number
+) -> Iterator[Finding]:
+    """Every text value in every table of the database that holds a card number (or what
+    `holds` looks for: a child's contact details, `charte.core.identifiers`)."""
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
         for table in tables:
@@ -182,7 +194,7 @@ def scan_database(chunk: int = 2000) -> Iterator[Finding]:
             while rows := cursor.fetchmany(chunk):
                 for row in rows:
                     for column, value in zip(columns, row, strict=True):
-                        if isinstance(value, str) and contains_card_number(value):
+                        if isinstance(value, str) and holds(value):
                             yield Finding(table=table, column=column, row=row[0])
 
 

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from charte.core import text
+from charte.core import identifiers, text
 from charte.core.cards import MESSAGE, contains_card_number
 
 
@@ -39,6 +39,15 @@ class InputSchema(Schema):
         """A NUL or a lone surrogate, which PostgreSQL cannot store (`charte.core.text`)."""
         if text.unstorable(value):
             raise PydanticCustomError("unstorable_text", str(text.MESSAGE))
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_childrens_contact_details(cls, value: Any) -> Any:
+        """Sent by a child under the age of digital consent, no text carries a contact detail
+        (D5): 422 naming the field, type `contact_details`, in words for the child."""
+        if identifiers.writer_is_child() and identifiers.contains_identifier(value):
+            raise PydanticCustomError(identifiers.CODE, identifiers.message_for(value))
         return value
 
 

@@ -1,11 +1,73 @@
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from charte.core import bodies, navigation
+from charte.core.errors import ActionError
+
+if TYPE_CHECKING:  # a type of the stubs, read lazily by the alias below
+    from django_stubs_ext import StrOrPromise
+
+type Message = StrOrPromise
+"""A text for the person, translated now or lazily."""
+
+
+@dataclass(frozen=True)
+class Outcome[T]:
+    """What `attempt` gives back: the action's result, or that it was refused (and said why)."""
+
+    done: bool
+    value: T | None = None
+
+
+def attempt[T](
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: Message | Callable[[T], Message | None] | None = None,
+    form: forms.BaseForm | None = None,
+    field: str | None = None,
+) -> Outcome[T]:
+    """Run one action for a page and answer with its message.
+
+    Refused (`ActionError`, whose text is written for the person), its reason goes on `form`
+    (on its `field`, or the whole form) when the page shows one, else in the messages; done,
+    `success` (a text, or a function of the action's result) goes in the messages. Nothing
+    else is caught: a bug stays a bug.
+    """
+    try:
+        value = action()
+    except ActionError as error:
+        if form is not None:
+            form.add_error(field, str(error))
+        else:
+            messages.error(request, str(error))
+        return Outcome(done=False)
+    text = success(value) if callable(success) else success
+    if text:
+        messages.success(request, text)
+    return Outcome(done=True, value=value)
+
+
+def act[T](
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: Message | Callable[[T], Message | None] | None,
+    to: str,
+    args: tuple[Any, ...] = (),
+) -> HttpResponse:
+    """Run one action, answer with its message (refused or done), and redirect to `to` (a URL
+    name with `args`, or a path already checked): the shape of every button that posts."""
+    attempt(request, action, success=success)
+    return redirect(to, *args)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,6 @@ a child's guardian without confirming it themself.
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,11 +20,12 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import Guardianship, Role, User
 from charte.audit.journal import RequestMeta
 from charte.consent import actions as consent
-from charte.consent.models import Act, Channel
+from charte.consent.models import Act, Channel, Verification
 from charte.consent.purposes import purposes_for
 from charte.consent.queries import latest_records
-from charte.core.actors import ANONYMOUS, RETENTION, Actor
+from charte.core.actors import Actor
 from charte.core.errors import ActionError, Conflict
+from charte.families import queries
 from charte.families.models import Invitation
 from charte.families.tokens import (
     display_letter_code,
@@ -77,6 +77,7 @@ def _invite(
 @transaction.atomic
 def sign_up_pupil(
     *,
+    actor: Actor,
     first_name: str,
     birth_date: date,
     country: str,
@@ -94,7 +95,7 @@ def sign_up_pupil(
             _("Indique l'adresse e-mail de ton parent : c'est lui qui doit accepter.")
         )
     person = accounts.create_account(
-        actor=ANONYMOUS,
+        actor=actor,
         role=Role.PUPIL,
         first_name=first_name,
         username=username,
@@ -112,7 +113,7 @@ def sign_up_pupil(
             child=person,
             email=guardian_email,
             invited_by=None,
-            actor=ANONYMOUS,
+            actor=actor,
         )
     return person
 
@@ -219,6 +220,7 @@ def accept_invitation(
     elif link.status == Guardianship.Status.PENDING:
         accounts.confirm_guardianship(guardianship=link, actor=guardian)
     if invitation.kind in WAITING_KINDS:
+        letter = invitation.kind == Invitation.Kind.LETTER
         consent.record_choices(
             person=child,
             choices=choices or {},
@@ -227,6 +229,8 @@ def accept_invitation(
             language=language,
             texts=texts,
             meta=meta,
+            # The school's letter reached the parent through the child's school: the stronger check.
+            verification=Verification.SCHOOL_LETTER if letter else None,
         )
         _require_account_consent(child)
         accounts.set_active(person=child, active=True, actor=guardian, reason="guardian_consent")
@@ -294,46 +298,25 @@ def remove_child(*, child: User, actor: User) -> None:
     accounts.end_guardianship(guardianship=link, actor=actor)
 
 
-def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
-    """Closed pupils' accounts that never had a consent, older than the rule's 14 days.
-
-    A closed account with a consent history was closed by a withdrawal: the consent app's
-    own job erases it after its notice period.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=Invitation.VALID_DAYS)
-    # A letter from the school still on its way home keeps the account it names.
-    letter_open = Invitation.objects.filter(
-        child=OuterRef("pk"),
-        kind=Invitation.Kind.LETTER,
-        accepted_at__isnull=True,
-        expires_at__gt=now,
-    )
-    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff).exclude(
-        Exists(letter_open)
-    )
-    return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
-
-
 @transaction.atomic
-def erase_unconfirmed_child(*, child: User) -> None:
+def erase_unconfirmed_child(*, child: User, actor: Actor) -> None:
     """Erase a child's account that no guardian confirmed: the account and all about it.
 
     The journal records that one such account went, and never whose: no reference, no name.
     """
-    consent.erase_account(person=child, actor=RETENTION, reason="unconfirmed_child")
+    consent.erase_account(person=child, actor=actor, reason="unconfirmed_child")
     audit.record(
         event="families.unconfirmed_child_erased",
-        actor=RETENTION,
-        data={"count": 1, "after_days": Invitation.VALID_DAYS},
+        actor=actor,
+        data={"count": 1, "after_days": queries.unconfirmed_child_days()},
     )
 
 
 @transaction.atomic
-def delete_expired_invitations(*, now: datetime | None = None) -> int:
+def delete_expired_invitations(*, actor: Actor, now: datetime | None = None) -> int:
     count, _by_model = Invitation.objects.filter(expires_at__lt=now or timezone.now()).delete()
     if count:
-        audit.record(event="families.invitations_expired", actor=RETENTION, data={"count": count})
+        audit.record(event="families.invitations_expired", actor=actor, data={"count": count})
     return count
 
 

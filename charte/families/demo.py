@@ -11,6 +11,7 @@ from charte.accounts.models import Guardianship, User
 from charte.consent import actions as consent
 from charte.consent.models import Channel
 from charte.consent.purposes import purposes_for
+from charte.core.actors import ANONYMOUS
 from charte.core.demo import DEMO_PASSWORD, Demo, DemoLogin
 from charte.families import actions
 
@@ -46,6 +47,7 @@ def seed(demo: Demo) -> None:
     if waiting is None:
         birth: date = years_ago(10, 6, 21)
         waiting = actions.sign_up_pupil(
+            actor=ANONYMOUS,  # as a pupil signing up alone
             first_name="Tom",
             birth_date=birth,
             country="FR",

@@ -1,16 +1,27 @@
 """Reads about families that carry rules, and the access functions of the family pages."""
 
 import uuid
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import children_of, guardians_of
+from charte.consent.queries import latest_records
 from charte.core.errors import NotFound
 from charte.families.models import Invitation
+from charte.privacy import register
+
+
+def access_family(*, viewer: User) -> User:
+    """ "Ma famille" and the pages about a child: parent accounts only."""
+    if viewer.role != Role.PARENT:
+        raise NotFound(_("Page réservée aux comptes parents."))
+    return viewer
+
 
 if TYPE_CHECKING:
     from charte.accounts.waiting import Waiting
@@ -57,6 +68,32 @@ def family_panel(user: User) -> dict[str, Any]:
     """The parent's home-page panel: their children and their ages."""
     today = timezone.localdate()
     return {"children": [(child, child.age_on(today)) for child in family_of(user)]}
+
+
+def unconfirmed_child_days() -> int:
+    """How long a child's account waits for a guardian: the register's rule "unconfirmed_child"."""
+    return register.RETENTION_BY_CODE["unconfirmed_child"].days
+
+
+def unconfirmed_children(*, now: datetime | None = None) -> list[User]:
+    """Closed pupils' accounts that never had a consent, older than the rule's 14 days.
+
+    A closed account with a consent history was closed by a withdrawal: the consent app's
+    own job erases it after its notice period.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=unconfirmed_child_days())
+    # A letter from the school still on its way home keeps the account it names.
+    letter_open = Invitation.objects.filter(
+        child=OuterRef("pk"),
+        kind=Invitation.Kind.LETTER,
+        accepted_at__isnull=True,
+        expires_at__gt=now,
+    )
+    waiting = User.objects.filter(role=Role.PUPIL, is_active=False, created_at__lt=cutoff).exclude(
+        Exists(letter_open)
+    )
+    return [child for child in waiting.order_by("pk")[:500] if not latest_records(child)]
 
 
 def waiting_child(user: User) -> "Waiting | None":

@@ -8,14 +8,15 @@ any number of times. Expired invitations go too. The journal counts, it never na
 
 from django.tasks import task
 
-from charte.families import actions
+from charte.core.actors import RETENTION
+from charte.families import actions, queries
 
 
 @task()
 def erase_unconfirmed_children() -> int:
     erased = 0
-    for child in actions.unconfirmed_children():
-        actions.erase_unconfirmed_child(child=child)
+    for child in queries.unconfirmed_children():
+        actions.erase_unconfirmed_child(child=child, actor=RETENTION)
         erased += 1
-    actions.delete_expired_invitations()
+    actions.delete_expired_invitations(actor=RETENTION)
     return erased

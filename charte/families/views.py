@@ -4,8 +4,8 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,9 +17,11 @@ from charte.accounts.consent_age import digital_consent_age
 from charte.accounts.models import Role, User
 from charte.consent.queries import consent_lines, latest_version
 from charte.core import ratelimit
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
+from charte.core.views import act, attempt
 from charte.families import actions
 from charte.families.forms import (
     ChildFactsForm,
@@ -35,6 +37,7 @@ from charte.families.forms import (
 from charte.families.models import Invitation
 from charte.families.queries import (
     access_child_by_guardian,
+    access_family,
     access_invitation_by_guardian,
     family_of,
     invitations_sent_for,
@@ -42,7 +45,7 @@ from charte.families.queries import (
 )
 from charte.families.tokens import open_invitation, open_letter
 
-type View = Callable[..., HttpResponse]
+type View = Callable[..., HttpResponseBase]
 
 # Each sends an email to the address typed. A whole class may sign up from the school's one
 # address in a lesson, and siblings share a parent: generous per address, tight per mailbox.
@@ -55,29 +58,21 @@ INVITE_LIMIT = ratelimit.Limit(
 
 
 def parent_required(view: View) -> View:
-    @login_required
+    """A parent's page: signed in (`signed_in_view`), as a parent (`access_family`)."""
+
+    @signed_in_view
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "role", None) != Role.PARENT:
-            raise Http404(_("Page réservée aux comptes parents."))
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc)) from exc
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        access_family(viewer=viewer_of(request))
+        return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _parent(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @parent_required
 def home(request: HttpRequest) -> HttpResponse:
     """ "Ma famille": the parent's children, what they can do for each, pending invitations."""
-    parent = _parent(request)
+    parent = viewer_of(request)
     children = family_of(parent)
     today = timezone.localdate()
     rows = [
@@ -100,13 +95,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @checks_card_numbers
 @parent_required
 def create_child(request: HttpRequest) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     form = ChildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         choices, texts = form.consent_choices()
-        try:
-            child = actions.create_child(
+        outcome = attempt(
+            request,
+            lambda: actions.create_child(
                 parent=parent,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -117,19 +113,18 @@ def create_child(request: HttpRequest) -> HttpResponse:
                 texts=texts,
                 language=translation.get_language() or "fr",
                 meta=audit.request_meta(request),
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
+            ),
+            success=lambda child: (
                 _(
                     "Le compte de %(name)s est prêt : il se connecte avec l'identifiant "
                     "« %(login)s » et le mot de passe que vous avez choisi."
                 )
-                % {"name": child.first_name, "login": child.username},
-            )
-            return redirect("families:child", child.public_id)
+                % {"name": child.first_name, "login": child.username}
+            ),
+            form=form,
+        )
+        if outcome.value is not None:
+            return redirect("families:child", outcome.value.public_id)
     return render(
         request, "families/create_child.html", {"form": form, "version": latest_version()}
     )
@@ -137,7 +132,7 @@ def create_child(request: HttpRequest) -> HttpResponse:
 
 @parent_required
 def child(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     return _child_page(request, parent, person)
 
@@ -164,18 +159,18 @@ def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) 
 @parent_required
 @require_POST
 def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     form = RenameForm(request.POST)
     if not form.is_valid():
         return _child_page(request, parent, person, rename_form=form)
-    try:
-        actions.rename_child(child=person, actor=parent, **form.cleaned_data)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-        return redirect("families:child", person.public_id)
-    messages.success(request, _("Le nom est corrigé."))
-    return redirect("families:child", person.public_id)
+    return act(
+        request,
+        lambda: actions.rename_child(child=person, actor=parent, **form.cleaned_data),
+        success=_("Le nom est corrigé."),
+        to="families:child",
+        args=(person.public_id,),
+    )
 
 
 @checks_card_numbers
@@ -183,23 +178,25 @@ def rename(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
 @require_POST
 def correct_facts(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     """A guardian corrects their child's birth date or country (never the child themself)."""
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     form = ChildFactsForm(request.POST, child=person)
     if not form.is_valid():
         return _child_page(request, parent, person, facts_form=form)
-    try:
-        changed = actions.correct_child_facts(child=person, actor=parent, **form.cleaned_data)
-    except ActionError as exc:
-        form.add_error(None, str(exc))
-        return _child_page(request, parent, person, facts_form=form)
-    if changed:
-        messages.success(
-            request,
+    outcome = attempt(
+        request,
+        lambda: actions.correct_child_facts(child=person, actor=parent, **form.cleaned_data),
+        success=lambda changed: (
             _("C'est corrigé. Les responsables légaux de %(name)s en sont informés par e-mail.")
-            % {"name": person.first_name},
-        )
-    else:
+            % {"name": person.first_name}
+            if changed
+            else None
+        ),
+        form=form,
+    )
+    if not outcome.done:
+        return _child_page(request, parent, person, facts_form=form)
+    if not outcome.value:
         messages.info(request, _("Rien n'a changé."))
     return redirect("families:child", person.public_id)
 
@@ -207,7 +204,7 @@ def correct_facts(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
 @parent_required
 @require_POST
 def set_password(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     form = ChildPasswordForm(request.POST)
     if not form.is_valid():
@@ -224,7 +221,7 @@ def set_password(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
 @parent_required
 @require_POST
 def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
     form = InviteGuardianForm(request.POST)
     if not form.is_valid():
@@ -233,22 +230,21 @@ def invite(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     if refusal is not None:
         messages.error(request, refusal.message)
         return ratelimit.refuse(_child_page(request, parent, person), refusal)
-    try:
-        actions.invite_guardian(child=person, inviter=parent, email=form.cleaned_data["email"])
-    except ActionError as error:
-        messages.error(request, str(error))
-        return redirect("families:child", person.public_id)
-    messages.success(
+    return act(
         request,
-        _("Invitation envoyée. Le lien sera établi quand l'autre parent l'aura confirmé."),
+        lambda: actions.invite_guardian(
+            child=person, inviter=parent, email=form.cleaned_data["email"]
+        ),
+        success=_("Invitation envoyée. Le lien sera établi quand l'autre parent l'aura confirmé."),
+        to="families:child",
+        args=(person.public_id,),
     )
-    return redirect("families:child", person.public_id)
 
 
 @parent_required
 @require_POST
 def cancel_invitation(request: HttpRequest, invitation: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     found = access_invitation_by_guardian(viewer=parent, public_id=invitation)
     actions.cancel_invitation(invitation=found, actor=parent)
     messages.success(request, _("Invitation annulée : son lien ne fonctionne plus."))
@@ -258,21 +254,19 @@ def cancel_invitation(request: HttpRequest, invitation: uuid.UUID) -> HttpRespon
 @parent_required
 @require_POST
 def remove(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
-    parent = _parent(request)
+    parent = viewer_of(request)
     person = access_child_by_guardian(viewer=parent, public_id=child)
-    try:
-        actions.remove_child(child=person, actor=parent)
-    except ActionError as error:
-        messages.error(request, str(error))
-        return redirect("families:child", person.public_id)
-    messages.success(
+    outcome = attempt(
         request,
-        _(
+        lambda: actions.remove_child(child=person, actor=parent),
+        success=_(
             "Le compte de %(name)s est fermé. Ses données seront effacées dans 30 jours ; "
             "d'ici là, rien n'est traité."
         )
         % {"name": person.first_name},
     )
+    if not outcome.done:
+        return redirect("families:child", person.public_id)
     return redirect("families:home")
 
 
@@ -317,18 +311,19 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         choices, texts = (
             form.consent_choices() if isinstance(form, InvitationConsentForm) else ({}, {})
         )
-        try:
-            actions.accept_invitation(
+        outcome = attempt(
+            request,
+            lambda: actions.accept_invitation(
                 invitation=found,
                 guardian=user,
                 choices=choices,
                 texts=texts,
                 language=translation.get_language() or "fr",
                 meta=audit.request_meta(request),
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.done:
             request.session.pop("invited_email", None)
             messages.success(
                 request,
@@ -365,7 +360,7 @@ def _refuse(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 @parent_required
 def letter(request: HttpRequest) -> HttpResponse:
     """A parent types the code of the letter their child's school gave, then answers."""
-    parent = _parent(request)
+    parent = viewer_of(request)
     code_form = LetterCodeForm(request.POST or None)
     found = None
     refusal = None
@@ -444,8 +439,10 @@ def pupil_sign_up(request: HttpRequest) -> HttpResponse:
         form.add_error(None, refusal.message)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            person = actions.sign_up_pupil(
+        outcome = attempt(
+            request,
+            lambda: actions.sign_up_pupil(
+                actor=ANONYMOUS,
                 first_name=data["first_name"],
                 birth_date=data["birth_date"],
                 country=data["country"],
@@ -453,10 +450,10 @@ def pupil_sign_up(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 guardian_email=data["guardian_email"],
                 language=translation.get_language() or "fr",
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if (person := outcome.value) is not None:
             return render(
                 request,
                 "families/pupil_signed_up.html",

@@ -28,10 +28,10 @@ registry.personal(
     fields={
         "public_id": derived(Category.REFERENCE),
         "purpose": provided(Category.MESSAGES),
-        "subject": provided(Category.MESSAGES),
-        "body": provided(Category.MESSAGES),
-        "subject_en": provided(Category.MESSAGES),
-        "body_en": provided(Category.MESSAGES),
+        "subject": provided(Category.SERVICE),
+        "body": provided(Category.SERVICE),
+        "subject_en": provided(Category.SERVICE),
+        "body_en": provided(Category.SERVICE),
         "status": observed(Category.MESSAGES),
         "created_by": observed(Category.REFERENCE),
         "created_at": observed(Category.MESSAGES),
@@ -43,7 +43,8 @@ registry.personal(
         "cursor": derived(Category.REFERENCE),
         "queued": derived(Category.MESSAGES),
     },
-    # The message is the operator's; erasing its author's account takes only their name off it.
+    # The message is the operator's (its text is the service's content, not data about its
+    # author): erasing its author's account takes only their name off it.
     erasure={
         "created_by": Anonymise(replace={"created_by": None}, keep=(*_KEPT, "sent_by")),
         "sent_by": Anonymise(replace={"sent_by": None}, keep=(*_KEPT, "created_by")),

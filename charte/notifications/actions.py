@@ -29,7 +29,9 @@ from charte.accounts.queries import guardians_of
 from charte.core.actors import Actor
 from charte.notifications import kinds
 from charte.notifications.models import Message
-from charte.privacy import processing
+from charte.privacy import processing, register
+from charte.privacy.register import Category
+from charte.recipients.actions import refusal, share_with
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -290,15 +292,108 @@ def _enqueue_delivery(message_pk: int) -> None:
     deliver.enqueue(message_id=message_pk)
 
 
-def mark_sent(*, message: Message) -> Message:
+# Delivery (the worker's task fetches a message by id and calls these) --------------------------
+
+
+def _purpose(message: Message) -> str:
+    """The purpose the message serves: its kind's, or the account's for service messages."""
+    try:
+        return kinds.get(message.kind).purpose or "account"
+    except LookupError:  # a kind removed since the message was queued
+        return "account"
+
+
+def _disclosed(message: Message) -> list[tuple[User, list[Category]]]:
+    """What the email provider receives, per person with an account: the recipient's address,
+    the content about the person concerned. (A visitor's address, tied to no account, is in the
+    outbox only for its delivery and goes with it.)"""
+    if message.recipient is not None and message.recipient_id == message.about_id:
+        return [(message.recipient, [Category.IDENTITY, Category.CONTACT, Category.MESSAGES])]
+    disclosed = []
+    if message.about is not None:
+        disclosed.append((message.about, [Category.IDENTITY, Category.MESSAGES]))
+    if message.recipient is not None:
+        disclosed.append((message.recipient, [Category.IDENTITY, Category.CONTACT]))
+    return disclosed
+
+
+def _essential(message: Message) -> bool:
+    try:
+        return kinds.get(message.kind).essential
+    except LookupError:  # a kind removed since: only essential kinds are sent without a check
+        return False
+
+
+def _consent_holds(message: Message, purpose: str) -> bool:
+    recipient = message.recipient
+    return recipient is not None and processing.consent_given(recipient, purpose)
+
+
+def delivery_refusal(message: Message) -> str | None:
+    """Why a queued message may not leave now (its code), or None.
+
+    Queued before a death was recorded: the deceased still receives nothing. Sending an email
+    is sharing with the email provider: checked before anything leaves. A non-essential
+    message is sent only while its recipient's consent holds: a withdrawal (the one-click link
+    of an earlier message, say) stops even what was already queued."""
+    if deceased(message.recipient, message.to_email):
+        return "deceased"
+    purpose = _purpose(message)
+    if not _essential(message) and purpose != "account" and not _consent_holds(message, purpose):
+        return "no_consent"
+    provider = register.RECIPIENT_BY_CODE["email_provider"]
+    for person, categories in _disclosed(message):
+        refused = refusal(
+            recipient=provider, person=person, categories=categories, purpose=_purpose(message)
+        )
+        if refused is not None:
+            return refused.code
+    return None
+
+
+def _journal(message: Message, event: str, actor: Actor, **data: Any) -> None:
+    audit.record(
+        event=event,
+        actor=actor,
+        subject=message.about,
+        data={"kind": message.kind, "message": str(message.public_id), **data},
+    )
+
+
+@transaction.atomic
+def abandon_refused(*, message: Message, reason: str, actor: Actor) -> Message:
+    """The message may not leave (`delivery_refusal` says why): it is never sent."""
+    message.status = Message.Status.ABANDONED
+    message.last_error = reason
+    message.save(update_fields=["status", "last_error"])
+    _journal(message, "notification.refused", actor, reason=reason)
+    return message
+
+
+@transaction.atomic
+def mark_sent(*, message: Message, actor: Actor) -> Message:
+    """The provider accepted the message: the sharing with it and the sending are recorded
+    together."""
+    for person, categories in _disclosed(message):
+        share_with(
+            recipient="email_provider",
+            person=person,
+            categories=categories,
+            purpose=_purpose(message),
+            actor=actor,
+            reference=str(message.public_id),
+        )
     message.status = Message.Status.SENT
     message.sent_at = timezone.now()
     message.attempts += 1
     message.save(update_fields=["status", "sent_at", "attempts"])
+    _journal(message, "notification.sent", actor)
     return message
 
 
-def mark_failed(*, message: Message, error: Exception) -> Message:
+@transaction.atomic
+def mark_failed(*, message: Message, error: Exception, actor: Actor) -> Message:
+    """The provider could not take the message: tried again later, up to MAX_ATTEMPTS."""
     message.attempts += 1
     message.status = (
         Message.Status.ABANDONED
@@ -308,4 +403,5 @@ def mark_failed(*, message: Message, error: Exception) -> Message:
     # The error's class and its first words only: an SMTP error may quote the address.
     message.last_error = type(error).__name__[:200]
     message.save(update_fields=["status", "attempts", "last_error"])
+    _journal(message, "notification.failed", actor, attempts=message.attempts)
     return message

@@ -22,8 +22,10 @@ class NotificationsConfig(AppConfig):
         from datetime import timedelta
 
         from charte.audit import alerts
-        from charte.core import schedule
+        from charte.core import notices, schedule
         from charte.notifications import actions, kinds, tasks
+
+        notices.set_sender(actions)
 
         kinds.register(
             kinds.Kind(

@@ -39,7 +39,6 @@ from charte.payments.providers.base import CANCELED, SUCCEEDED
 from charte.privacy.register import Category
 from charte.recipients.actions import share_with
 from charte.retention import actions as retention
-from charte.retention.models import Renewal
 
 PROVIDER = SystemActor("payment_provider")
 LAST4 = re.compile(r"[0-9]{4}")
@@ -229,7 +228,7 @@ def record_payment(
     # Charter, Annex 1: an order is activity; for the retention of the account, a renewal.
     User.objects.filter(pk=buyer.pk).update(last_order_at=now)
     if not buyer.is_staff:
-        retention.renew(person=buyer, source=Renewal.Source.SUBSCRIPTION, actor=actor)
+        retention.renew(person=buyer, source="subscription", actor=actor)
     order_ref = str(order.public_id)
     audit.record(
         event="order.paid",

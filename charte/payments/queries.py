@@ -23,6 +23,13 @@ from charte.payments.plans import AUDIENCE_OF_ROLE, Plan, plans_for
 EXPIRING_SOON = timedelta(days=60)
 
 
+def access_desk(*, viewer: User, role: str) -> User:
+    """The accounting and sales pages: their role only."""
+    if viewer.role != role:
+        raise NotFound(_("Page introuvable."))
+    return viewer
+
+
 def _role(viewer: User | Any) -> str:
     return getattr(viewer, "role", "") if getattr(viewer, "is_authenticated", False) else ""
 

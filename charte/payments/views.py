@@ -5,9 +5,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,35 +16,26 @@ from django.views.decorators.csrf import csrf_exempt
 from charte import audit
 from charte.accounts.models import Role, User
 from charte.core import csvfile
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.views import attempt
 from charte.payments import actions, providers, queries
 from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
 from charte.payments.models import Order
 from charte.payments.plans import PLAN_BY_CODE
 
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+type View = Callable[..., HttpResponseBase]
 
 
-def _found(lookup: Callable[[], Any]) -> Any:
-    try:
-        return lookup()
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+def role_only(role: str) -> Callable[[View], View]:
+    """Signed in with `role` (`queries.access_desk`); anyone else is told the page does not
+    exist."""
 
-
-def role_only(role: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Signed in with `role`; anyone else is told the page does not exist."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
+    def decorator(view: View) -> View:
+        @signed_in_view
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if getattr(request.user, "role", None) != role:
-                raise Http404(_("Page introuvable."))
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            queries.access_desk(viewer=viewer_of(request), role=role)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -67,18 +58,19 @@ def plans(request: HttpRequest) -> HttpResponse:
     return render(request, "payments/plans.html", context)
 
 
-@login_required
+@signed_in_view
 @checks_card_numbers
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
-    buyer = _user(request)
+    buyer = viewer_of(request)
     plan = PLAN_BY_CODE.get(plan_code)
     if plan is None or plan not in queries.plans_on_offer(buyer):
         raise Http404(_("Formule introuvable."))
     initial = {"billing_name": buyer.full_name, **queries.last_billing(buyer)}
     form = CheckoutForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            _order, started = actions.place_order(
+        outcome = attempt(
+            request,
+            lambda: actions.place_order(
                 buyer=buyer,
                 plan=plan,
                 billing_name=form.cleaned_data["billing_name"],
@@ -86,10 +78,11 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
                 organisation=form.cleaned_data.get("organisation", ""),
                 site_url=request.build_absolute_uri("/"),
                 actor=buyer,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.value is not None:
+            _order, started = outcome.value
             return redirect(started.redirect_url)
     return render(
         request,
@@ -98,12 +91,10 @@ def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 def order_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Where the provider sends the buyer back. The webhook, not this page, says it is paid."""
-    order: Order = _found(
-        lambda: queries.access_order_by_buyer(viewer=_user(request), public_id=public_id)
-    )
+    order: Order = queries.access_order_by_buyer(viewer=viewer_of(request), public_id=public_id)
     if order.status == Order.Status.PAID:
         messages.success(request, _("Merci ! Votre paiement est confirmé."))
         return redirect("payments:order", public_id=order.public_id)
@@ -113,16 +104,16 @@ def order_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "payments/order_pending.html", {"order": order})
 
 
-@login_required
+@signed_in_view
 def orders(request: HttpRequest) -> HttpResponse:
-    return render(request, "payments/orders.html", {"orders": queries.orders_of(_user(request))})
-
-
-@login_required
-def order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    found: Order = _found(
-        lambda: queries.access_order_by_buyer(viewer=_user(request), public_id=public_id)
+    return render(
+        request, "payments/orders.html", {"orders": queries.orders_of(viewer_of(request))}
     )
+
+
+@signed_in_view
+def order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    found: Order = queries.access_order_by_buyer(viewer=viewer_of(request), public_id=public_id)
     return render(
         request,
         "payments/order.html",
@@ -130,10 +121,10 @@ def order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 def invoice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    viewer = _user(request)
-    found = _found(lambda: queries.access_invoice(viewer=viewer, public_id=public_id))
+    viewer = viewer_of(request)
+    found = queries.access_invoice(viewer=viewer, public_id=public_id)
     if found.buyer is not None:  # accounting reading a buyer's invoice (the buyer's own is not)
         audit.record_read(
             viewer=viewer, subject=found.buyer, what="invoice", data={"invoice": found.number}
@@ -183,10 +174,8 @@ def accounting_orders(request: HttpRequest) -> HttpResponse:
 
 @role_only(Role.ACCOUNTING)
 def accounting_order(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    viewer = _user(request)
-    found: Order = _found(
-        lambda: queries.access_order_by_accounting(viewer=viewer, public_id=public_id)
-    )
+    viewer = viewer_of(request)
+    found: Order = queries.access_order_by_accounting(viewer=viewer, public_id=public_id)
     if found.buyer is not None:
         audit.record_read(
             viewer=viewer, subject=found.buyer, what="order", data={"order": str(found.public_id)}
@@ -266,7 +255,5 @@ def sales_licences(request: HttpRequest) -> HttpResponse:
 
 @role_only(Role.SALES)
 def sales_licence(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    found = _found(
-        lambda: queries.access_licence_by_sales(viewer=_user(request), public_id=public_id)
-    )
+    found = queries.access_licence_by_sales(viewer=viewer_of(request), public_id=public_id)
     return render(request, "payments/sales/licence.html", {"licence": found, "now": timezone.now()})

@@ -74,8 +74,9 @@ class Field:
 
     @property
     def personal(self) -> bool:
-        """References (ids, links) are not personal by themselves; every other category is."""
-        return self.category != Category.REFERENCE
+        """References (ids, links) and the service's own content are not personal by
+        themselves; every other category is."""
+        return self.category not in (Category.REFERENCE, Category.SERVICE)
 
 
 def provided(category: Category, note: Text = "") -> Field:

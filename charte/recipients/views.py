@@ -1,45 +1,36 @@
 import uuid
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from charte.accounts.models import User
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
+from charte.core.views import act, attempt
 from charte.privacy import register
 from charte.recipients import actions, notices, queries
 from charte.recipients.forms import AuthorityRequestForm
 from charte.recipients.models import Notice
 
 
-def _viewer(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @checks_card_numbers
-@login_required
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def authority_requests(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
-    try:
-        recorded = queries.access_authority_requests(viewer=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    viewer = viewer_of(request)
+    recorded = queries.access_authority_requests(viewer=viewer)
     form = AuthorityRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_authority_request(actor=viewer, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("La demande est enregistrée et la transmission consignée."))
+        outcome = attempt(
+            request,
+            lambda: actions.record_authority_request(actor=viewer, **form.cleaned_data),
+            success=_("La demande est enregistrée et la transmission consignée."),
+            form=form,
+        )
+        if outcome.done:
             return redirect("recipients:authority_requests")
     return render(
         request, "recipients/authority_requests.html", {"form": form, "recorded": recorded[:100]}
@@ -86,13 +77,15 @@ def waive_notice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The DPO answers the person without waiting for this recipient any longer."""
     viewer = viewer_of(request)
     found = notices.access_notice_by_dpo(viewer=viewer, public_id=public_id)
-    try:
-        notices.waive_notice(notice=found, actor=viewer, reason=request.POST.get("reason", ""))
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("C'est enregistré : la personne peut recevoir sa réponse."))
-    return redirect("subject_requests:staff_detail", found.request_reference)
+    return act(
+        request,
+        lambda: notices.waive_notice(
+            notice=found, actor=viewer, reason=request.POST.get("reason", "")
+        ),
+        success=_("C'est enregistré : la personne peut recevoir sa réponse."),
+        to="subject_requests:staff_detail",
+        args=(found.request_reference,),
+    )
 
 
 def _recipient(found: Notice) -> object:

@@ -14,3 +14,29 @@ class ReportsConfig(AppConfig):
     name = "charte.reports"
     label = "reports"
     verbose_name = "Reports"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from charte.accounts.models import Role
+        from charte.core import navigation
+        from charte.reports.queries import OPERATOR_STAFF
+        from charte.schools.tabs import ClassTab, add_class_tabs
+
+        navigation.add_menu(
+            navigation.Link(
+                label=_("Usage de la plateforme"),
+                url_name="reports:platform_usage",
+                roles=OPERATOR_STAFF,
+                order=60,
+            ),
+            navigation.Link(
+                label=_("Publications de statistiques"),
+                url_name="reports:releases",
+                roles=frozenset({Role.DPO}),
+                order=61,
+            ),
+        )
+        add_class_tabs(
+            ClassTab(label=_("Usage"), url_name="reports:class_usage", order=40, teachers_only=True)
+        )

@@ -7,9 +7,9 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from charte.accounts.models import User
 from charte.content import queries as content
 from charte.content.correction import coerce_response
+from charte.core.access import viewer_of
 from charte.core.schemas import InputSchema, refusals
 from charte.results import actions, queries
 from charte.schools import queries as schools
@@ -78,12 +78,6 @@ class ClassResultsOut(Schema):
     success_per_exercise: dict[str, int]  # exercise slug -> percent
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/pupils/{public_id}",
     response={200: PupilResultsOut, **refusals(401, 404, 422)},
@@ -92,7 +86,7 @@ def _viewer(request: HttpRequest) -> User:
 def pupil_results(request: HttpRequest, public_id: UUID) -> PupilResultsOut:
     """Levels per competency and success per exercise: for the pupil, their guardians and
     their current teachers. Reads by anyone but the pupil are journalled."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pupil = queries.access_pupil_results(viewer=viewer, public_id=public_id)
     actions.record_results_viewed(viewer=viewer, pupils=[pupil], via="api")
     report = queries.pupil_report(pupil)
@@ -133,7 +127,7 @@ def pupil_results(request: HttpRequest, public_id: UUID) -> PupilResultsOut:
     summary="A pupil's attempts",
 )
 def pupil_attempts(request: HttpRequest, public_id: UUID) -> list[AttemptOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pupil = queries.access_pupil_results(viewer=viewer, public_id=public_id)
     actions.record_results_viewed(viewer=viewer, pupils=[pupil], via="api")
     return [
@@ -155,7 +149,7 @@ def pupil_attempts(request: HttpRequest, public_id: UUID) -> list[AttemptOut]:
 def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[AttemptDetailOut]:
     """`responses` maps each question key (q1, q2...) to the answer: a list of option indices
     (multiple choice), true or false, a list of right-hand indices (matching), or text."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     exercise = content.exercise_by_slug(slug)
     responses = {
         q.key: coerce_response(q, payload.responses.get(q.key)) for q in exercise.questions.all()
@@ -182,7 +176,7 @@ def answer(request: HttpRequest, slug: str, payload: AttemptIn) -> Status[Attemp
 )
 def class_results(request: HttpRequest, public_id: UUID) -> ClassResultsOut:
     """For the class's teachers. Each pupil's results read is journalled."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     school_class = schools.access_class_by_teacher(viewer=viewer, public_id=public_id)
     pupils = list(schools.pupils_of_class(school_class))
     actions.record_results_viewed(viewer=viewer, pupils=pupils, via="api_class")

@@ -296,10 +296,6 @@ def class_report(pupils: Iterable[User]) -> ClassReport:
     return ClassReport(competencies=competencies, rows=rows, exercises=rates)
 
 
-def attempts_since(pupil: User, exercise: Exercise, since: datetime) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(pupil=pupil, exercise=exercise, created_at__gte=since)
-
-
 def latest_scores(pupil: User) -> dict[int, float]:
     """The pupil's latest score at each exercise they tried, by exercise id."""
     latest: dict[int, float] = {}

@@ -24,6 +24,13 @@ def _back_link(request: HttpRequest) -> str:
     return safe_path(request.POST.get("retour") or request.GET.get("retour"))
 
 
+def unanswered(response: object) -> bool:
+    """A question left blank: nothing ticked, chosen or typed."""
+    if response is None or response == "" or response == []:
+        return True
+    return isinstance(response, list) and all(item is None for item in response)
+
+
 def _questions(exercise: Exercise) -> list[dict[str, object]]:
     out = []
     for question in exercise.questions.all():
@@ -49,6 +56,26 @@ def exercise(request: HttpRequest, slug: str) -> HttpResponse:
         responses = read_responses(found, request.POST)
         if is_pupil:
             assert isinstance(viewer, User)
+            missing = [key for key, response in responses.items() if unanswered(response)]
+            if missing and request.POST.get("incomplete") != "confirm":
+                # No silent 0 %: an empty answer counts as wrong, so the pupil says it is meant.
+                kept = [
+                    (key, value)
+                    for key in request.POST
+                    if key not in {"csrfmiddlewaretoken", "incomplete"}
+                    for value in request.POST.getlist(key)
+                ]
+                return render(
+                    request,
+                    "results/confirm_incomplete.html",
+                    {
+                        "exercise": found,
+                        "missing": len(missing),
+                        "total": len(responses),
+                        "kept": kept,
+                        "back": back,
+                    },
+                )
             attempt, _ = actions.submit_attempt(
                 pupil=viewer, exercise=found, responses=responses, actor=viewer
             )

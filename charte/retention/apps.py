@@ -25,10 +25,11 @@ class RetentionConfig(AppConfig):
         from charte.core import navigation, schedule
         from charte.notifications import kinds as notification_kinds
         from charte.retention import tasks
-        from charte.retention.checks import check_settings
+        from charte.retention.checks import check_handlers, check_settings
         from charte.retention.sections import dpo_panel, retention_section
 
         checks.register(check_settings, "charte")
+        checks.register(check_handlers, "charte")
         notification_kinds.register(
             notification_kinds.Kind(
                 code="retention.expiry_notice",

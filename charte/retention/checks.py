@@ -28,3 +28,20 @@ def check_settings(
     if settings.CHARTE_RETENTION_BATCH < 1:
         errors.append(checks.Error("RETENTION_BATCH must be 1 or more.", id="charte.E103"))
     return errors
+
+
+def check_handlers(
+    app_configs: Iterable[Any] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every rule an app registered a handler for is one of the register's."""
+    from charte.core import expiry
+    from charte.privacy.register import RETENTION_BY_CODE
+
+    return [
+        checks.Error(
+            f"A retention handler is registered for {rule!r}, a rule the register does not have.",
+            id="charte.E104",
+        )
+        for rule in expiry.registered()
+        if rule not in RETENTION_BY_CODE
+    ]

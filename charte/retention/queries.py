@@ -162,6 +162,17 @@ def accounts_expiring_between(first: date, last: date) -> models.QuerySet[Any]:
     )
 
 
+def renewed_until(today: date) -> date:
+    """Until when a renewal made on `today` keeps an account (the next school year's end, plus
+    the register's period)."""
+    return dates.kept_until_renewed(today)
+
+
+def not_renewed_until(people: models.QuerySet[Any], day: date) -> models.QuerySet[Any]:
+    """Those of `people` whom no renewal, whoever made it, keeps until `day`."""
+    return people.exclude(pk__in=Renewal.objects.filter(kept_until__gte=day).values("person"))
+
+
 def kept_until(person: "User") -> date | None:
     """The last day this person's account is kept (None: outside retention, a staff account)."""
     if person.is_staff:
@@ -169,10 +180,6 @@ def kept_until(person: "User") -> date | None:
     created = dates.kept_until_created(dates.local_day(person.created_at))
     renewed = Renewal.objects.filter(person=person).aggregate(last=models.Max("kept_until"))["last"]
     return max(created, renewed) if renewed else created
-
-
-def renewal_would_keep_until(today: date) -> date:
-    return dates.kept_until_renewed(today)
 
 
 def active_since(day: date, prefix: str = "") -> models.Q:

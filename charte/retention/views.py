@@ -4,8 +4,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,8 +15,10 @@ from django.views.decorators.http import require_POST
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
 from charte.core import csvfile
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
+from charte.core.views import act, attempt
 from charte.privacy.register import RETENTION_BY_CODE
 from charte.retention import actions, dates, forecast, queries, sweep, tokens
 from charte.retention.forms import DayForm, HoldForm, ObjectHoldForm
@@ -29,21 +30,13 @@ type View = Callable[..., HttpResponseBase]
 def dpo_only(view: View) -> View:
     """Signed-in DPO only; anyone else is told the page does not exist."""
 
-    @login_required
+    @signed_in_view
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            queries.access_retention_by_viewer(viewer=request.user)
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc)) from exc
+        queries.access_retention_by_viewer(viewer=viewer_of(request))
+        return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _viewer(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @checks_card_numbers
@@ -77,7 +70,7 @@ def dry_run(request: HttpRequest) -> HttpResponse:
     form = DayForm(request.GET or None)
     report = None
     if request.GET and form.is_valid():
-        report = sweep.run(today=form.day_or_today(), actor=_viewer(request), dry_run=True)
+        report = sweep.run(today=form.day_or_today(), actor=viewer_of(request), dry_run=True)
     return render(request, "retention/dry_run.html", {"form": form, "report": report})
 
 
@@ -85,18 +78,18 @@ def dry_run(request: HttpRequest) -> HttpResponse:
 @dpo_only
 def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One account under retention: until when, why, its renewals and holds; place a hold."""
-    try:
-        account = queries.access_account_by_dpo(viewer=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    account = queries.access_account_by_dpo(viewer=viewer_of(request), public_id=public_id)
     form = HoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.place_hold(actor=_viewer(request), person=account, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Le gel est posé : ces données ne seront pas supprimées."))
+        outcome = attempt(
+            request,
+            lambda: actions.place_hold(
+                actor=viewer_of(request), person=account, **form.cleaned_data
+            ),
+            success=_("Le gel est posé : ces données ne seront pas supprimées."),
+            form=form,
+        )
+        if outcome.done:
             return redirect("retention:person", public_id=account.public_id)
     today = timezone.localdate()
     kept_until = queries.kept_until(account)
@@ -122,33 +115,33 @@ def person(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def hold_object(request: HttpRequest) -> HttpResponse:
     form = ObjectHoldForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.place_hold(actor=_viewer(request), **form.hold_kwargs())
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Le gel est posé : cet objet ne sera pas supprimé."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Indiquez un type d'objet, son identifiant public et un motif."))
-    return redirect("retention:overview")
+        return redirect("retention:overview")
+    return act(
+        request,
+        lambda: actions.place_hold(actor=viewer_of(request), **form.hold_kwargs()),
+        success=_("Le gel est posé : cet objet ne sera pas supprimé."),
+        to="retention:overview",
+    )
 
 
 @dpo_only
 @require_POST
 def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    try:
-        hold = queries.access_hold_by_dpo(viewer=request.user, public_id=public_id)
-        actions.lift_hold(hold=hold, actor=_viewer(request))
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Le gel est levé."))
+    hold = queries.access_hold_by_dpo(viewer=viewer_of(request), public_id=public_id)
+    args: tuple[Any, ...]
     if hold.person is not None:
-        return redirect("retention:person", public_id=hold.person.public_id)
-    return redirect("retention:overview")
+        to, args = "retention:person", (hold.person.public_id,)
+    else:
+        to, args = "retention:overview", ()
+    return act(
+        request,
+        lambda: actions.lift_hold(hold=hold, actor=viewer_of(request)),
+        success=_("Le gel est levé."),
+        to=to,
+        args=args,
+    )
 
 
 def renew_by_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -191,26 +184,25 @@ def renew_by_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "retention/renew_confirm.html", context)
 
 
-@login_required
+@signed_in_view
 @require_POST
 def renew_signed_in(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """From the privacy centre: the person, or their guardian, keeps the account one more year."""
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        account = access_person_by_viewer(viewer=viewer, public_id=public_id)
-        source = Renewal.Source.PERSON if account.pk == viewer.pk else Renewal.Source.GUARDIAN
-        renewal = actions.renew(person=account, source=source, actor=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("C'est noté : ces données sont conservées jusqu'au %(day)s.")
-            % {"day": date_format(renewal.kept_until, "DATE_FORMAT")},
-        )
+    viewer = viewer_of(request)
+    account = access_person_by_viewer(viewer=viewer, public_id=public_id)
+    source = Renewal.Source.PERSON if account.pk == viewer.pk else Renewal.Source.GUARDIAN
+    args: tuple[Any, ...]
     if account.pk == viewer.pk:
-        return redirect("accounts:privacy_centre")
-    return redirect("accounts:privacy_centre_person", person=account.public_id)
+        to, args = "accounts:privacy_centre", ()
+    else:
+        to, args = "accounts:privacy_centre_person", (account.public_id,)
+    return act(
+        request,
+        lambda: actions.renew(person=account, source=source, actor=viewer),
+        success=lambda renewal: (
+            _("C'est noté : ces données sont conservées jusqu'au %(day)s.")
+            % {"day": date_format(renewal.kept_until, "DATE_FORMAT")}
+        ),
+        to=to,
+        args=args,
+    )

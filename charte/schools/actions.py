@@ -18,8 +18,7 @@ from charte.core.actors import Actor, SystemActor, person_ref
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.privacy import processing
 from charte.retention import actions as retention
-from charte.retention import dates as retention_dates
-from charte.retention.models import Renewal
+from charte.retention import queries as retention_queries
 from charte.schools import queries
 from charte.schools.models import (
     Enrolment,
@@ -263,25 +262,6 @@ def end_enrolment(*, enrolment: Enrolment, actor: User) -> Enrolment:
 
 
 @transaction.atomic
-def add_teacher_to_class(*, school_class: SchoolClass, teacher: User, actor: Actor) -> Teaching:
-    """Staff (or a teacher of the class) add a colleague of the school as a teacher of the class."""
-    if teacher.role != Role.TEACHER:
-        raise ActionError(_("Ce compte n'est pas un compte d'enseignant."))
-    if isinstance(actor, User) and not queries.can_manage_class(actor, school_class):
-        raise NotFound(_("Classe introuvable."))
-    if Teaching.objects.filter(school_class=school_class, teacher=teacher).exists():
-        raise Conflict(_("Cette personne enseigne déjà dans cette classe."))
-    teaching = Teaching.objects.create(school_class=school_class, teacher=teacher)
-    audit.record(
-        event="schools.teacher_added",
-        actor=actor,
-        subject=teacher,
-        data={"class": str(school_class.public_id)},
-    )
-    return teaching
-
-
-@transaction.atomic
 def archive_class(*, school_class: SchoolClass, actor: User) -> SchoolClass:
     """Close a class at the end of the year: its pupils leave it, its history stays."""
     if not queries.can_manage_class(actor, school_class):
@@ -323,7 +303,7 @@ def continue_next_year(*, school_class: SchoolClass, actor: User) -> int:
         raise ActionError(_("Seul un enseignant de la classe confirme qu'elle continue."))
     if school_class.archived_at is not None:
         raise Conflict(_("Cette classe est archivée."))
-    kept_until = retention_dates.kept_until_renewed(timezone.localdate())
+    kept_until = retention_queries.renewed_until(timezone.localdate())
     pupils = [
         e.pupil
         for e in Enrolment.objects.current()
@@ -332,15 +312,15 @@ def continue_next_year(*, school_class: SchoolClass, actor: User) -> int:
         if not e.pupil.is_staff
     ]
     # Already kept as long, whoever renewed (the class, the pupil, a guardian, a subscription).
-    already = set(
-        Renewal.objects.filter(person__in=pupils, kept_until__gte=kept_until).values_list(
-            "person_id", flat=True
-        )
+    short = set(
+        retention_queries.not_renewed_until(
+            User.objects.filter(pk__in=[p.pk for p in pupils]), kept_until
+        ).values_list("pk", flat=True)
     )
     renewed = 0
     for pupil in pupils:
-        if pupil.pk not in already:
-            retention.renew(person=pupil, source=Renewal.Source.CLASS, actor=actor)
+        if pupil.pk in short:
+            retention.renew(person=pupil, source="class", actor=actor)
             renewed += 1
     audit.record(
         event="schools.class_continues",

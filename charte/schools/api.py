@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from charte.accounts.models import Role, User
+from charte.accounts.models import Role
 from charte.accounts.queries import access_person_by_viewer, children_of
+from charte.core.access import viewer_of
 from charte.core.errors import ActionError
 from charte.core.schemas import InputSchema, refusals
 from charte.schools import actions, queries
@@ -57,12 +58,6 @@ class EnrolmentOut(Schema):
     school_class: ClassOut
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _out(school_class: SchoolClass, *, managed: bool) -> ClassOut:
     return ClassOut(
         public_id=school_class.public_id,
@@ -83,7 +78,7 @@ def _out(school_class: SchoolClass, *, managed: bool) -> ClassOut:
 def list_classes(request: HttpRequest) -> list[ClassOut]:
     """Teachers: the classes they teach. Staff: their schools' classes. A pupil: their class.
     A guardian: their children's classes."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if viewer.role == Role.TEACHER:
         return [_out(c, managed=True) for c in queries.classes_taught_by(viewer)]
     if viewer.role == Role.SCHOOL_STAFF:
@@ -103,7 +98,7 @@ def list_classes(request: HttpRequest) -> list[ClassOut]:
     summary="A class and its pupils",
 )
 def get_class(request: HttpRequest, public_id: UUID) -> ClassDetailOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
     base = _out(school_class, managed=True)
     return ClassDetailOut(
@@ -128,7 +123,7 @@ def get_class(request: HttpRequest, public_id: UUID) -> ClassDetailOut:
     summary="Create a class (teachers)",
 )
 def create_class(request: HttpRequest, payload: ClassIn) -> Status[ClassOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     school = None
     if payload.school is not None:
         school = queries.schools_of(viewer).filter(public_id=payload.school).first()
@@ -146,7 +141,7 @@ def create_class(request: HttpRequest, payload: ClassIn) -> Status[ClassOut]:
     summary="Join a class with its code",
 )
 def join(request: HttpRequest, payload: JoinIn) -> Status[EnrolmentOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     pupil = (
         viewer
         if payload.pupil is None

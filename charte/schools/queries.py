@@ -61,10 +61,6 @@ def current_class_of(pupil: User) -> SchoolClass | None:
     return enrolment.school_class if enrolment else None
 
 
-def enrolment_history(pupil: User) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(pupil=pupil).select_related("school_class__school")
-
-
 def pupils_of_class(school_class: SchoolClass) -> QuerySet[User]:
     """The pupils in the class now, in alphabetical order."""
     return User.objects.filter(
@@ -91,15 +87,6 @@ def former_enrolments_of_class(school_class: SchoolClass) -> QuerySet[Enrolment]
 
 def teachers_of_class(school_class: SchoolClass) -> QuerySet[User]:
     return User.objects.filter(teachings__school_class=school_class).order_by("last_name", "pk")
-
-
-def pupils_taught_by(teacher: User) -> QuerySet[User]:
-    """Every pupil currently in one of the teacher's current classes."""
-    return User.objects.filter(
-        enrolments__ended_at__isnull=True,
-        enrolments__school_class__archived_at__isnull=True,
-        enrolments__school_class__teachings__teacher=teacher,
-    ).distinct()
 
 
 def teaches(teacher: User, pupil: User) -> bool:
@@ -182,18 +169,6 @@ def access_enrolment_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> 
     return enrolment
 
 
-def access_pupil_by_teacher(*, viewer: User, public_id: uuid.UUID | str) -> User:
-    """A pupil currently in one of the viewer's classes."""
-    pupil = User.objects.filter(
-        public_id=as_public_id(public_id, not_found=_("Élève introuvable.")), role=Role.PUPIL
-    ).first()
-    if pupil is None:
-        raise NotFound(_("Élève introuvable."))
-    if not teaches(viewer, pupil):
-        raise NotFound(_("Élève introuvable."))
-    return pupil
-
-
 def find_pupil_for_placement(*, login: str) -> User:
     """The pupil account a member of staff names by its username or email address."""
     pupil = User.objects.by_login(login).filter(role=Role.PUPIL, is_active=True).first()
@@ -219,16 +194,13 @@ def recent_enrolments_of_school(school: School, *, limit: int = 10) -> list[Enro
 def class_continues(school_class: SchoolClass) -> tuple[date, bool]:
     """Until when "the class continues next year" keeps its pupils, and whether every current
     pupil is already kept that long."""
-    from charte.retention.dates import kept_until_renewed
-    from charte.retention.models import Renewal
+    from charte.retention import queries as retention
 
-    kept_until = kept_until_renewed(timezone.localdate())
+    kept_until = retention.renewed_until(timezone.localdate())
     pupils = Enrolment.objects.current().filter(school_class=school_class).values("pupil")
-    short = (
-        User.objects.filter(pk__in=pupils, is_staff=False)
-        .exclude(pk__in=Renewal.objects.filter(kept_until__gte=kept_until).values("person"))
-        .exists()
-    )
+    short = retention.not_renewed_until(
+        User.objects.filter(pk__in=pupils, is_staff=False), kept_until
+    ).exists()
     return kept_until, not short and pupils.exists()
 
 

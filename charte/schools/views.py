@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from charte.core import pdf
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
+from charte.core.paths import safe_path
 from charte.families.models import Invitation
 from charte.schools import actions, queries, roster
 from charte.schools.forms import (
@@ -478,10 +478,7 @@ def choose_password(request: HttpRequest) -> HttpResponse:
 
 
 def _next_page(request: HttpRequest) -> str:
-    target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("home")
+    return safe_path(request.GET.get("next"), reverse("home"))
 
 
 def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:

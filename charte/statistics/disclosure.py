@@ -15,10 +15,14 @@ exercises, success, lessons opened) is shown, or all of them are replaced by "< 
    Nested cells (a class and its school, a term and its year, a week and its term) are all
    tied by such relations, so that a difference between two shown cells is always about k
    people or more: the attack test checks every such difference.
-Limit: a difference of *people* counts between overlapping groups (those active in the year
-minus those active in its first term) says how many were active only later; it is not a
-figure of the table and is not suppressed. The additive figures (exercises, successes,
-lessons) and the people of disjoint parts (classes) are protected.
+   - nested cells' people: when a shown cell contains another shown one (the year and its
+     first term, a term and one of its weeks, a period and one competency in it), the
+     difference of their people counts is the number of people in the larger and never in
+     the smaller (active in the year but not in its first term); when it is 1 to k-1, the
+     smaller cell is hidden.
+Limit: people counts of cells that overlap without one containing the other (a competency
+over the year beside the first term) give no exact count of a group by subtraction and are
+left as they are.
 A zero is shown: it is about nobody. The attack test (tests/attacks/
 test_statistics_disclosure.py) tries every subtraction as every role and fails without step 2.
 """
@@ -117,4 +121,22 @@ def suppress(
             outcome.complementary += 1
             outcome.log.append(f"{victim.key} hidden for {relation.total}")
             changed = True
+        # People of nested cells: when A contains B, everyone B is about is in A, so
+        # A.people - B.people counts those in A and never in B (active in the year, not in
+        # its first term). Under k, the smaller cell B is hidden.
+        shown_cells = sorted(
+            (c for c in cells.values() if not c.hidden and c.people), key=lambda c: c.people
+        )
+        for i, small in enumerate(shown_cells):
+            if small.hidden:
+                continue
+            for big in shown_cells[i + 1 :]:
+                if big.people - small.people >= k:
+                    break
+                if not big.hidden and big.people - small.people > 0 and big.contains(small):
+                    small.hidden = True
+                    outcome.complementary += 1
+                    outcome.log.append(f"{small.key} hidden: people differ from {big.key}")
+                    changed = True
+                    break
     return outcome

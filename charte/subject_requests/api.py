@@ -9,8 +9,8 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from charte.accounts.models import User
 from charte.accounts.queries import people_represented_by
+from charte.core.access import viewer_of
 from charte.core.schemas import refusals
 from charte.subject_requests import queries
 from charte.subject_requests.models import SubjectRequest
@@ -44,19 +44,13 @@ def _out(found: SubjectRequest) -> RequestOut:
     )
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/requests",
     response={200: list[RequestOut], **refusals(401)},
     summary="My requests and my children's",
 )
 def mine(request: HttpRequest) -> list[RequestOut]:
-    people = people_represented_by(_viewer(request))
+    people = people_represented_by(viewer_of(request))
     found = SubjectRequest.objects.filter(person__in=people).order_by("-received_at", "-pk")
     return [_out(r) for r in found[:100]]
 
@@ -67,4 +61,4 @@ def mine(request: HttpRequest) -> list[RequestOut]:
     summary="One request, with progress",
 )
 def one(request: HttpRequest, public_id: UUID) -> RequestOut:
-    return _out(queries.access_request_by_viewer(viewer=_viewer(request), public_id=public_id))
+    return _out(queries.access_request_by_viewer(viewer=viewer_of(request), public_id=public_id))

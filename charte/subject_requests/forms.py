@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 
 from django import forms
@@ -272,11 +273,21 @@ class RectifyForm(RefusesCardNumbers, forms.Form):
 
 
 class BulkForm(RefusesCardNumbers, forms.Form):
+    """The queue's bulk action: the requests ticked (a value that is no public id is passed
+    over, as a request that no longer exists is) and what to do with them."""
+
     action = forms.ChoiceField(
         choices=[("assign", _("Me les attribuer")), ("approve", _("Accepter (identité vérifiée)"))]
     )
-    ids = forms.MultipleChoiceField(choices=[])
+    ids = forms.Field(widget=forms.MultipleHiddenInput)
 
-    def __init__(self, *args: Any, ids: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _set_choices(self.fields["ids"], [(i, i) for i in ids])
+    def clean_ids(self) -> list[uuid.UUID]:
+        ids = []
+        for value in self.cleaned_data["ids"] or ():
+            try:
+                ids.append(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+        if not ids:
+            raise forms.ValidationError(_("Choisissez des demandes."))
+        return ids

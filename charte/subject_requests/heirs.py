@@ -439,8 +439,9 @@ def send_code(*, key: ArchiveKey, actor: Actor = ANONYMOUS) -> None:
 def open_with_code(
     *, key: ArchiveKey, code: str, actor: Actor = ANONYMOUS, meta: RequestMeta | None = None
 ) -> IO[bytes] | None:
-    """The archive's bytes if `code` is the one last sent (and still fresh): the key is then
-    used up. A wrong code counts; the fifth burns the key. None when refused or gone."""
+    """The archive's bytes (from its storage) if `code` is the one last sent (and still fresh):
+    the key is then used up. A wrong code counts; the fifth burns the key. None when refused,
+    or when the archive is no longer kept."""
     key = ArchiveKey.objects.select_for_update().get(pk=key.pk)
     fresh = key.code_sent_at is not None and timezone.now() - key.code_sent_at <= CODE_LIFETIME
     expected = key.code_digest

@@ -84,7 +84,7 @@ def claim_archive(request: HttpRequest, token: str) -> HttpResponseBase:
             stream = heirs.open_with_code(
                 key=key, code=form.cleaned_data["code"], meta=audit.request_meta(request)
             )
-            if stream is not None:  # local disk or object storage, after the checks
+            if stream is not None:
                 name = f"charte-{key.request.kind}-{key.request.reference}.zip"
                 return FileResponse(
                     stream,

@@ -67,6 +67,29 @@ def access_request_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> Sub
     raise _missing()
 
 
+def access_workbench(*, viewer: User) -> User:
+    """The workbench (queue, export, requests taken by phone or post): the DPO and customer
+    service only."""
+    if not is_handler(viewer):
+        raise _missing()
+    return viewer
+
+
+def access_limitation_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> Limitation:
+    """A restriction or objection in force, for its person, their guardian or the DPO (the
+    action then says who may lift which)."""
+    found = Limitation.objects.select_related("person").filter(public_id=_parse(public_id)).first()
+    if found is None:
+        raise _missing()
+    if is_decider(viewer):
+        return found
+    if found.person_id == viewer.pk:
+        return found
+    if is_guardian(viewer, found.person):
+        return found
+    raise _missing()
+
+
 def access_request_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> SubjectRequest:
     """Any request, for the DPO and customer service who handle them."""
     if not is_handler(viewer):

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, models
+from django.db import connection
 
 from charte.privacy.registry import KeepUnderObligation, registry
 
@@ -154,18 +154,3 @@ def scan(search: Sequence[str]) -> list[Finding]:
 
 def residues(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if not f.kept]
-
-
-def declared_tables() -> set[str]:
-    return {d.model._meta.db_table for d in registry.declarations()} | {
-        d.model._meta.db_table for d in registry.without_personal_data()
-    }
-
-
-def model_for_table(table: str) -> type[models.Model] | None:
-    from django.apps import apps
-
-    for model in apps.get_models():
-        if model._meta.db_table == table:
-            return model
-    return None

@@ -3,7 +3,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -20,10 +19,12 @@ from charte.accounts.consent_age import country_name, digital_consent_age
 from charte.accounts.models import User
 from charte.accounts.queries import access_person_by_viewer
 from charte.core import csvfile, ratelimit, timing
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
 from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
 from charte.core.paths import safe_path
+from charte.core.views import act, attempt
 from charte.privacy import processing, register
 from charte.subject_requests import (
     actions,
@@ -52,19 +53,6 @@ PAGE_SIZE = 25
 REQUESTS_LIMIT = ratelimit.Limit("subject_request", per_person="10/h")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _person(viewer: User, public_id: uuid.UUID) -> User:
-    try:
-        return access_person_by_viewer(viewer=viewer, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-
-
 def _reauthenticated_at(request: HttpRequest) -> datetime | None:
     value = request.session.get(REAUTH_SESSION_KEY)
     return datetime.fromisoformat(value) if value else None
@@ -83,10 +71,10 @@ def _signed(request_row: SubjectRequest) -> str:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpResponse:
-    viewer = _user(request)
-    subject = _person(viewer, person)
+    viewer = viewer_of(request)
+    subject = access_person_by_viewer(viewer=viewer, public_id=person)
     if kind not in sections.RIGHT_KINDS:
         raise Http404
     needs_password = _needs_password(request)
@@ -105,8 +93,9 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
     if refusal is not None:
         form.add_error(None, refusal.message)
     elif request.method == "POST" and form.is_valid():
-        try:
-            created = actions.open_request(
+        outcome = attempt(
+            request,
+            lambda: actions.open_request(
                 person=subject,
                 kind=kind,
                 actor=viewer,
@@ -117,17 +106,14 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
                 purposes=form.cleaned_data.get("purposes", ()),
                 reauthenticated_at=_reauthenticated_at(request),
                 meta=audit.request_meta(request),
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Votre demande est enregistrée. Nous vous répondons au plus tard le {day}."
-                ).format(day=created.deadline.strftime("%d/%m/%Y")),
-            )
-            return redirect("subject_requests:detail", created.public_id)
+            ),
+            success=lambda created: _(
+                "Votre demande est enregistrée. Nous vous répondons au plus tard le {day}."
+            ).format(day=created.deadline.strftime("%d/%m/%Y")),
+            form=form,
+        )
+        if outcome.value is not None:
+            return redirect("subject_requests:detail", outcome.value.public_id)
     response = render(
         request,
         "subject_requests/new_request.html",
@@ -144,13 +130,10 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
     return reentry.answer_too_soon(response, form)
 
 
-@login_required
+@signed_in_view
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    viewer = _user(request)
-    try:
-        found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    viewer = viewer_of(request)
+    found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
     downloadable = queries.may_download(viewer, found)
     return render(
         request,
@@ -170,27 +153,25 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    viewer = _user(request)
-    try:
-        found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
-        actions.cancel(request=found, actor=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Votre demande est annulée."))
-    return redirect("subject_requests:detail", public_id)
+    viewer = viewer_of(request)
+    found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
+    return act(
+        request,
+        lambda: actions.cancel(request=found, actor=viewer),
+        success=_("Votre demande est annulée."),
+        to="subject_requests:detail",
+        args=(public_id,),
+    )
 
 
 @never_store  # a person's whole file: never kept by the browser of a shared computer
-@login_required
+@signed_in_view
 def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResponse:
     """The archive, to the person (or a child's guardian) only, through an expiring link."""
-    viewer = _user(request)
+    viewer = viewer_of(request)
     try:
         found = queries.access_request_by_viewer(viewer=viewer, public_id=public_id)
         signed = signing.loads(token, salt=DOWNLOAD_SALT, max_age=rules.ARCHIVE_LIFETIME)
@@ -207,31 +188,31 @@ def download(request: HttpRequest, public_id: uuid.UUID, token: str) -> FileResp
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Rectification by the person themself (or a child's guardian)."""
-    viewer = _user(request)
-    subject = _person(viewer, person)
+    viewer = viewer_of(request)
+    subject = access_person_by_viewer(viewer=viewer, public_id=person)
     initial = {name: getattr(subject, name) or "" for name in rules.SELF_SERVICE_FIELDS}
     form = forms.AccountForm(
         request.POST if request.method == "POST" else None, person=subject, initial=initial
     )
     frozen = not processing.edit_allowed(subject, viewer)
     if request.method == "POST" and form.is_valid() and not frozen:
-        try:
-            changed = actions.rectify_account(
+        outcome = attempt(
+            request,
+            lambda: actions.rectify_account(
                 person=subject,
                 actor=viewer,
                 changes=dict(form.cleaned_data),
                 meta=audit.request_meta(request),
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Vos corrections sont enregistrées.") if changed else _("Rien n'a changé."),
-            )
+            ),
+            success=lambda changed: (
+                _("Vos corrections sont enregistrées.") if changed else _("Rien n'a changé.")
+            ),
+            form=form,
+        )
+        if outcome.done:
             return redirect("subject_requests:information", subject.public_id)
     today = deadlines.today()
     return render(
@@ -253,30 +234,31 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 @timing.at_least(timing.EMAIL_FORM_FLOOR)
 def change_email(request: HttpRequest) -> HttpResponse:
     """A new sign-in address, for oneself only: the password, then the new address's link.
 
     The answer is the same whether or not another account uses the address typed.
     """
-    viewer = _user(request)
+    viewer = viewer_of(request)
     if viewer.needs_guardian(deadlines.today()):
         raise Http404(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
     form = forms.EmailChangeForm(
         request.POST if request.method == "POST" else None, user=viewer, request=request
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            account_actions.request_email_change(
+        outcome = attempt(
+            request,
+            lambda: account_actions.request_email_change(
                 person=viewer,
                 new_email=form.cleaned_data["new_email"],
                 actor=viewer,
                 meta=audit.request_meta(request),
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.done:
             return render(
                 request,
                 "subject_requests/email_change_sent.html",
@@ -291,9 +273,9 @@ def change_email(request: HttpRequest) -> HttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def directives(request: HttpRequest) -> HttpResponse:
-    viewer = _user(request)
+    viewer = viewer_of(request)
     current = queries.directive_of(viewer)
     initial = (
         {
@@ -311,48 +293,32 @@ def directives(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Vos directives sont retirées."))
         return redirect("accounts:privacy_centre")
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_directive(person=viewer, actor=viewer, **form.cleaned_data)
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Vos directives sont enregistrées."))
+        outcome = attempt(
+            request,
+            lambda: actions.record_directive(person=viewer, actor=viewer, **form.cleaned_data),
+            success=_("Vos directives sont enregistrées."),
+            form=form,
+        )
+        if outcome.done:
             return redirect("accounts:privacy_centre")
     return render(request, "subject_requests/directives.html", {"form": form, "current": current})
 
 
-@login_required
+@signed_in_view
 @require_POST
 def lift(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The person withdraws an objection (or the DPO lifts a restriction)."""
-    viewer = _user(request)
-    limitation = Limitation.objects.select_related("person").filter(public_id=public_id).first()
-    if limitation is None:
-        raise Http404
-    allowed = (
-        queries.is_decider(viewer)
-        or limitation.person_id == viewer.pk
-        or queries.is_guardian(viewer, limitation.person)
+    viewer = viewer_of(request)
+    limitation = queries.access_limitation_by_viewer(viewer=viewer, public_id=public_id)
+    return act(
+        request,
+        lambda: actions.lift_limitation(limitation=limitation, actor=viewer),
+        success=_("C'est levé."),
+        to=safe_path(request.POST.get("next"), reverse("accounts:privacy_centre")),
     )
-    if not allowed:
-        raise Http404
-    try:
-        actions.lift_limitation(limitation=limitation, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("C'est levé."))
-    return redirect(safe_path(request.POST.get("next"), reverse("accounts:privacy_centre")))
 
 
 # The workbench --------------------------------------------------------------------------------
-
-
-def _staff(request: HttpRequest) -> User:
-    viewer = _user(request)
-    if not queries.is_handler(viewer):
-        raise Http404
-    return viewer
 
 
 def _queue_params(request: HttpRequest) -> dict[str, str]:
@@ -375,9 +341,9 @@ def _queue(viewer: User, params: dict[str, str]) -> Any:
     )
 
 
-@login_required
+@signed_in_view
 def queue(request: HttpRequest, overdue: bool = False) -> HttpResponse:
-    viewer = _staff(request)
+    viewer = queries.access_workbench(viewer=viewer_of(request))
     params = _queue_params(request)
     if overdue:
         params["when"], params["status"] = "overdue", "open"
@@ -408,16 +374,11 @@ def queue(request: HttpRequest, overdue: bool = False) -> HttpResponse:
 
 
 def _bulk(request: HttpRequest, viewer: User) -> None:
-    action = request.POST.get("action", "")
-    ids = []
-    for value in request.POST.getlist("ids"):
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    if not ids or action not in {"assign", "approve"}:
+    form = forms.BulkForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Choisissez des demandes et une action."))
         return
+    action, ids = form.cleaned_data["action"], form.cleaned_data["ids"]
     done, refused = 0, 0
     for row in SubjectRequest.objects.filter(public_id__in=ids).order_by("pk"):
         try:
@@ -439,17 +400,15 @@ def _bulk(request: HttpRequest, viewer: User) -> None:
         )
 
 
-@login_required
+@signed_in_view
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The queue as CSV, without names: references, types, dates and states."""
-    viewer = _staff(request)
+    viewer = queries.access_workbench(viewer=viewer_of(request))
     params = _queue_params(request)
     rows = _queue(viewer, params)
     today = deadlines.today()
-    audit.record(
-        event="subject_request.queue_exported",
-        actor=viewer,
-        data={"rows": rows.count(), "status": params["status"], "kind": params["kind"]},
+    actions.record_queue_export(
+        actor=viewer, rows=rows.count(), status=params["status"], kind=params["kind"]
     )
 
     def lines() -> Any:
@@ -489,10 +448,10 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def staff_new(request: HttpRequest) -> HttpResponse:
     """Staff record a request received by email, phone or post."""
-    viewer = _staff(request)
+    viewer = queries.access_workbench(viewer=viewer_of(request))
     form = forms.StaffOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -507,8 +466,9 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         elif data["requester_login"] and requester is None:
             form.add_error("requester_login", _("Aucun compte ne correspond."))
         else:
-            try:
-                created = actions.open_request(
+            outcome = attempt(
+                request,
+                lambda: actions.open_request(
                     person=person,
                     kind=data["kind"],
                     actor=viewer,
@@ -517,25 +477,20 @@ def staff_new(request: HttpRequest) -> HttpResponse:
                     relation=data["relation"],
                     details=data["details"],
                     purposes=data["purposes"] if data["kind"] == Kind.OBJECTION else (),
-                )
-            except ActionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request, _("Demande enregistrée : vérifiez maintenant l'identité du demandeur.")
-                )
-                return redirect("subject_requests:staff_detail", created.public_id)
+                ),
+                success=_("Demande enregistrée : vérifiez maintenant l'identité du demandeur."),
+                form=form,
+            )
+            if outcome.value is not None:
+                return redirect("subject_requests:staff_detail", outcome.value.public_id)
     return render(request, "subject_requests/staff/new.html", {"form": form})
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    viewer = _staff(request)
-    try:
-        found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    viewer = viewer_of(request)
+    found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
     bound = {"identity": None, "note": None, "decide": None, "extend": None, "rectify": None}
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 from django import forms
@@ -6,13 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.models import Role, User
+from charte.core import identifiers
 from charte.core.cards import RefusesCardNumbers, reject_card_numbers
 from charte.core.paths import safe_path
 from charte.support.models import Answer, ErrorReport
-
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A phone number as people type it: 9 to 13 digits, maybe after +33, spaced, dotted or dashed.
-PHONE = re.compile(r"(?<![\d])(?:\+\d{1,3}[ .-]?)?(?:\(0\)[ .-]?)?\d(?:[ .-]?\d){8,12}(?![\d])")
 
 
 def local_path(value: object) -> str:
@@ -23,7 +19,9 @@ def local_path(value: object) -> str:
 
 
 def contact_details_in(text: str) -> bool:
-    return bool(EMAIL.search(text) or PHONE.search(text))
+    """An email address or a phone number: a report needs neither, whoever writes it (the one
+    detector of `charte.core.identifiers`; a child's text is refused any contact detail)."""
+    return bool(identifiers.kinds_in(text) & {identifiers.EMAIL, identifiers.PHONE})
 
 
 class ReportForm(RefusesCardNumbers, forms.Form):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from charte.assignments.models import AssignedPupil, Assignment, Production, ProductionFile
 from charte.assignments.queries import Status, status_of
+from charte.schools.models import Enrolment
 from tests.conftest import client_for, journal
 from tests.learning import PDF, attempt, enrol, exercise, give_work, make_pupil
 
@@ -107,6 +108,8 @@ def test_doing_the_exercise_completes_the_work_and_the_teacher_sees_who_is_late(
         created_at=now - timedelta(hours=3), due_at=now - timedelta(hours=1)
     )
     type(done).objects.filter(pk=done.pk).update(created_at=now - timedelta(hours=2))
+    # Both were in the class before the work was given (a newcomer is never late for it).
+    Enrolment.objects.filter(school_class=chloe_class).update(started_at=now - timedelta(days=1))
     assignment.refresh_from_db()
 
     assert status_of(assignment, ben_in_class).status == Status.DONE

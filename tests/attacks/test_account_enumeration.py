@@ -183,16 +183,18 @@ def test_an_unconfirmed_account_cannot_sign_in_and_its_link_asks_for_the_passwor
     [url] = re.findall(r"https?://\S+/confirmer/\S+", str(confirm.body))
     path = urlsplit(url).path
 
-    visitor.post(reverse("accounts:login"), {"username": UNKNOWN, "password": PASSWORD})
+    early = visitor.post(reverse("accounts:login"), {"username": UNKNOWN, "password": PASSWORD})
     assert "_auth_user_id" not in visitor.session  # not before the address is confirmed
+    # The right password is told why the account waits; it is no failed sign-in.
+    assert "pas encore confirmée" in early.content.decode()
+    assert not journal(events.LOGIN_FAILED, about=waiting)
 
     wrong = post(visitor, path, {"password": "une-autre-phrase"})
     waiting.refresh_from_db()
     assert wrong.status_code == 200
     assert waiting.is_active is False
-    # The early sign-in, then the wrong password here: both count as failed sign-ins (a
-    # password typed again is counted and slowed like one: charte.accounts.reentry).
-    assert len(journal(events.LOGIN_FAILED, about=waiting)) == 1
+    # The wrong password here counts as a failed sign-in (a password typed again is counted
+    # and slowed like one: charte.accounts.reentry).
     [failed] = journal(events.REENTRY_FAILED, about=waiting)
     assert failed.data["purpose"] == "sign_up_confirmation"
     assert events.REENTRY_FAILED in events.PASSWORD_FAILURES

@@ -14,7 +14,6 @@ import pytest
 from django.urls import reverse
 
 from charte.accounts.models import Role
-from charte.consent.actions import record_choices
 from charte.core.csvfile import neutralise
 from charte.subject_requests import archive
 from tests.conftest import client_for
@@ -71,18 +70,6 @@ def test_a_buyer_named_like_a_formula_comes_out_inert_in_the_accountant_s_invoic
     assert cells["etablissement"] == "'" + organisation
     assert cells["ttc"][0].isdigit()  # amounts stay numbers
     assert all(inert(cell) for cell in row)
-
-
-@pytest.mark.django_db
-def test_a_contact_named_like_a_formula_comes_out_inert_in_the_newsletter_export():
-    marketing = make_user(role=Role.MARKETING)
-    person = make_user(role=Role.PARENT, first_name="=1+1", last_name="-cmd|x", email="p@x.test")
-    record_choices(person=person, choices={"newsletter": True}, actor=person, channel="api")
-
-    export = client_for(marketing).get(reverse("consent:newsletter_contacts_csv"))
-
-    rows = list(csv.reader(io.StringIO(export.content.decode()), delimiter=";"))
-    assert rows[1][:2] == ["'=1+1", "'-cmd|x"]
 
 
 @pytest.mark.django_db

@@ -18,8 +18,7 @@ from charte.families.models import Invitation
 from charte.subject_requests.models import SubjectRequest
 from charte.support.models import ErrorReport
 from tests.conftest import birthday, client_for
-from tests.consent.helpers import adopt
-from tests.consent.test_sign_up import form_data
+from tests.consent.helpers import adopt, form_data
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

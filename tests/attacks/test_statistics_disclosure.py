@@ -1,5 +1,6 @@
 """The attack on the usage reports: as each role, fetch every report for every period, then
-try every subtraction between nested cells and between a total and its parts. No figure about
+try every subtraction between nested cells (their figures, and their people counts, which
+tell how many were in one and never in the other) and between a total and its parts. No figure about
 fewer than k people may be read or derived. The same attack finds leaks when complementary
 suppression is switched off, so that it is known to bite.
 """
@@ -252,6 +253,12 @@ def attack(world: World) -> list[str]:
                 rest = people(rows[a] - rows[b])
                 if 0 < len(rest) < K:
                     leaks.append(f"{name}: {a.key} - {b.key} ({a.year}) about {len(rest)} people")
+                # Their people counts: those in A and never in B (active in the year, not in
+                # its first term), a group of its own.
+                only = people(rows[a]) - people(rows[b])
+                if 0 < a.people - b.people < K:
+                    assert len(only) == a.people - b.people
+                    leaks.append(f"{name}: people of {a.key} - {b.key} ({a.year}): {len(only)}")
         # A total and its parts: the total minus the parts shown gives the hidden parts' sum.
         families: dict[tuple[object, ...], list[Seen]] = defaultdict(list)
         for c in cells:

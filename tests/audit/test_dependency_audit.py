@@ -232,6 +232,7 @@ def test_production_checks_pypi_by_default(tmp_path):
         "DJANGO_ENV": "production",
         "SECRET_KEY": "x" * 60,
         "JOURNAL_KEY": "y" * 60,
+        "PSEUDONYM_SECRET": "z" * 60,
         "ALLOWED_HOSTS": "charte.example",
         "EMAIL_HOST": "smtp.charte.example",
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -1,4 +1,9 @@
-"""Helpers for consent tests: give consents as a guardian or a person would."""
+"""Helpers for consent tests: give consents as a guardian or a person would, fill the sign-up
+form as a visitor does."""
+
+import re
+
+from django.urls import reverse
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import User
@@ -15,3 +20,24 @@ def adopt(*, guardian: User, child: User, optional: tuple[str, ...] = ()) -> Non
     accounts.propose_guardianship(child=child, guardian=guardian, actor=guardian)
     choices = required(child) | dict.fromkeys(optional, True)
     record_choices(person=child, choices=choices, actor=guardian, channel="family")
+
+
+SIGN_UP_URL = reverse("consent:sign_up")
+PASSWORD = "une-phrase-de-passe-solide"
+
+
+def form_data(client, **overrides):
+    """The form as a person fills it: the hidden text digests as served, the boxes they tick."""
+    page = client.get(SIGN_UP_URL).content.decode()
+    data = dict(re.findall(r'type="hidden" name="(text_\w+)" value="([0-9a-f]{64})"', page))
+    data.update(
+        role="parent",
+        first_name="Claire",
+        last_name="Dupuis",
+        email="claire@famille.test",
+        password=PASSWORD,
+        phone="",
+        consent_required="on",
+    )
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

@@ -5,6 +5,7 @@ from charte.accounts.models import Role
 from charte.consent.actions import record_choices, withdraw
 from charte.consent.models import AppendOnlyError, ConsentRecord
 from charte.consent.queries import consent_holds
+from charte.core import notices
 from charte.core.actors import SEED, person_ref
 from charte.core.errors import ActionError
 from charte.notifications import kinds
@@ -87,7 +88,7 @@ def test_a_child_is_never_offered_marketing(guardian_anna, child_ben):
 def test_non_essential_messages_go_only_where_consent_holds(
     guardian_anna, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
+    monkeypatch.setattr(notices, "_kinds", dict(notices._kinds))
     kinds.register(
         kinds.Kind(
             code="test.news",

@@ -2,35 +2,17 @@ import re
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
 from charte.accounts.models import User
 from charte.consent.models import ConsentRecord, ConsentText
 from charte.consent.purposes import text_body
 from charte.core.actors import person_ref
 from tests.conftest import journal
+from tests.consent.helpers import SIGN_UP_URL, form_data
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("consent:sign_up")
-PASSWORD = "une-phrase-de-passe-solide"
-
-
-def form_data(client, **overrides):
-    """The form as a person fills it: the hidden text digests as served, the boxes they tick."""
-    page = client.get(URL).content.decode()
-    data = dict(re.findall(r'type="hidden" name="(text_\w+)" value="([0-9a-f]{64})"', page))
-    data.update(
-        role="parent",
-        first_name="Claire",
-        last_name="Dupuis",
-        email="claire@famille.test",
-        password=PASSWORD,
-        phone="",
-        consent_required="on",
-    )
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+URL = SIGN_UP_URL
 
 
 def test_the_form_ticks_nothing_marks_mandatory_fields_and_says_what_each_is_for(client, db):

@@ -9,6 +9,7 @@ from django.conf import settings
 from charte.consent.actions import record_choices
 from charte.consent.models import ConsentRecord
 from charte.consent.queries import consent_holds
+from charte.core import notices
 from charte.core.actors import SEED, person_ref
 from charte.notifications import kinds
 from charte.notifications.actions import notify
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def news_kind(monkeypatch):
     """A non-essential kind, as the marketing service would register one."""
-    monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
+    monkeypatch.setattr(notices, "_kinds", dict(notices._kinds))
     kinds.register(
         kinds.Kind(
             code="test.newsletter",

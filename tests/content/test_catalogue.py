@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from charte.content.loader import DATA_DIR, CatalogueError, load
 from charte.content.models import Competency, Difficulty, Exercise, Lesson, Question
-from tests.core.test_pages import external_urls
+from tests.helpers import external_urls
 
 pytestmark = pytest.mark.django_db
 

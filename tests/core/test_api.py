@@ -3,7 +3,7 @@ import json
 import pytest
 
 from tests.conftest import client_for
-from tests.core.test_pages import external_urls
+from tests.helpers import external_urls
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from charte.core.net import client_address
-from tests.core.test_settings import manage
+from tests.helpers import manage
 
 PROXY = "10.0.0.2"
 

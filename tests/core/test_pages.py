@@ -1,6 +1,3 @@
-import re
-from html.parser import HTMLParser
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -8,28 +5,9 @@ from django.urls import reverse
 from charte.accounts.models import Role
 from tests.conftest import client_for
 from tests.factories import make_user
+from tests.helpers import external_urls
 
 pytestmark = pytest.mark.django_db
-
-
-class Resources(HTMLParser):
-    """Every URL a page would make the browser fetch or send to."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in ("src", "href", "action", "srcset", "poster", "data"):
-            if attrs.get(name):
-                self.urls.append(attrs[name])
-
-
-def external_urls(html: str) -> list[str]:
-    parser = Resources()
-    parser.feed(html)
-    return [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
 
 
 def test_the_welcome_page_invites_to_sign_in_and_to_read_the_charter(client):

@@ -1,38 +1,9 @@
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import config.settings as project_settings
+from tests.helpers import PRODUCTION, manage
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def manage(*args, **env):
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    full_env.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-PRODUCTION = {
-    "DJANGO_ENV": "production",
-    "SECRET_KEY": "k" * 20 + "-Xq9!v2#Lm8@Rt5&Wz1^Pb7*Nc4(Fd6)Hj3",
-    "ALLOWED_HOSTS": "charte.example",
-    "EMAIL_HOST": "smtp.charte.example",
-    "JOURNAL_KEY": "j" * 20 + "-Yr8!u3#Kn7@Sq6&Vx2^Oa9*Mb5(Ge1)Ik4",
-    "DATABASE_URL": "sqlite:////tmp/charte-deploy-check.sqlite3",
-}
 
 
 def test_argon2_is_the_first_password_hasher():
@@ -97,3 +68,12 @@ def test_a_development_secret_key_is_generated_once_outside_the_repository(tmp_p
     assert first.stdout == second.stdout
     assert len(first.stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_an_environment_name_that_changes_nothing_is_refused():
+    """Only development and production exist: "test" (or a typo for production) would start as
+    development, quietly, where someone may believe the production guards hold."""
+    for name in ("test", "prod", "Production"):
+        result = manage("check", DJANGO_ENV=name)
+        assert result.returncode != 0
+        assert "DJANGO_ENV must be development or production" in result.stderr

@@ -3,7 +3,7 @@ import pytest
 from charte.consent.actions import record_choices
 from tests.conftest import client_for
 from tests.consent.helpers import adopt
-from tests.core.test_pages import external_urls
+from tests.helpers import external_urls
 from tests.learning import attempt, give_work
 
 pytestmark = pytest.mark.django_db

@@ -3,6 +3,7 @@ from django.core import mail
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import Role
+from charte.core import notices
 from charte.core.actors import SEED
 from charte.notifications import kinds
 from charte.notifications.actions import notify
@@ -86,7 +87,7 @@ def test_the_message_is_written_in_the_recipients_language(send, guardian_anna):
 def test_a_non_essential_message_needs_its_consent_and_none_is_assumed(
     send, guardian_anna, monkeypatch
 ):
-    monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
+    monkeypatch.setattr(notices, "_kinds", dict(notices._kinds))
     monkeypatch.setattr(processing, "_consent_source", [])
     monkeypatch.setitem(processing._checks, "consent", lambda person, purpose: None)
     kinds.register(

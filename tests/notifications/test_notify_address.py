@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from charte.core import notices
 from charte.core.actors import SEED
 from charte.notifications import kinds
 from charte.notifications.actions import notify_address
@@ -34,7 +35,7 @@ def test_the_reply_goes_to_the_address_in_the_language_asked(django_capture_on_c
 
 
 def test_a_message_that_needs_consent_never_goes_to_a_bare_address(monkeypatch):
-    monkeypatch.setattr(kinds, "_kinds", dict(kinds._kinds))
+    monkeypatch.setattr(notices, "_kinds", dict(notices._kinds))
     kinds.register(
         kinds.Kind(
             code="test.news", template="support/email/answer", essential=False, purpose="newsletter"

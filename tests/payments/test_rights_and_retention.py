@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from charte.accounts.models import User
-from charte.core.actors import SystemActor
+from charte.core.actors import Operator
 from charte.payments.models import Invoice, Order
 from charte.recipients.models import Disclosure
 from charte.retention import dates
@@ -77,7 +77,7 @@ def test_invoices_outlive_the_buyer_s_erasure_without_them(
         buy(client_for(guardian_anna))
     invoice = Invoice.objects.get()
     number, total = invoice.number, invoice.total_cents
-    operator = SystemActor("operator:test")
+    operator = Operator("test")
 
     with django_capture_on_commit_callbacks(execute=True):
         request = requests.open_request(

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from tests.core.test_settings import PRODUCTION, manage
+from tests.helpers import PRODUCTION, manage
 
 
 def test_the_webhook_secret_has_a_development_default_of_its_own():

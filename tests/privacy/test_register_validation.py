@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from charte.privacy import register
-from charte.privacy.register import data, validation
+from charte.privacy.register import data, recipients, validation
 from charte.privacy.register.validation import current, validate
 
 
@@ -31,9 +31,9 @@ def test_the_register_as_written_is_sound():
     assert validate() == []
 
 
-@pytest.mark.parametrize("index", range(len(data.RECIPIENTS)))
+@pytest.mark.parametrize("index", range(len(recipients.RECIPIENTS)))
 def test_a_recipient_whose_consent_purpose_does_not_exist_is_named(index):
-    recipient = data.RECIPIENTS[index]
+    recipient = recipients.RECIPIENTS[index]
 
     problems = validate(_with_recipient(index, consent_purpose="newsleter"))
 
@@ -43,14 +43,16 @@ def test_a_recipient_whose_consent_purpose_does_not_exist_is_named(index):
 def test_a_recipient_with_an_unknown_purpose_is_named():
     problems = validate(_with_recipient(0, purposes=("no_such_purpose",)))
 
-    assert problems == [f"recipient {data.RECIPIENTS[0].code}: unknown purpose 'no_such_purpose'"]
+    assert problems == [
+        f"recipient {recipients.RECIPIENTS[0].code}: unknown purpose 'no_such_purpose'"
+    ]
 
 
 def test_a_recipient_outside_the_eea_needs_a_safeguard():
     problems = validate(_with_recipient(0, country="US", safeguard=None))
 
     assert problems == [
-        f"recipient {data.RECIPIENTS[0].code}: outside the EU/EEA without a safeguard"
+        f"recipient {recipients.RECIPIENTS[0].code}: outside the EU/EEA without a safeguard"
     ]
 
 
@@ -101,7 +103,7 @@ def test_a_code_declared_twice_is_named(field, kind):
 def test_manage_py_check_fails_naming_a_recipient_whose_consent_purpose_does_not_exist(
     monkeypatch,
 ):
-    index = next(i for i, r in enumerate(data.RECIPIENTS) if r.consent_purpose)
+    index = next(i for i, r in enumerate(recipients.RECIPIENTS) if r.consent_purpose)
     broken = _with_recipient(index, consent_purpose="newsleter")
     monkeypatch.setattr(validation, "current", lambda: broken)
 
@@ -110,8 +112,9 @@ def test_manage_py_check_fails_naming_a_recipient_whose_consent_purpose_does_not
 
     message = str(failure.value)
     assert "charte.E009" in message
-    assert f"recipient {data.RECIPIENTS[index].code}: unknown consent purpose 'newsleter'" in (
-        message
+    assert (
+        f"recipient {recipients.RECIPIENTS[index].code}: unknown consent purpose 'newsleter'"
+        in (message)
     )
 
 

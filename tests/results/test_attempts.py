@@ -4,8 +4,8 @@ from django.urls import reverse
 from charte.accounts.models import Role
 from charte.results.models import Attempt
 from tests.conftest import client_for, journal
-from tests.core.test_pages import external_urls
 from tests.factories import make_user
+from tests.helpers import external_urls
 from tests.learning import attempt, exercise, form_data, make_pupil
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from charte.audit.models import Entry, Seal
 from charte.core.actors import RETENTION, SEED
 from charte.notifications.models import Message
 from charte.retention import actions, handlers, sweep
+from charte.retention.checks import check_handlers
 from charte.retention.models import LegalHold, Renewal
 from tests.conftest import journal
 from tests.retention.helpers import account_created, exists, message_about, noon
@@ -258,8 +259,13 @@ def test_a_rule_cannot_have_two_handlers_or_an_unknown_code():
             handlers.register("proof", lambda expiry: 0)
     finally:
         handlers.unregister("proof")
-    with pytest.raises(LookupError):
-        handlers.register("forever", lambda expiry: 0)
+    handlers.register("forever", lambda expiry: 0)
+    try:
+        [error] = check_handlers()
+    finally:
+        handlers.unregister("forever")
+    assert error.id == "charte.E104"
+    assert "'forever'" in error.msg
 
 
 def test_a_dry_run_counts_and_changes_nothing(year):

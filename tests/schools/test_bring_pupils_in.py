@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charte.accounts.models import Guardianship, Role, User
+from charte.consent.models import ConsentRecord, Verification
 from charte.consent.queries import latest_records
+from charte.core.actors import person_ref
 from charte.privacy.queries import holdings
 from charte.schools import actions as school_actions
 from charte.schools.models import PupilLogin, SchoolClass
@@ -186,6 +188,10 @@ def test_cards_and_letters_carry_what_a_pupil_and_a_parent_need(
     first.refresh_from_db()
     assert first.is_active
     assert Guardianship.objects.confirmed().filter(child=first, guardian=guardian_anna).exists()
+    # The school's letter is recorded as how the parent's authority was checked.
+    assert {
+        r.verification for r in ConsentRecord.objects.filter(subject_ref=person_ref(first))
+    } == {Verification.SCHOOL_LETTER}
     # Single use: the same code names nothing any more.
     again = parent.post(url, {"code": code.group(1)})
     assert "ne correspond à aucune lettre" in unescape(again.content.decode())

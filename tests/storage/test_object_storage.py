@@ -39,7 +39,6 @@ def test_a_production_is_stored_read_back_by_its_people_and_gone_after_erasure(
     response = client_for(teacher_chloe).get(url)
     assert response.status_code == 200
     assert response.getvalue() == PDF
-    response.close()
     assert client_for(make_pupil()).get(url).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,6 +46,7 @@ def test_a_production_is_stored_read_back_by_its_people_and_gone_after_erasure(
 
     assert not ProductionFile.objects.exists()
     assert files.names() == []  # no file left behind
+    response.close()
 
 
 def test_an_archive_is_stored_privately_streamed_after_the_checks_and_deleted_on_expiry(
@@ -70,7 +70,6 @@ def test_an_archive_is_stored_privately_streamed_after_the_checks_and_deleted_on
     response = client.get(link)
     assert response.status_code == 200
     body = response.getvalue()
-    response.close()
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
     assert len(body) == request.archive_size
     assert client_for(dpo_elise).get(link).status_code == 404  # only the person's own link
@@ -86,3 +85,4 @@ def test_an_archive_is_stored_privately_streamed_after_the_checks_and_deleted_on
 
     assert files.names() == []
     assert client.get(link).status_code == 404
+    response.close()

@@ -38,8 +38,7 @@ from django.utils import timezone
 from charte import audit
 from charte.accounts.models import GUARDIAN_FIELDS, User
 from charte.audit import events
-from charte.core.actors import SystemActor, person_ref
-from charte.privacy.register import Category
+from charte.core.actors import Operator, person_ref
 from charte.privacy.registry import SELF, Declaration, Ref, registry
 from charte.subject_requests import actions, archive, scan
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
@@ -93,7 +92,7 @@ class Builder:
         personal = (
             declaration is not None
             and f.name in declaration.fields
-            and declaration.fields[f.name].category != Category.REFERENCE
+            and declaration.fields[f.name].personal
         )
         if f.choices:
             return f.choices[0][0]
@@ -376,7 +375,7 @@ def test_every_declared_personal_field_is_in_the_archive_and_gone_after_erasure(
     ]
     assert not missing, f"Markers missing from the access archive: {missing}"
 
-    operator = SystemActor("operator:test")
+    operator = Operator("test")
     with django_capture_on_commit_callbacks(execute=True):
         request = actions.open_request(
             person=person, kind=Kind.ERASURE, actor=operator, channel=Channel.OPERATOR

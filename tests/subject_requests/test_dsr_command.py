@@ -94,3 +94,24 @@ def test_errors_exit_non_zero_with_a_clear_message(guardian_anna, args, message)
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not SubjectRequest.objects.exists()
+
+
+def test_a_system_actor_named_like_an_operator_is_not_one(guardian_anna):
+    """Only the typed `Operator` (the command's) acts without a staff account: a job whose
+    name merely starts with "operator:" is refused like anyone who is not staff."""
+    from charte.core.actors import Operator, SystemActor
+    from charte.subject_requests import actions
+    from charte.subject_requests.models import Channel, Kind
+
+    pretender = SystemActor("operator:mallory")
+    with pytest.raises(actions.ActionError):
+        actions.open_request(
+            person=guardian_anna, kind=Kind.ACCESS, actor=pretender, channel=Channel.EMAIL
+        )
+    assert not SubjectRequest.objects.exists()
+
+    request = actions.open_request(
+        person=guardian_anna, kind=Kind.ACCESS, actor=Operator("alice"), channel=Channel.EMAIL
+    )
+    assert journal("subject_request.opened")[0].actor_ref == "system:operator:alice"
+    assert request.status == Status.AWAITING_IDENTITY

@@ -7,7 +7,7 @@ A change here is a change of the charter: the charter versions computed from it 
 
 - `vocabulary`: the types (legal bases, categories of data, provenances, retention anchors,
   recipients' kinds, and the dataclasses below);
-- `data`: the facts, written with them;
+- `data`: the facts, written with them, and `recipients`, who receives the data;
 - `validation`: the register checking itself (run by `manage.py check`, id charte.E009).
 
 Vocabulary:
@@ -29,11 +29,10 @@ from charte.privacy.register.data import (
     PROCESSINGS,
     PURPOSE_BY_CODE,
     PURPOSES,
-    RECIPIENT_BY_CODE,
-    RECIPIENTS,
     RETENTION_BY_CODE,
     RETENTION_RULES,
 )
+from charte.privacy.register.recipients import RECIPIENT_BY_CODE, RECIPIENTS
 from charte.privacy.register.validation import validate
 from charte.privacy.register.vocabulary import (
     EEA_COUNTRIES,

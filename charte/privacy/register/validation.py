@@ -8,7 +8,7 @@ The cookie categories are checked by the cookies app, which owns them.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from charte.privacy.register import data
+from charte.privacy.register import data, recipients
 from charte.privacy.register.vocabulary import (
     Processing,
     Purpose,
@@ -38,7 +38,7 @@ def current() -> Facts:
         data_subjects=data.DATA_SUBJECTS,
         processings=data.PROCESSINGS,
         purposes=data.PURPOSES,
-        recipients=data.RECIPIENTS,
+        recipients=recipients.RECIPIENTS,
     )
 
 

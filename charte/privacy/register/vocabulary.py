@@ -45,6 +45,9 @@ class Category(models.TextChoices):
     # the access archive lists every model holding such a field as a disclosure.
     DISCLOSURES = "disclosures", _("Communications de vos données à des destinataires")
     REFERENCE = "reference", _("Références internes (identifiants, liens entre enregistrements)")
+    # What the operator's staff write for everyone in the course of their work (a newsletter's
+    # text): the operator's own content, not data about its author; the link to the author is.
+    SERVICE = "service", _("Contenus du service, rédigés par son personnel")
 
 
 class Provenance(models.TextChoices):

@@ -27,6 +27,7 @@ from charte.subject_requests.actions.lifecycle import (
     decide,
     extend,
     open_request,
+    record_queue_export,
     remind,
     verify_identity,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "open_request",
     "record_directive",
     "record_download",
+    "record_queue_export",
     "rectify_account",
     "rectify_for_request",
     "remind",

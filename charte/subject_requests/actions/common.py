@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import User
-from charte.core.actors import Actor, SystemActor, person_ref
+from charte.core.actors import Actor, Operator, person_ref
 from charte.core.errors import ActionError
 from charte.privacy import processing
 from charte.retention import actions as retention
@@ -47,7 +47,7 @@ def require(condition: bool, message: str) -> None:
 
 
 def require_handler(actor: Actor) -> None:
-    if isinstance(actor, SystemActor) and actor.name.startswith("operator:"):
+    if isinstance(actor, Operator):
         return
     require(
         queries.is_handler(actor), _("Seuls le DPO et le service client traitent les demandes.")
@@ -55,7 +55,7 @@ def require_handler(actor: Actor) -> None:
 
 
 def require_decider(actor: Actor) -> None:
-    if isinstance(actor, SystemActor) and actor.name.startswith("operator:"):
+    if isinstance(actor, Operator):
         return
     require(queries.is_decider(actor), _("Seul le délégué à la protection des données décide."))
 

@@ -428,3 +428,14 @@ def remind(*, request: SubjectRequest, stage: int, actor: Actor) -> int:
             today=deadlines.today(),
         )
     return len(dpos)
+
+
+@transaction.atomic
+def record_queue_export(*, actor: Actor, rows: int, status: str, kind: str) -> None:
+    """Journal that the queue left as CSV (references, types, dates and states, no names)."""
+    require_handler(actor)
+    audit.record(
+        event="subject_request.queue_exported",
+        actor=actor,
+        data={"rows": rows, "status": status, "kind": kind},
+    )

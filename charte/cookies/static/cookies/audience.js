@@ -2,10 +2,15 @@
    the visitor has accepted "audience measurement". It keeps a random visitor number (13 months)
    and the count of pages of the visit (30 minutes), and sends each page view and its loading
    time to our own endpoint, which checks the consent's proof again. With Global Privacy
-   Control on, it does nothing. */
+   Control on (in the browser, or in the request's header), it does nothing. */
 (function () {
   "use strict";
-  if (navigator.globalPrivacyControl === true) {
+  /* GPC as the browser says it, or as the server saw it in the request's Sec-GPC header
+     (#cc-state, written by the banner): either one, and nothing is kept nor sent. */
+  var state = document.getElementById("cc-state");
+  var seen = false;
+  try { seen = !!(state && JSON.parse(state.textContent).gpc); } catch (e) { seen = false; }
+  if (navigator.globalPrivacyControl === true || seen) {
     return;
   }
   function get(name) {

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from charte.accounts.models import User
-from charte.core.actors import SystemActor
+from charte.core.actors import Operator
 from charte.core.errors import ActionError
 from charte.subject_requests import actions, storage
 from charte.subject_requests.models import Channel, Decision, IdentityMethod, Kind, Status
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         person = User.objects.by_login(options["login"]).first()
         if person is None:
             raise CommandError(f"No account matches {options['login']!r}.")
-        operator = SystemActor(f"operator:{getpass.getuser()}")
+        operator = Operator(getpass.getuser())
         kind = {"access": Kind.ACCESS, "portability": Kind.PORTABILITY, "erase": Kind.ERASURE}[
             action
         ]
