@@ -58,7 +58,9 @@ def serious(violations: list[dict]) -> list[tuple[str, list]]:
     ]
 
 
-def test_every_page_of_every_role_fits_a_phone(browser, live_server, tmp_path, settings):
+# Two halves of the roles, so that the suite's two workers share the walk.
+@pytest.mark.parametrize("half", [0, 1])
+def test_every_page_of_every_role_fits_a_phone(half, browser, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CHARTE_ARCHIVE_DIR = tmp_path / "archives"
     with transaction.atomic():  # as in the matrix: the world's own jobs have been done by hand
@@ -69,7 +71,7 @@ def test_every_page_of_every_role_fits_a_phone(browser, live_server, tmp_path, s
     checked_by_axe: set[str] = set()
     opened = 0
 
-    for role in [VISITOR, *sorted(world.people)]:
+    for role in [VISITOR, *sorted(world.people)][half::2]:
         context = browser.new_context(
             base_url=live_server.url, locale="fr-FR", viewport=PHONE, bypass_csp=True
         )
@@ -118,7 +120,7 @@ def test_every_page_of_every_role_fits_a_phone(browser, live_server, tmp_path, s
                     findings.append(f"{role} {url}: {found}")
         context.close()
 
-    assert opened > 100, f"only {opened} pages were opened: the matrix was not followed"
+    assert opened > 50, f"only {opened} pages were opened: the matrix was not followed"
     assert broken == [], "pages that did not open:\n" + "\n".join(broken)
     assert too_wide == [], "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
     assert findings == [], "serious accessibility findings:\n" + "\n".join(findings)
