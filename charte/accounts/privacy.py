@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from charte.accounts.models import Guardianship, Session, User
 from charte.privacy.register import Category
 from charte.privacy.registry import SELF, Delete, derived, from_others, observed, provided, registry
@@ -30,13 +32,24 @@ registry.personal(
     retention="account",
 )
 
+_SESSION_INTERNALS = _(
+    "le contenu technique de la session (moyen de connexion, empreinte dérivée du mot de "
+    "passe, repères du serveur) : sans intérêt pour la personne et aussi sensible qu'un mot "
+    "de passe, il n'est jamais mis dans une archive ; seule la date d'expiration y figure"
+)
+
 registry.personal(
     Session,
+    plural_name=_("sessions de connexion"),
     subjects=("user",),
     purposes=("account",),
     fields={
+        # The key is the session's bearer secret (and its primary key): never in an archive.
         "session_key": observed(Category.CONNECTION),
-        "session_data": observed(Category.CONNECTION),
+        # The session's internals: which sign-in backend, a fingerprint of the password and
+        # the server's own markers. Of no use to the person, and the fingerprint proves a
+        # sign-in as a password would: kept out of archives, like a password.
+        "session_data": observed(Category.CREDENTIALS, _SESSION_INTERNALS),
         "expire_date": observed(Category.CONNECTION),
         "user": observed(Category.REFERENCE),
     },

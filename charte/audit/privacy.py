@@ -1,7 +1,10 @@
+import json
+
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from charte.audit import events
 from charte.audit.events import connection_data_events
 from charte.audit.models import Entry, Seal
 from charte.privacy.register import Category
@@ -16,6 +19,18 @@ def _only_for() -> str:
 
 _ONLY_FOR = lazy(_only_for, str)()
 
+
+def _event_in_words(code: str) -> str:
+    return str(events.label(code))
+
+
+def _details_in_words(data: object) -> list[tuple[str, str]]:
+    """An entry's details as labelled fields (the database may give the JSON as text)."""
+    if isinstance(data, str):
+        data = json.loads(data)
+    return events.details(data) if isinstance(data, dict) else []
+
+
 registry.personal(
     Entry,
     subjects=(Ref("actor_ref"), Ref("subject_ref")),
@@ -24,10 +39,10 @@ registry.personal(
         "lane": derived(Category.REFERENCE),
         "seq": derived(Category.REFERENCE),
         "at": observed(Category.SECURITY),
-        "event": observed(Category.SECURITY),
+        "event": observed(Category.SECURITY).read_as(_event_in_words),
         "actor_ref": observed(Category.REFERENCE),
         "subject_ref": observed(Category.REFERENCE),
-        "data": derived(Category.SECURITY),
+        "data": derived(Category.SECURITY).read_as(_details_in_words),
         "ip": observed(Category.CONNECTION, _ONLY_FOR),
         "user_agent": observed(Category.CONNECTION, _ONLY_FOR),
         "prev_hash": derived(Category.REFERENCE),

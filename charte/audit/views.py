@@ -43,17 +43,20 @@ def _who(ref: str, names: dict[str, str]) -> Who | None:
 
 
 def _rows(entries: list[Entry]) -> list[Row]:
-    names = queries.people_named({e.actor_ref for e in entries} | {e.subject_ref for e in entries})
+    # People named in an entry's details too ("confiée à : user:..."), by their login.
+    mentioned = {
+        v for e in entries for v in e.data.values() if isinstance(v, str) and v.startswith("user:")
+    }
+    names = queries.people_named(
+        {e.actor_ref for e in entries} | {e.subject_ref for e in entries} | mentioned
+    )
     return [
         Row(
             entry=e,
             label=str(events.label(e.event)),
             actor=_who(e.actor_ref, names),
             subject=_who(e.subject_ref, names),
-            data=[
-                (k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
-                for k, v in sorted(e.data.items())
-            ],
+            data=[(k, names.get(v, v)) for k, v in events.details(e.data)],
         )
         for e in entries
     ]

@@ -24,7 +24,8 @@ A declaration is data, not code: the rights and retention engines never import a
     )
 """
 
-from collections.abc import Iterator, Mapping
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +55,22 @@ class Ref:
 type Subject = str | Ref
 
 
+type Reader = Callable[[Any], "str | list[tuple[str, str]]"]
+"""A stored value (as the database gives it) -> its text, or labelled fields."""
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     category: Category
     provenance: Provenance
     note: Text = ""
+    # How the archive's HTML view, read by people, writes a stored value in words (an event's
+    # code as its label, a journal entry's details as labelled fields); None: as stored.
+    reader: "Reader | None" = None
+
+    def read_as(self, reader: "Reader") -> "Field":
+        """This field, written in words by `reader` in the archive's HTML view."""
+        return dataclasses.replace(self, reader=reader)
 
     @property
     def personal(self) -> bool:
@@ -159,10 +171,18 @@ class Declaration:
     erasure: Erasure | Mapping[Subject, Erasure]
     retention: str
     retention_from: str | None = None
+    # The kind of records in words, plural, for a model whose own verbose name we do not
+    # write (a library's): shown in archives and on the DPO's screens.
+    plural_name: Text | None = None
 
     @property
     def label(self) -> str:
         return self.model._meta.label
+
+    @property
+    def name(self) -> Text:
+        """The kind of records in words, in the active language ("factures", not payments.Invoice)."""
+        return self.plural_name or self.model._meta.verbose_name_plural or self.label
 
     def erasure_for(self, subject: Subject) -> Erasure:
         """The strategy that applies when the person reached through `subject` is erased."""
@@ -213,6 +233,7 @@ class Registry:
         erasure: Erasure | Mapping[Subject, Erasure],
         retention: str,
         retention_from: str | None = None,
+        plural_name: Text | None = None,
     ) -> Declaration:
         """Declare that `model` holds personal data about the people its `subjects` lead to."""
         self._refuse_twice(model)
@@ -224,6 +245,7 @@ class Registry:
             erasure=erasure,
             retention=retention,
             retention_from=retention_from,
+            plural_name=plural_name,
         )
         self._personal[model] = declaration
         return declaration
@@ -248,6 +270,16 @@ class Registry:
 
     def declaration_for(self, model: type[models.Model]) -> Declaration | None:
         return self._personal.get(model)
+
+    def name_of(self, label: str) -> Text:
+        """The kind of records in words, from a model's label ("app.Model")."""
+        for model, declaration in self._personal.items():
+            if model._meta.label == label:
+                return declaration.name
+        for model in self._none:
+            if model._meta.label == label:
+                return model._meta.verbose_name_plural or label
+        return label
 
     def is_declared(self, model: type[models.Model]) -> bool:
         return model in self._personal or model in self._none

@@ -10,6 +10,7 @@ _KEY = _("clé secrète partagée avec votre application d'authentification, jam
 
 registry.personal(
     TOTPDevice,
+    plural_name=_("applications d'authentification"),
     subjects=("user",),
     purposes=("account",),
     fields={

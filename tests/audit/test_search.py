@@ -243,3 +243,27 @@ def test_the_anonymous_visitor_is_not_journalled_as_a_search(db):
     assert journal(events.SEARCHED) == []
     [denied] = journal(events.ACCESS_DENIED)
     assert denied.actor_ref == "system:anonymous"
+
+
+def test_the_dpo_reads_events_and_their_details_in_words(dpo_elise, guardian_anna, teacher_chloe):
+    audit.record(
+        event="order.placed",
+        actor=guardian_anna,
+        subject=guardian_anna,
+        data={"amount_cents": 490, "plan": "famille-mensuel"},
+    )
+    audit.record(
+        event="support.report_assigned",
+        actor=dpo_elise,
+        data={"report": "r-1", "assignee": person_ref(teacher_chloe)},
+    )
+
+    client = client_for(dpo_elise)
+    page = client.get(SEARCH, {"event": "order.placed"}).content.decode()
+    assert "<td>Commande passée<br>" in page
+    assert '<span class="muted">montant</span> 4,90 €' in page
+    assert "amount_cents" not in page
+
+    page = client.get(SEARCH, {"event": "support.*"}).content.decode()
+    assert "<td>Signalement confié<br>" in page
+    assert f'<span class="muted">confiée à</span> {teacher_chloe.email}' in page

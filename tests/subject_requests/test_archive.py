@@ -8,14 +8,22 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import timezone, translation
 
-from charte.accounts.models import User
+from charte import audit
+from charte.accounts.models import Guardianship, Role, User
+from charte.privacy.registry import registry
 from charte.subject_requests import archive
+from charte.subject_requests.archive.columns import csv_name
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 AWKWARD = 'Zoé "la Grande", dite\nZ\r; ok'
+
+
+# The accounts' CSV file, named in words in the person's language.
+ACCOUNTS = {"fr": "csv/comptes.csv", "en": "csv/accounts.csv"}
 
 
 def build(person, scope=archive.ACCESS):
@@ -29,7 +37,7 @@ def test_csv_and_json_round_trip_awkward_text():
     User.objects.filter(pk=person.pk).update(first_name=AWKWARD, last_name="")
 
     with build(person) as zf:
-        rows = list(csv.DictReader(io.StringIO(zf.read("csv/accounts_user.csv").decode())))
+        rows = list(csv.DictReader(io.StringIO(zf.read("csv/comptes.csv").decode())))
         data = json.loads(zf.read("donnees.json"))
         html = zf.read("index.html").decode()
 
@@ -97,7 +105,7 @@ def test_the_html_view_gives_local_times_in_words_and_the_files_give_utc(
     with build(person) as zf:
         html = zf.read("index.html").decode()
         data = json.loads(zf.read("donnees.json"))
-        rows = list(csv.DictReader(io.StringIO(zf.read("csv/accounts_user.csv").decode())))
+        rows = list(csv.DictReader(io.StringIO(zf.read(ACCOUNTS[language]).decode())))
 
     user = next(r for r in data["records"] if r["model"] == "accounts.User")["rows"][0]
     assert user["created_at"] == rows[0]["created_at"] == "2026-03-14T08:05:00+00:00"
@@ -106,3 +114,62 @@ def test_the_html_view_gives_local_times_in_words_and_the_files_give_utc(
     assert f"<td>{day}</td>" in html
     assert zone in html
     assert "08:05" not in html
+
+
+def test_csv_files_are_named_in_words_in_the_persons_language_and_unique():
+    person = make_user(first_name="Zoé")
+    with build(person) as zf:
+        names = [n for n in zf.namelist() if n.startswith("csv/")]
+    assert "csv/comptes.csv" in names
+    assert not any("_" in n for n in names)  # no table names (accounts_user.csv)
+    User.objects.filter(pk=person.pk).update(language="en")
+    person.refresh_from_db()
+    with build(person) as zf:
+        assert "csv/accounts.csv" in zf.namelist()
+    with translation.override("fr"):
+        every = [csv_name(d) for d in registry.declarations()]
+    assert len(every) == len(set(every))
+
+
+def test_the_html_view_names_people_events_and_amounts_in_words():
+    parent = make_user(first_name="Anna", last_name="Martin", role=Role.PARENT)
+    child = make_user(first_name="Ben", last_name="Martin", birth_date=date(2016, 1, 1))
+    Guardianship.objects.create(
+        guardian=parent,
+        child=child,
+        status=Guardianship.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+    )
+    audit.record(
+        event="order.placed",
+        actor=parent,
+        subject=parent,
+        data={"amount_cents": 490, "plan": "famille-mensuel"},
+    )
+
+    with build(parent) as zf:
+        page = zf.read("index.html").decode()
+
+    assert "<h1>Données personnelles : Anna</h1>" in page
+    assert "Les données de" not in page
+    assert "Anna Martin (vous)" in page
+    assert "Ben Martin" in page
+    assert str(child.public_id) not in page
+    assert str(parent.public_id) not in page
+    assert "Commande passée" in page
+    assert "order.placed" not in page
+    assert '<span class="label">montant</span> : 4,90' in page
+    assert "amount_cents" not in page
+
+
+def test_the_sessions_internals_stay_out_of_the_archive(client):
+    person = make_user(first_name="Zoé")
+    client.force_login(person)
+    with build(person) as zf:
+        data = json.loads(zf.read("donnees.json"))
+        sessions = next(r for r in data["records"] if r["model"] == "accounts.Session")
+    assert sessions["rows"], "the session is in the archive"
+    names = {f["name"] for f in sessions["fields"]}
+    assert "expire_date" in names
+    assert not names & {"session_key", "session_data"}
+    assert all(not set(row) & {"session_key", "session_data"} for row in sessions["rows"])

@@ -1,18 +1,22 @@
 """What goes into an archive: the exported columns of each declared model, and the person's
 rows read a chunk at a time."""
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connections, models
 from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.utils import translation
+from django.utils.text import slugify
 
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES, Category
-from charte.privacy.registry import Declaration
+from charte.privacy.registry import Declaration, Reader
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -43,6 +47,8 @@ class Column:
     many: bool = False
     nullable: bool = True  # whether the database may give NULL
     link: bool = False  # a link to another row, given by its public id or key
+    person: bool = False  # a link to a person: the HTML view names them
+    reader: Reader | None = None  # how the HTML view writes the value in words
 
     def describe(self) -> dict[str, str]:
         return {
@@ -113,6 +119,8 @@ def _columns(declaration: Declaration, scope: str) -> list[Column]:
                 many=bool(model_field.many_to_many),
                 nullable=model_field.null or stored.null,
                 link=related is not None,
+                person=related is not None and related._meta.label == settings.AUTH_USER_MODEL,
+                reader=declared.reader,
             )
         )
     return result
@@ -183,7 +191,37 @@ def chunks_of(
 
 
 def csv_name(declaration: Declaration) -> str:
-    return "csv/" + declaration.label.lower().replace(".", "_") + ".csv"
+    """The CSV file of a kind of records, named in words in the active language, e.g.
+    "csv/liens-de-responsabilite-legale.csv": the same for every archive in that language,
+    and unique (a name two models share is followed by each one's model label)."""
+    names = _csv_names()
+    if declaration.label in names:
+        return names[declaration.label]
+    return "csv/" + (slugify(str(declaration.name)) or "donnees") + ".csv"
+
+
+_names_cache: dict[tuple[str, int], dict[str, str]] = {}  # by language and registry
+
+
+def _csv_names() -> dict[str, str]:
+    from charte.privacy.registry import registry
+
+    declarations = registry.declarations()
+    key = (translation.get_language() or "", hash(tuple(d.label for d in declarations)))
+    if key not in _names_cache:
+        words = {
+            d.label: slugify(re.sub(r"['\u2019]", " ", str(d.name)))
+            or d.label.lower().replace(".", "-")
+            for d in declarations
+        }
+        taken = Counter(words.values())
+        _names_cache[key] = {
+            label: "csv/"
+            + (word if taken[word] == 1 else f"{word}-{label.lower().replace('.', '-')}")
+            + ".csv"
+            for label, word in words.items()
+        }
+    return _names_cache[key]
 
 
 def anchor(declaration: Declaration) -> str:

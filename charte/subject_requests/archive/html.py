@@ -2,18 +2,17 @@
 written in the person's language."""
 
 import html
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from charte.privacy.registry import Declaration
-
-if TYPE_CHECKING:
-    pass
 from charte.subject_requests.archive.columns import Column, anchor, csv_name
 from charte.subject_requests.archive.conversion import HTML_SAFE, cell_for, template_of
 
@@ -68,11 +67,57 @@ def _readers() -> dict[str, Callable[[str], str]]:
     return {"DateTimeField": read_moment, "DateField": read_date, "BooleanField": read_bool}
 
 
+def _names(rows: list[tuple[Any, ...]], columns: list[int], you: str) -> dict[str, str]:
+    """The people the links of these rows lead to, by public id: their name, "(vous)" for the
+    person the archive is about. One query per chunk of rows."""
+    ids = {str(row[n]) for row in rows for n in columns if row[n] is not None}
+    if not ids:
+        return {}
+    people = get_user_model()._default_manager.filter(public_id__in=ids)
+    names = {}
+    for public_id, first, last in people.values_list("public_id", "first_name", "last_name"):
+        name = f"{first} {last}".strip() or str(_("personne sans nom"))
+        if str(public_id) == you:
+            name = _("%(name)s (vous)") % {"name": name}
+        names[str(public_id)] = name
+    return names
+
+
+def _as_uuid_text(value: Any) -> str:
+    text = str(value)
+    if len(text) == 32 and "-" not in text:  # SQLite stores a uuid as its 32 hex digits
+        text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text
+
+
+def _fields(pairs: list[tuple[str, str]]) -> str:
+    """Labelled fields, one per line: "label : value"."""
+    if not pairs:
+        return "—"
+    return "<br>".join(
+        f'<span class="label">{html.escape(label)}</span> : {html.escape(value)}'
+        for label, value in pairs
+    )
+
+
+def _money(cents: Any) -> str:
+    try:
+        return formats.number_format(int(cents) / 100, 2, use_l10n=True) + "\u00a0€"
+    except (TypeError, ValueError):
+        return str(cents)
+
+
 def html_rows(
-    rows: list[tuple[Any, ...]], cols: list[Column], html_cols: list[int], limit: int, last: Any
+    rows: list[tuple[Any, ...]],
+    cols: list[Column],
+    html_cols: list[int],
+    limit: int,
+    last: Any,
+    you: str = "",
 ) -> list[str]:
     """The HTML view's table rows for the first `limit` objects of a chunk, in words: choices
-    by their labels, the rest as `_readers` writes them."""
+    by their labels, people by their names, amounts in euros, values a field declares a reader
+    for as it writes them, the rest as `_readers` writes them."""
     readers = _readers()
     shown = [
         (
@@ -81,18 +126,29 @@ def html_rows(
             cols[i].choices or {},
             readers.get(cols[i].kind),
             template_of(cols[i]) not in HTML_SAFE or cols[i].many,
+            cols[i],
         )
         for i in html_cols
     ]
+    people = [n for n, *_rest, column in shown if column.person and not column.many]
+    names = _names(rows, people, you) if people else {}
     lines = []
     for row in rows:
         if row[0] == last:
             continue
         last = row[0]
         texts = []
-        for n, cell, choices, readable, escape in shown:
+        for n, cell, choices, readable, escape, column in shown:
             value = row[n]
-            if choices and value in choices:
+            if value is not None and column.reader is not None:
+                written = column.reader(value)
+                text = html.escape(written) if isinstance(written, str) else _fields(written)
+            elif value is not None and column.person and not column.many:
+                uuid = _as_uuid_text(value)
+                text = html.escape(names.get(uuid, uuid))
+            elif value is not None and column.name.endswith("_cents"):
+                text = _money(value)
+            elif choices and value in choices:
                 text = html.escape(choices[value])
             else:
                 text = cell(value)[1]
@@ -121,8 +177,8 @@ def write_html_section(
         render_to_string(
             "subject_requests/archive/section.html",
             {
-                "name": declaration.model._meta.verbose_name_plural,
-                "columns": [cols[i] for i in html_cols],
+                "name": declaration.name,
+                "columns": [(_label_in_words(cols[i]), cols[i]) for i in html_cols],
                 "count": count,
                 "shown": min(count, HTML_ROWS),
                 "file": csv_name(declaration),
@@ -130,3 +186,10 @@ def write_html_section(
             },
         ).replace("<!--ROWS-->", "".join(rows))
     )
+
+
+def _label_in_words(column: Column) -> str:
+    """A column's heading: an amount's says nothing of cents, since the view shows euros."""
+    if column.name.endswith("_cents"):
+        return re.sub(r"\s*\([^)]*\)$", "", column.label)
+    return column.label

@@ -44,7 +44,7 @@ def information(rows: dict[str, int], scope: str) -> dict[str, Any]:
         categories = declaration.categories()
         record = {
             "model": declaration.label,
-            "name": str(declaration.model._meta.verbose_name_plural),
+            "name": str(declaration.name),
             "rows": count,
             "file": csv_name(declaration),
             "anchor": anchor(declaration),

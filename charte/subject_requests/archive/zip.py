@@ -86,7 +86,7 @@ def _head(declaration: Declaration, scope: str) -> str:
     """The start of a model's entry in the JSON document: what it is, and its fields."""
     head = {
         "model": declaration.label,
-        "name": str(declaration.model._meta.verbose_name_plural),
+        "name": str(declaration.name),
         "file": csv_name(declaration),
         "fields": [c.describe() for c in columns(declaration, scope)],
     }
@@ -104,6 +104,7 @@ def _write_model(
     cols = columns(declaration, scope)
     file_name = csv_name(declaration)
     html_cols = [i for i, c in enumerate(cols) if c.in_html]
+    you = str(getattr(person, "public_id", ""))
     out = spool.json
     out.write(("" if first else ",\n") + per_language(declaration, scope, _head))
     convert = chunk_converter(cols)
@@ -115,7 +116,7 @@ def _write_model(
         # Written a chunk at a time: one call to each file per chunk, not per row.
         for rows in chunks_of(declaration, person, cols, chunk_size):
             if len(section) < HTML_ROWS and html_cols:
-                section += html_rows(rows, cols, html_cols, HTML_ROWS - len(section), last)
+                section += html_rows(rows, cols, html_cols, HTML_ROWS - len(section), last, you=you)
             json_rows, csv_rows, last = convert(rows, last)
             if not json_rows:
                 continue
