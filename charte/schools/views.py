@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -397,6 +398,25 @@ def import_pupils(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "schools/import.html", context)
 
 
+def _class_pdf(
+    request: HttpRequest,
+    school_class: SchoolClass,
+    rows: list[Any],
+    *,
+    nothing: str,
+    template: str,
+    context: dict[str, Any],
+    filename: str,
+) -> HttpResponse:
+    """A class's printed documents as one PDF to download, or back to the class saying why
+    there is nothing to print."""
+    if not rows:
+        messages.info(request, nothing)
+        return redirect("schools:class_detail", school_class.public_id)
+    document = pdf.render_pdf(template, {"school_class": school_class, **context})
+    return pdf.pdf_response(document, f"{filename}-{school_class.name}.pdf", inline=False)
+
+
 @signed_in_view
 @require_POST
 def login_cards(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -404,14 +424,15 @@ def login_cards(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
     cards = actions.print_login_cards(school_class=school_class, actor=viewer)
-    if not cards:
-        messages.info(request, _("Tous les élèves de la classe ont déjà choisi leur mot de passe."))
-        return redirect("schools:class_detail", school_class.public_id)
-    document = pdf.render_pdf(
-        "schools/pdf/login_cards.html",
-        {"school_class": school_class, "cards": cards, "site_url": settings.SITE_URL},
+    return _class_pdf(
+        request,
+        school_class,
+        cards,
+        nothing=_("Tous les élèves de la classe ont déjà choisi leur mot de passe."),
+        template="schools/pdf/login_cards.html",
+        context={"cards": cards, "site_url": settings.SITE_URL},
+        filename="cartes",
     )
-    return pdf.pdf_response(document, f"cartes-{school_class.name}.pdf", inline=False)
 
 
 @signed_in_view
@@ -421,20 +442,20 @@ def parent_letters(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
     letters = actions.print_parent_letters(school_class=school_class, actor=viewer)
-    if not letters:
-        messages.info(request, _("Aucun compte de la classe n'attend l'accord d'un parent."))
-        return redirect("schools:class_detail", school_class.public_id)
-    document = pdf.render_pdf(
-        "schools/pdf/parent_letters.html",
-        {
-            "school_class": school_class,
+    return _class_pdf(
+        request,
+        school_class,
+        letters,
+        nothing=_("Aucun compte de la classe n'attend l'accord d'un parent."),
+        template="schools/pdf/parent_letters.html",
+        context={
             "letters": letters,
             "teacher": viewer,
             "letter_url": settings.SITE_URL + reverse("families:letter"),
             "days": Invitation.LETTER_VALID_DAYS,
         },
+        filename="lettres",
     )
-    return pdf.pdf_response(document, f"lettres-{school_class.name}.pdf", inline=False)
 
 
 @signed_in_view
