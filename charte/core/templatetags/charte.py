@@ -23,12 +23,3 @@ def safe_path(value: object) -> str:
     """`{{ stored|safe_path }}`: a path kept earlier, as a link only if it is a page of ours
     today (`charte.core.paths.safe_path`); empty otherwise."""
     return paths.safe_path(value)
-
-
-@register.filter
-def model_name(label: str) -> str:
-    """A declared model's records in words, in the reader's language ("factures" for
-    "payments.Invoice"); the label itself for a model the registry does not know."""
-    from charte.privacy.registry import registry
-
-    return str(registry.name_of(label))
