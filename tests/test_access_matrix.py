@@ -853,7 +853,12 @@ MATRIX: dict[str, Entry] = {
     # account lookup (data minimisation: no results, productions or work).
     "mailings:list": only(Role.MARKETING),
     "mailings:detail": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
-    "mailings:progress": only(Role.MARKETING, kwargs=ids(public_id="mailing")),
+    "mailings:progress": only(
+        Role.MARKETING,
+        kwargs=ids(public_id="mailing"),
+        ok=frozenset({302}),
+        note="a fragment the mailing's page polls; opened as a page, it leads there",
+    ),
     "mailings:proof": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
     "mailings:send": post_only(Role.MARKETING, kwargs=ids(public_id="mailing")),
     "support:account_lookup": only(Role.CUSTOMER_SERVICE),

@@ -90,8 +90,11 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @signed_in_view
 @require_GET
 def progress(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """The progress bar, polled by the page while the sending runs."""
+    """The progress bar, polled by the page while the sending runs. Opened as a page (a link
+    copied from the browser's tools, a bookmark), it leads to the mailing's own page."""
     mailing = queries.access_mailing(viewer=viewer_of(request), public_id=public_id)
+    if not request.headers.get("HX-Request"):
+        return redirect("mailings:detail", public_id=mailing.public_id)
     return render(
         request,
         "mailings/progress.html",

@@ -20,6 +20,9 @@ from tests.factories import make_user
 from tests.mailings.conftest import subscribe
 from tests.subject_requests.helpers import online, staff_url
 
+# What htmx sends with the requests it makes for the page.
+HTMX = {"HX-Request": "true"}
+
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("mailings:list")
@@ -109,7 +112,7 @@ def test_marketing_writes_previews_tries_and_sends_to_the_consenting_adults_only
         assert link.group(1) in message.body  # the same link, visible
     mailing.refresh_from_db()
     assert (mailing.status, mailing.planned, mailing.queued) == ("sent", 2, 2)
-    fragment = client.get(reverse("mailings:progress", args=[mailing.public_id]))
+    fragment = client.get(reverse("mailings:progress", args=[mailing.public_id]), headers=HTMX)
     assert "100 %" in fragment.content.decode()
     assert "hx-trigger" not in fragment.content.decode()  # done: the page stops polling
     [started] = journal("mailings.sending_started")

@@ -22,6 +22,9 @@ from charte.mailings.models import Mailing
 from charte.notifications.models import Message
 from tests.conftest import client_for, journal
 
+# What htmx sends with the requests it makes for the page.
+HTMX = {"HX-Request": "true"}
+
 pytestmark = pytest.mark.django_db
 
 CONTACTS = int(__import__("os").environ.get("NEWS_CONTACTS", "1000"))
@@ -73,7 +76,9 @@ def test_a_newsletter_to_1000_contacts_while_one_withdraws_reaches_999(
     mailing.refresh_from_db()
     assert (mailing.planned, mailing.queued, mailing.status) == (CONTACTS, CONTACTS, "sent")
     assert len(deliveries) == CONTACTS
-    waiting = client.get(reverse("mailings:progress", args=[mailing.public_id])).content.decode()
+    waiting = client.get(
+        reverse("mailings:progress", args=[mailing.public_id]), headers=HTMX
+    ).content.decode()
     assert "hx-trigger" in waiting  # copies still waiting: the page keeps polling
     assert "0 %" in waiting
 
@@ -97,7 +102,9 @@ def test_a_newsletter_to_1000_contacts_while_one_withdraws_reaches_999(
     assert (stopped.recipient, stopped.last_error) == (quitter, "no_consent")
     [refused] = journal("notification.refused")
     assert refused.data["reason"] == "no_consent"
-    done = client.get(reverse("mailings:progress", args=[mailing.public_id])).content.decode()
+    done = client.get(
+        reverse("mailings:progress", args=[mailing.public_id]), headers=HTMX
+    ).content.decode()
     assert "100 %" in done
     assert f"{CONTACTS - 1} envoyé(s) sur {CONTACTS} prévu(s)" in done
     assert "hx-trigger" not in done

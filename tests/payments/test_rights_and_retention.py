@@ -45,7 +45,7 @@ def test_the_disclosure_is_listed_in_the_buyer_s_access_archive(guardian_anna):
 
     with zipfile.ZipFile(out) as zf:
         index = zf.read("index.html").decode()
-        table = zf.read("csv/recipients_disclosure.csv").decode()
+        table = zf.read("csv/transmissions-de-donnees.csv").decode()
     made = index.split("Communications effectivement faites")[1].split("<h3>")[0]
     assert "Transmissions de données" in made
     assert "payment_provider" in table
