@@ -20,7 +20,9 @@ def send_notices(*, notice_ids: list[str]) -> dict[str, int]:
 
 @task()
 def sweep_notices() -> dict[str, int]:
-    """Retry the notices whose back-off is over, then turn the unanswered ones overdue."""
+    """Settle the email notices the outbox delivered (or gave up on), retry the notices whose
+    back-off is over, then turn the unanswered ones overdue."""
+    settled = notices.settle_emails()
     due = notices.retry_due()
     sent = send_notices.call(notice_ids=due) if due else {}
-    return {"retried": len(due), **sent, "overdue": notices.mark_overdue()}
+    return {"settled": settled, "retried": len(due), **sent, "overdue": notices.mark_overdue()}

@@ -8,6 +8,7 @@ the email goes through a real SMTP server, and the recipients confirm through th
 
 import json
 import re
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -408,3 +409,74 @@ def test_a_failed_call_is_retried_with_back_off(
     failing.refresh_from_db()
     assert (failing.state, failing.attempts) == ("sent", 3)
     assert len(journal("recipients.notice_sent", request)) == 3  # one per recipient
+
+
+def test_an_email_notice_is_sent_only_once_the_outbox_delivered_it(
+    guardian_anna,
+    dpo_elise,
+    disclosed,
+    recipient_api,
+    smtp_server,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from charte.notifications.models import Message
+    from charte.notifications.tasks import retry_undelivered
+
+    working = settings.MAILERS
+    with socket.socket() as probe:  # a port where no mail server listens
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed, "timeout": 2},
+        }
+    }
+    request = online(guardian_anna, Kind.RESTRICTION)
+    approve(dpo_elise, request, django_capture_on_commit_callbacks)
+
+    partner = Notice.objects.get(request_reference=request.public_id, recipient="partner_publisher")
+    # Handed to the outbox, which could not deliver it: not "sent", and the journal agrees.
+    assert (partner.state, partner.via) == (Notice.State.OUTBOX, "email")
+    assert partner.message is not None
+    outbox = Message.objects.get(public_id=partner.message)
+    assert outbox.status == Message.Status.FAILED
+    assert [e.data["recipient"] for e in journal("recipients.notice_handed", request)] == [
+        "partner_publisher"
+    ]
+    assert "partner_publisher" not in {
+        e.data["recipient"] for e in journal("recipients.notice_sent", request)
+    }
+    staff = client_for(dpo_elise).get(staff_url(request)).content.decode()
+    assert "pas encore parti" in staff
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()  # the outbox still tries: the notice waits
+    partner.refresh_from_db()
+    assert partner.state == Notice.State.OUTBOX
+
+    # The outbox gives up: the notice goes back to be sent again, after its back-off.
+    while outbox.status != Message.Status.ABANDONED:
+        retry_undelivered.enqueue()
+        outbox.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    partner.refresh_from_db()
+    assert (partner.state, partner.message, partner.attempts) == (Notice.State.QUEUED, None, 1)
+    assert partner.last_error.startswith("email:")
+    assert partner.next_attempt_at is not None
+    assert smtp_server.to(PARTNER_CONTACT) == []
+
+    # Once mail flows again, the retry leaves and is delivered: now it is sent.
+    settings.MAILERS = working
+    Notice.objects.filter(pk=partner.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    partner.refresh_from_db()
+    assert (partner.state, partner.attempts) == (Notice.State.SENT, 2)
+    assert partner.message is not None
+    assert partner.sent_at == Message.objects.get(public_id=partner.message).sent_at
+    assert request.reference in smtp_server.wait_for(PARTNER_CONTACT)["Subject"]
+    assert [e.data["recipient"] for e in journal("recipients.notice_sent", request)].count(
+        "partner_publisher"
+    ) == 1
