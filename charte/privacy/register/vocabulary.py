@@ -133,6 +133,25 @@ class Notices:
     answer_days: int = 30
 
 
+@dataclass(frozen=True, kw_only=True)
+class Email:
+    """A kind of email the platform sends (its code is the message kind's).
+
+    Without `consent_purpose` it is essential: part of the service the person asked for (a
+    link to confirm an address, the answer to a request, a security alert), sent without a
+    consent and without an unsubscribe link. With one, it is sent only while that consent
+    holds and carries a one-click unsubscribe link (RFC 8058) that withdraws exactly it.
+    """
+
+    code: str
+    name: Text
+    consent_purpose: str | None = None
+
+    @property
+    def essential(self) -> bool:
+        return self.consent_purpose is None
+
+
 # The EU and EEA member states (ISO 3166-1 alpha-2), within which data moves freely.
 EEA_COUNTRIES = frozenset(
     (
