@@ -177,3 +177,61 @@ def test_only_the_dpo_reads_the_list_of_notices(guardian_anna, cs_farid, dpo_eli
     for someone in (guardian_anna, cs_farid):
         assert client_for(someone).get(url).status_code == 404
     assert client.get(url).status_code == 302
+
+
+def test_a_new_sign_in_address_reaches_the_recipients_of_the_old_one(
+    guardian_anna, dpo_elise, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The address changes through its own confirmed procedure (in `accounts`); the periodic
+    sweep tells each recipient of the former address, once, and the journal says so."""
+    from django.core import mail
+    from django.test import Client
+
+    from charte.core import timing
+    from charte.recipients import tasks
+    from tests.attacks.test_account_takeover import link
+    from tests.factories import PASSWORD
+
+    monkeypatch.setattr(timing, "pause", lambda seconds: None)
+    record_choices(
+        person=guardian_anna,
+        choices={"partner_offers": True},
+        actor=guardian_anna,
+        channel="privacy_centre",
+    )
+    recipient_actions.share_with(
+        recipient="partner_publisher",
+        person=guardian_anna,
+        categories=[Category.CONTACT],
+        purpose="partner_offers",
+        actor=dpo_elise,
+    )
+    new = "anna.nouvelle@famille.test"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(guardian_anna).post(
+            reverse("subject_requests:change_email"), {"new_email": new, "password": PASSWORD}
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(link(new, "accounts:email_change_confirm"))
+    guardian_anna.refresh_from_db()
+    assert guardian_anna.email == new
+    assert not Notice.objects.exists()  # told by the sweep, after the change
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = tasks.sweep_notices.call()
+        again = tasks.sweep_notices.call()
+    assert (first["address_changes"], again["address_changes"]) == (2, 0)
+    # The partner, and our email provider, which carried the emails to the former address.
+    notices = Notice.objects.filter(person=guardian_anna)
+    assert sorted(notices.values_list("recipient", "kind", "origin")) == [
+        ("email_provider", "correct", "self_service"),
+        ("partner_publisher", "correct", "self_service"),
+    ]
+    assert {str(n.payload) for n in notices} == {str({"corrections": {"email": new}})}
+    assert set(notices.values_list("state", flat=True)) == {Notice.State.SENT}
+    assert sorted(m.to[0] for m in mail.outbox) == [PARTNER_CONTACT, "privacy@emailing.example"]
+    (queued,) = journal("recipients.notices_queued", guardian_anna)
+    assert queued.actor_ref == "system:recipients"
+    page = client_for(guardian_anna).get("/compte/mes-donnees/").content.decode()
+    assert "Nos éditeurs partenaires" in page
