@@ -91,7 +91,6 @@ class RecipientKind(models.TextChoices):
     SUB_PROCESSOR = "sub_processor", _("Sous-traitant ultérieur")
     PAYMENT_PROVIDER = "payment_provider", _("Prestataire de paiement")
     PARTNER = "partner", _("Partenaire commercial (uniquement avec votre consentement exprès)")
-    REVIEW_PARTNER = "review_partner", _("Partenaire « avis client »")
     JOB_APPLICATION_PARTNER = "job_application_partner", _("Partenaire de gestion des candidatures")
     SOCIAL_NETWORK = "social_network", _("Réseau social")
     PUBLIC_AUTHORITY = "public_authority", _("Organisme public ou auxiliaire de justice")
