@@ -782,11 +782,16 @@ def corrections_told(person: User, *, limit: int = 50) -> list[dict[str, Any]]:
             {
                 "notice": notice,
                 "name": str(recipient.name) if recipient else notice.recipient,
-                "fields": [_field_label(name) for name in notice.payload.get("corrections", {})],
+                "fields": corrected_fields(notice),
                 "confirmed": notice.state == Notice.State.CONFIRMED,
             }
         )
     return rows
+
+
+def corrected_fields(notice: Notice) -> list[str]:
+    """The names, as the person reads them, of the fields a correction notice carries."""
+    return [_field_label(name) for name in notice.payload.get("corrections", {})]
 
 
 def _field_label(name: str) -> str:

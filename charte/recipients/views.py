@@ -96,6 +96,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
                     "notice": n,
                     "name": _recipient_name(n),
                     "reference": notices.short_reference(n.request_reference),
+                    "fields": notices.corrected_fields(n),
                     "waivable": n.state == Notice.State.OVERDUE and n.waived_at is None,
                 }
                 for n in page
