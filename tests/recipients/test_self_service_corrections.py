@@ -7,15 +7,18 @@ nowhere. She corrects through the page, as she would.
 """
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from charte.accounts import actions as accounts
 from charte.audit.models import Entry
 from charte.consent.actions import record_choices
 from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
+from charte.recipients import tasks
 from charte.recipients.models import Notice
 from tests.conftest import client_for
 from tests.recipients.test_notices import PARTNER_CONTACT, link_in, path_of, recipient_api  # noqa: F401
@@ -124,6 +127,23 @@ def test_a_parent_corrects_her_name_and_each_recipient_of_it_is_told(
     page = client_for(guardian_anna).get("/compte/mes-donnees/").content.decode()
     assert "correction confirmée" in page
 
+    # The provider never confirms: overdue, the DPO's home leads to the list (there is no
+    # request page), where the DPO decides to stop waiting.
+    late = Notice.objects.get(recipient="payment_provider")
+    Notice.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.sweep_notices.call()
+    late.refresh_from_db()
+    assert late.state == Notice.State.OVERDUE
+    home = client_for(dpo_elise).get("/").content.decode()
+    assert f"{reverse('recipients:notices')}#avis-{late.public_id}" in home
+    waived = client_for(dpo_elise).post(
+        reverse("recipients:waive_notice", args=[late.public_id]), {"reason": "Relancé par écrit"}
+    )
+    assert waived["Location"] == reverse("recipients:notices")
+    late.refresh_from_db()
+    assert late.waived_by == dpo_elise
+
 
 def test_correcting_a_field_no_recipient_received_tells_no_one(
     guardian_anna, name_disclosed, django_capture_on_commit_callbacks
@@ -188,7 +208,6 @@ def test_a_new_sign_in_address_reaches_the_recipients_of_the_old_one(
     from django.test import Client
 
     from charte.core import timing
-    from charte.recipients import tasks
     from tests.attacks.test_account_takeover import link
     from tests.factories import PASSWORD
 
