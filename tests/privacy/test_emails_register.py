@@ -7,8 +7,10 @@ the register, the charter page and the disclosure log name no review partner.
 """
 
 import html
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from charte.accounts.models import Role
@@ -60,6 +62,17 @@ def test_the_charter_page_lists_each_email_in_its_group(client):
         assert name in shown, name
         assert name not in hidden, name
     assert "chacun de nos e-mails qui en dépendent" in page
+
+
+def test_the_register_command_says_it_too():
+    out = StringIO()
+    call_command("register", "--format", "markdown", stdout=out)
+    text = out.getvalue()
+    assert (
+        "- `accounts.password_reset` Le lien pour choisir un nouveau mot de passe (essential)"
+        in text
+    )
+    assert "- `mailings.newsletter` Notre lettre d'information (consent `newsletter`)" in text
 
 
 @pytest.mark.parametrize("kind", kinds.all_kinds(), ids=lambda k: k.code)
