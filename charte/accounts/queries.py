@@ -58,6 +58,15 @@ def access_person_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> User
     raise NotFound(_("Personne introuvable."))
 
 
+def access_ward_by_guardian(*, viewer: User, public_id: uuid.UUID | str) -> User:
+    """The person `public_id` names, if the viewer is one of their guardians (never the viewer
+    themself: what a guardian does for a child, nobody does for their own account)."""
+    person = access_person_by_viewer(viewer=viewer, public_id=public_id)
+    if person.pk == viewer.pk:
+        raise NotFound(_("Personne introuvable."))
+    return person
+
+
 # The roles that sign up with their own address at /inscription/ and confirm it.
 SELF_SIGN_UP_ROLES = frozenset({Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
 

@@ -6,9 +6,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from charte import audit
 from charte.accounts.models import User
 from charte.core import ratelimit
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
+from charte.core.views import act, attempt
 from charte.support import actions, queries
 from charte.support.forms import (
     AccountLookupForm,
@@ -62,18 +64,19 @@ def report(request: HttpRequest) -> HttpResponse:
                 render(request, "support/report.html", {"form": form, "page": page}), refusal
             )
         reporter = viewer if isinstance(viewer, User) else None
-        try:
-            created = actions.report_error(
+        outcome = attempt(
+            request,
+            lambda: actions.report_error(
                 reporter=reporter,
                 message=form.cleaned_data["message"],
                 page=form.cleaned_data["page"],
                 contact_email=form.cleaned_data.get("contact_email", ""),
                 language=get_language() or settings.LANGUAGE_CODE,
                 actor=reporter or ANONYMOUS,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            form=form,
+        )
+        if (created := outcome.value) is not None:
             query = urlencode({"page": created.page}) if created.page else ""
             return redirect(reverse("support:thanks") + (f"?{query}" if query else ""))
     return render(request, "support/report.html", {"form": form, "page": page})
@@ -92,25 +95,22 @@ def thanks(request: HttpRequest) -> HttpResponse:
 # Customer service's queue ------------------------------------------------------------------
 
 
-def customer_service_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def customer_service_only(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponseBase]:
     """Signed in, and customer service; anyone else is told the page does not exist."""
 
-    @login_required
+    @signed_in_view
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not queries.is_customer_service(request.user):
-            raise Http404(_("Page introuvable."))
+        queries.access_queue(viewer=viewer_of(request))
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
 def _report_or_404(request: HttpRequest, public_id: uuid.UUID) -> ErrorReport:
-    assert isinstance(request.user, User)
-    try:
-        return queries.access_report_by_staff(viewer=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    return queries.access_report_by_staff(viewer=viewer_of(request), public_id=public_id)
 
 
 @customer_service_only
@@ -179,14 +179,14 @@ def _act(
     report = _report_or_404(request, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    assert isinstance(request.user, User)
-    try:
-        do(report, request.user)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("support:detail", public_id=report.public_id)
+    staff = viewer_of(request)
+    return act(
+        request,
+        lambda: do(report, staff),
+        success=success,
+        to="support:detail",
+        args=(report.public_id,),
+    )
 
 
 @customer_service_only
@@ -228,13 +228,13 @@ def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, report, form, status=400)
-    assert isinstance(request.user, User)
-    try:
-        sent = actions.answer_report(
-            report=report, body=form.cleaned_data["body"], actor=request.user
-        )
-    except ActionError as exc:
-        form.add_error(None, str(exc))
+    staff = viewer_of(request)
+    outcome = attempt(
+        request,
+        lambda: actions.answer_report(report=report, body=form.cleaned_data["body"], actor=staff),
+        form=form,
+    )
+    if (sent := outcome.value) is None:
         return _render_detail(request, report, form, status=400)
     if sent.sent_to:
         messages.success(request, _("Réponse envoyée."))
