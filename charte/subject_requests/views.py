@@ -1,7 +1,9 @@
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
@@ -491,7 +493,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
-    bound = {"identity": None, "note": None, "decide": None, "extend": None, "rectify": None}
+    bound: dict[str, django_forms.Form | None] = dict.fromkeys(STAFF_FORMS)
     if request.method == "POST":
         action = request.POST.get("action", "")
         form = _staff_action(request, viewer, found, action)
@@ -605,39 +607,41 @@ def _holdings(person: User) -> Any:
     return holdings(person)
 
 
-def _staff_action(request: HttpRequest, viewer: User, found: SubjectRequest, action: str) -> Any:
+STAFF_FORMS: dict[str, type[django_forms.Form]] = {
+    "identity": forms.IdentityForm,
+    "note": forms.NoteForm,
+    "decide": forms.DecisionForm,
+    "extend": forms.ExtendForm,
+    "rectify": forms.RectifyForm,
+}
+
+
+def _staff_action(
+    request: HttpRequest, viewer: User, found: SubjectRequest, action: str
+) -> django_forms.Form | None:
     """Run one of the detail page's forms; None when done (redirect), else the bound form."""
-    form_class = {
-        "identity": forms.IdentityForm,
-        "note": forms.NoteForm,
-        "decide": forms.DecisionForm,
-        "extend": forms.ExtendForm,
-        "rectify": forms.RectifyForm,
-    }.get(action)
-    try:
-        if action == "assign":
-            actions.assign(request=found, actor=viewer, assignee=viewer)
-            return None
-        if form_class is None:
-            raise ActionError(_("Action inconnue."))
-        form = form_class(request.POST)
-        if not form.is_valid():
-            return form
-        data = form.cleaned_data
-        if action == "identity":
-            actions.verify_identity(request=found, actor=viewer, **data)
-        elif action == "note":
-            actions.add_note(request=found, actor=viewer, text=data["text"])
-        elif action == "decide":
-            actions.decide(request=found, actor=viewer, **data)
-        elif action == "extend":
-            actions.extend(request=found, actor=viewer, until=data["until"], reason=data["reason"])
-        elif action == "rectify":
-            actions.rectify_for_request(
-                request=found, actor=viewer, field=data["field"], value=data["value"]
-            )
-    except ActionError as exc:
-        messages.error(request, str(exc))
-        return form_class(request.POST) if form_class else None
-    messages.success(request, _("C'est enregistré."))
-    return None
+    if action == "assign":
+        attempt(request, lambda: actions.assign(request=found, actor=viewer, assignee=viewer))
+        return None
+    form_class = STAFF_FORMS.get(action)
+    if form_class is None:
+        messages.error(request, _("Action inconnue."))
+        return None
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    run: Callable[[], object] = {
+        "identity": lambda: actions.verify_identity(request=found, actor=viewer, **data),
+        "note": lambda: actions.add_note(request=found, actor=viewer, text=data["text"]),
+        "decide": lambda: actions.decide(request=found, actor=viewer, **data),
+        "extend": lambda: actions.extend(
+            request=found, actor=viewer, until=data["until"], reason=data["reason"]
+        ),
+        "rectify": lambda: actions.rectify_for_request(
+            request=found, actor=viewer, field=data["field"], value=data["value"]
+        ),
+    }[action]
+    if attempt(request, run, success=_("C'est enregistré.")).done:
+        return None
+    return form_class(request.POST)
