@@ -85,12 +85,12 @@ def project_modules() -> list[str]:
     return names
 
 
-def subclasses(cls: type) -> set[type]:
+def _subclasses(cls: type) -> set[type]:
     found: set[type] = set()
     subclasses: list[type] = cls.__subclasses__()
     for sub in subclasses:
         found.add(sub)
-        found |= subclasses(sub)
+        found |= _subclasses(sub)
     return found
 
 
@@ -99,7 +99,7 @@ def project_forms() -> list[type[forms.BaseForm]]:
     return sorted(
         (
             cls
-            for cls in subclasses(forms.BaseForm)
+            for cls in _subclasses(forms.BaseForm)
             if cls.__module__.startswith("charte.")
             and hasattr(cls, "base_fields")  # a form, not a mixin
             and not cls.__module__.startswith(EXEMPT_MODULES)

@@ -81,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels})
 
 
-def _error(request: HttpRequest, status: int, title: Any, message: Any) -> HttpResponse:
+def _error(request: HttpRequest, status: int, title: Message, message: Message) -> HttpResponse:
     return render(
         request,
         "core/error.html",

@@ -4,6 +4,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -137,7 +138,9 @@ def child(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     return _child_page(request, parent, person)
 
 
-def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) -> HttpResponse:
+def _child_page(
+    request: HttpRequest, parent: User, person: User, **forms: BaseForm
+) -> HttpResponse:
     context = {
         "person": person,
         "age": person.age_on(timezone.localdate()),

@@ -1,11 +1,13 @@
 import itertools
 import uuid
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,7 +30,7 @@ from charte.core.cards import checks_card_numbers
 from charte.core.views import attempt
 from charte.payments import actions, providers, queries
 from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
-from charte.payments.models import Order
+from charte.payments.models import Invoice, Order
 from charte.payments.plans import PLAN_BY_CODE
 
 type View = Callable[..., HttpResponseBase]
@@ -217,7 +219,7 @@ def accounting_invoices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invoices_csv(invoices: Any, month: Any) -> HttpResponse:
+def _invoices_csv(invoices: QuerySet[Invoice], month: date | None) -> HttpResponse:
     """The sales journal of a month, for the accounting software."""
     header = [
         "numero",

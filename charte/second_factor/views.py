@@ -7,7 +7,7 @@ lives in `state`, the WebAuthn ceremony in `passkeys`.
 
 import uuid
 from base64 import b32encode
-from typing import Any
+from datetime import datetime
 from urllib.parse import urlencode
 
 import segno
@@ -59,7 +59,7 @@ def _with_next(url: str, target: str) -> str:
     return f"{url}?{urlencode({'next': target})}"
 
 
-def sign_in_step(request: HttpRequest, user: User, previous_login: Any) -> str | None:
+def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:
     """After the password: staff, and anyone who turned a factor on, pass it before any page."""
     if state.is_verified(request):
         return None
@@ -97,7 +97,7 @@ def _failed(request: HttpRequest, user: User) -> HttpResponse | None:
     return redirect("accounts:login")
 
 
-def _wait_message(until: Any) -> str:
+def _wait_message(until: datetime) -> str:
     when = formats.time_format(timezone.localtime(until), "H:i:s")
     return _("Trop d'essais à la suite : attendez %(time)s avant de réessayer.") % {"time": when}
 

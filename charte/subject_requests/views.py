@@ -1,5 +1,5 @@
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from charte.core.headers import never_store
 from charte.core.paths import safe_path
 from charte.core.views import act, attempt
 from charte.privacy import processing, register
+from charte.privacy.queries import Holding
 from charte.subject_requests import (
     actions,
     deadlines,
@@ -41,6 +42,7 @@ from charte.subject_requests import (
 from charte.subject_requests.models import (
     Channel,
     Decision,
+    ErasureCertificate,
     Kind,
     Limitation,
     Relation,
@@ -333,7 +335,7 @@ def _queue_params(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _queue(viewer: User, params: dict[str, str]) -> Any:
+def _queue(viewer: User, params: dict[str, str]) -> Any:  # rows the page annotates
     return queries.queue(
         status=params["status"] if params["status"] in {"open", "", *Status.values} else "open",
         kind=params["kind"] if params["kind"] in Kind.values else "",
@@ -413,7 +415,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         actor=viewer, rows=rows.count(), status=params["status"], kind=params["kind"]
     )
 
-    def lines() -> Any:
+    def lines() -> Iterator[list[object]]:
         yield (
             [
                 "reference",
@@ -583,7 +585,9 @@ def _timeline(found: SubjectRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
+def _erased_counts(
+    certificate: ErasureCertificate | None,
+) -> list[tuple[str, list[tuple[str, int]]]]:
     if certificate is None:
         return []
     actions_labels = {
@@ -601,7 +605,7 @@ def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
     ]
 
 
-def _holdings(person: User) -> Any:
+def _holdings(person: User) -> list[Holding]:
     from charte.privacy.queries import holdings
 
     return holdings(person)
