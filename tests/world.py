@@ -225,7 +225,7 @@ class World:
                     subject="Matrice",
                     body="Les nouvelles.",
                 ).public_id,
-                "renew_token": renewal_tokens.make(
+                "renew_token": renewal_tokens.renewal_token(
                     person=str(pupil.public_id),
                     recipient=str(parent.public_id),
                     kept_until=kept_until,

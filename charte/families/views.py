@@ -44,7 +44,7 @@ from charte.families.queries import (
     invitations_sent_for,
     other_guardians,
 )
-from charte.families.tokens import open_invitation, open_letter
+from charte.families.tokens import open_letter, read_invitation_token
 
 type View = Callable[..., HttpResponseBase]
 
@@ -276,7 +276,7 @@ def remove(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
 @checks_card_numbers
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Where the invitation's link leads: sign in or create a parent account, then answer."""
-    found = open_invitation(token)
+    found = read_invitation_token(token)
     if found is None:
         return render(request, "families/invitation_invalid.html", status=404)
     person = found.child
