@@ -73,8 +73,7 @@ def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | No
 
 def _continue(request: HttpRequest) -> HttpResponse:
     """Verified: on to the page the person was going to, after the other sign-in steps."""
-    user = request.user
-    assert isinstance(user, User)
+    user = viewer_of(request)
     target = _next(request)
     stop = signin.first_stop(request, user, state.previous_login(request))
     return HttpResponseRedirect(_with_next(stop, target) if stop else target)

@@ -105,6 +105,13 @@ def access_request_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Subj
     return found
 
 
+def access_address_change(*, viewer: User) -> User:
+    """Changing one's sign-in address: a child under the age of consent has none to change."""
+    if viewer.needs_guardian(deadlines.today()):
+        raise NotFound(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
+    return viewer
+
+
 def may_download(viewer: User, request: SubjectRequest, now: datetime | None = None) -> bool:
     """The archive goes to the person, to a child's guardians, or to whoever asked after a death."""
     now = now or timezone.now()

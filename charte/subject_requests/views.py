@@ -245,9 +245,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 
     The answer is the same whether or not another account uses the address typed.
     """
-    viewer = viewer_of(request)
-    if viewer.needs_guardian(deadlines.today()):
-        raise Http404(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
+    viewer = queries.access_address_change(viewer=viewer_of(request))
     form = forms.EmailChangeForm(
         request.POST if request.method == "POST" else None, user=viewer, request=request
     )

@@ -115,13 +115,13 @@ def _report_or_404(request: HttpRequest, public_id: uuid.UUID) -> ErrorReport:
 
 @customer_service_only
 def queue(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    viewer = viewer_of(request)
     filters = QueueFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     reports = queries.queue(
         status=chosen.get("status", ""),
         age=chosen.get("age", ""),
-        mine=request.user if chosen.get("mine") else None,
+        mine=viewer if chosen.get("mine") else None,
     )
     page = Paginator(reports, 25).get_page(request.GET.get("p"))
     query = request.GET.copy()
@@ -133,7 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "counts": queries.queue_counts(viewer=request.user),
+            "counts": queries.queue_counts(viewer=viewer),
         },
     )
 
@@ -143,9 +143,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)
     if report.reporter is not None:
-        assert isinstance(request.user, User)
         audit.record_read(
-            viewer=request.user,
+            viewer=viewer_of(request),
             subject=report.reporter,
             what="error_report",
             data={"report": str(report.public_id)},
@@ -251,13 +250,13 @@ def account_lookup(request: HttpRequest) -> HttpResponse:
     """Look an account up by its exact login: its state, guardians, consents and open reports.
 
     Searched by POST, so that the address looked up stays out of URLs and server logs."""
-    assert isinstance(request.user, User)
+    viewer = viewer_of(request)
     form = AccountLookupForm(request.POST if request.method == "POST" else None)
     found = None
     missing = False
     if request.method == "POST" and form.is_valid():
         try:
-            found = actions.look_up_account(viewer=request.user, login=form.cleaned_data["login"])
+            found = actions.look_up_account(viewer=viewer, login=form.cleaned_data["login"])
         except NotFound:
             missing = True
     return render(
