@@ -8,6 +8,7 @@ lives in `state`, the WebAuthn ceremony in `passkeys`.
 import uuid
 from base64 import b32encode
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -356,6 +357,15 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 # Passkeys: JSON endpoints called by static/second_factor/passkeys.js --------------------------
 
 
+def _credential(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the script posted, and the browser's credential in it (`PasskeyError` if none)."""
+    data = passkeys.parse(request)
+    credential = data.get("credential")
+    if not isinstance(credential, dict):
+        raise passkeys.PasskeyError("no credential")
+    return data, credential
+
+
 def _json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
@@ -380,10 +390,7 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     if not _may_set_up(request, user) or not state.password_is_recent(request):
         return _json_error(_("Rechargez la page et confirmez votre mot de passe."), 403)
     try:
-        data = passkeys.parse(request)
-        credential = data.get("credential")
-        if not isinstance(credential, dict):
-            raise passkeys.PasskeyError("no credential")
+        data, credential = _credential(request)
         registered = passkeys.verify_registration(request, credential)
         passkey, codes = actions.add_passkey(
             user=user,
@@ -421,10 +428,7 @@ def passkey_options(request: HttpRequest) -> HttpResponse:
 def passkey_verify(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     try:
-        data = passkeys.parse(request)
-        credential = data.get("credential")
-        if not isinstance(credential, dict):
-            raise passkeys.PasskeyError("no credential")
+        _data, credential = _credential(request)
         passkey, sign_count = passkeys.verify_authentication(request, user, credential)
     except passkeys.PasskeyError:
         actions.passkey_failed(user=user, meta=audit.request_meta(request))
