@@ -31,7 +31,6 @@ from charte.core.views import attempt
 from charte.payments import actions, providers, queries
 from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
 from charte.payments.models import Invoice, Order
-from charte.payments.plans import PLAN_BY_CODE
 
 type View = Callable[..., HttpResponseBase]
 
@@ -71,9 +70,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 @checks_card_numbers
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
     buyer = viewer_of(request)
-    plan = PLAN_BY_CODE.get(plan_code)
-    if plan is None or plan not in queries.plans_on_offer(buyer):
-        raise Http404(_("Formule introuvable."))
+    plan = queries.access_plan_on_offer(viewer=buyer, code=plan_code)
     initial = {"billing_name": buyer.full_name, **queries.last_billing(buyer)}
     form = CheckoutForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -156,6 +156,13 @@ def access_school_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Schoo
     return school
 
 
+def access_by_role(viewer: User, *roles: Role) -> User:
+    """The schools' pages of one kind of person (a teacher's classes, a pupil's joining...)."""
+    if viewer.role not in roles:
+        raise NotFound(_("Page introuvable."))
+    return viewer
+
+
 def access_enrolment_in_class(
     *, viewer: User, school_class: SchoolClass, public_id: uuid.UUID | str
 ) -> Enrolment:

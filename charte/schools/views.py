@@ -6,7 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -38,11 +38,6 @@ from charte.schools.models import School, SchoolClass, SchoolMember
 from charte.schools.tabs import class_tabs
 
 
-def _require(viewer: User, *roles: Role) -> None:
-    if viewer.role not in roles:
-        raise Http404
-
-
 def class_page_context(viewer: User, school_class: SchoolClass, active: str) -> dict[str, object]:
     """What every tab of a class's pages shows in its header."""
     return {
@@ -59,7 +54,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         return redirect("schools:my_school")
     if viewer.role in (Role.PUPIL, Role.PARENT):
         return redirect("schools:join")
-    _require(viewer, Role.TEACHER)
+    queries.access_by_role(viewer, Role.TEACHER)
     return render(
         request,
         "schools/classes.html",
@@ -71,7 +66,7 @@ def classes(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 def create_class(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    _require(viewer, Role.TEACHER)
+    queries.access_by_role(viewer, Role.TEACHER)
     schools = queries.schools_of(viewer)
     form = ClassForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
@@ -197,7 +192,7 @@ def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUI
 def join(request: HttpRequest) -> HttpResponse:
     """A pupil joins their class with its code; a guardian does it for one of their children."""
     viewer = viewer_of(request)
-    _require(viewer, Role.PUPIL, Role.PARENT)
+    queries.access_by_role(viewer, Role.PUPIL, Role.PARENT)
     children = children_of(viewer) if viewer.role == Role.PARENT else None
     form: JoinForm
     if children is not None:
@@ -235,7 +230,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 def my_school(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    _require(viewer, Role.SCHOOL_STAFF)
+    queries.access_by_role(viewer, Role.SCHOOL_STAFF)
     schools = list(queries.schools_of(viewer, role=SchoolMember.Role.STAFF))
     if len(schools) == 1:
         return redirect("schools:school_detail", schools[0].public_id)

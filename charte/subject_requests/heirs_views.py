@@ -20,7 +20,7 @@ from charte.core.headers import never_store
 from charte.core.views import attempt
 from charte.subject_requests import heirs, queries
 from charte.subject_requests.heirs_forms import ClaimForm, CodeForm
-from charte.subject_requests.models import ArchiveKey, Proof
+from charte.subject_requests.models import ArchiveKey
 
 
 @checks_card_numbers
@@ -118,13 +118,7 @@ def proof(request: HttpRequest, public_id: uuid.UUID, proof: uuid.UUID) -> FileR
     """A document sent with a claim, for the staff who check it."""
     viewer = viewer_of(request)
     found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
-    document = (
-        Proof.objects.filter(claim_id=found.claim_id, public_id=proof).first()
-        if found.claim_id is not None
-        else None
-    )
-    if document is None:
-        raise Http404(_("Document introuvable."))
+    document = queries.access_proof_of_request(request=found, public_id=proof)
     if found.person is not None:
         audit.record_read(
             viewer=viewer,

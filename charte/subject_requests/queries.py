@@ -22,6 +22,7 @@ from charte.subject_requests.models import (
     Death,
     Directive,
     Limitation,
+    Proof,
     Relation,
     SubjectRequest,
 )
@@ -103,6 +104,18 @@ def access_request_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Subj
     if found is None:
         raise _missing()
     return found
+
+
+def access_proof_of_request(*, request: SubjectRequest, public_id: uuid.UUID | str) -> Proof:
+    """A document sent with the claim behind `request` (already checked for its viewer)."""
+    document = (
+        Proof.objects.filter(claim_id=request.claim_id, public_id=_parse(public_id)).first()
+        if request.claim_id is not None
+        else None
+    )
+    if document is None:
+        raise NotFound(_("Document introuvable."))
+    return document
 
 
 def access_address_change(*, viewer: User) -> User:
