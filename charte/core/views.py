@@ -47,8 +47,8 @@ def attempt[T](
         value = action()
     except ActionError as error:
         if form is not None:
-            kind = next((k for k in (fields or {}) if isinstance(error, k)), None)
-            form.add_error(field if kind is None else (fields or {})[kind], str(error))
+            named = [name for kind, name in (fields or {}).items() if isinstance(error, kind)]
+            form.add_error(named[0] if named else field, str(error))
         else:
             messages.error(request, str(error))
         return Outcome(done=False)
