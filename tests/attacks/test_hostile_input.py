@@ -47,7 +47,8 @@ import config.urls
 from charte.accounts.models import User
 from charte.core import timing
 from charte.core.api import api
-from tests.test_access_matrix import MATRIX, VISITOR, World, client_of, url_of, world
+from tests.matrix import MATRIX, VISITOR, url_of
+from tests.world import World, client_of, world
 
 __all__ = ["world"]
 
