@@ -52,6 +52,8 @@ from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
 from charte.recipients.models import Notice
 from charte.recipients.notices import token as notice_token
+from charte.reports import actions as report_actions
+from charte.reports.queries import Period, current_first_year
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -119,6 +121,12 @@ class World:
         )
         enrol(pupil, school_class)
         enrolment = Enrolment.objects.get(pupil=pupil)
+
+        # The class's reports printed at once by its teacher, drawn and ready to download.
+        class_print = report_actions.start_class_print(
+            school_class=school_class, period=this_year(), language="fr", actor=teacher
+        )
+        report_actions.print_reports(job=class_print, actor=SEED)
 
         # Learning: an attempt, a resource, a folder, an assignment and the production.
         objects = learning_objects(teacher, pupil, school_class)
@@ -208,6 +216,7 @@ class World:
             ids={
                 "school": school.public_id,
                 "class": school_class.public_id,
+                "class_print": class_print.public_id,
                 "join_code": school_class.join_code,
                 "enrolment": enrolment.public_id,
                 "pupil": pupil.public_id,
@@ -253,6 +262,10 @@ class World:
                 ),
             },
         )
+
+
+def this_year() -> Period:
+    return Period(first_year=current_first_year(), code="year")
 
 
 def _paid_order(buyer: User, plan: str, **fields: str) -> tuple[Order, str]:
@@ -640,6 +653,20 @@ MATRIX: dict[str, Entry] = {
     "reports:class_usage": only(TEACHER, kwargs=ids(public_id="class")),
     "reports:school_usage": only(SCHOOL_STAFF, kwargs=ids(public_id="school")),
     "reports:platform_usage": only(DPO, Role.IT, Role.SALES, Role.MARKETING),
+    # A class's reports printed at once: its teacher starts (POST), follows and downloads.
+    "reports:class_prints": only(TEACHER, kwargs=ids(public_id="class")),
+    "reports:class_print_start": post_only(
+        TEACHER,
+        kwargs=ids(public_id="class"),
+        data=lambda w: {"periode": f"{this_year().first_year}-year"},
+    ),
+    "reports:class_print_progress": only(
+        TEACHER,
+        kwargs=ids(public_id="class_print"),
+        ok=frozenset({302}),
+        note="a fragment the class's printing page polls; opened as a page, it leads there",
+    ),
+    "reports:class_print_download": only(TEACHER, kwargs=ids(public_id="class_print")),
     "reports:releases": only(
         DPO,
         post=Post(roles=frozenset({DPO}), data=fixed(label="Matrice", epsilon="0.5")),
