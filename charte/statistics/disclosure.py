@@ -148,16 +148,18 @@ def _hide_nested(shown_cells: list[Cell], k: int, outcome: Outcome) -> bool:
     for position, c in enumerate(shown_cells):
         lineage = ("total", None) if c.dimension == "total" else (c.dimension, c.value)
         lineages.setdefault(lineage, []).append((c.people, position, c))
+    counts = {lineage: [entry[0] for entry in group] for lineage, group in lineages.items()}
     changed = False
     for small in shown_cells:
         if small.hidden:
             continue
         found: tuple[int, Cell] | None = None
-        groups = [lineages.get(("total", None), [])]
+        names = [("total", None)] if ("total", None) in lineages else []
         if small.dimension != "total":
-            groups.append(lineages[(small.dimension, small.value)])
-        for group in groups:
-            start = bisect.bisect_right(group, small.people, key=lambda entry: entry[0])
+            names.append((small.dimension, small.value))
+        for name in names:
+            group = lineages[name]
+            start = bisect.bisect_right(counts[name], small.people)
             for people, position, big in group[start:]:
                 if people - small.people >= k or (found is not None and position > found[0]):
                     break
