@@ -151,10 +151,14 @@ def _cells_in_database(
 
     One statement over the scope's rows of the year, each given its term, grouped for every
     kind of cell: by week, by term and over the year, each alone and by each dimension.
-    PostgreSQL does it in one pass (GROUPING SETS, hashed); SQLite, which has no grouping
-    sets, reads the rows once into a common table expression and groups it once per kind
-    (UNION ALL). A column a cell is not grouped by comes back NULL (none of them is ever NULL
-    in a row), which tells which cell a result is.
+    PostgreSQL groups in one pass per half (GROUPING SETS, hashed); SQLite, which has no
+    grouping sets, groups once per kind (UNION ALL); both read the rows once, into a common
+    table expression. A column a cell is not grouped by comes back NULL (none of them is ever
+    NULL in a row), which tells which cell a result is.
+
+    The people are gathered by the database for the finest cells only (a week; a term and a
+    dimension's value), the heaviest part of the work; those of a term, of the year and of a
+    value over the year are the unions of theirs, here.
     """
     table = connection.ops.quote_name(Activity._meta.db_table)
     where, params = {
@@ -163,12 +167,14 @@ def _cells_in_database(
         "platform": ("1 = 1", []),
     }[scope.kind]
     columns = ("week", "term", *(COLUMN[d] for d in dimensions))
-    groupings: list[tuple[str, ...]] = [("week",), ("term",), ()]
+    finest: list[tuple[str, ...]] = [("week",)]
+    unions: list[tuple[str, ...]] = [("term",), ()]
     for dimension in dimensions:
-        groupings += [("term", COLUMN[dimension]), (COLUMN[dimension],)]
+        finest.append(("term", COLUMN[dimension]))
+        unions.append((COLUMN[dimension],))
     postgresql = connection.vendor == "postgresql"
     people = "array_agg(pseudonym_id)" if postgresql else "group_concat(pseudonym_id)"
-    measures = f"{people}, SUM(events), SUM(exercises), SUM(successes), SUM(lessons)"
+    sums = "COUNT(*), SUM(events), SUM(exercises), SUM(successes), SUM(lessons)"
     # Only our own constants and column names go into the statement; the scope and the dates
     # are parameters.
     rows = (
@@ -177,25 +183,28 @@ def _cells_in_database(
         f"FROM {table} WHERE {where} AND week >= %s AND week <= %s"
     )
     if postgresql:
-        sets = ", ".join(f"({', '.join(g)})" for g in groupings)
-        sql = (
-            f"SELECT {', '.join(columns)}, {measures} FROM ({rows}) r "  # noqa: S608
-            f"GROUP BY GROUPING SETS ({sets})"
+        selects = " UNION ALL ".join(
+            f"SELECT {', '.join(c if any(c in g for g in groupings) else 'NULL' for c in columns)}, "  # noqa: S608
+            f"{who}, {sums} FROM r GROUP BY GROUPING SETS ("
+            + ", ".join(f"({', '.join(g)})" for g in groupings)
+            + ")"
+            for who, groupings in ((people, finest), ("NULL", unions))
         )
     else:
         selects = " UNION ALL ".join(
-            f"SELECT {', '.join(c if c in g else 'NULL' for c in columns)}, {measures} FROM r"  # noqa: S608
+            f"SELECT {', '.join(c if c in g else 'NULL' for c in columns)}, {who}, {sums} FROM r"  # noqa: S608
             + (f" GROUP BY {', '.join(g)}" if g else "")
+            for who, groupings in ((people, finest), ("NULL", unions))
             for g in groupings
         )
-        sql = f"WITH r AS ({rows}) {selects}"
+    sql = f"WITH r AS ({rows}) {selects}"
     found: dict[Key, tuple[frozenset[int], int, int, int, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, [periods["t2"][0], periods["t3"][0], *params, first, last])
         for week, term, *rest in cursor.fetchall():
             grouped = rest[: len(dimensions)]
-            who, *sums = rest[len(dimensions) :]
-            if not who:
+            who, count, *measures = rest[len(dimensions) :]
+            if not count:
                 continue  # the year of a scope without a row: no cell to fill
             key: Key
             if week is not None:
@@ -205,9 +214,27 @@ def _cells_in_database(
                 for dimension, value in zip(dimensions, grouped, strict=True):
                     if value is not None:
                         key = (dimension, term or "year", value)
-            members = frozenset(who if isinstance(who, list) else map(int, who.split(",")))
-            events, exercises, successes, lessons = (int(s or 0) for s in sums)
+            members = (
+                frozenset()
+                if who is None
+                else frozenset(who if isinstance(who, list) else map(int, who.split(",")))
+            )
+            events, exercises, successes, lessons = (int(m or 0) for m in measures)
             found[key] = (members, events, exercises, successes, lessons)
+
+    def gathered(key: Key, parts: list[Key]) -> None:
+        if key in found:
+            union = frozenset().union(*(found[p][0] for p in parts if p in found))
+            found[key] = (union, *found[key][1:])
+
+    terms = ("t1", "t2", "t3")
+    for term in terms:
+        weeks = [("total", f"w{w.isoformat()}", None) for w in periods[term]]
+        gathered(("total", term, None), weeks)
+    gathered(("total", "year", None), [("total", t, None) for t in terms])
+    for dimension in dimensions:
+        for kind, period, value in [k for k in found if k[0] == dimension and k[1] == "year"]:
+            gathered((kind, period, value), [(dimension, t, value) for t in terms])
     return found
 
 
