@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from charte.accounts.models import Role
-from tests.world import World
+from tests.world import World, this_year
 
 VISITOR = "visitor"
 EVERY_ROLE = frozenset(r.value for r in Role)
@@ -393,6 +393,20 @@ MATRIX: dict[str, Entry] = {
     "reports:class_usage": only(TEACHER, kwargs=ids(public_id="class")),
     "reports:school_usage": only(SCHOOL_STAFF, kwargs=ids(public_id="school")),
     "reports:platform_usage": only(DPO, Role.IT, Role.SALES, Role.MARKETING),
+    # A class's reports printed at once: its teacher starts (POST), follows and downloads.
+    "reports:class_prints": only(TEACHER, kwargs=ids(public_id="class")),
+    "reports:class_print_start": post_only(
+        TEACHER,
+        kwargs=ids(public_id="class"),
+        data=lambda w: {"periode": f"{this_year().first_year}-year"},
+    ),
+    "reports:class_print_progress": only(
+        TEACHER,
+        kwargs=ids(public_id="class_print"),
+        ok=frozenset({302}),
+        note="a fragment the class's printing page polls; opened as a page, it leads there",
+    ),
+    "reports:class_print_download": only(TEACHER, kwargs=ids(public_id="class_print")),
     "reports:releases": only(
         DPO,
         post=Post(roles=frozenset({DPO}), data=fixed(label="Matrice", epsilon="0.5")),

@@ -39,6 +39,8 @@ from charte.privacy.register import Category
 from charte.recipients import actions as recipient_actions
 from charte.recipients.models import Notice
 from charte.recipients.notices import token as notice_token
+from charte.reports import actions as report_actions
+from charte.reports.queries import Period, current_first_year
 from charte.retention import actions as retention_actions
 from charte.retention import tokens as renewal_tokens
 from charte.retention.models import LegalHold
@@ -98,6 +100,12 @@ class World:
         )
         enrol(pupil, school_class)
         enrolment = Enrolment.objects.get(pupil=pupil)
+
+        # The class's reports printed at once by its teacher, drawn and ready to download.
+        class_print = report_actions.start_class_print(
+            school_class=school_class, period=this_year(), language="fr", actor=teacher
+        )
+        report_actions.print_reports(job=class_print, actor=SEED)
 
         # Learning: an attempt, a resource, a folder, an assignment and the production.
         objects = learning_objects(teacher, pupil, school_class)
@@ -187,6 +195,7 @@ class World:
             ids={
                 "school": school.public_id,
                 "class": school_class.public_id,
+                "class_print": class_print.public_id,
                 "join_code": school_class.join_code,
                 "enrolment": enrolment.public_id,
                 "pupil": pupil.public_id,
@@ -232,6 +241,10 @@ class World:
                 ),
             },
         )
+
+
+def this_year() -> Period:
+    return Period(first_year=current_first_year(), code="year")
 
 
 def _paid_order(buyer: User, plan: str, **fields: str) -> tuple[Order, str]:
