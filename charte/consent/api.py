@@ -84,12 +84,10 @@ class PerServiceThrottle(BaseThrottle):
 
     def allow_request(self, request: HttpRequest) -> bool:
         refusal = getattr(request, REFUSAL, None)
-        if not hasattr(request, REFUSAL):
-            # Not counted with a key: counted by the client's address, read through our
-            # trusted proxies only (never from a header the client wrote).
+        if not hasattr(request, REFUSAL):  # not counted with a key: by the client's address
             refusal = ratelimit.hit(
                 "consent_api",
-                key=client_address(request) or "",
+                key=self.get_ident(request) or "",
                 rate=settings.CHARTE_CONSENT_API_RATE,
             )
         self.local.retry_after = refusal.retry_after if refusal else None
@@ -97,6 +95,11 @@ class PerServiceThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self.local, "retry_after", None)
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """The client's address, read through our trusted proxies only (never from a header
+        the client wrote)."""
+        return client_address(request)
 
 
 router = Router(tags=["consent"], auth=ServiceKey(), throttle=[PerServiceThrottle()])
