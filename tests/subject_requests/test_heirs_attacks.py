@@ -25,8 +25,7 @@ from charte.subject_requests.models import (
     SubjectRequest,
 )
 from tests.conftest import client_for, journal
-from tests.subject_requests.helpers import staff_url
-from tests.subject_requests.test_heirs import code_in, file_online, to, verify_and_approve
+from tests.subject_requests.helpers import code_in, file_online, staff_url, to, verify_and_approve
 
 pytestmark = pytest.mark.django_db
 
