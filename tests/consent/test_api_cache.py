@@ -11,6 +11,7 @@ import secrets
 from io import StringIO
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -143,12 +144,11 @@ def test_a_consent_points_at_the_version_published_just_before(
 
 @pytest.fixture
 def redis_cache(settings):
-    redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/0"
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.ConnectionError:
-        pytest.skip("No Redis server on 127.0.0.1:6379.")
+        pytest.fail("Redis does not answer on 127.0.0.1:6379: start it (production runs on it).")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
