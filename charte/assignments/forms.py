@@ -84,12 +84,14 @@ class AssignmentForm(RefusesCardNumbers, forms.Form):
     lesson = forms.ModelChoiceField(
         label=_("Leçon à relire"),
         queryset=Lesson.objects.none(),
+        to_field_name="slug",
         required=False,
         empty_label=_("Aucune"),
     )
     resource = forms.ModelChoiceField(
         label=_("Une de mes ressources à joindre"),
         queryset=Resource.objects.none(),
+        to_field_name="public_id",
         required=False,
         empty_label=_("Aucune"),
     )
@@ -102,6 +104,7 @@ class AssignmentForm(RefusesCardNumbers, forms.Form):
     pupils = forms.ModelMultipleChoiceField(
         label=_("Élèves"),
         queryset=User.objects.none(),
+        to_field_name="public_id",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -55,6 +55,7 @@ class ResourceForm(RefusesCardNumbers, forms.Form):
     folder = forms.ModelChoiceField(
         label=_("Dossier"),
         queryset=Folder.objects.none(),
+        to_field_name="public_id",
         required=False,
         empty_label=_("Aucun (à la racine)"),
     )

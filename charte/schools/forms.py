@@ -20,6 +20,7 @@ class ClassForm(RefusesCardNumbers, forms.Form):
     school = forms.ModelChoiceField(
         label=_("Établissement"),
         queryset=School.objects.none(),
+        to_field_name="public_id",
         required=False,
         empty_label=_("Aucun (classe indépendante)"),
         help_text=_(
@@ -48,7 +49,9 @@ class JoinForm(RefusesCardNumbers, forms.Form):
 class GuardianJoinForm(JoinForm):
     """A guardian enters the code for one of their children."""
 
-    child = forms.ModelChoiceField(label=_("Pour"), queryset=User.objects.none(), empty_label=None)
+    child = forms.ModelChoiceField(
+        label=_("Pour"), queryset=User.objects.none(), empty_label=None, to_field_name="public_id"
+    )
 
     field_order = ["child", "code"]
 
@@ -66,7 +69,10 @@ class PlacePupilForm(RefusesCardNumbers, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     school_class = forms.ModelChoiceField(
-        label=_("Classe"), queryset=SchoolClass.objects.none(), empty_label=None
+        label=_("Classe"),
+        queryset=SchoolClass.objects.none(),
+        empty_label=None,
+        to_field_name="public_id",
     )
 
     def __init__(self, *args: Any, classes: QuerySet[SchoolClass], **kwargs: Any) -> None:

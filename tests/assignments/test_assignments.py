@@ -83,7 +83,7 @@ def test_work_for_some_pupils_only_is_seen_by_them_only(
             "exercise": "vote-bureau",
             "due_at": when(3),
             "audience": "some",
-            "pupils": [ben_in_class.pk],
+            "pupils": [ben_in_class.public_id],
         },
     )
 
@@ -93,6 +93,29 @@ def test_work_for_some_pupils_only_is_seen_by_them_only(
     url = reverse("assignments:detail", args=[assignment.public_id])
     assert client_for(ben_in_class).get(url).status_code == 200
     assert client_for(lea).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("chosen", ["9" * 50, "1", "../1"])
+def test_a_pupil_chosen_by_a_number_or_a_path_is_refused_next_to_the_field(
+    catalogue, chloe_class, ben_in_class, teacher_chloe, chosen
+):
+    """Pupils are chosen by their public id: an integer (a database key, or one too large for
+    SQLite, which once answered with a server error) is not one of them."""
+    response = client_for(teacher_chloe).post(
+        reverse("assignments:create", args=[chloe_class.public_id]),
+        {
+            "title": "Pour Ben",
+            "exercise": "vote-bureau",
+            "due_at": when(3),
+            "audience": "some",
+            "pupils": [chosen],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "pupils" in response.context["form"].errors
+    assert not Assignment.objects.exists()
+    assert str(ben_in_class.public_id) in response.content.decode()  # the choices say who
 
 
 def test_doing_the_exercise_completes_the_work_and_the_teacher_sees_who_is_late(

@@ -25,7 +25,7 @@ def test_a_teacher_writes_a_note_in_a_folder(teacher_chloe):
 
     response = client_for(teacher_chloe).post(
         reverse("resources:create"),
-        {"kind": "note", "title": "Fiche", "body": "Les symboles", "folder": folder.pk},
+        {"kind": "note", "title": "Fiche", "body": "Les symboles", "folder": folder.public_id},
     )
 
     resource = Resource.objects.get()

@@ -19,7 +19,7 @@ def test_a_teacher_creates_a_class_and_gets_a_code_to_give(teacher_chloe, school
     client = client_for(teacher_chloe)
 
     response = client.post(
-        reverse("schools:create_class"), {"name": "5e B", "level": "5e", "school": school.pk}
+        reverse("schools:create_class"), {"name": "5e B", "level": "5e", "school": school.public_id}
     )
 
     school_class = SchoolClass.objects.get()
@@ -73,7 +73,7 @@ def test_a_guardian_enters_the_code_for_their_child(chloe_class, child_ben, guar
     client = client_for(guardian_anna)
 
     response = client.post(
-        reverse("schools:join"), {"child": child_ben.pk, "code": chloe_class.join_code}
+        reverse("schools:join"), {"child": child_ben.public_id, "code": chloe_class.join_code}
     )
 
     assert response.status_code == 302
@@ -84,7 +84,7 @@ def test_a_guardian_enters_the_code_for_their_child(chloe_class, child_ben, guar
 
 def test_a_guardian_cannot_enrol_a_child_who_is_not_theirs(chloe_class, child_ben, guardian_anna):
     response = client_for(guardian_anna).post(
-        reverse("schools:join"), {"child": child_ben.pk, "code": chloe_class.join_code}
+        reverse("schools:join"), {"child": child_ben.public_id, "code": chloe_class.join_code}
     )
 
     assert response.status_code == 200
@@ -150,7 +150,7 @@ def test_staff_place_a_pupil_by_their_username(school, chloe_class, staff_david,
 
     response = client.post(
         reverse("schools:school_detail", args=[school.public_id]),
-        {"form": "place", "login": "BEN.MARTIN", "school_class": chloe_class.pk},
+        {"form": "place", "login": "BEN.MARTIN", "school_class": chloe_class.public_id},
     )
 
     assert response.status_code == 302
@@ -163,7 +163,7 @@ def test_staff_place_a_pupil_by_their_username(school, chloe_class, staff_david,
 def test_staff_are_told_when_no_pupil_has_that_login(school, chloe_class, staff_david):
     response = client_for(staff_david).post(
         reverse("schools:school_detail", args=[school.public_id]),
-        {"form": "place", "login": "personne", "school_class": chloe_class.pk},
+        {"form": "place", "login": "personne", "school_class": chloe_class.public_id},
     )
 
     assert "Aucun élève n&#x27;a cet identifiant" in response.content.decode()
