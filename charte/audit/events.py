@@ -169,6 +169,7 @@ LABELS.update(
         "families.letter_issued": _("Lettre aux parents émise"),
         "families.pending_child_erased": _("Enfant en attente effacé"),
         "families.unconfirmed_child_erased": _("Enfant sans accord effacé"),
+        "families.weekly_progress_sent": _("Point de la semaine envoyé aux parents"),
         "guardianship.confirmed": _("Lien parent-enfant confirmé"),
         "guardianship.ended": _("Lien parent-enfant terminé"),
         "guardianship.proposed": _("Lien parent-enfant proposé"),
@@ -390,6 +391,7 @@ DETAIL_LABELS: dict[str, Text] = {
     "via_guardian": _("par un parent"),
     "view": _("vue"),
     "waits_for_parent": _("attend un parent"),
+    "week": _("semaine"),
     "with_address": _("avec adresse"),
 }
 

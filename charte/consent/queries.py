@@ -20,7 +20,13 @@ from charte.consent.models import (
     ConsentRecord,
     Verification,
 )
-from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
+from charte.consent.purposes import (
+    ASKED_PROCESSINGS,
+    PARENT_ONLY_PURPOSES,
+    consent_based,
+    purpose,
+    purposes_for,
+)
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
@@ -155,7 +161,8 @@ def processing_check(person: Any, code: str) -> bool | None:
     child waits for their guardian), and what still concerns that account (a guardian's
     invitation, the answer to a request) must go on. A child under the age of digital consent
     counts only a consent their guardian gave: one recorded as their own (before a birth date
-    was corrected, say) is no consent. The operator's staff are not asked.
+    was corrected, say) is no consent. The operator's staff are not asked, nor is a child
+    about what their parent chose to receive about them (`PARENT_ONLY_PURPOSES`).
     """
     if not isinstance(person, User) or not person.pk or not person.is_platform_user:
         return None
@@ -163,6 +170,10 @@ def processing_check(person: Any, code: str) -> bool | None:
     if found is None or not found.separable or found.processing not in ASKED_PROCESSINGS:
         return None
     if not consent_based(found.processing):
+        return None
+    if code in PARENT_ONLY_PURPOSES and person.role != Role.PARENT:
+        # The child a parent's weekly email is about is not asked: the parent who receives it
+        # is (`notify` checks their consent); restrictions and objections still answer.
         return None
     if not consent_holds(person, code):
         return False

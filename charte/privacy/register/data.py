@@ -313,6 +313,19 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_("Créer, conserver, organiser et réutiliser vos propres ressources."),
     ),
     Purpose(
+        code="family_progress",
+        processing="platform",
+        name=_("Le point de la semaine sur vos enfants, par e-mail"),
+        description=_(
+            "Chaque semaine, un e-mail par enfant à chaque parent qui l'a demandé : les "
+            "exercices faits, leur réussite, les compétences qui ont avancé, le travail rendu "
+            "ou en retard. Facultatif ; il s'arrête d'un clic, depuis l'e-mail ou vos "
+            "consentements ; jamais envoyé pour un enfant dont le traitement des données "
+            "est limité."
+        ),
+        separable=True,
+    ),
+    Purpose(
         code="groups",
         processing="platform",
         name=_("Les familles, établissements et classes"),
