@@ -139,6 +139,7 @@ LABELS.update(
         "account.deactivated": _("Compte désactivé"),
         "account.rectified": _("Compte rectifié"),
         "account.renamed": _("Nom du compte modifié"),
+        "assignments.draft_saved": _("Brouillon d'un rendu enregistré"),
         "assignments.created": _("Devoir donné"),
         "assignments.deleted": _("Devoir supprimé"),
         "assignments.feedback_changed": _("Appréciation modifiée"),
