@@ -256,6 +256,15 @@ class ConsentLine:
 
     purpose: Purpose
     record: ConsentRecord | None
+    for_child: bool = False  # read by a guardian: the purpose speaks of the child
+
+    @property
+    def name(self) -> str:
+        return str(self.purpose.name_for(child=self.for_child))
+
+    @property
+    def description(self) -> str:
+        return str(self.purpose.description_for(child=self.for_child))
 
     @property
     def given(self) -> bool:
@@ -274,9 +283,12 @@ class ConsentLine:
         return self.given and not self.to_renew
 
 
-def consent_lines(person: User) -> list[ConsentLine]:
+def consent_lines(person: User, *, for_child: bool = False) -> list[ConsentLine]:
     latest = latest_records(person)
-    return [ConsentLine(purpose=p, record=latest.get(p.code)) for p in purposes_for(person)]
+    return [
+        ConsentLine(purpose=p, record=latest.get(p.code), for_child=for_child)
+        for p in purposes_for(person)
+    ]
 
 
 def may_decide_for(*, viewer: User, person: User) -> bool:
@@ -291,7 +303,7 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     if not person.is_platform_user:
         return None
     child = person.needs_guardian(timezone.localdate())
-    lines = consent_lines(person)
+    lines = consent_lines(person, for_child=child and viewer.pk != person.pk)
     return {
         "person": person,
         "lines": lines,

@@ -102,7 +102,7 @@ class ChildForm(ConsentFieldsMixin, PasswordFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_consent_fields(purposes_for_role(Role.PUPIL), grouped=False)
+        self.add_consent_fields(purposes_for_role(Role.PUPIL), grouped=True, for_child=True)
         self.fields["password1"].label = _("Mot de passe de l'enfant")
         self.fields["password1"].help_text = _(
             "Au moins 10 caractères, que vous lui transmettrez. Vous pourrez le changer ici."
@@ -165,7 +165,7 @@ class InvitationConsentForm(ConsentFieldsMixin):
     def __init__(self, *args: Any, child: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_consent_fields(
-            purposes_for_role(Role.PUPIL), grouped=False, child_name=child.first_name
+            purposes_for_role(Role.PUPIL), grouped=True, child_name=child.first_name
         )
         self.fields["guardian"] = forms.BooleanField(
             label=_("Je suis titulaire de l'autorité parentale sur %(name)s.")

@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -71,7 +72,7 @@ def test_a_parent_creates_a_childs_account_that_opens_at_once(client, guardian_a
 
 
 def test_without_the_parents_consent_no_child_account_is_created(guardian_anna):
-    response = create_child(client_for(guardian_anna), consent_account=None)
+    response = create_child(client_for(guardian_anna), consent_required=None)
 
     assert response.status_code == 200
     assert not User.objects.filter(username="zoe.m").exists()
@@ -330,3 +331,20 @@ def test_an_expired_or_forged_link_opens_nothing(
     assert client_for(marc).post(link, {"guardian": "on"}).status_code == 404
     assert client_for(marc).get(link[:-5] + "xxxx/").status_code == 404
     assert not Guardianship.objects.filter(guardian=marc).exists()
+
+
+def test_a_childs_form_speaks_of_the_child_with_one_box_for_what_the_account_needs(
+    guardian_anna,
+):
+    """The parent ticks one box for what the child's account needs, each optional purpose
+    apart; the form speaks of the child's account, never of "votre compte"."""
+    page = client_for(guardian_anna).get(reverse("families:create_child")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1].split("</main>", 1)[0])
+
+    boxes = re.findall(r'<input type="checkbox" name="(consent_\w+)"([^>]*)>', page)
+    assert [name for name, attrs in boxes if "required" in attrs] == ["consent_required"]
+    optional = {name for name, attrs in boxes if "required" not in attrs}
+    assert optional == {"consent_coach", "consent_improvement"}
+    assert "fonctionnement de son compte" in unescape(text)
+    for words in ("votre compte", "vos données", "mon compte", "vos propres"):
+        assert words not in unescape(text).lower(), words
