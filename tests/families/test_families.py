@@ -3,14 +3,17 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from charte.accounts.consent_age import DIGITAL_CONSENT_AGE
 from charte.accounts.models import Guardianship, Role, User
 from charte.consent.models import ConsentRecord
 from charte.consent.queries import consent_holds
 from charte.core.actors import person_ref
+from charte.families.forms import collation_key
 from charte.families.models import Invitation
 from charte.families.tasks import erase_unconfirmed_children
 from charte.subject_requests.models import Kind, Limitation
@@ -348,3 +351,18 @@ def test_a_childs_form_speaks_of_the_child_with_one_box_for_what_the_account_nee
     assert "fonctionnement de son compte" in unescape(text)
     for words in ("votre compte", "vos données", "mon compte", "vos propres"):
         assert words not in unescape(text).lower(), words
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [("fr", "Islande", "Italie"), ("fr", "Espagne", "Estonie"), ("en", "Iceland", "Ireland")],
+)
+def test_countries_are_named_and_sorted_in_the_readers_language(client, language, before, after):
+    """Sorted by code point, "Ísland" came after "Sverige"; the reader's order ignores accents."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("families:pupil_sign_up"))
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', page.content.decode())
+
+    assert len(names) == len(DIGITAL_CONSENT_AGE)
+    assert names.index(before) < names.index(after)
+    assert names == sorted(names, key=collation_key)
