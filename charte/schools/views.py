@@ -133,7 +133,7 @@ def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
                 "%(date)s (%(count)s renouvelés maintenant).",
                 renewed,
             )
-            % {"date": date_format(kept_until, "j F Y"), "count": renewed},
+            % {"date": date_format(kept_until, "DATE_FORMAT"), "count": renewed},
         )
     return redirect("schools:class_detail", school_class.public_id)
 
