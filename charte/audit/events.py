@@ -9,6 +9,8 @@ needs them declares it in its `AppConfig.ready()` with `declare_connection_data(
 why; the reason is shown in the register.
 """
 
+from collections.abc import Mapping
+
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -440,6 +442,22 @@ def connection_data_events() -> dict[str, Text]:
     return dict(_CONNECTION_DATA)
 
 
+# The values a detail may hold that are codes ("newsletter", "email_link", "teacher"): their
+# words, by key. Each app declares the codes it writes, in its `AppConfig.ready()`, with
+# `declare_values` (this app loads no model and knows no register). Two apps may declare the
+# same key: their codes are merged, a code never meaning two things under one key.
+_VALUE_LABELS: dict[str, dict[str, Text]] = {}
+
+
+def declare_values(key: str, labels: Mapping[str, Text]) -> None:
+    """Name in words the codes a detail `key` may hold."""
+    _VALUE_LABELS.setdefault(key, {}).update(labels)
+
+
+def value_labels(key: str) -> dict[str, Text]:
+    return dict(_VALUE_LABELS.get(key, {}))
+
+
 def detail_label(key: str) -> Text:
     """A detail's name in words (its key when none is declared)."""
     return DETAIL_LABELS.get(key, key.replace("_", " "))
@@ -456,6 +474,8 @@ def _detail_text(key: str, value: object) -> str:
         return " ; ".join(f"{detail_label(k)} : {_detail_text(k, v)}" for k, v in value.items())
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value in _VALUE_LABELS.get(key, {}):
+        return str(_VALUE_LABELS[key][value])
     return str(value)
 
 
