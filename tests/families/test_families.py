@@ -366,3 +366,21 @@ def test_countries_are_named_and_sorted_in_the_readers_language(client, language
     assert len(names) == len(DIGITAL_CONSENT_AGE)
     assert names.index(before) < names.index(after)
     assert names == sorted(names, key=collation_key)
+
+
+def test_a_form_with_an_error_keeps_what_was_typed_but_the_passwords(guardian_anna):
+    parent = client_for(guardian_anna)
+
+    response = create_child(parent, password2="pas-le-meme-mot-de-passe")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not User.objects.filter(username="zoe.m").exists()
+    assert 'name="first_name" value="Zoé"' in page
+    assert 'name="username" value="zoe.m"' in page
+    assert f'name="birth_date" value="{birthday(9).isoformat()}"' in page
+    boxes = dict(re.findall(r'<input type="checkbox" name="(consent_\w+)"([^>]*)>', page))
+    assert "checked" in boxes["consent_required"]
+    assert "checked" in boxes["consent_coach"]
+    assert "checked" not in boxes["consent_improvement"]
+    assert CHILD_PASSWORD not in page
