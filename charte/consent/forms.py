@@ -67,15 +67,19 @@ class ConsentFieldsMixin(RefusesCardNumbers, forms.Form):
                     "pour les finalités ci-dessus, nécessaires au fonctionnement de son compte."
                 ) % {"name": child_name}
             elif for_child:
-                label = _(
-                    "J'ai lu la charte et j'accepte que les données de mon enfant soient "
-                    "traitées pour les finalités ci-dessus, nécessaires au fonctionnement de "
-                    "son compte."
+                label = str(
+                    _(
+                        "J'ai lu la charte et j'accepte que les données de mon enfant soient "
+                        "traitées pour les finalités ci-dessus, nécessaires au fonctionnement "
+                        "de son compte."
+                    )
                 )
             else:
-                label = _(
-                    "J'ai lu la charte et j'accepte que mes données soient traitées pour les "
-                    "finalités ci-dessus, nécessaires au fonctionnement de mon compte."
+                label = str(
+                    _(
+                        "J'ai lu la charte et j'accepte que mes données soient traitées pour "
+                        "les finalités ci-dessus, nécessaires au fonctionnement de mon compte."
+                    )
                 )
             self.fields[REQUIRED_FIELD] = forms.BooleanField(required=True, label=label)
         for purpose in purposes:

@@ -135,7 +135,9 @@ def week_summary(child: User, week: Week) -> WeekSummary:
         .order_by("submitted_at", "pk")
     )
     handed_in = [
-        HandedIn(assignment=p.assignment, at=p.submitted_at, late=p.late) for p in productions
+        HandedIn(assignment=p.assignment, at=p.submitted_at, late=p.late)
+        for p in productions
+        if p.submitted_at is not None  # the filter leaves no draft; the type cannot tell
     ]
     due = assignments_for_pupil(child).filter(due_at__gte=week.start, due_at__lt=week.end)
     late = [
