@@ -106,11 +106,11 @@ def test_a_parent_turns_it_on_and_receives_the_childs_week_with_one_click_unsubs
     body = email.body
     assert "2 exercices faits" in body
     assert "2 réussis" in body
-    assert "réussite moyenne : 100 %" in body
+    assert "Réussite moyenne : 100 %." in body
     assert "Compétences qui ont bougé" in body
     assert "Débute → Acquis" in body  # the earlier failure, then last week's successes
     assert "« Exposé sur la laïcité », rendu le" in body
-    assert "(en retard)" in body
+    assert ", en retard" in body
     assert "« Fiche sur le vote », à rendre pour le" in body
     assert "pas encore rendu" in body
     assert reverse("families:child", args=[ben.public_id]) in body
