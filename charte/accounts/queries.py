@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from charte.accounts.models import Guardianship, Role, User
+from charte.accounts import devices
+from charte.accounts.models import Guardianship, Role, Session, User
 from charte.core.errors import NotFound
 
 
@@ -56,6 +57,23 @@ def access_person_by_viewer(*, viewer: User, public_id: uuid.UUID | str) -> User
     if guardians_of(person).filter(pk=viewer.pk).exists():
         return person
     raise NotFound(_("Personne introuvable."))
+
+
+def access_other_session(*, viewer: User, handle: str, current_key: str | None) -> Session:
+    """One of the viewer's open sessions, other than the one asking (that one signs out)."""
+    session = devices.find(viewer, handle)
+    if session is None or session.session_key == current_key:
+        raise NotFound(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    return session
+
+
+def access_ward_by_guardian(*, viewer: User, public_id: uuid.UUID | str) -> User:
+    """The person `public_id` names, if the viewer is one of their guardians (never the viewer
+    themself: what a guardian does for a child, nobody does for their own account)."""
+    person = access_person_by_viewer(viewer=viewer, public_id=public_id)
+    if person.pk == viewer.pk:
+        raise NotFound(_("Personne introuvable."))
+    return person
 
 
 # The roles that sign up with their own address at /inscription/ and confirm it.

@@ -23,12 +23,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from charte.accounts.models import User
 
 # The name the cookie categories declare (charte.cookies.categories); on the wire it carries the
 # production prefix ("__Host-") like every cookie of ours.
@@ -55,7 +56,7 @@ def _today() -> int:
     return int(timezone.now().timestamp() // 86400)
 
 
-def _account_key(account: Any) -> str:
+def _account_key(account: User) -> str:
     return account.public_id.hex if getattr(account, "public_id", None) else ""
 
 
@@ -91,7 +92,7 @@ def _read(request: HttpRequest) -> list[Device]:
     return list(devices)
 
 
-def trusted_device(request: HttpRequest | None, account: Any) -> str | None:
+def trusted_device(request: HttpRequest | None, account: User | None) -> str | None:
     """The journal's name for this device if it signed in to `account` before, else None."""
     if request is None or account is None:
         return None
@@ -102,7 +103,7 @@ def trusted_device(request: HttpRequest | None, account: Any) -> str | None:
     return None
 
 
-def signed_in(request: HttpRequest, account: Any) -> dict[str, str]:
+def signed_in(request: HttpRequest, account: User) -> dict[str, str]:
     """Remember this device for `account` after a successful sign-in; the sign-in's journal data.
 
     `{"device": ...}` when the device was already trusted, `{"new_device": ...}` when it just

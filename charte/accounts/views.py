@@ -6,8 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -29,14 +28,17 @@ from charte.accounts.forms import (
 )
 from charte.accounts.models import User
 from charte.accounts.queries import (
+    access_other_session,
     access_person_by_viewer,
     awaiting_confirmation,
     people_represented_by,
 )
 from charte.core import navigation, ratelimit, timing
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
 from charte.core.paths import safe_path
+from charte.core.views import attempt
 
 # The account whose right password this browser typed while it was closed (for `waiting_resend`).
 WAITING_KEY = "accounts.waiting"
@@ -207,17 +209,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-@login_required
+@signed_in_view
 def privacy_centre(request: HttpRequest, person: uuid.UUID | None = None) -> HttpResponse:
     """ "Mes données": what we hold about a person and what they can do, for them or their child."""
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        subject = (
-            viewer if person is None else access_person_by_viewer(viewer=viewer, public_id=person)
-        )
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    viewer = viewer_of(request)
+    subject = viewer if person is None else access_person_by_viewer(viewer=viewer, public_id=person)
     people = people_represented_by(viewer)
     sections = []
     for number, section in enumerate(navigation.privacy_sections(), start=1):
@@ -267,11 +263,14 @@ def sign_up_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, user=person, request=request
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_sign_up(person=person, actor=person, meta=audit.request_meta(request))
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        confirmed = attempt(
+            request,
+            lambda: actions.confirm_sign_up(
+                person=person, actor=person, meta=audit.request_meta(request)
+            ),
+            form=form,
+        )
+        if confirmed.done:
             destination = safe_path(request.session.pop(SIGN_UP_NEXT_KEY, ""), reverse("home"))
             if request.user.is_authenticated:
                 logout(request)
@@ -345,11 +344,10 @@ def email_change_cancel(request: HttpRequest, uid: str, addresses: str, token: s
     return render(request, "accounts/email_change_cancel.html", context)
 
 
-@login_required
+@signed_in_view
 def devices(request: HttpRequest) -> HttpResponse:
     """ "Mes appareils": where the person is signed in, and signing out any or all others."""
-    user = request.user
-    assert isinstance(user, User)
+    user = viewer_of(request)
     open_now = device_list.open_sessions(user, current_key=request.session.session_key)
     return render(
         request,
@@ -358,14 +356,13 @@ def devices(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def end_session(request: HttpRequest, handle: str) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    session = device_list.find(user, handle)
-    if session is None or session.session_key == request.session.session_key:
-        raise Http404(_("Cette session n'existe pas, ou elle est déjà fermée."))
+    user = viewer_of(request)
+    session = access_other_session(
+        viewer=user, handle=handle, current_key=request.session.session_key
+    )
     device = next(
         (d for d in device_list.open_sessions(user, current_key=None) if d.handle == handle), None
     )
@@ -379,11 +376,10 @@ def end_session(request: HttpRequest, handle: str) -> HttpResponse:
     return redirect("accounts:devices")
 
 
-@login_required
+@signed_in_view
 @require_POST
 def end_other_sessions(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
+    user = viewer_of(request)
     ended = actions.end_other_sessions(
         user=user,
         keep=request.session.session_key or "",

@@ -1,6 +1,5 @@
 import uuid
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from charte.core import quota
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.bodies import accepts_files
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
 from charte.core.views import act, attempt
 from charte.resources.queries import resources_of
 from charte.results.actions import record_results_viewed
@@ -84,8 +83,9 @@ def create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            assignment = actions.create_assignment(
+        created = attempt(
+            request,
+            lambda: actions.create_assignment(
                 school_class=school_class,
                 title=data["title"],
                 instructions=data["instructions"],
@@ -96,14 +96,12 @@ def create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 expects_production=data["expects_production"],
                 pupils=list(data["pupils"]) if data["audience"] == "some" else None,
                 actor=viewer,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, _("Le travail est donné : vos élèves le voient sur leur page d'accueil.")
-            )
-            return redirect("assignments:detail", assignment.public_id)
+            ),
+            success=_("Le travail est donné : vos élèves le voient sur leur page d'accueil."),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("assignments:detail", created.value.public_id)
     return render(
         request,
         "assignments/form.html",
@@ -142,29 +140,26 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         )
         draft = request.POST.get("intent") == "draft"
         if request.method == "POST" and form.is_valid():
-            try:
-                actions.hand_in(
+            handed_in = attempt(
+                request,
+                lambda: actions.hand_in(
                     assignment=assignment,
                     pupil=viewer,
                     text=form.cleaned_data["text"],
                     files=form.cleaned_data["attachments"],
                     actor=viewer,
                     draft=draft,
+                ),
+                success=_(
+                    "Brouillon enregistré : ton enseignant ne le voit pas tant que tu ne l'as "
+                    "pas rendu."
                 )
-            except quota.StorageFull as exc:
-                form.add_error("attachments", str(exc))  # next to the field, with the figures
-            except ActionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Brouillon enregistré : ton enseignant ne le voit pas tant que tu ne "
-                        "l'as pas rendu."
-                    )
-                    if draft
-                    else _("C'est rendu ! Ton enseignant va pouvoir le lire."),
-                )
+                if draft
+                else _("C'est rendu ! Ton enseignant va pouvoir le lire."),
+                form=form,
+                fields={quota.StorageFull: "attachments"},  # next to the field, with the figures
+            )
+            if handed_in.done:
                 return redirect("assignments:detail", assignment.public_id)
         context.update({"status": status, "form": form})
         return render(request, "assignments/pupil_detail.html", context)

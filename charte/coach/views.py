@@ -1,8 +1,7 @@
 import uuid
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,7 +9,7 @@ from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer, children_of
 from charte.coach import actions, queries
 from charte.core.access import signed_in_view, viewer_of
-from charte.core.errors import ActionError
+from charte.core.views import act
 
 
 def next_step(request: HttpRequest) -> HttpResponse:
@@ -42,21 +41,26 @@ def objection(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """Object to the personalised coach, or withdraw the objection, for oneself or one's child."""
     viewer = viewer_of(request)
     pupil = access_person_by_viewer(viewer=viewer, public_id=person)
-    try:
-        if request.POST.get("do") == "withdraw":
-            actions.withdraw_objection(pupil=pupil, actor=viewer)
-            messages.success(request, _("Le coach utilise de nouveau les résultats."))
-        else:
-            actions.object_to_personalisation(pupil=pupil, actor=viewer)
-            messages.success(
-                request,
-                _(
-                    "C'est noté : le coach n'utilise plus les résultats et propose la même chose "
-                    "qu'à tout le monde."
-                ),
-            )
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    if pupil.pk == viewer.pk:
-        return redirect("accounts:privacy_centre")
-    return redirect("accounts:privacy_centre_person", pupil.public_id)
+    to, args = (
+        ("accounts:privacy_centre", ())
+        if pupil.pk == viewer.pk
+        else ("accounts:privacy_centre_person", (pupil.public_id,))
+    )
+    if request.POST.get("do") == "withdraw":
+        return act(
+            request,
+            lambda: actions.withdraw_objection(pupil=pupil, actor=viewer),
+            success=_("Le coach utilise de nouveau les résultats."),
+            to=to,
+            args=args,
+        )
+    return act(
+        request,
+        lambda: actions.object_to_personalisation(pupil=pupil, actor=viewer),
+        success=_(
+            "C'est noté : le coach n'utilise plus les résultats et propose la même chose "
+            "qu'à tout le monde."
+        ),
+        to=to,
+        args=args,
+    )

@@ -345,7 +345,7 @@ class ParentalCheck:
     channel: str
 
 
-def access_parental_checks(*, viewer: Any, method: str = "") -> list[ParentalCheck]:
+def access_parental_checks(*, viewer: User, method: str = "") -> list[ParentalCheck]:
     """For the DPO only: each child a guardian consented for, with how that guardian's
     authority was checked on their latest consent (weakest checks first, to be looked at
     first); `method` keeps one way of checking. Anyone else: not found."""

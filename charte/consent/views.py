@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from charte import audit
 from charte.accounts.models import User
-from charte.accounts.queries import access_person_by_viewer
+from charte.accounts.queries import access_person_by_viewer, access_ward_by_guardian
 from charte.accounts.views import SIGN_UP_NEXT_KEY
 from charte.consent import actions
 from charte.consent.forms import QuestionsForm, SignUpForm
@@ -36,8 +35,9 @@ from charte.consent.tokens import read_unsubscribe_token
 from charte.core import ratelimit, timing
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
 from charte.core.paths import safe_path
+from charte.core.views import act, attempt
 from charte.privacy.views import charter_context
 
 # Signing up sends an email: a few an hour for one address, more from one network (a school's
@@ -70,8 +70,9 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         choices, texts = form.consent_choices()
-        try:
-            actions.sign_up(
+        outcome = attempt(
+            request,
+            lambda: actions.sign_up(
                 role=data["role"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -82,10 +83,10 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 choices=choices,
                 texts=texts,
                 meta=audit.request_meta(request),
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            form=form,
+        )
+        if outcome.done:
             # Where to go once the account is open, if it is opened from this browser.
             request.session[SIGN_UP_NEXT_KEY] = _next(request, "")
             return render(
@@ -100,11 +101,10 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def questions(request: HttpRequest) -> HttpResponse:
     """At sign-in: the consents the person must give themself, or renew after a change."""
-    user = request.user
-    assert isinstance(user, User)
+    user = viewer_of(request)
     asked = questions_for(user)
     destination = _next(request, reverse("home"))
     if not asked:
@@ -113,8 +113,9 @@ def questions(request: HttpRequest) -> HttpResponse:
     form = QuestionsForm(request.POST or None, purposes=asked)
     if request.method == "POST" and form.is_valid():
         choices, texts = form.consent_choices()
-        try:
-            actions.record_choices(
+        outcome = attempt(
+            request,
+            lambda: actions.record_choices(
                 person=user,
                 choices=choices,
                 actor=user,
@@ -122,12 +123,12 @@ def questions(request: HttpRequest) -> HttpResponse:
                 language=translation.get_language(),
                 texts=texts,
                 meta=audit.request_meta(request),
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+            success=_("Merci : vos choix sont enregistrés."),
+            form=form,
+        )
+        if outcome.done:
             request.session.pop(GATE_KEY, None)
-            messages.success(request, _("Merci : vos choix sont enregistrés."))
             return HttpResponseRedirect(destination)
     version = latest_version()
     return render(
@@ -142,20 +143,19 @@ def questions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def choose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """The privacy centre's one-click give or withdraw, for oneself or for one's child."""
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        subject = access_person_by_viewer(viewer=viewer, public_id=person)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    viewer = viewer_of(request)
+    subject = access_person_by_viewer(viewer=viewer, public_id=person)
     code = request.POST.get("purpose", "")
     give = request.POST.get("give") == "1"
-    try:
-        actions.record_choices(
+    found = find_purpose(code)
+    name = str(found.name) if found else code
+    return act(
+        request,
+        lambda: actions.record_choices(
             person=subject,
             choices={code: give},
             actor=viewer,
@@ -163,47 +163,31 @@ def choose(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             language=translation.get_language(),
             only_separable=True,
             meta=audit.request_meta(request),
-        )
-    except ActionError as error:
-        messages.error(request, str(error))
-    else:
-        found = find_purpose(code)
-        name = str(found.name) if found else code
-        messages.success(
-            request,
-            _("Consentement donné : %(name)s.") % {"name": name}
-            if give
-            else _("Consentement retiré : %(name)s. Ce traitement s'arrête dès maintenant.")
-            % {"name": name},
-        )
-    return redirect(_centre_url(viewer, subject))
+        ),
+        success=_("Consentement donné : %(name)s.") % {"name": name}
+        if give
+        else _("Consentement retiré : %(name)s. Ce traitement s'arrête dès maintenant.")
+        % {"name": name},
+        to=_centre_url(viewer, subject),
+    )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def withdraw_child(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     """A guardian withdraws their consent for their child: the account closes at once."""
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        child = access_person_by_viewer(viewer=viewer, public_id=person)
-        if child.pk == viewer.pk:
-            raise NotFound(_("Personne introuvable."))
-        actions.withdraw_for_child(child=child, actor=viewer)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except ActionError as error:
-        messages.error(request, str(error))
-        return redirect(_centre_url(viewer, child))
-    messages.success(
+    viewer = viewer_of(request)
+    child = access_ward_by_guardian(viewer=viewer, public_id=person)
+    return act(
         request,
-        _(
+        lambda: actions.withdraw_for_child(child=child, actor=viewer),
+        success=_(
             "Votre consentement est retiré. Le compte de %(name)s est fermé dès maintenant ; "
             "ses données seront effacées dans 30 jours."
         )
         % {"name": child.first_name},
+        to=_centre_url(viewer, child),
     )
-    return redirect(_centre_url(viewer, child))
 
 
 def _centre_url(viewer: User, person: User) -> str:

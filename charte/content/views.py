@@ -1,10 +1,10 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from charte.content import queries
 from charte.content.models import Exercise
 from charte.core import activity
-from charte.core.errors import NotFound
+from charte.core.access import public_view
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -12,19 +12,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "content/catalogue.html", {"competencies": queries.catalogue()})
 
 
+@public_view
 def competency(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        found = queries.competency_by_code(code)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    found = queries.competency_by_code(code)
     return render(request, "content/competency.html", {"competency": found})
 
 
+@public_view
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        found = queries.lesson_by_slug(slug)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    found = queries.lesson_by_slug(slug)
     user = request.user
     if user.is_authenticated and getattr(user, "role", "") == "pupil":
         activity.record(

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from charte.accounts.models import User
 
 
-def signed_in_view(
+def public_view(
     view: Callable[..., HttpResponseBase],
 ) -> Callable[..., HttpResponseBase]:
-    """A page for signed-in people, where `NotFound` from an access check answers 404.
+    """A page open to everyone, where `NotFound` from an access check answers 404.
 
     A missing object and an object the viewer may not see thus answer the same page.
     """
@@ -31,7 +31,14 @@ def signed_in_view(
         except NotFound as exc:
             raise Http404(str(exc)) from exc
 
-    return login_required(wrapper)
+    return wrapper
+
+
+def signed_in_view(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """A page for signed-in people, where `NotFound` from an access check answers 404."""
+    return login_required(public_view(view))
 
 
 def viewer_of(request: HttpRequest) -> "User":

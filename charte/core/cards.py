@@ -79,18 +79,52 @@ def _groups(text: str) -> Iterator[list[tuple[int, int]]]:
 
 
 def _card_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, digits) of every card number in `text`."""
+    """(start, end, digits) of every card number in `text`.
+
+    Each sequence of whole groups of a run holding 13 to 19 digits is checked. The Luhn sums
+    come from running totals over the run's digits, so that each check costs the same however
+    long the run: a text of 100,000 figures is read in about the time it takes to read it once.
+    """
     for run in _groups(text or ""):
-        for first in range(len(run)):
-            digits = ""
-            for start, end in run[first:]:
-                digits += text[start:end]
-                if len(digits) > 19:
+        digits = "".join(text[start:end] for start, end in run)
+        plain, doubled = _luhn_totals(digits)
+        bounds, at = [], 0
+        for start, end in run:
+            bounds.append((at, at + end - start))
+            at += end - start
+        for first, (head, _tail) in enumerate(bounds):
+            # No payment card starts with 0 (ISO/IEC 7812 keeps that first digit for other
+            # industries), which leaves out runs of zeros and zero-padded figures.
+            if digits[head] == "0":
+                continue
+            for last in range(first, len(bounds)):
+                tail = bounds[last][1]
+                if tail - head > 19:
                     break
-                # No payment card starts with 0 (ISO/IEC 7812 keeps that first digit for other
-                # industries), which leaves out runs of zeros and zero-padded figures.
-                if len(digits) >= 13 and digits[0] != "0" and luhn_valid(digits):
-                    yield run[first][0], end, digits
+                if tail - head >= 13 and _luhn_sum(plain, doubled, head, tail) % 10 == 0:
+                    yield run[first][0], run[last][1], digits[head:tail]
+
+
+def _luhn_totals(digits: str) -> tuple[list[list[int]], list[list[int]]]:
+    """Running totals of the digits and of their Luhn doubles, apart for even and odd places:
+    `plain[q][k]` sums the digits before place k whose place has parity q."""
+    plain = [[0], [0]]
+    doubled = [[0], [0]]
+    for place, char in enumerate(digits):
+        n = int(char)
+        twice = n * 2 - 9 if n > 4 else n * 2
+        for q in (0, 1):
+            mine = place % 2 == q
+            plain[q].append(plain[q][-1] + (n if mine else 0))
+            doubled[q].append(doubled[q][-1] + (twice if mine else 0))
+    return plain, doubled
+
+
+def _luhn_sum(plain: list[list[int]], doubled: list[list[int]], head: int, tail: int) -> int:
+    """The Luhn sum of `digits[head:tail]`: the last digit and every second one before it
+    count as they are, the others doubled."""
+    kept = (tail - 1) % 2
+    return plain[kept][tail] - plain[kept][head] + doubled[1 - kept][tail] - doubled[1 - kept][head]
 
 
 def card_numbers(text: str) -> list[str]:

@@ -41,7 +41,14 @@ HANDLE = "handle"
 # user@domain.tld, and the forms written to dodge a filter: "ben [at] gmail [dot] com".
 _AT = r"(?:@|\s*[\[(]\s*(?:at|arobase)\s*[\])]\s*)"
 _DOT = r"(?:\.|\s*[\[(]\s*(?:dot|point)\s*[\])]\s*)"
-_EMAIL = re.compile(rf"[\w.+-]*\w{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[a-z]{{2,24}}\b", re.IGNORECASE)
+# An address starts where a word starts, and every repetition is bounded by what an address
+# may hold (64 characters before the @, labels of 63, a dozen labels): so a long text costs
+# time in proportion to its length. Unbounded, the engine tried every start of a long word
+# against every end, and 100,000 letters held a worker for minutes.
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]{{0,63}}\w{_AT}[\w-]{{1,63}}(?:{_DOT}[\w-]{{1,63}}){{0,12}}{_DOT}[a-z]{{2,24}}\b",
+    re.IGNORECASE,
+)
 
 # A French number: 0 then 9 digits in pairs, the same separator throughout ("06 12 34 56 78",
 # "06.12.34.56.78", "0612345678"); or +33 / 0033, maybe with (0). Standing on its own.
@@ -76,11 +83,16 @@ _NETWORKS = (
 _SAYS = r"(?:[:=]|c['\u2019]est|est|->|\u2192)"
 # What a handle looks like, and a title does not: "@ben", "ben.secret", "ben_75", "lilou2012",
 # "ben#1234" ("Minecraft : construire une maison" and "Roblox est génial" stay allowed).
-_HANDLE_LIKE = r"(?:@[\w.]{2,}|[\w-]*[A-Za-z][\w-]*[._#][\w.#-]*\w|[A-Za-z_]+\d+\w*)"
+# Bounded like the address above: no network's handle is longer than 32 characters.
+_HANDLE_LIKE = (
+    r"(?:@[\w.]{2,32}|[\w-]{0,32}[A-Za-z][\w-]{0,32}[._#][\w.#-]{0,32}\w|[A-Za-z_]{1,32}\d{1,32})"
+)
 # "snap : ben.secret", "discord = ben#1234", "instagram c'est @ben"
 _NAMED = re.compile(rf"\b(?:{_NETWORKS})\b\s*{_SAYS}\s*{_HANDLE_LIKE}", re.IGNORECASE)
 # "mon snap c'est bensecret", "mon insta : ben": one's own account, whatever the name looks like.
-_MINE = re.compile(rf"\b(?:mon|my)\s+(?:{_NETWORKS})\b\s*{_SAYS}\s*@?[\w.#-]{{3,}}", re.IGNORECASE)
+_MINE = re.compile(
+    rf"\b(?:mon|my)\s+(?:{_NETWORKS})\b\s*{_SAYS}\s*@?[\w.#-]{{3,32}}", re.IGNORECASE
+)
 # A profile link: instagram.com/ben, tiktok.com/@ben, discord.gg/abc, t.me/ben, wa.me/336...
 _LINK = re.compile(
     r"\b(?:(?:www\.)?(?:instagram|tiktok|snapchat|facebook|fb|twitter|x|youtube|twitch|"

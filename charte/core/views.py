@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,19 +34,21 @@ def attempt[T](
     success: Message | Callable[[T], Message | None] | None = None,
     form: forms.BaseForm | None = None,
     field: str | None = None,
+    fields: Mapping[type[ActionError], str] | None = None,
 ) -> Outcome[T]:
     """Run one action for a page and answer with its message.
 
     Refused (`ActionError`, whose text is written for the person), its reason goes on `form`
-    (on its `field`, or the whole form) when the page shows one, else in the messages; done,
-    `success` (a text, or a function of the action's result) goes in the messages. Nothing
-    else is caught: a bug stays a bug.
+    (next to the field `fields` names for its kind of error, else on `field`, else on the whole
+    form) when the page shows one, else in the messages; done, `success` (a text, or a function
+    of the action's result) goes in the messages. Nothing else is caught: a bug stays a bug.
     """
     try:
         value = action()
     except ActionError as error:
         if form is not None:
-            form.add_error(field, str(error))
+            named = [name for kind, name in (fields or {}).items() if isinstance(error, kind)]
+            form.add_error(named[0] if named else field, str(error))
         else:
             messages.error(request, str(error))
         return Outcome(done=False)
@@ -79,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels})
 
 
-def _error(request: HttpRequest, status: int, title: Any, message: Any) -> HttpResponse:
+def _error(request: HttpRequest, status: int, title: Message, message: Message) -> HttpResponse:
     return render(
         request,
         "core/error.html",

@@ -27,7 +27,7 @@ def invitation_url(invitation: Invitation) -> str:
     return settings.SITE_URL + reverse("families:invitation", args=[invitation_token(invitation)])
 
 
-def open_invitation(token: str) -> Invitation | None:
+def read_invitation_token(token: str) -> Invitation | None:
     """The open invitation a token names, or None (forged, expired, used or withdrawn)."""
     try:
         public_id = signing.loads(token, salt=SALT, max_age=timedelta(days=Invitation.VALID_DAYS))

@@ -4,6 +4,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -43,7 +44,7 @@ from charte.families.queries import (
     invitations_sent_for,
     other_guardians,
 )
-from charte.families.tokens import open_invitation, open_letter
+from charte.families.tokens import open_letter, read_invitation_token
 
 type View = Callable[..., HttpResponseBase]
 
@@ -137,7 +138,9 @@ def child(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
     return _child_page(request, parent, person)
 
 
-def _child_page(request: HttpRequest, parent: User, person: User, **forms: Any) -> HttpResponse:
+def _child_page(
+    request: HttpRequest, parent: User, person: User, **forms: BaseForm
+) -> HttpResponse:
     context = {
         "person": person,
         "age": person.age_on(timezone.localdate()),
@@ -273,7 +276,7 @@ def remove(request: HttpRequest, child: uuid.UUID) -> HttpResponse:
 @checks_card_numbers
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Where the invitation's link leads: sign in or create a parent account, then answer."""
-    found = open_invitation(token)
+    found = read_invitation_token(token)
     if found is None:
         return render(request, "families/invitation_invalid.html", status=404)
     person = found.child
@@ -308,37 +311,50 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else GuardianConfirmForm(request.POST or None, child=person)
     )
     if request.method == "POST" and form.is_valid():
-        choices, texts = (
-            form.consent_choices() if isinstance(form, InvitationConsentForm) else ({}, {})
-        )
-        outcome = attempt(
+        accepted = _accept(
             request,
-            lambda: actions.accept_invitation(
-                invitation=found,
-                guardian=user,
-                choices=choices,
-                texts=texts,
-                language=translation.get_language() or "fr",
-                meta=audit.request_meta(request),
-            ),
+            invitation=found,
+            guardian=user,
             form=form,
+            success=_("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
+            % {"name": person.first_name}
+            if consent_kind
+            else _("Vous êtes maintenant responsable de %(name)s sur la plateforme.")
+            % {"name": person.first_name},
         )
-        if outcome.done:
+        if accepted:
             request.session.pop("invited_email", None)
-            messages.success(
-                request,
-                _("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
-                % {"name": person.first_name}
-                if consent_kind
-                else _("Vous êtes maintenant responsable de %(name)s sur la plateforme.")
-                % {"name": person.first_name},
-            )
             return redirect("families:home")
     return render(
         request,
         "families/invitation.html",
         {"invitation": found, "person": person, "form": form, "version": latest_version()},
     )
+
+
+def _accept(
+    request: HttpRequest,
+    *,
+    invitation: Invitation,
+    guardian: User,
+    form: InvitationConsentForm | GuardianConfirmForm,
+    success: str,
+) -> bool:
+    """A guardian accepts an invitation or a letter, with the consents its form gives."""
+    choices, texts = form.consent_choices() if isinstance(form, InvitationConsentForm) else ({}, {})
+    return attempt(
+        request,
+        lambda: actions.accept_invitation(
+            invitation=invitation,
+            guardian=guardian,
+            choices=choices,
+            texts=texts,
+            language=translation.get_language() or "fr",
+            meta=audit.request_meta(request),
+        ),
+        success=success,
+        form=form,
+    ).done
 
 
 REFUSALS = frozenset({"refuse", "not_my_child"})
@@ -392,24 +408,15 @@ def letter(request: HttpRequest) -> HttpResponse:
     bound = request.POST.get("do") == "accept"
     form = InvitationConsentForm(request.POST if bound else None, child=person)
     if bound and form.is_valid():
-        choices, texts = form.consent_choices()
-        try:
-            actions.accept_invitation(
-                invitation=found,
-                guardian=parent,
-                choices=choices,
-                texts=texts,
-                language=translation.get_language() or "fr",
-                meta=audit.request_meta(request),
-            )
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
-                % {"name": person.first_name},
-            )
+        accepted = _accept(
+            request,
+            invitation=found,
+            guardian=parent,
+            form=form,
+            success=_("Merci ! Le compte de %(name)s est ouvert : il peut se connecter.")
+            % {"name": person.first_name},
+        )
+        if accepted:
             return redirect("families:home")
     return render(
         request,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError
+from charte.core.views import act, attempt
 from charte.mailings import actions, queries
 from charte.mailings.forms import MailingForm
 from charte.mailings.models import Mailing
@@ -35,12 +35,11 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
     mailings = queries.access_mailings(viewer=viewer)
     form = MailingForm(request.POST or None, initial={"purpose": Mailing.Purpose.NEWSLETTER})
     if request.method == "POST" and form.is_valid():
-        try:
-            mailing = actions.create_mailing(actor=viewer, **form.cleaned_data)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("mailings:detail", public_id=mailing.public_id)
+        created = attempt(
+            request, lambda: actions.create_mailing(actor=viewer, **form.cleaned_data), form=form
+        )
+        if created.value is not None:
+            return redirect("mailings:detail", public_id=created.value.public_id)
     return render(
         request,
         "mailings/list.html",
@@ -58,12 +57,13 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     draft = mailing.status == Mailing.Status.DRAFT
     form = MailingForm(request.POST or None, initial=_initial(mailing)) if draft else None
     if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            actions.update_mailing(mailing=mailing, actor=viewer, **form.cleaned_data)
-        except ActionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Le message est enregistré."))
+        saved = attempt(
+            request,
+            lambda: actions.update_mailing(mailing=mailing, actor=viewer, **form.cleaned_data),
+            success=_("Le message est enregistré."),
+            form=form,
+        )
+        if saved.done:
             return redirect("mailings:detail", public_id=mailing.public_id)
     # The preview: the message exactly as a recipient reading in French will get it.
     subject, body = render_email(
@@ -107,19 +107,17 @@ def progress(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def proof(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     mailing = queries.access_mailing(viewer=viewer, public_id=public_id)
-    try:
-        count = actions.send_proof(mailing=mailing, actor=viewer)
-    except ActionError as error:
-        messages.error(request, str(error))
-    else:
-        if count:
-            messages.success(
-                request,
-                _("Un exemplaire d'essai part à votre adresse %(email)s.")
-                % {"email": viewer.email},
-            )
-        else:
-            messages.error(request, _("Votre compte n'a pas d'adresse où envoyer l'essai."))
+    outcome = attempt(
+        request,
+        lambda: actions.send_proof(mailing=mailing, actor=viewer),
+        success=lambda count: (
+            _("Un exemplaire d'essai part à votre adresse %(email)s.") % {"email": viewer.email}
+            if count
+            else None
+        ),
+    )
+    if outcome.done and not outcome.value:
+        messages.error(request, _("Votre compte n'a pas d'adresse où envoyer l'essai."))
     return redirect("mailings:detail", public_id=mailing.public_id)
 
 
@@ -128,10 +126,10 @@ def proof(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def send(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     mailing = queries.access_mailing(viewer=viewer, public_id=public_id)
-    try:
-        actions.start_sending(mailing=mailing, actor=viewer)
-    except ActionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("L'envoi a commencé."))
-    return redirect("mailings:detail", public_id=mailing.public_id)
+    return act(
+        request,
+        lambda: actions.start_sending(mailing=mailing, actor=viewer),
+        success=_("L'envoi a commencé."),
+        to="mailings:detail",
+        args=(mailing.public_id,),
+    )

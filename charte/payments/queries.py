@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from charte.accounts.models import Role, User
 from charte.core.errors import NotFound
 from charte.payments.models import Audience, Invoice, Order, Subscription
-from charte.payments.plans import AUDIENCE_OF_ROLE, Plan, plans_for
+from charte.payments.plans import AUDIENCE_OF_ROLE, PLAN_BY_CODE, Plan, plans_for
 
 EXPIRING_SOON = timedelta(days=60)
 
@@ -70,6 +70,14 @@ def plans_on_offer(viewer: User | Any) -> list[Plan]:
         return []
     audience = audience_of(viewer)
     return plans_for(audience) if audience else []
+
+
+def access_plan_on_offer(*, viewer: User, code: str) -> Plan:
+    """A plan the viewer may buy; any other code, like an unknown one, is not found."""
+    plan = PLAN_BY_CODE.get(code)
+    if plan is None or plan not in plans_on_offer(viewer):
+        raise NotFound(_("Formule introuvable."))
+    return plan
 
 
 def active_subscription(user: User, *, at: datetime | None = None) -> Subscription | None:

@@ -1,11 +1,13 @@
 import itertools
 import uuid
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,8 +30,7 @@ from charte.core.cards import checks_card_numbers
 from charte.core.views import attempt
 from charte.payments import actions, providers, queries
 from charte.payments.forms import AccountingFilterForm, CheckoutForm, LicenceFilterForm
-from charte.payments.models import Order
-from charte.payments.plans import PLAN_BY_CODE
+from charte.payments.models import Invoice, Order
 
 type View = Callable[..., HttpResponseBase]
 
@@ -69,9 +70,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 @checks_card_numbers
 def checkout(request: HttpRequest, plan_code: str) -> HttpResponse:
     buyer = viewer_of(request)
-    plan = PLAN_BY_CODE.get(plan_code)
-    if plan is None or plan not in queries.plans_on_offer(buyer):
-        raise Http404(_("Formule introuvable."))
+    plan = queries.access_plan_on_offer(viewer=buyer, code=plan_code)
     initial = {"billing_name": buyer.full_name, **queries.last_billing(buyer)}
     form = CheckoutForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +216,7 @@ def accounting_invoices(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invoices_csv(invoices: Any, month: Any) -> HttpResponse:
+def _invoices_csv(invoices: QuerySet[Invoice], month: date | None) -> HttpResponse:
     """The sales journal of a month, for the accounting software."""
     header = [
         "numero",

@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from charte.core.actors import Actor
 from charte.core.errors import ActionError
 from charte.privacy import register
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
+
+    from charte.accounts.models import User
 
 type Check = Callable[["AbstractBaseUser", str], bool | None]
 
@@ -99,11 +102,11 @@ def consent_given(person: "AbstractBaseUser", purpose: str) -> bool:
 # A service that offers its own one-click "stop" (the coach) records it through these
 # functions; the rights engine sets the desk that keeps them in its `AppConfig.ready()`.
 class ObjectionDesk(Protocol):
-    def record(self, *, person: Any, purpose: str, actor: Any) -> None: ...
+    def record(self, *, person: "User", purpose: str, actor: Actor) -> None: ...
 
-    def withdraw(self, *, person: Any, purpose: str, actor: Any) -> None: ...
+    def withdraw(self, *, person: "User", purpose: str, actor: Actor) -> None: ...
 
-    def stands(self, person: Any, purpose: str) -> bool: ...
+    def stands(self, person: "User", purpose: str) -> bool: ...
 
 
 _objection_desk: list[ObjectionDesk] = []
@@ -120,18 +123,18 @@ def _desk() -> ObjectionDesk:
     return _objection_desk[0]
 
 
-def record_objection(*, person: Any, purpose: str, actor: Any) -> None:
+def record_objection(*, person: "User", purpose: str, actor: Actor) -> None:
     """`actor` (the person, or their guardian) objects to `purpose` for `person`, at once."""
     if purpose not in register.PURPOSE_BY_CODE:
         raise LookupError(f"No purpose {purpose!r} in the register.")
     _desk().record(person=person, purpose=purpose, actor=actor)
 
 
-def withdraw_objection(*, person: Any, purpose: str, actor: Any) -> None:
+def withdraw_objection(*, person: "User", purpose: str, actor: Actor) -> None:
     _desk().withdraw(person=person, purpose=purpose, actor=actor)
 
 
-def objection_stands(person: Any, purpose: str) -> bool:
+def objection_stands(person: "User", purpose: str) -> bool:
     """Has `person` (or a guardian) objected to `purpose`? (To offer its withdrawal.)"""
     return _desk().stands(person, purpose)
 
@@ -152,7 +155,7 @@ def on_change(name: str, listener: Listener) -> None:
     _listeners[name] = listener
 
 
-def changed(*, person: "AbstractBaseUser", actor: Any) -> None:
+def changed(*, person: "AbstractBaseUser", actor: Actor) -> None:
     """`person`'s objections or restrictions changed: each listener runs once this commits."""
     person_id = person.pk
     for listener in _listeners.values():

@@ -1,5 +1,6 @@
 """Reads of the reports: who may open which, and the figures each shows."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -10,8 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from charte.accounts.models import Role, User
+from charte.coach import queries as coach
 from charte.content.models import Competency
+from charte.core.access import as_public_id
 from charte.core.errors import NotFound
+from charte.reports.models import ClassPrint, PrintedReport
+from charte.results import queries as results
+from charte.schools import queries as schools
 from charte.schools.models import SchoolClass, SchoolYear
 from charte.statistics.disclosure import Cell, Outcome
 from charte.statistics.publication import PERIODS, Scope, period_weeks, publication
@@ -74,6 +80,94 @@ def parse_period(params: Any) -> Period:
 
 def period_choices(period: Period) -> list[Period]:
     return [Period(first_year=period.first_year, code=code) for code in PERIODS]
+
+
+def print_period_choices() -> list[Period]:
+    """The periods a class's reports may be printed for: this school year's and last year's."""
+    now = current_first_year()
+    return [Period(first_year=year, code=code) for year in (now, now - 1) for code in PERIODS]
+
+
+def parse_print_period(value: str) -> Period | None:
+    """The period a teacher chose to print ("2026-t1"), or None if it is not one offered."""
+    year, _sep, code = (value or "").partition("-")
+    found = [p for p in print_period_choices() if f"{p.first_year}" == year and p.code == code]
+    return found[0] if found else None
+
+
+def pupil_report_context(viewer: User, pupil: User, period: Period) -> dict[str, object]:
+    """What a pupil's individual report shows, as a page or a PDF, to `viewer`."""
+    since, until = period.bounds()
+    return {
+        "pupil": pupil,
+        "period": period,
+        "periods": period_choices(period),
+        "report": results.pupil_report(pupil, since=since, until=until),
+        "advice": coach.advice_for(pupil),
+        "school_class": schools.current_class_of(pupil),
+        "is_own": viewer.pk == pupil.pk,
+        "made_on": timezone.localdate(),
+    }
+
+
+# A class's reports printed at once --------------------------------------------------------------
+
+# Long enough to download and print them; the register's rule "class_prints" sweeps them then.
+PRINT_LIFETIME = timedelta(days=7)
+# A job that has not drawn a report for this long was interrupted (a worker stopped).
+PRINT_STALLED_AFTER = timedelta(minutes=10)
+
+
+def access_class_to_print(*, viewer: User, public_id: uuid.UUID | str) -> SchoolClass:
+    """A class whose reports the viewer may print: one they teach now (not archived)."""
+    if viewer.role != Role.TEACHER:
+        raise NotFound(_("Classe introuvable."))
+    return schools.access_class_by_teacher(viewer=viewer, public_id=public_id)
+
+
+def access_class_print(*, viewer: User, public_id: uuid.UUID | str) -> ClassPrint:
+    """A printing of a class's reports, for the class's current teachers (whoever of them
+    asked for it), while it is kept; anyone else, and after it expired: not found."""
+    found = (
+        ClassPrint.objects.select_related("school_class")
+        .filter(public_id=as_public_id(public_id, not_found=_("Impression introuvable.")))
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Impression introuvable."))
+    if found.created_at + PRINT_LIFETIME <= timezone.now():
+        raise NotFound(_("Impression introuvable."))
+    if viewer.role != Role.TEACHER:
+        raise NotFound(_("Impression introuvable."))
+    if not schools.teaches_class(viewer, found.school_class):
+        raise NotFound(_("Impression introuvable."))
+    if found.school_class.archived_at is not None:
+        raise NotFound(_("Impression introuvable."))
+    return found
+
+
+def prints_of_class(school_class: SchoolClass) -> list[ClassPrint]:
+    """The class's printings still kept, the latest first."""
+    since = timezone.now() - PRINT_LIFETIME
+    return list(ClassPrint.objects.filter(school_class=school_class, created_at__gt=since)[:10])
+
+
+def stored_reports(job: ClassPrint) -> list[PrintedReport]:
+    """The reports of a printing that are stored, in the document's order."""
+    return list(
+        job.reports.exclude(file_name="").select_related("pupil").order_by("position", "pk")
+    )
+
+
+def stalled_prints() -> list[int]:
+    """The printings a worker left unfinished, to take up again."""
+    return list(
+        ClassPrint.objects.filter(
+            status__in=[ClassPrint.Status.QUEUED, ClassPrint.Status.RUNNING],
+            touched_at__lt=timezone.now() - PRINT_STALLED_AFTER,
+            created_at__gt=timezone.now() - PRINT_LIFETIME,
+        ).values_list("pk", flat=True)
+    )
 
 
 def access_platform_usage(*, viewer: User) -> None:

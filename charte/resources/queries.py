@@ -21,6 +21,13 @@ type ShareRule = Callable[[User, Resource], bool]
 _share_rules: list[ShareRule] = []
 
 
+def access_own_resources(*, viewer: User) -> User:
+    """One's own resources and folders: pupils' and teachers' alone."""
+    if viewer.role not in OWNER_ROLES:
+        raise NotFound(_("Page introuvable."))
+    return viewer
+
+
 def add_share_rule(rule: ShareRule) -> None:
     _share_rules.append(rule)
 

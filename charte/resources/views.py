@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -11,15 +13,15 @@ from charte.core import quota
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.bodies import accepts_files
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
+from charte.core.views import attempt
 from charte.resources import actions, queries
 from charte.resources.forms import FolderForm, ResourceForm
 from charte.resources.models import Folder, Resource
 
 
 def _owner_only(request: HttpRequest) -> None:
-    if viewer_of(request).role not in queries.OWNER_ROLES:
-        raise NotFound(_("Page introuvable."))
+    queries.access_own_resources(viewer=viewer_of(request))
 
 
 def _folder_param(request: HttpRequest) -> Folder | None:
@@ -34,6 +36,31 @@ def _to_folder(folder: Folder | None) -> HttpResponse:
     if folder is not None:
         response["Location"] += f"?dossier={folder.public_id}"
     return response
+
+
+def _save(
+    request: HttpRequest, form: ResourceForm, save: Callable[..., Resource], success: str
+) -> HttpResponse | None:
+    """The resource form sent: `save` given the fields both forms share, then on to the
+    resource; refused, the reason goes on the form (a full storage next to the file, with the
+    figures) and `None` lets the page show it again."""
+    data = form.cleaned_data
+    outcome = attempt(
+        request,
+        lambda: save(
+            title=data["title"],
+            body=data["body"],
+            url=data["url"],
+            upload=data["file"],
+            folder=data["folder"],
+        ),
+        success=success,
+        form=form,
+        fields={quota.StorageFull: "file"},
+    )
+    if outcome.value is None:
+        return None
+    return redirect("resources:detail", outcome.value.public_id)
 
 
 @checks_card_numbers
@@ -70,25 +97,12 @@ def create(request: HttpRequest) -> HttpResponse:
         initial={"folder": folder, "kind": request.GET.get("type") or Resource.Kind.NOTE},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            resource = actions.create_resource(
-                owner=viewer,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                url=data["url"],
-                upload=data["file"],
-                folder=data["folder"],
-                actor=viewer,
-            )
-        except quota.StorageFull as exc:
-            form.add_error("file", str(exc))  # next to the field, with the figures
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Ressource enregistrée."))
-            return redirect("resources:detail", resource.public_id)
+        save = partial(
+            actions.create_resource, owner=viewer, kind=form.cleaned_data["kind"], actor=viewer
+        )
+        saved = _save(request, form, save, _("Ressource enregistrée."))
+        if saved is not None:
+            return saved
     return render(
         request,
         "resources/form.html",
@@ -127,24 +141,10 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_resource(
-                resource=resource,
-                title=data["title"],
-                body=data["body"],
-                url=data["url"],
-                upload=data["file"],
-                folder=data["folder"],
-                actor=viewer,
-            )
-        except quota.StorageFull as exc:
-            form.add_error("file", str(exc))  # next to the field, with the figures
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Modifications enregistrées."))
-            return redirect("resources:detail", resource.public_id)
+        save = partial(actions.update_resource, resource=resource, actor=viewer)
+        saved = _save(request, form, save, _("Modifications enregistrées."))
+        if saved is not None:
+            return saved
     return render(
         request,
         "resources/form.html",
@@ -186,15 +186,15 @@ def create_folder(request: HttpRequest) -> HttpResponse:
     parent = _folder_param(request)
     form = FolderForm(request.POST)
     if form.is_valid():
-        try:
-            folder = actions.create_folder(
+        outcome = attempt(
+            request,
+            lambda: actions.create_folder(
                 owner=viewer, name=form.cleaned_data["name"], parent=parent, actor=viewer
-            )
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Dossier « %(name)s » créé.") % {"name": folder.name})
-            return _to_folder(folder)
+            ),
+            success=lambda folder: _("Dossier « %(name)s » créé.") % {"name": folder.name},
+        )
+        if outcome.value is not None:
+            return _to_folder(outcome.value)
     else:
         messages.error(request, _("Donnez un nom au dossier."))
     return _to_folder(parent)

@@ -1,6 +1,6 @@
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -10,8 +10,7 @@ from charte.content import queries as content
 from charte.content.correction import from_stored, grade, read_responses, shuffled_rights
 from charte.content.models import Exercise, Question
 from charte.core import activity
-from charte.core.access import signed_in_view, viewer_of
-from charte.core.errors import NotFound
+from charte.core.access import public_view, signed_in_view, viewer_of
 from charte.core.paths import safe_path
 from charte.results import actions, queries
 from charte.results.levels import Level
@@ -43,12 +42,10 @@ def _questions(exercise: Exercise) -> list[dict[str, object]]:
     return out
 
 
+@public_view
 def exercise(request: HttpRequest, slug: str) -> HttpResponse:
     """Do an exercise. A pupil's answers are kept; anyone else sees the correction only."""
-    try:
-        found = content.exercise_by_slug(slug)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    found = content.exercise_by_slug(slug)
     back = _back_link(request)
     viewer = request.user if request.user.is_authenticated else None
     is_pupil = isinstance(viewer, User) and viewer.role == Role.PUPIL

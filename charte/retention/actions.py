@@ -181,7 +181,7 @@ def lift_holds(
 
 
 def renewal_url(*, person: User, recipient: User, kept_until: date) -> str:
-    token = tokens.make(
+    token = tokens.renewal_token(
         person=str(person.public_id), recipient=str(recipient.public_id), kept_until=kept_until
     )
     return settings.SITE_URL + reverse("retention:renew", args=[token])

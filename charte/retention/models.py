@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -58,7 +59,7 @@ class Renewal(PublicIdModel):
 
 
 class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
-    def in_force(self, day: Any) -> "LegalHoldQuerySet":
+    def in_force(self, day: date) -> "LegalHoldQuerySet":
         """Holds that block deletion on `day`: not lifted, and not past their end date."""
         return self.filter(lifted_at__isnull=True).filter(
             models.Q(until__isnull=True) | models.Q(until__gte=day)

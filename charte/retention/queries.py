@@ -4,6 +4,7 @@ Every selection here is one database query built from the register and the regis
 the sweep, the dry run, the DPO's view and the tests all ask the same question the same way.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -255,7 +256,7 @@ def rules_in_sweep_order() -> list[RetentionRule]:
 # Access ------------------------------------------------------------------------------------
 
 
-def access_retention_by_viewer(*, viewer: Any) -> None:
+def access_retention_by_viewer(*, viewer: "User") -> None:
     """The retention overview, the dry run and the holds are the DPO's."""
     if not getattr(viewer, "is_authenticated", False):
         raise NotFound(_("Page introuvable."))
@@ -263,7 +264,7 @@ def access_retention_by_viewer(*, viewer: Any) -> None:
         raise NotFound(_("Page introuvable."))
 
 
-def access_account_by_dpo(*, viewer: Any, public_id: Any) -> "User":
+def access_account_by_dpo(*, viewer: "User", public_id: uuid.UUID | str) -> "User":
     access_retention_by_viewer(viewer=viewer)
     person = get_user_model()._default_manager.filter(public_id=public_id).first()
     if person is None:
@@ -271,7 +272,7 @@ def access_account_by_dpo(*, viewer: Any, public_id: Any) -> "User":
     return person
 
 
-def access_hold_by_dpo(*, viewer: Any, public_id: Any) -> LegalHold:
+def access_hold_by_dpo(*, viewer: "User", public_id: uuid.UUID | str) -> LegalHold:
     access_retention_by_viewer(viewer=viewer)
     hold = LegalHold.objects.filter(public_id=public_id).first()
     if hold is None:

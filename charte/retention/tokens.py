@@ -21,7 +21,7 @@ class RenewalLink:
     kept_until: date  # the last day the data was kept when the link was sent
 
 
-def make(*, person: str, recipient: str, kept_until: date) -> str:
+def renewal_token(*, person: str, recipient: str, kept_until: date) -> str:
     return signing.dumps(
         {"p": str(person), "r": str(recipient), "u": kept_until.isoformat()},
         salt=SALT,
@@ -29,7 +29,7 @@ def make(*, person: str, recipient: str, kept_until: date) -> str:
     )
 
 
-def read(token: str) -> RenewalLink | None:
+def read_renewal_token(token: str) -> RenewalLink | None:
     """The link's content, or None if it was not made by us (or was altered)."""
     try:
         data = signing.loads(token, salt=SALT)

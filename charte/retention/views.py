@@ -149,7 +149,7 @@ def renew_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
     No sign-in: the signed link proves it reached the person, or their guardian.
     """
-    link = tokens.read(token)
+    link = tokens.read_renewal_token(token)
     account = recipient = None
     if link is not None:
         account = queries.platform_accounts().filter(public_id=link.person).first()

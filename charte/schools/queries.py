@@ -156,7 +156,17 @@ def access_school_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Schoo
     return school
 
 
-def access_enrolment_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> Enrolment:
+def access_by_role(viewer: User, *roles: Role) -> User:
+    """The schools' pages of one kind of person (a teacher's classes, a pupil's joining...)."""
+    if viewer.role not in roles:
+        raise NotFound(_("Page introuvable."))
+    return viewer
+
+
+def access_enrolment_in_class(
+    *, viewer: User, school_class: SchoolClass, public_id: uuid.UUID | str
+) -> Enrolment:
+    """An enrolment in `school_class` (past or current), for one who manages the class."""
     enrolment = (
         Enrolment.objects.select_related("pupil", "school_class__school")
         .filter(public_id=as_public_id(public_id, not_found=_("Inscription introuvable.")))
@@ -165,6 +175,8 @@ def access_enrolment_by_manager(*, viewer: User, public_id: uuid.UUID | str) -> 
     if enrolment is None:
         raise NotFound(_("Inscription introuvable."))
     if not can_manage_class(viewer, enrolment.school_class):
+        raise NotFound(_("Inscription introuvable."))
+    if enrolment.school_class_id != school_class.pk:
         raise NotFound(_("Inscription introuvable."))
     return enrolment
 

@@ -1,16 +1,17 @@
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from charte.accounts.models import Role, User
@@ -18,8 +19,9 @@ from charte.accounts.queries import children_of
 from charte.core import pdf
 from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
 from charte.core.paths import safe_path
+from charte.core.views import Message, act, attempt
 from charte.families.models import Invitation
 from charte.schools import actions, queries, roster
 from charte.schools.forms import (
@@ -32,13 +34,8 @@ from charte.schools.forms import (
     PupilForm,
     RosterForm,
 )
-from charte.schools.models import SchoolClass, SchoolMember
+from charte.schools.models import School, SchoolClass, SchoolMember
 from charte.schools.tabs import class_tabs
-
-
-def _require(viewer: User, *roles: Role) -> None:
-    if viewer.role not in roles:
-        raise Http404
 
 
 def class_page_context(viewer: User, school_class: SchoolClass, active: str) -> dict[str, object]:
@@ -57,7 +54,7 @@ def classes(request: HttpRequest) -> HttpResponse:
         return redirect("schools:my_school")
     if viewer.role in (Role.PUPIL, Role.PARENT):
         return redirect("schools:join")
-    _require(viewer, Role.TEACHER)
+    queries.access_by_role(viewer, Role.TEACHER)
     return render(
         request,
         "schools/classes.html",
@@ -69,27 +66,27 @@ def classes(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 def create_class(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    _require(viewer, Role.TEACHER)
+    queries.access_by_role(viewer, Role.TEACHER)
     schools = queries.schools_of(viewer)
     form = ClassForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
-        try:
-            school_class = actions.create_class(
+        created = attempt(
+            request,
+            lambda: actions.create_class(
                 teacher=viewer,
                 name=form.cleaned_data["name"],
                 level=form.cleaned_data["level"],
                 school=form.cleaned_data.get("school"),
                 actor=viewer,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
+            ),
+            success=lambda school_class: (
                 _("La classe « %(name)s » est créée. Donnez son code à vos élèves.")
-                % {"name": school_class.name},
-            )
-            return redirect("schools:class_detail", school_class.public_id)
+                % {"name": school_class.name}
+            ),
+            form=form,
+        )
+        if created.value is not None:
+            return redirect("schools:class_detail", created.value.public_id)
     return render(request, "schools/class_form.html", {"form": form})
 
 
@@ -118,24 +115,24 @@ def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     """The teacher confirms that the class continues: its pupils' accounts are kept a year more."""
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    try:
-        renewed = actions.continue_next_year(school_class=school_class, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
+
+    def renewed_until(renewed: int) -> str:
         kept_until, _done = queries.class_continues(school_class)
-        messages.success(
-            request,
-            ngettext(
-                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
-                "%(date)s (%(count)s renouvelé maintenant).",
-                "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
-                "%(date)s (%(count)s renouvelés maintenant).",
-                renewed,
-            )
-            % {"date": date_format(kept_until, "DATE_FORMAT"), "count": renewed},
-        )
-    return redirect("schools:class_detail", school_class.public_id)
+        return ngettext(
+            "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+            "%(date)s (%(count)s renouvelé maintenant).",
+            "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
+            "%(date)s (%(count)s renouvelés maintenant).",
+            renewed,
+        ) % {"date": date_format(kept_until, "DATE_FORMAT"), "count": renewed}
+
+    return act(
+        request,
+        lambda: actions.continue_next_year(school_class=school_class, actor=viewer),
+        success=renewed_until,
+        to="schools:class_detail",
+        args=(school_class.public_id,),
+    )
 
 
 @signed_in_view
@@ -162,17 +159,14 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """End of the year: the class closes, its pupils leave it, its history stays."""
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    try:
-        actions.archive_class(school_class=school_class, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("La classe « %(name)s » est archivée ; son historique est conservé.")
-            % {"name": school_class.name},
-        )
-    return redirect("schools:class_detail", school_class.public_id)
+    return act(
+        request,
+        lambda: actions.archive_class(school_class=school_class, actor=viewer),
+        success=_("La classe « %(name)s » est archivée ; son historique est conservé.")
+        % {"name": school_class.name},
+        to="schools:class_detail",
+        args=(school_class.public_id,),
+    )
 
 
 @signed_in_view
@@ -180,20 +174,17 @@ def archive(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    found = queries.access_enrolment_by_manager(viewer=viewer, public_id=enrolment)
-    if found.school_class_id != school_class.pk:
-        raise NotFound(_("Inscription introuvable."))
-    try:
-        actions.end_enrolment(enrolment=found, actor=viewer)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("%(name)s ne fait plus partie de la classe ; son historique est conservé.")
-            % {"name": found.pupil.full_name},
-        )
-    return redirect("schools:class_detail", school_class.public_id)
+    found = queries.access_enrolment_in_class(
+        viewer=viewer, school_class=school_class, public_id=enrolment
+    )
+    return act(
+        request,
+        lambda: actions.end_enrolment(enrolment=found, actor=viewer),
+        success=_("%(name)s ne fait plus partie de la classe ; son historique est conservé.")
+        % {"name": found.pupil.full_name},
+        to="schools:class_detail",
+        args=(school_class.public_id,),
+    )
 
 
 @checks_card_numbers
@@ -201,7 +192,7 @@ def remove_pupil(request: HttpRequest, public_id: uuid.UUID, enrolment: uuid.UUI
 def join(request: HttpRequest) -> HttpResponse:
     """A pupil joins their class with its code; a guardian does it for one of their children."""
     viewer = viewer_of(request)
-    _require(viewer, Role.PUPIL, Role.PARENT)
+    queries.access_by_role(viewer, Role.PUPIL, Role.PARENT)
     children = children_of(viewer) if viewer.role == Role.PARENT else None
     form: JoinForm
     if children is not None:
@@ -210,21 +201,22 @@ def join(request: HttpRequest) -> HttpResponse:
         form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pupil = form.cleaned_data.get("child") or viewer
-        try:
-            enrolment = actions.join_class_with_code(
+        joined = attempt(
+            request,
+            lambda: actions.join_class_with_code(
                 pupil=pupil, code=form.cleaned_data["code"], actor=viewer
-            )
-        except ActionError as exc:
-            form.add_error("code", str(exc))
-        else:
-            messages.success(
-                request,
+            ),
+            success=lambda enrolment: (
                 _("%(name)s fait maintenant partie de la classe « %(class)s ».")
                 % {"name": pupil.first_name, "class": enrolment.school_class.name}
                 if pupil != viewer
                 else _("Bienvenue dans la classe « %(class)s » !")
-                % {"class": enrolment.school_class.name},
-            )
+                % {"class": enrolment.school_class.name}
+            ),
+            form=form,
+            field="code",
+        )
+        if joined.done:
             return redirect("home")
     people = list(children) if children is not None else [viewer]
     placements = [(person, queries.current_enrolment(person)) for person in people]
@@ -238,7 +230,7 @@ def join(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 def my_school(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    _require(viewer, Role.SCHOOL_STAFF)
+    queries.access_by_role(viewer, Role.SCHOOL_STAFF)
     schools = list(queries.schools_of(viewer, role=SchoolMember.Role.STAFF))
     if len(schools) == 1:
         return redirect("schools:school_detail", schools[0].public_id)
@@ -257,40 +249,38 @@ def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         if request.POST.get("form") == "teacher":
             teacher_form = AddTeacherForm(request.POST)
             if teacher_form.is_valid():
-                teacher = User.objects.by_login(teacher_form.cleaned_data["email"]).first()
-                try:
-                    if teacher is None:
-                        raise ActionError(_("Aucun compte n'utilise cette adresse e-mail."))
-                    actions.add_school_member(
-                        school=school, person=teacher, role=SchoolMember.Role.TEACHER, actor=viewer
-                    )
-                except ActionError as exc:
-                    teacher_form.add_error("email", str(exc))
-                else:
-                    messages.success(
-                        request,
+                added = attempt(
+                    request,
+                    lambda: _add_teacher(school, teacher_form.cleaned_data["email"], viewer),
+                    success=lambda member: (
                         _("%(name)s fait maintenant partie de l'équipe.")
-                        % {"name": teacher.full_name},
-                    )
+                        % {"name": member.person.full_name}
+                    ),
+                    form=teacher_form,
+                    field="email",
+                )
+                if added.done:
                     return redirect("schools:school_detail", school.public_id)
         else:
             place_form = PlacePupilForm(request.POST, classes=classes)
             if place_form.is_valid():
-                try:
-                    pupil = queries.find_pupil_for_placement(login=place_form.cleaned_data["login"])
-                    enrolment = actions.place_pupil(
-                        pupil=pupil,
+                placed = attempt(
+                    request,
+                    lambda: actions.place_pupil(
+                        pupil=queries.find_pupil_for_placement(
+                            login=place_form.cleaned_data["login"]
+                        ),
                         school_class=place_form.cleaned_data["school_class"],
                         actor=viewer,
-                    )
-                except ActionError as exc:
-                    place_form.add_error("login", str(exc))
-                else:
-                    messages.success(
-                        request,
+                    ),
+                    success=lambda enrolment: (
                         _("%(name)s est inscrit(e) en %(class)s.")
-                        % {"name": pupil.full_name, "class": enrolment.school_class.name},
-                    )
+                        % {"name": enrolment.pupil.full_name, "class": enrolment.school_class.name}
+                    ),
+                    form=place_form,
+                    field="login",
+                )
+                if placed.done:
                     return redirect("schools:school_detail", school.public_id)
     return render(
         request,
@@ -306,7 +296,37 @@ def school_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _add_teacher(school: School, email: str, viewer: User) -> SchoolMember:
+    teacher = User.objects.by_login(email).first()
+    if teacher is None:
+        raise ActionError(_("Aucun compte n'utilise cette adresse e-mail."))
+    return actions.add_school_member(
+        school=school, person=teacher, role=SchoolMember.Role.TEACHER, actor=viewer
+    )
+
+
 # Pupils brought in by the school ---------------------------------------------------------------
+
+
+def _pupil_added(added: tuple[User, bool]) -> str:
+    pupil, created = added
+    return (
+        _("%(name)s est dans la classe, avec l'identifiant « %(login)s ».")
+        if created
+        else _("%(name)s était déjà dans la classe (identifiant « %(login)s »).")
+    ) % {"name": pupil.full_name, "login": pupil.login}
+
+
+def _pupils_imported(report: actions.ImportReport) -> str:
+    return (
+        ngettext("%(count)d élève créé", "%(count)d élèves créés", len(report.created))
+        % {"count": len(report.created)}
+        + " ; "
+        + ngettext(
+            "%(count)d déjà dans la classe.", "%(count)d déjà dans la classe.", len(report.found)
+        )
+        % {"count": len(report.found)}
+    )
 
 
 @checks_card_numbers
@@ -317,26 +337,19 @@ def add_pupil(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
     form = PupilForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            pupil, created = actions.create_pupil(
+        added = attempt(
+            request,
+            lambda: actions.create_pupil(
                 school_class=school_class,
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 birth_date=form.cleaned_data["birth_date"],
                 actor=viewer,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                (
-                    _("%(name)s est dans la classe, avec l'identifiant « %(login)s ».")
-                    if created
-                    else _("%(name)s était déjà dans la classe (identifiant « %(login)s »).")
-                )
-                % {"name": pupil.full_name, "login": pupil.login},
-            )
+            ),
+            success=_pupil_added,
+            form=form,
+        )
+        if added.done:
             return redirect("schools:class_detail", school_class.public_id)
     return render(
         request,
@@ -370,92 +383,84 @@ def import_pupils(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             if request.POST.get("do") == "create" and upload is None:
-                try:
-                    report = actions.import_pupils(
+                imported = attempt(
+                    request,
+                    lambda: actions.import_pupils(
                         school_class=school_class, rows=found.rows, actor=viewer
-                    )
-                except ActionError as exc:
-                    form.add_error(None, str(exc))
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "%(count)d élève créé",
-                            "%(count)d élèves créés",
-                            len(report.created),
-                        )
-                        % {"count": len(report.created)}
-                        + " ; "
-                        + ngettext(
-                            "%(count)d déjà dans la classe.",
-                            "%(count)d déjà dans la classe.",
-                            len(report.found),
-                        )
-                        % {"count": len(report.found)},
-                    )
+                    ),
+                    success=_pupils_imported,
+                    form=form,
+                )
+                if imported.done:
                     return redirect("schools:class_detail", school_class.public_id)
             context.update({"roster": found, "content": text})
     return render(request, "schools/import.html", context)
 
 
-def _class_pdf(
-    request: HttpRequest,
-    school_class: SchoolClass,
-    rows: list[Any],
-    *,
-    nothing: str,
-    template: str,
-    context: dict[str, Any],
-    filename: str,
-) -> HttpResponse:
+@dataclass(frozen=True)
+class Printout:
+    """A kind of document printed for a class: the action that prints it (and journals it),
+    what to say when there is nothing to print, its template and context, its file's name."""
+
+    make: Callable[[SchoolClass, User], Sequence[object]]
+    nothing: Message
+    template: str
+    context: Callable[[Sequence[object], User], dict[str, object]]
+    filename: str
+
+
+LOGIN_CARDS = Printout(
+    make=lambda school_class, viewer: actions.print_login_cards(
+        school_class=school_class, actor=viewer
+    ),
+    nothing=gettext_lazy("Tous les élèves de la classe ont déjà choisi leur mot de passe."),
+    template="schools/pdf/login_cards.html",
+    context=lambda cards, viewer: {"cards": cards, "site_url": settings.SITE_URL},
+    filename="cartes",
+)
+PARENT_LETTERS = Printout(
+    make=lambda school_class, viewer: actions.print_parent_letters(
+        school_class=school_class, actor=viewer
+    ),
+    nothing=gettext_lazy("Aucun compte de la classe n'attend l'accord d'un parent."),
+    template="schools/pdf/parent_letters.html",
+    context=lambda letters, viewer: {
+        "letters": letters,
+        "teacher": viewer,
+        "letter_url": settings.SITE_URL + reverse("families:letter"),
+        "days": Invitation.LETTER_VALID_DAYS,
+    },
+    filename="lettres",
+)
+
+
+def _print(request: HttpRequest, public_id: uuid.UUID, printout: Printout) -> HttpResponse:
     """A class's printed documents as one PDF to download, or back to the class saying why
     there is nothing to print."""
+    viewer = viewer_of(request)
+    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
+    rows = printout.make(school_class, viewer)
     if not rows:
-        messages.info(request, nothing)
+        messages.info(request, printout.nothing)
         return redirect("schools:class_detail", school_class.public_id)
-    document = pdf.render_pdf(template, {"school_class": school_class, **context})
-    return pdf.pdf_response(document, f"{filename}-{school_class.name}.pdf", inline=False)
+    document = pdf.render_pdf(
+        printout.template, {"school_class": school_class, **printout.context(rows, viewer)}
+    )
+    return pdf.pdf_response(document, f"{printout.filename}-{school_class.name}.pdf", inline=False)
 
 
 @signed_in_view
 @require_POST
 def login_cards(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The login cards of the pupils who have not chosen their password yet, as a PDF."""
-    viewer = viewer_of(request)
-    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    cards = actions.print_login_cards(school_class=school_class, actor=viewer)
-    return _class_pdf(
-        request,
-        school_class,
-        cards,
-        nothing=_("Tous les élèves de la classe ont déjà choisi leur mot de passe."),
-        template="schools/pdf/login_cards.html",
-        context={"cards": cards, "site_url": settings.SITE_URL},
-        filename="cartes",
-    )
+    return _print(request, public_id, LOGIN_CARDS)
 
 
 @signed_in_view
 @require_POST
 def parent_letters(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A letter to the parents of each pupil whose account waits for their consent, as a PDF."""
-    viewer = viewer_of(request)
-    school_class = queries.access_class_by_manager(viewer=viewer, public_id=public_id)
-    letters = actions.print_parent_letters(school_class=school_class, actor=viewer)
-    return _class_pdf(
-        request,
-        school_class,
-        letters,
-        nothing=_("Aucun compte de la classe n'attend l'accord d'un parent."),
-        template="schools/pdf/parent_letters.html",
-        context={
-            "letters": letters,
-            "teacher": viewer,
-            "letter_url": settings.SITE_URL + reverse("families:letter"),
-            "days": Invitation.LETTER_VALID_DAYS,
-        },
-        filename="lettres",
-    )
+    return _print(request, public_id, PARENT_LETTERS)
 
 
 @signed_in_view

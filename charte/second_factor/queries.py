@@ -62,6 +62,36 @@ def access_second_factor(user: User) -> User:
     return user
 
 
+def access_totp_by_owner(*, owner: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=owner, confirmed=True).first()
+    if device is None:
+        raise NotFound(_("Aucune application n'est configurée."))
+    return device
+
+
+def access_turn_off(user: User) -> User:
+    """Turning the second factor off is for those whose role does not require one."""
+    if required_for(user):
+        raise NotFound(_("Cette page n'existe pas."))
+    return user
+
+
+def access_reset(viewer: User) -> User:
+    """The reset of other people's factors is for the DPO and IT alone."""
+    if viewer.role not in RESETTERS:
+        raise NotFound(_("Cette page n'existe pas."))
+    return viewer
+
+
+def access_person_to_reset(*, viewer: User, public_id: uuid.UUID | str) -> User:
+    """A person whose factors `viewer` may reset: one who is offered a second factor."""
+    access_reset(viewer)
+    person = User.objects.filter(public_id=public_id).first()
+    if person is None or not offered_to(person):
+        raise NotFound(_("Ce compte n'existe pas."))
+    return person
+
+
 def access_passkey_by_owner(*, owner: User, public_id: uuid.UUID | str) -> Passkey:
     passkey = Passkey.objects.filter(public_id=public_id, user=owner).first()
     if passkey is None:

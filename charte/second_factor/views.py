@@ -7,15 +7,15 @@ lives in `state`, the WebAuthn ceremony in `passkeys`.
 
 import uuid
 from base64 import b32encode
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -25,15 +25,20 @@ from django.views.decorators.http import require_POST
 from charte import audit
 from charte.accounts import signin
 from charte.accounts.models import User
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import ActionError
 from charte.core.paths import safe_path
+from charte.core.views import act, attempt
 from charte.second_factor import actions, passkeys, state
 from charte.second_factor.forms import CodeForm, PasswordForm, RecoveryCodeForm, ResetLookupForm
 from charte.second_factor.queries import (
-    RESETTERS,
     access_passkey_by_owner,
+    access_person_to_reset,
+    access_reset,
     access_second_factor,
+    access_totp_by_owner,
+    access_turn_off,
     factors_of,
     has_factor,
     offered_to,
@@ -42,12 +47,7 @@ from charte.second_factor.queries import (
 
 
 def _me(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    try:
-        return access_second_factor(user)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    return access_second_factor(viewer_of(request))
 
 
 def _next(request: HttpRequest, default: str | None = None) -> str:
@@ -60,7 +60,7 @@ def _with_next(url: str, target: str) -> str:
     return f"{url}?{urlencode({'next': target})}"
 
 
-def sign_in_step(request: HttpRequest, user: User, previous_login: Any) -> str | None:
+def sign_in_step(request: HttpRequest, user: User, previous_login: datetime | None) -> str | None:
     """After the password: staff, and anyone who turned a factor on, pass it before any page."""
     if state.is_verified(request):
         return None
@@ -74,8 +74,7 @@ def sign_in_step(request: HttpRequest, user: User, previous_login: Any) -> str |
 
 def _continue(request: HttpRequest) -> HttpResponse:
     """Verified: on to the page the person was going to, after the other sign-in steps."""
-    user = request.user
-    assert isinstance(user, User)
+    user = viewer_of(request)
     target = _next(request)
     stop = signin.first_stop(request, user, state.previous_login(request))
     return HttpResponseRedirect(_with_next(stop, target) if stop else target)
@@ -98,7 +97,7 @@ def _failed(request: HttpRequest, user: User) -> HttpResponse | None:
     return redirect("accounts:login")
 
 
-def _wait_message(until: Any) -> str:
+def _wait_message(until: datetime) -> str:
     when = formats.time_format(timezone.localtime(until), "H:i:s")
     return _("Trop d'essais à la suite : attendez %(time)s avant de réessayer.") % {"time": when}
 
@@ -111,7 +110,7 @@ def _left_message(request: HttpRequest) -> str:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def verify(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     if state.is_verified(request):
@@ -147,7 +146,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def recovery(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     if state.is_verified(request):
@@ -192,7 +191,7 @@ def _may_set_up(request: HttpRequest, user: User) -> bool:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def setup(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     if not _may_set_up(request, user):
@@ -202,17 +201,20 @@ def setup(request: HttpRequest) -> HttpResponse:
     device = actions.start_totp(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = actions.confirm_totp(
+        outcome = attempt(
+            request,
+            lambda: actions.confirm_totp(
                 device=device,
                 code=form.cleaned_data["code"],
                 actor=user,
                 meta=audit.request_meta(request),
-            )
-        except ActionError as exc:
-            form.add_error("code", str(exc))
-        else:
+            ),
+            form=form,
+            field="code",
+        )
+        if outcome.done:
             state.mark_verified(request, device)
+            codes = outcome.value or []
             return _after_adding(request, codes, _("Votre application est configurée."))
     secret = b32encode(device.bin_key).decode()
     return render(
@@ -239,19 +241,16 @@ def _after_adding(request: HttpRequest, codes: list[str], done: str) -> HttpResp
     return HttpResponseRedirect(target)
 
 
-@login_required
+@signed_in_view
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; POST makes new ones (the old ones stop working)."""
     user = _me(request)
     if request.method == "POST":
         if not state.password_is_recent(request):
             return _ask_password(request, reverse("second_factor:settings"))
-        try:
-            codes = actions.renew_recovery_codes(
-                user=user, actor=user, meta=audit.request_meta(request)
-            )
-        except NotFound as exc:
-            raise Http404(str(exc)) from exc
+        codes = actions.renew_recovery_codes(
+            user=user, actor=user, meta=audit.request_meta(request)
+        )
         request.session[state.NEW_CODES] = codes
         return redirect("second_factor:recovery_codes")
     codes = request.session.pop(state.NEW_CODES, None)
@@ -270,7 +269,7 @@ def _ask_password(request: HttpRequest, then: str) -> HttpResponse:
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def confirm_password(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     form = PasswordForm(request.POST or None, user=user)
@@ -286,7 +285,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 def settings_page(request: HttpRequest) -> HttpResponse:
     """ "Double authentification": the person's factors, and what they can do with them."""
     user = _me(request)
@@ -302,49 +301,43 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def remove_totp(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     if not state.password_is_recent(request):
         return _ask_password(request, reverse("second_factor:settings"))
-    try:
-        actions.remove_totp(user=user, actor=user, meta=audit.request_meta(request))
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("L'application d'authentification est retirée."))
-    return redirect("second_factor:settings")
+    access_totp_by_owner(owner=user)
+    return act(
+        request,
+        lambda: actions.remove_totp(user=user, actor=user, meta=audit.request_meta(request)),
+        success=_("L'application d'authentification est retirée."),
+        to="second_factor:settings",
+    )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def remove_passkey(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _me(request)
-    try:
-        passkey = access_passkey_by_owner(owner=user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    passkey = access_passkey_by_owner(owner=user, public_id=public_id)
     if not state.password_is_recent(request):
         return _ask_password(request, reverse("second_factor:settings"))
-    try:
-        actions.remove_passkey(passkey=passkey, actor=user, meta=audit.request_meta(request))
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("La clé d'accès est retirée."))
-    return redirect("second_factor:settings")
+    return act(
+        request,
+        lambda: actions.remove_passkey(
+            passkey=passkey, actor=user, meta=audit.request_meta(request)
+        ),
+        success=_("La clé d'accès est retirée."),
+        to="second_factor:settings",
+    )
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def turn_off(request: HttpRequest) -> HttpResponse:
     """A teacher or parent turns the second factor off, typing their password again."""
-    user = _me(request)
-    if required_for(user):
-        raise Http404(_("Cette page n'existe pas."))
+    user = access_turn_off(_me(request))
     if not factors_of(user).any:
         return redirect("second_factor:settings")
     form = PasswordForm(request.POST or None, user=user)
@@ -364,11 +357,20 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 # Passkeys: JSON endpoints called by static/second_factor/passkeys.js --------------------------
 
 
+def _credential(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the script posted, and the browser's credential in it (`PasskeyError` if none)."""
+    data = passkeys.parse(request)
+    credential = data.get("credential")
+    if not isinstance(credential, dict):
+        raise passkeys.PasskeyError("no credential")
+    return data, credential
+
+
 def _json_error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-@login_required
+@signed_in_view
 @require_POST
 def passkey_register_options(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -381,17 +383,14 @@ def passkey_register_options(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def passkey_register(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     if not _may_set_up(request, user) or not state.password_is_recent(request):
         return _json_error(_("Rechargez la page et confirmez votre mot de passe."), 403)
     try:
-        data = passkeys.parse(request)
-        credential = data.get("credential")
-        if not isinstance(credential, dict):
-            raise passkeys.PasskeyError("no credential")
+        data, credential = _credential(request)
         registered = passkeys.verify_registration(request, credential)
         passkey, codes = actions.add_passkey(
             user=user,
@@ -413,7 +412,7 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"redirect": response["Location"]})
 
 
-@login_required
+@signed_in_view
 @require_POST
 def passkey_options(request: HttpRequest) -> HttpResponse:
     user = _me(request)
@@ -424,15 +423,12 @@ def passkey_options(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in_view
 @require_POST
 def passkey_verify(request: HttpRequest) -> HttpResponse:
     user = _me(request)
     try:
-        data = passkeys.parse(request)
-        credential = data.get("credential")
-        if not isinstance(credential, dict):
-            raise passkeys.PasskeyError("no credential")
+        _data, credential = _credential(request)
         passkey, sign_count = passkeys.verify_authentication(request, user, credential)
     except passkeys.PasskeyError:
         actions.passkey_failed(user=user, meta=audit.request_meta(request))
@@ -449,15 +445,11 @@ def passkey_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _resetter(request: HttpRequest) -> User:
-    viewer = request.user
-    assert isinstance(viewer, User)
-    if viewer.role not in RESETTERS:
-        raise Http404(_("Cette page n'existe pas."))
-    return viewer
+    return access_reset(viewer_of(request))
 
 
 @checks_card_numbers
-@login_required
+@signed_in_view
 def reset(request: HttpRequest) -> HttpResponse:
     viewer = _resetter(request)
     form = ResetLookupForm(request.POST or None)
@@ -479,29 +471,25 @@ def reset(request: HttpRequest) -> HttpResponse:
     return render(request, "second_factor/reset.html", {"form": form})
 
 
-@login_required
+@signed_in_view
 def reset_person(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     viewer = _resetter(request)
-    subject = User.objects.filter(public_id=person).first()
-    if subject is None or not offered_to(subject):
-        raise Http404(_("Ce compte n'existe pas."))
+    subject = access_person_to_reset(viewer=viewer, public_id=person)
     if request.method == "POST":
-        try:
-            removed = actions.reset_factors(
-                person=subject, actor=viewer, meta=audit.request_meta(request)
-            )
-        except ActionError as exc:
-            messages.error(request, str(exc))
-            return redirect("second_factor:reset")
-        messages.success(
+        return act(
             request,
-            _(
-                "Second facteur de %(name)s réinitialisé (%(count)d retiré(s)) ; ses sessions "
-                "sont fermées et un e-mail l'en informe."
-            )
-            % {"name": subject.full_name, "count": removed},
+            lambda: actions.reset_factors(
+                person=subject, actor=viewer, meta=audit.request_meta(request)
+            ),
+            success=lambda removed: (
+                _(
+                    "Second facteur de %(name)s réinitialisé (%(count)d retiré(s)) ; ses sessions "
+                    "sont fermées et un e-mail l'en informe."
+                )
+                % {"name": subject.full_name, "count": removed}
+            ),
+            to="second_factor:reset",
         )
-        return redirect("second_factor:reset")
     if subject.pk != viewer.pk:
         audit.record_read(viewer=viewer, subject=subject, what="second_factor")
     return render(

@@ -27,6 +27,7 @@ A zero is shown: it is about nobody. The attack test (tests/attacks/
 test_statistics_disclosure.py) tries every subtraction as every role and fails without step 2.
 """
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,11 +56,13 @@ class Cell:
 
     def contains(self, other: "Cell") -> bool:
         """Every row of `other` is a row of this cell."""
-        if self.key == other.key or not other.weeks <= self.weeks:
+        if self.key == other.key:
             return False
-        return self.dimension == "total" or (
-            self.dimension == other.dimension and self.value == other.value
-        )
+        if self.dimension != "total" and (
+            self.dimension != other.dimension or self.value != other.value
+        ):
+            return False
+        return other.weeks <= self.weeks
 
 
 @dataclass(frozen=True)
@@ -127,16 +130,45 @@ def suppress(
         shown_cells = sorted(
             (c for c in cells.values() if not c.hidden and c.people), key=lambda c: c.people
         )
-        for i, small in enumerate(shown_cells):
-            if small.hidden:
-                continue
-            for big in shown_cells[i + 1 :]:
-                if big.people - small.people >= k:
-                    break
-                if not big.hidden and big.people - small.people > 0 and big.contains(small):
-                    small.hidden = True
-                    outcome.complementary += 1
-                    outcome.log.append(f"{small.key} hidden: people differ from {big.key}")
-                    changed = True
-                    break
+        if _hide_nested(shown_cells, k, outcome):
+            changed = True
     return outcome
+
+
+def _hide_nested(shown_cells: list[Cell], k: int, outcome: Outcome) -> bool:
+    """One pass over the shown cells, the fewest people first: a cell that a shown cell with 1
+    to k-1 more people contains is hidden. Returns whether any was.
+
+    Only a total (of any period) or a cell of the same dimension and value can contain another,
+    so each cell is compared with those alone, among the cells with more people but fewer
+    than k more (found by bisection): the outcome, and the cell each log line names, are
+    those of comparing every pair in order, without the quadratic walk.
+    """
+    lineages: dict[tuple[str, Any], list[tuple[int, int, Cell]]] = {}
+    for position, c in enumerate(shown_cells):
+        lineage = ("total", None) if c.dimension == "total" else (c.dimension, c.value)
+        lineages.setdefault(lineage, []).append((c.people, position, c))
+    counts = {lineage: [entry[0] for entry in group] for lineage, group in lineages.items()}
+    changed = False
+    for small in shown_cells:
+        if small.hidden:
+            continue
+        found: tuple[int, Cell] | None = None
+        names = [("total", None)] if ("total", None) in lineages else []
+        if small.dimension != "total":
+            names.append((small.dimension, small.value))
+        for name in names:
+            group = lineages[name]
+            start = bisect.bisect_right(counts[name], small.people)
+            for people, position, big in group[start:]:
+                if people - small.people >= k or (found is not None and position > found[0]):
+                    break
+                if not big.hidden and big.contains(small):
+                    found = (position, big)
+                    break
+        if found is not None:
+            small.hidden = True
+            outcome.complementary += 1
+            outcome.log.append(f"{small.key} hidden: people differ from {found[1].key}")
+            changed = True
+    return changed

@@ -1,16 +1,16 @@
 """The usage figures of one scope (a class, a school, the platform) for one school year.
 
-Read from the aggregates (`Activity`) in one indexed read, never from the events; suppressed by `disclosure`;
+Read from the aggregates (`Activity`) in one statement, never from the events; suppressed by `disclosure`;
 kept in the cache until the aggregates move (the cursor's time is part of the key).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 
 from charte.statistics.aggregate import CURSOR, monday
@@ -63,8 +63,7 @@ def period_weeks(first_year: int) -> dict[str, list[date]]:
 
 
 COLUMN = {"competency": "competency_id", "hour": "hour", "class": "class_id"}
-FIELDS = ("pseudonym_id", "week", "hour", "competency_id", "class_id")
-SUMS = ("events", "exercises", "successes", "lessons")
+NOBODY: tuple[frozenset[int], int, int, int, int] = (frozenset(), 0, 0, 0, 0)
 
 
 def build(
@@ -72,60 +71,37 @@ def build(
 ) -> Outcome:
     """Every cell of the publication, suppressed.
 
-    One indexed read of the scope's aggregate rows for the year; every cell is then summed in
-    memory, with the set of people it is about, so that the union of hidden cells (for
+    The database sums every cell and gathers its distinct people in one statement over the
+    scope's aggregate rows for the year (read once through the scope's index, then grouped by
+    week, by term and over the year, each alone and by each dimension): only the 200-odd cells
+    come back, each with the set of people it is about, so that the union of hidden cells (for
     complementary suppression) is a union of sets, not another query.
     """
     k = k or settings.CHARTE_STATISTICS_K
     periods = period_weeks(first_year)
-    term_of = {w: t for t in ("t1", "t2", "t3") for w in periods[t]}
     iso = {p: frozenset(w.isoformat() for w in weeks) for p, weeks in periods.items()}
     dimensions = scope.dimensions
-    at = {"competency": 1, "hour": 0, "class": 2}
-    positions = [(d, at[d]) for d in dimensions]
-    people: dict[Key, set[int]] = defaultdict(set)
-    sums: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    values: dict[str, set[Any]] = {d: set() for d in dimensions}
-    # The keys a row adds to, but for its dimensions' values: its week, its term, the year.
-    week_keys: dict[date, tuple[str, tuple[Key, ...]]] = {
-        w: (t, (("total", f"w{w.isoformat()}", None), ("total", t, None), ("total", "year", None)))
-        for w, t in term_of.items()
+    first, last = periods["year"][0], periods["year"][-1]
+    found = _cells_in_database(scope, dimensions, first, last, periods)
+    values: dict[str, list[Any]] = {
+        d: sorted(v for (dim, period, v) in found if dim == d and period == "year")
+        for d in dimensions
     }
-    rows = (
-        scope.rows()
-        .filter(week__gte=periods["year"][0], week__lte=periods["year"][-1])
-        .values_list(*FIELDS, *SUMS)
-    )
-    for pseudonym, week, *rest in rows:
-        found = week_keys.get(week)
-        if found is None:
-            continue
-        term, keys = found
-        measures = rest[3:]
-        for dimension, index in positions:
-            value = rest[index]
-            values[dimension].add(value)
-            keys += ((dimension, term, value), (dimension, "year", value))
-        for key in keys:
-            people[key].add(pseudonym)
-            total = sums[key]
-            total[0] += measures[0]
-            total[1] += measures[1]
-            total[2] += measures[2]
-            total[3] += measures[3]
 
     cells: dict[Key, Cell] = {}
+    people: dict[Key, frozenset[int]] = {}
 
     def cell(key: Key, weeks: frozenset[str]) -> Key:
-        found = sums.get(key, [0, 0, 0, 0])
+        members, events, exercises, successes, lessons = found.get(key, NOBODY)
+        people[key] = members
         cells[key] = Cell(
             key=key,
             weeks=weeks,
-            people=len(people.get(key, ())),
-            events=found[0],
-            exercises=found[1],
-            successes=found[2],
-            lessons=found[3],
+            people=len(members),
+            events=events,
+            exercises=exercises,
+            successes=successes,
+            lessons=lessons,
         )
         return key
 
@@ -145,7 +121,7 @@ def build(
         )
     )
     for dimension in dimensions:
-        ordered = sorted(values[dimension], key=lambda v: (v is None, v))
+        ordered = values[dimension]
         for period in PERIODS:
             parts = tuple(cell((dimension, period, v), iso[period]) for v in ordered)
             relations.append(Relation(total=("total", period, None), parts=parts))
@@ -158,9 +134,108 @@ def build(
             )
 
     def union(hidden: list[Cell]) -> int:
-        return len(set().union(*(people.get(c.key, set()) for c in hidden)))
+        return len(frozenset().union(*(people[c.key] for c in hidden)))
 
     return suppress(cells, relations, k=k, union=union, complementary=complementary)
+
+
+def _cells_in_database(
+    scope: Scope,
+    dimensions: tuple[str, ...],
+    first: date,
+    last: date,
+    periods: dict[str, list[date]],
+) -> dict[Key, tuple[frozenset[int], int, int, int, int]]:
+    """Each non-empty cell's people (their pseudonyms' ids), events, exercises, successes and
+    lessons, by its key.
+
+    One statement over the scope's rows of the year, each given its term, grouped for every
+    kind of cell: by week, by term and over the year, each alone and by each dimension.
+    PostgreSQL groups in one pass per half (GROUPING SETS, hashed); SQLite, which has no
+    grouping sets, groups once per kind (UNION ALL); both read the rows once, into a common
+    table expression. A column a cell is not grouped by comes back NULL (none of them is ever
+    NULL in a row), which tells which cell a result is.
+
+    The people are gathered by the database for the finest cells only (a week; a term and a
+    dimension's value), the heaviest part of the work; those of a term, of the year and of a
+    value over the year are the unions of theirs, here.
+    """
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    where, params = {
+        "class": ("class_id = %s", [scope.id]),
+        "school": ("school_id = %s", [scope.id]),
+        "platform": ("1 = 1", []),
+    }[scope.kind]
+    columns = ("week", "term", *(COLUMN[d] for d in dimensions))
+    finest: list[tuple[str, ...]] = [("week",)]
+    unions: list[tuple[str, ...]] = [("term",), ()]
+    for dimension in dimensions:
+        finest.append(("term", COLUMN[dimension]))
+        unions.append((COLUMN[dimension],))
+    postgresql = connection.vendor == "postgresql"
+    people = "array_agg(pseudonym_id)" if postgresql else "group_concat(pseudonym_id)"
+    sums = "COUNT(*), SUM(events), SUM(exercises), SUM(successes), SUM(lessons)"
+    # Only our own constants and column names go into the statement; the scope and the dates
+    # are parameters.
+    rows = (
+        f"SELECT {', '.join(columns[2:])}, pseudonym_id, week, events, exercises, successes, "  # noqa: S608
+        "lessons, CASE WHEN week < %s THEN 't1' WHEN week < %s THEN 't2' ELSE 't3' END AS term "
+        f"FROM {table} WHERE {where} AND week >= %s AND week <= %s"
+    )
+    if postgresql:
+        selects = " UNION ALL ".join(
+            f"SELECT {', '.join(c if any(c in g for g in groupings) else 'NULL' for c in columns)}, "  # noqa: S608
+            f"{who}, {sums} FROM r GROUP BY GROUPING SETS ("
+            + ", ".join(f"({', '.join(g)})" for g in groupings)
+            + ")"
+            for who, groupings in ((people, finest), ("NULL", unions))
+        )
+    else:
+        selects = " UNION ALL ".join(
+            f"SELECT {', '.join(c if c in g else 'NULL' for c in columns)}, {who}, {sums} FROM r"  # noqa: S608
+            + (f" GROUP BY {', '.join(g)}" if g else "")
+            for who, groupings in ((people, finest), ("NULL", unions))
+            for g in groupings
+        )
+    sql = f"WITH r AS ({rows}) {selects}"
+    found: dict[Key, tuple[frozenset[int], int, int, int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [periods["t2"][0], periods["t3"][0], *params, first, last])
+        for week, term, *rest in cursor.fetchall():
+            grouped = rest[: len(dimensions)]
+            who, count, *measures = rest[len(dimensions) :]
+            if not count:
+                continue  # the year of a scope without a row: no cell to fill
+            key: Key
+            if week is not None:
+                key = ("total", "w" + (week if isinstance(week, str) else week.isoformat()), None)
+            else:
+                key = ("total", term or "year", None)
+                for dimension, value in zip(dimensions, grouped, strict=True):
+                    if value is not None:
+                        key = (dimension, term or "year", value)
+            members = (
+                frozenset()
+                if who is None
+                else frozenset(who if isinstance(who, list) else map(int, who.split(",")))
+            )
+            events, exercises, successes, lessons = (int(m or 0) for m in measures)
+            found[key] = (members, events, exercises, successes, lessons)
+
+    def gathered(key: Key, parts: list[Key]) -> None:
+        if key in found:
+            union = frozenset().union(*(found[p][0] for p in parts if p in found))
+            found[key] = (union, *found[key][1:])
+
+    terms = ("t1", "t2", "t3")
+    for term in terms:
+        weeks = [("total", f"w{w.isoformat()}", None) for w in periods[term]]
+        gathered(("total", term, None), weeks)
+    gathered(("total", "year", None), [("total", t, None) for t in terms])
+    for dimension in dimensions:
+        for kind, period, value in [k for k in found if k[0] == dimension and k[1] == "year"]:
+            gathered((kind, period, value), [(dimension, t, value) for t in terms])
+    return found
 
 
 def publication(scope: Scope, first_year: int) -> Outcome:

@@ -5,7 +5,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -13,15 +12,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from charte import audit
-from charte.accounts.models import User
 from charte.core import ratelimit
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
 from charte.core.headers import never_store
+from charte.core.views import attempt
 from charte.subject_requests import heirs, queries
 from charte.subject_requests.heirs_forms import ClaimForm, CodeForm
-from charte.subject_requests.models import ArchiveKey, Proof
+from charte.subject_requests.models import ArchiveKey
 
 
 @checks_card_numbers
@@ -36,8 +35,9 @@ def claim(request: HttpRequest) -> HttpResponse:
             return ratelimit.refuse(
                 render(request, "subject_requests/heirs/claim.html", {"form": form}), refusal
             )
-        try:
-            heirs.file_claim(
+        filed = attempt(
+            request,
+            lambda: heirs.file_claim(
                 name=data["name"],
                 email=data["email"],
                 language=get_language() or settings.LANGUAGE_CODE,
@@ -50,10 +50,10 @@ def claim(request: HttpRequest) -> HttpResponse:
                 details=data["details"],
                 actor=ANONYMOUS,
                 meta=audit.request_meta(request),
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            form=form,
+        )
+        if filed.done:
             return redirect("subject_requests:claim_sent")
     return render(request, "subject_requests/heirs/claim.html", {"form": form})
 
@@ -113,22 +113,12 @@ def _archive_page(request: HttpRequest, key: ArchiveKey, form: CodeForm) -> Http
 
 
 @never_store
-@login_required
+@signed_in_view
 def proof(request: HttpRequest, public_id: uuid.UUID, proof: uuid.UUID) -> FileResponse:
     """A document sent with a claim, for the staff who check it."""
-    viewer = request.user
-    assert isinstance(viewer, User)
-    try:
-        found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    document = (
-        Proof.objects.filter(claim_id=found.claim_id, public_id=proof).first()
-        if found.claim_id is not None
-        else None
-    )
-    if document is None:
-        raise Http404(_("Document introuvable."))
+    viewer = viewer_of(request)
+    found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
+    document = queries.access_proof_of_request(request=found, public_id=proof)
     if found.person is not None:
         audit.record_read(
             viewer=viewer,

@@ -1,7 +1,7 @@
 """Reads that carry rules: who may see or act on a request, and the facts the gate asks for."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from charte.accounts.models import User
 from charte.accounts.queries import guardians_of
 from charte.audit.models import Entry
+from charte.core.actors import Actor
 from charte.core.errors import NotFound
 from charte.privacy import register
 from charte.privacy.registry import registry
@@ -21,16 +22,17 @@ from charte.subject_requests.models import (
     Death,
     Directive,
     Limitation,
+    Proof,
     Relation,
     SubjectRequest,
 )
 
 
-def is_handler(viewer: Any) -> bool:
+def is_handler(viewer: Actor | None) -> bool:
     return isinstance(viewer, User) and viewer.is_active and viewer.role in rules.HANDLERS
 
 
-def is_decider(viewer: Any) -> bool:
+def is_decider(viewer: Actor | None) -> bool:
     return isinstance(viewer, User) and viewer.is_active and viewer.role in rules.DECIDERS
 
 
@@ -104,7 +106,26 @@ def access_request_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> Subj
     return found
 
 
-def may_download(viewer: User, request: SubjectRequest, now: Any = None) -> bool:
+def access_proof_of_request(*, request: SubjectRequest, public_id: uuid.UUID | str) -> Proof:
+    """A document sent with the claim behind `request` (already checked for its viewer)."""
+    document = (
+        Proof.objects.filter(claim_id=request.claim_id, public_id=_parse(public_id)).first()
+        if request.claim_id is not None
+        else None
+    )
+    if document is None:
+        raise NotFound(_("Document introuvable."))
+    return document
+
+
+def access_address_change(*, viewer: User) -> User:
+    """Changing one's sign-in address: a child under the age of consent has none to change."""
+    if viewer.needs_guardian(deadlines.today()):
+        raise NotFound(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
+    return viewer
+
+
+def may_download(viewer: User, request: SubjectRequest, now: datetime | None = None) -> bool:
     """The archive goes to the person, to a child's guardians, or to whoever asked after a death."""
     now = now or timezone.now()
     if not request.archive_ready or request.archive_expires_at is None:

@@ -1,7 +1,9 @@
 import uuid
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
@@ -27,6 +29,7 @@ from charte.core.headers import never_store
 from charte.core.paths import safe_path
 from charte.core.views import act, attempt
 from charte.privacy import processing, register
+from charte.privacy.queries import Holding
 from charte.subject_requests import (
     actions,
     deadlines,
@@ -40,6 +43,7 @@ from charte.subject_requests import (
 from charte.subject_requests.models import (
     Channel,
     Decision,
+    ErasureCertificate,
     Kind,
     Limitation,
     Relation,
@@ -242,9 +246,7 @@ def change_email(request: HttpRequest) -> HttpResponse:
 
     The answer is the same whether or not another account uses the address typed.
     """
-    viewer = viewer_of(request)
-    if viewer.needs_guardian(deadlines.today()):
-        raise Http404(_("Un enfant n'a pas d'adresse e-mail sur la plateforme."))
+    viewer = queries.access_address_change(viewer=viewer_of(request))
     form = forms.EmailChangeForm(
         request.POST if request.method == "POST" else None, user=viewer, request=request
     )
@@ -332,7 +334,7 @@ def _queue_params(request: HttpRequest) -> dict[str, str]:
     }
 
 
-def _queue(viewer: User, params: dict[str, str]) -> Any:
+def _queue(viewer: User, params: dict[str, str]) -> Any:  # rows the page annotates
     return queries.queue(
         status=params["status"] if params["status"] in {"open", "", *Status.values} else "open",
         kind=params["kind"] if params["kind"] in Kind.values else "",
@@ -412,7 +414,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
         actor=viewer, rows=rows.count(), status=params["status"], kind=params["kind"]
     )
 
-    def lines() -> Any:
+    def lines() -> Iterator[list[object]]:
         yield (
             [
                 "reference",
@@ -492,7 +494,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 def staff_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     viewer = viewer_of(request)
     found = queries.access_request_by_staff(viewer=viewer, public_id=public_id)
-    bound = {"identity": None, "note": None, "decide": None, "extend": None, "rectify": None}
+    bound: dict[str, django_forms.Form | None] = dict.fromkeys(STAFF_FORMS)
     if request.method == "POST":
         action = request.POST.get("action", "")
         form = _staff_action(request, viewer, found, action)
@@ -582,7 +584,9 @@ def _timeline(found: SubjectRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
+def _erased_counts(
+    certificate: ErasureCertificate | None,
+) -> list[tuple[str, list[tuple[str, int]]]]:
     if certificate is None:
         return []
     actions_labels = {
@@ -600,45 +604,47 @@ def _erased_counts(certificate: Any) -> list[tuple[str, list[tuple[str, int]]]]:
     ]
 
 
-def _holdings(person: User) -> Any:
+def _holdings(person: User) -> list[Holding]:
     from charte.privacy.queries import holdings
 
     return holdings(person)
 
 
-def _staff_action(request: HttpRequest, viewer: User, found: SubjectRequest, action: str) -> Any:
+STAFF_FORMS: dict[str, type[django_forms.Form]] = {
+    "identity": forms.IdentityForm,
+    "note": forms.NoteForm,
+    "decide": forms.DecisionForm,
+    "extend": forms.ExtendForm,
+    "rectify": forms.RectifyForm,
+}
+
+
+def _staff_action(
+    request: HttpRequest, viewer: User, found: SubjectRequest, action: str
+) -> django_forms.Form | None:
     """Run one of the detail page's forms; None when done (redirect), else the bound form."""
-    form_class = {
-        "identity": forms.IdentityForm,
-        "note": forms.NoteForm,
-        "decide": forms.DecisionForm,
-        "extend": forms.ExtendForm,
-        "rectify": forms.RectifyForm,
-    }.get(action)
-    try:
-        if action == "assign":
-            actions.assign(request=found, actor=viewer, assignee=viewer)
-            return None
-        if form_class is None:
-            raise ActionError(_("Action inconnue."))
-        form = form_class(request.POST)
-        if not form.is_valid():
-            return form
-        data = form.cleaned_data
-        if action == "identity":
-            actions.verify_identity(request=found, actor=viewer, **data)
-        elif action == "note":
-            actions.add_note(request=found, actor=viewer, text=data["text"])
-        elif action == "decide":
-            actions.decide(request=found, actor=viewer, **data)
-        elif action == "extend":
-            actions.extend(request=found, actor=viewer, until=data["until"], reason=data["reason"])
-        elif action == "rectify":
-            actions.rectify_for_request(
-                request=found, actor=viewer, field=data["field"], value=data["value"]
-            )
-    except ActionError as exc:
-        messages.error(request, str(exc))
-        return form_class(request.POST) if form_class else None
-    messages.success(request, _("C'est enregistré."))
-    return None
+    if action == "assign":
+        attempt(request, lambda: actions.assign(request=found, actor=viewer, assignee=viewer))
+        return None
+    form_class = STAFF_FORMS.get(action)
+    if form_class is None:
+        messages.error(request, _("Action inconnue."))
+        return None
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    run: Callable[[], object] = {
+        "identity": lambda: actions.verify_identity(request=found, actor=viewer, **data),
+        "note": lambda: actions.add_note(request=found, actor=viewer, text=data["text"]),
+        "decide": lambda: actions.decide(request=found, actor=viewer, **data),
+        "extend": lambda: actions.extend(
+            request=found, actor=viewer, until=data["until"], reason=data["reason"]
+        ),
+        "rectify": lambda: actions.rectify_for_request(
+            request=found, actor=viewer, field=data["field"], value=data["value"]
+        ),
+    }[action]
+    if attempt(request, run, success=_("C'est enregistré.")).done:
+        return None
+    return form_class(request.POST)

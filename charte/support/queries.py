@@ -32,6 +32,13 @@ def is_customer_service(viewer: User | Any) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and viewer.role == Role.CUSTOMER_SERVICE
 
 
+def access_queue(*, viewer: User) -> User:
+    """Customer service's pages: anyone else is told they do not exist."""
+    if not is_customer_service(viewer):
+        raise NotFound(_("Page introuvable."))
+    return viewer
+
+
 def access_report_by_staff(*, viewer: User, public_id: uuid.UUID | str) -> ErrorReport:
     """A report, for customer service; "not found" alike for anyone else and for no such report."""
     if not is_customer_service(viewer):

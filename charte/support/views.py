@@ -6,9 +6,9 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from charte import audit
 from charte.accounts.models import User
 from charte.core import ratelimit
+from charte.core.access import signed_in_view, viewer_of
 from charte.core.actors import ANONYMOUS
 from charte.core.cards import checks_card_numbers
-from charte.core.errors import ActionError, NotFound
+from charte.core.errors import NotFound
+from charte.core.views import act, attempt
 from charte.support import actions, queries
 from charte.support.forms import (
     AccountLookupForm,
@@ -62,18 +64,19 @@ def report(request: HttpRequest) -> HttpResponse:
                 render(request, "support/report.html", {"form": form, "page": page}), refusal
             )
         reporter = viewer if isinstance(viewer, User) else None
-        try:
-            created = actions.report_error(
+        outcome = attempt(
+            request,
+            lambda: actions.report_error(
                 reporter=reporter,
                 message=form.cleaned_data["message"],
                 page=form.cleaned_data["page"],
                 contact_email=form.cleaned_data.get("contact_email", ""),
                 language=get_language() or settings.LANGUAGE_CODE,
                 actor=reporter or ANONYMOUS,
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            form=form,
+        )
+        if (created := outcome.value) is not None:
             query = urlencode({"page": created.page}) if created.page else ""
             return redirect(reverse("support:thanks") + (f"?{query}" if query else ""))
     return render(request, "support/report.html", {"form": form, "page": page})
@@ -92,36 +95,33 @@ def thanks(request: HttpRequest) -> HttpResponse:
 # Customer service's queue ------------------------------------------------------------------
 
 
-def customer_service_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def customer_service_only(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponseBase]:
     """Signed in, and customer service; anyone else is told the page does not exist."""
 
-    @login_required
+    @signed_in_view
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not queries.is_customer_service(request.user):
-            raise Http404(_("Page introuvable."))
+        queries.access_queue(viewer=viewer_of(request))
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
 def _report_or_404(request: HttpRequest, public_id: uuid.UUID) -> ErrorReport:
-    assert isinstance(request.user, User)
-    try:
-        return queries.access_report_by_staff(viewer=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    return queries.access_report_by_staff(viewer=viewer_of(request), public_id=public_id)
 
 
 @customer_service_only
 def queue(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    viewer = viewer_of(request)
     filters = QueueFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     reports = queries.queue(
         status=chosen.get("status", ""),
         age=chosen.get("age", ""),
-        mine=request.user if chosen.get("mine") else None,
+        mine=viewer if chosen.get("mine") else None,
     )
     page = Paginator(reports, 25).get_page(request.GET.get("p"))
     query = request.GET.copy()
@@ -133,7 +133,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "counts": queries.queue_counts(viewer=request.user),
+            "counts": queries.queue_counts(viewer=viewer),
         },
     )
 
@@ -143,9 +143,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = _report_or_404(request, public_id)
     if report.reporter is not None:
-        assert isinstance(request.user, User)
         audit.record_read(
-            viewer=request.user,
+            viewer=viewer_of(request),
             subject=report.reporter,
             what="error_report",
             data={"report": str(report.public_id)},
@@ -179,14 +178,14 @@ def _act(
     report = _report_or_404(request, public_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    assert isinstance(request.user, User)
-    try:
-        do(report, request.user)
-    except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("support:detail", public_id=report.public_id)
+    staff = viewer_of(request)
+    return act(
+        request,
+        lambda: do(report, staff),
+        success=success,
+        to="support:detail",
+        args=(report.public_id,),
+    )
 
 
 @customer_service_only
@@ -228,13 +227,13 @@ def answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, report, form, status=400)
-    assert isinstance(request.user, User)
-    try:
-        sent = actions.answer_report(
-            report=report, body=form.cleaned_data["body"], actor=request.user
-        )
-    except ActionError as exc:
-        form.add_error(None, str(exc))
+    staff = viewer_of(request)
+    outcome = attempt(
+        request,
+        lambda: actions.answer_report(report=report, body=form.cleaned_data["body"], actor=staff),
+        form=form,
+    )
+    if (sent := outcome.value) is None:
         return _render_detail(request, report, form, status=400)
     if sent.sent_to:
         messages.success(request, _("Réponse envoyée."))
@@ -251,13 +250,13 @@ def account_lookup(request: HttpRequest) -> HttpResponse:
     """Look an account up by its exact login: its state, guardians, consents and open reports.
 
     Searched by POST, so that the address looked up stays out of URLs and server logs."""
-    assert isinstance(request.user, User)
+    viewer = viewer_of(request)
     form = AccountLookupForm(request.POST if request.method == "POST" else None)
     found = None
     missing = False
     if request.method == "POST" and form.is_valid():
         try:
-            found = actions.look_up_account(viewer=request.user, login=form.cleaned_data["login"])
+            found = actions.look_up_account(viewer=viewer, login=form.cleaned_data["login"])
         except NotFound:
             missing = True
     return render(

@@ -40,7 +40,7 @@ from charte.consent.actions import create_api_client
 from charte.core.actors import SEED
 from charte.core.api import api
 from tests.conftest import client_for
-from tests.test_access_matrix import World
+from tests.world import World
 
 FUZZ_EXAMPLES = 8
 VISITOR = "visitor"

@@ -3,11 +3,11 @@
 The crawl, from the URL configuration and the OpenAPI schema:
 1. Every page of the URL conf (the access matrix's entries give each route's objects, owned by
    the personas of its `World`) is opened by GET as a visitor and as each role.
-2. Each `<form>` on each page (read with the standard library's HTML parser) is submitted as the
-   role that saw it, once per kind of hostile value (NUL characters, 100,000 characters,
-   impossible dates, impossible numbers, markup, formulas, broken JSON, path tricks), in two
-   ways: every field hostile, and every field as the page filled it but the free-text ones.
-   Each role that saw the form sends each kind (a pupil's answer is stored, a visitor's is
+2. Each `<form>` on each page (read with the standard library's HTML parser) is submitted once
+   per kind of hostile value (NUL characters, 100,000 characters, impossible dates, impossible
+   numbers, markup, formulas, broken JSON, path tricks), in two ways: every field hostile, and
+   every field as the page filled it but the free-text ones. The roles that saw the form take
+   turns, so that each of them sends at least one (a pupil's answer is stored, a visitor's is
    not: the same form takes another path).
 3. Every operation of the OpenAPI schema is called with a body (or a query) whose every field
    holds one kind of hostile value, each identity and each kind in turn, then with a body that
@@ -47,7 +47,8 @@ import config.urls
 from charte.accounts.models import User
 from charte.core import timing
 from charte.core.api import api
-from tests.test_access_matrix import MATRIX, VISITOR, World, client_of, url_of, world
+from tests.matrix import MATRIX, VISITOR, url_of
+from tests.world import World, client_of, world
 
 __all__ = ["world"]
 
@@ -314,14 +315,12 @@ def _ours(url: str) -> bool:
 
 
 def rounds(whos: list[str]) -> list[tuple[str, str, bool]]:
-    """(who, kind, every field?) for one form: each role that saw it sends each kind of value
-    (some paths are a role's alone: only a pupil's answer is stored), the roles alternating
-    between the two ways, so that each kind is also sent both ways."""
-    if len(whos) == 1:
-        return [(whos[0], kind, everything) for kind in KINDS for everything in (False, True)]
-    return [
-        (who, kind, (w + k) % 2 == 1) for w, who in enumerate(whos) for k, kind in enumerate(KINDS)
-    ]
+    """(who, kind, every field?) for one form: each kind of value once in each way, the roles
+    that saw the form taking turns, so that each of them sends at least one (some paths are a
+    role's alone: only a pupil's answer is stored) and each kind is sent both ways."""
+    ways = [(kind, everything) for everything in (False, True) for kind in KINDS]
+    turns = max(len(ways), len(whos))
+    return [(whos[i % len(whos)], *ways[i % len(ways)]) for i in range(turns)]
 
 
 def submit_forms(crawl: Crawl, forms: dict[FormKey, tuple[Form, list[str]]]) -> None:

@@ -35,8 +35,9 @@ from charte.subject_requests.models import Kind
 from tests.conftest import birthday, client_for, journal
 from tests.consent.helpers import adopt
 from tests.factories import make_user, write_guardian_fields_directly
+from tests.matrix import MATRIX, routes
 from tests.subject_requests.helpers import online, staff_url
-from tests.test_access_matrix import MATRIX, World, routes
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 

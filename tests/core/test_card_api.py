@@ -5,62 +5,13 @@ every router), so that a new endpoint whose schema forgets the rule makes this t
 """
 
 import json
-import types
-import typing
-import uuid
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from charte.core.api import api
 from charte.core.cards import scan_database
 from tests.conftest import client_for
-
-CARD = "4111 1111 1111 1111"
-WRITES = {"POST", "PUT", "PATCH"}
-
-
-def write_operations() -> list[tuple[str, str, type[BaseModel]]]:
-    """(method, url, body schema) of every endpoint that takes a body."""
-    found = []
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                for method in sorted(set(operation.methods) & WRITES):
-                    url = "/api" + (prefix + path).replace("//", "/")
-                    url = url.replace("{public_id}", str(uuid.UUID(int=1))).replace("{slug}", "x")
-                    for model in operation.models:
-                        for field in model.model_fields.values():
-                            schema = field.annotation
-                            if isinstance(schema, type) and issubclass(schema, BaseModel):
-                                found.append((method, url, schema))
-    return found
-
-
-def text_value(annotation: object) -> object | None:
-    """A value carrying a card number that the annotation accepts, or None if it takes no text."""
-    if annotation is str:
-        return f"ma carte {CARD}"
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin in {typing.Union, types.UnionType}:
-        for arg in args:
-            if (value := text_value(arg)) is not None:
-                return value
-    if origin is dict:
-        return {"q1": f"ma carte {CARD}"}
-    if origin is list and args and (value := text_value(args[0])) is not None:
-        return [value]
-    return None
-
-
-def text_fields(schema: type[BaseModel]) -> dict[str, object]:
-    fields = {}
-    for name, field in schema.model_fields.items():
-        value = text_value(field.annotation)
-        if value is not None:
-            fields[name] = value
-    return fields
+from tests.walkers import CARD, text_fields, write_operations
 
 
 def test_the_write_endpoints_are_found():

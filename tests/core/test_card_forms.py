@@ -7,106 +7,20 @@ person would get a bare refusal page instead of the message next to the field).
 """
 
 import contextlib
-import importlib
 import inspect
-import pkgutil
 import re
-import typing
-from typing import Any
 
 import pytest
 from django import forms
-from django.db.models import QuerySet
-from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
-import charte
-from charte.accounts.models import Role, User
-from charte.consent.purposes import purposes_for_role
 from charte.core.cards import is_free_text, reject_card_numbers
-from charte.payments.models import Audience
-from charte.payments.plans import plans_for
-
-CARD = "4111 1111 1111 1111"
-# Where a card is typed on purpose: the payment provider's own page (another site in production).
-EXEMPT_MODULES = ("charte.payments.providers.",)
-
-
-def _project_modules() -> list[str]:
-    names = []
-    for info in pkgutil.walk_packages(charte.__path__, "charte."):
-        if info.name.rsplit(".", 1)[-1] in {"forms", "views"}:
-            importlib.import_module(info.name)
-            names.append(info.name)
-    return names
-
-
-def _subclasses(cls: type) -> set[type]:
-    found: set[type] = set()
-    subclasses: list[type] = cls.__subclasses__()
-    for sub in subclasses:
-        found.add(sub)
-        found |= _subclasses(sub)
-    return found
-
-
-def project_forms() -> list[type[forms.BaseForm]]:
-    _project_modules()
-    return sorted(
-        (
-            cls
-            for cls in _subclasses(forms.BaseForm)
-            if cls.__module__.startswith("charte.")
-            and hasattr(cls, "base_fields")  # a form, not a mixin
-            and not cls.__module__.startswith(EXEMPT_MODULES)
-        ),
-        key=lambda cls: f"{cls.__module__}.{cls.__qualname__}",
-    )
+from tests.walkers import CARD, EXEMPT_MODULES, build, project_forms
 
 
 def test_the_forms_are_found():
     names = {cls.__name__ for cls in project_forms()}
     assert {"ReportForm", "CheckoutForm", "SignUpForm", "LoginForm", "RenameForm"} <= names
-
-
-def _argument(form_class: type, name: str, annotation: object, user: User) -> object:
-    """A plausible value for an argument a form's `__init__` requires."""
-    if name in {"user", "person", "child", "viewer"}:
-        return user
-    if name == "ids":
-        return []
-    if name == "request":  # forms that check a password again count the tries per request
-        return RequestFactory().post("/", REMOTE_ADDR="192.0.2.10")
-    if name == "purposes":
-        return purposes_for_role(Role.PARENT)
-    if name == "plan":
-        return plans_for(Audience.SCHOOL)[0]  # the school plans ask for the most fields
-    if annotation is QuerySet:  # QuerySet[Model] is QuerySet at run time: no choices at all
-        return User.objects.none()
-    if annotation is bool:
-        return True
-    if annotation is str:
-        return "access" if name == "kind" else Role.PARENT
-    raise AssertionError(
-        f"{form_class.__qualname__}: this test does not know how to build the argument "
-        f"{name!r}; teach `_argument` so that the form is checked."
-    )
-
-
-def build(form_class: type[forms.BaseForm], user: User, data: dict | None = None):
-    hints = typing.get_type_hints(form_class.__init__)
-    kwargs: dict[str, Any] = {}
-    for parameter in inspect.signature(form_class.__init__).parameters.values():
-        if parameter.name == "self" or parameter.kind in {
-            parameter.VAR_POSITIONAL,
-            parameter.VAR_KEYWORD,
-        }:
-            continue
-        if parameter.default is parameter.empty:
-            kwargs[parameter.name] = _argument(
-                form_class, parameter.name, hints.get(parameter.name), user
-            )
-    return form_class(data=data, **kwargs)
 
 
 def card_value(field: forms.Field) -> str:

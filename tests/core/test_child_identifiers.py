@@ -1,9 +1,8 @@
 """A child under the age of digital consent keeps no contact detail in what they write (D5).
 
-Every form of the product and every input schema of the API is walked, as the card-number
-tests do (tests/core/test_card_forms.py, tests/core/test_card_api.py), with an email, a phone
-number and an address: written by a child, none is accepted; written by an adult, the same
-text is. Then a child goes through the pages a class or a teacher reads (a resource, a
+Every form of the product and every input schema of the API is walked (`tests/walkers.py`,
+as the card-number tests do), with an email, a phone number and an address: written by a
+child, none is accepted; written by an adult, the same text is. Then a child goes through the pages a class or a teacher reads (a resource, a
 production) and the API: nothing is kept, and the database holds none.
 """
 
@@ -17,9 +16,8 @@ from charte.core import identifiers
 from charte.core.cards import is_free_text, scan_database
 from charte.resources.models import Resource
 from tests.conftest import client_for, journal
-from tests.core.test_card_api import text_fields, write_operations
-from tests.core.test_card_forms import build, project_forms
 from tests.learning import give_work
+from tests.walkers import build, project_forms, text_fields, write_operations
 
 EMAIL = "écris-moi : ben.secret@gmail.com"
 PHONE = "appelle-moi au 06 12 34 56 78"

@@ -16,7 +16,8 @@ from django.db import transaction
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import answered_cookie_banner, client_for
-from tests.test_access_matrix import MATRIX, VISITOR, World, url_of
+from tests.matrix import MATRIX, VISITOR, url_of
+from tests.world import World
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

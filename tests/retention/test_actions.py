@@ -122,7 +122,7 @@ def test_a_child_s_notice_goes_to_their_guardian_with_a_one_click_link(
     assert "Ben" in email.subject
     link = next(line for line in email.body.splitlines() if "/conservation/renouveler/" in line)
     token = link.rsplit("/conservation/renouveler/", 1)[1].strip("/")
-    content = tokens.read(token)
+    content = tokens.read_renewal_token(token)
     assert content is not None
     assert content.person == str(ben.public_id)
     assert content.recipient == str(anna.public_id)

@@ -144,7 +144,11 @@ def link_for(person, recipient):
     assert kept is not None
     return reverse(
         "retention:renew",
-        args=[tokens.make(person=person.public_id, recipient=recipient.public_id, kept_until=kept)],
+        args=[
+            tokens.renewal_token(
+                person=person.public_id, recipient=recipient.public_id, kept_until=kept
+            )
+        ],
     )
 
 

@@ -149,6 +149,17 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         ),
     ),
     RetentionRule(
+        code="class_prints",
+        name=_("7 jours"),
+        anchor=Anchor.ROW_TIME,
+        days=7,
+        reason=_(
+            "Les rapports individuels d'une classe imprimés en une fois par son enseignant sont "
+            "gardés 7 jours, le temps de les télécharger et de les imprimer, puis effacés ; le "
+            "rapport d'un élève l'est aussi avec ses données."
+        ),
+    ),
+    RetentionRule(
         code="audience",
         name=_("25 mois"),
         anchor=Anchor.ROW_TIME,

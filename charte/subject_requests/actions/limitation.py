@@ -2,7 +2,6 @@
 service's own "stop" files through `processing.record_objection`."""
 
 from functools import partial
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -134,11 +133,11 @@ def withdraw_objection(*, person: User, purpose: str, actor: Actor) -> Limitatio
 class ObjectionDesk:
     """The rights engine as the one keeper of objections (`processing.set_objection_desk`)."""
 
-    def record(self, *, person: Any, purpose: str, actor: Any) -> None:
+    def record(self, *, person: User, purpose: str, actor: Actor) -> None:
         object_at_once(person=person, purpose=purpose, actor=actor)
 
-    def withdraw(self, *, person: Any, purpose: str, actor: Any) -> None:
+    def withdraw(self, *, person: User, purpose: str, actor: Actor) -> None:
         withdraw_objection(person=person, purpose=purpose, actor=actor)
 
-    def stands(self, person: Any, purpose: str) -> bool:
+    def stands(self, person: User, purpose: str) -> bool:
         return bool(getattr(person, "pk", None)) and purpose in queries.objections(person)
