@@ -149,7 +149,12 @@ def test_every_declared_model_is_named_in_words_in_both_languages():
 
 
 def test_detail_values_that_are_codes_read_in_words():
-    data = {"purpose": "newsletter", "channel": "email_link", "role": "teacher", "kind": "erasure"}
+    data: dict[str, object] = {
+        "purpose": "newsletter",
+        "channel": "email_link",
+        "role": "teacher",
+        "kind": "erasure",
+    }
     with translation.override("fr"):
         assert events.details(data) == [
             ("finalité", "Notre lettre d'information"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charte.accounts import actions as accounts
+from charte.accounts.models import Role
 from charte.assignments import actions as assignment_actions
 from charte.assignments.models import Assignment, Production
 from charte.consent.actions import record_choices
@@ -167,7 +168,7 @@ def test_turned_off_from_the_consent_page_nothing_more_is_sent(
 def test_a_restricted_child_is_left_out_and_a_brother_is_not(
     ben, guardian_anna, dpo_elise, django_capture_on_commit_callbacks
 ):
-    sister = make_user(role="pupil", first_name="Zoé", birth_date=birthday(9))
+    sister = make_user(role=Role.PUPIL, first_name="Zoé", birth_date=birthday(9))
     adopt(guardian=guardian_anna, child=sister)
     request = online(ben, Kind.RESTRICTION, by=guardian_anna, details="Résultats contestés")
     client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
