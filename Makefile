@@ -80,12 +80,12 @@ checks: install
 
 test-sqlite: install browser unzip pdftotext npm
 	@echo "=== Test suite on SQLite ==="
-	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: install browser unzip pdftotext npm
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "=== Test suite on PostgreSQL ==="; \
-		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 -p no:cacheprovider --create-db $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider --create-db $(PYTEST_ARGS); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "!!! PostgreSQL does not answer at $(PG_URL), and it is required here. Failing."; exit 1; \
 	else \

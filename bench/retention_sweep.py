@@ -62,9 +62,9 @@ def generate(cursor, vendor: str) -> None:
     cursor.execute(
         "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 3) "  # noqa: S608
         "INSERT INTO notifications_message (public_id, kind, recipient_id, about_id, to_email, "
-        "subject, body, headers, status, attempts, last_error, created_at) "
+        "subject, body, headers, status, attempts, last_error, campaign, created_at) "
         f"SELECT {uuid}, 'bench', u.id, u.id, 'eleve@exemple.test', 'Sujet', 'Corps', '{{}}', "
-        f"'sent', 1, '', %s FROM n, accounts_user u WHERE u.username LIKE 'eleve-%%'",
+        f"'sent', 1, '', '', %s FROM n, accounts_user u WHERE u.username LIKE 'eleve-%%'",
         [now],
     )
     cursor.execute(

@@ -3,6 +3,7 @@ for resources it would fetch from elsewhere, and running manage.py in a clean en
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -57,3 +58,14 @@ PRODUCTION = {
     "PSEUDONYM_SECRET": "p" * 20 + "-Qw7!e2#Rt9@Yu4&Io6^Pa1*Sd3(Fg8)Hj5",
     "DATABASE_URL": "sqlite:////tmp/charte-deploy-check.sqlite3",
 }
+
+
+def pdf_text(document: bytes) -> str:
+    """A PDF's text (page layout kept), read back by poppler's pdftotext: a reader independent
+    of the one that wrote it. `make test` installs it (`make pdftotext`)."""
+    if shutil.which("pdftotext") is None:
+        raise AssertionError("poppler's pdftotext is not installed: run `make pdftotext`.")
+    done = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=document, capture_output=True, check=True
+    )
+    return done.stdout.decode()

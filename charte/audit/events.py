@@ -153,6 +153,7 @@ LABELS.update(
         "charter.published": _("Nouvelle version de la charte publiée"),
         "charter.told": _("Personne informée de la nouvelle charte"),
         "consent.api_client_created": _("Accès à l'API des consentements créé"),
+        "consent.api_client_revoked": _("Accès à l'API des consentements révoqué"),
         "consent.unconfirmed_sign_up_erased": _("Inscription non confirmée effacée"),
         "consent.withdrawn_account_erased": _("Compte effacé après retrait du consentement"),
         "consent.parental_checks_viewed": _("Preuves de l'accord parental consultées"),

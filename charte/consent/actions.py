@@ -42,9 +42,11 @@ from charte.consent.models import (
 from charte.consent.purposes import purpose as find_purpose
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import (
-    forget_state,
+    api_keys_changing,
+    charter_changing,
+    current_version,
+    latest_choices,
     latest_records,
-    latest_version,
     writing_state,
 )
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
@@ -134,8 +136,8 @@ def record_choices(
     on_behalf = _on_behalf(person=person, actor=actor)
     checked = _verification(child=person, channel=channel, on_behalf=on_behalf, given=verification)
     applicable = {p.code: p for p in purposes_for(person)}
-    latest = latest_records(person)
-    version = latest_version()
+    latest = latest_choices(person)
+    version = current_version()
     created: list[ConsentRecord] = []
     for code, give in choices.items():
         purpose = applicable.get(code)
@@ -182,9 +184,7 @@ def record_choices(
     if created:
         # This transaction reads the person's consents from the database from now on, and the
         # cached state goes once it commits (nothing changes if it rolls back).
-        ref = person_ref(person)
-        writing_state(ref)
-        transaction.on_commit(partial(forget_state, ref))
+        writing_state(person_ref(person))
     withdrawn_required = [
         r for r in created if r.act == Act.WITHDRAWN and not applicable[r.purpose].separable
     ]
@@ -384,6 +384,7 @@ def publish_charter(*, actor: Actor) -> CharterVersion | None:
             "purposes_asked_again": version.material_purposes,
         },
     )
+    charter_changing()  # every process reads the charter's versions again once committed
     if version.material:
         transaction.on_commit(partial(_enqueue_telling, version.number))
     return version
@@ -480,6 +481,21 @@ def create_api_client(*, name: str, actor: Actor) -> tuple[ApiClient, str]:
     client = ApiClient.objects.create(name=name, key_prefix=key[:8], key_sha256=api_key_digest(key))
     audit.record(event="consent.api_client_created", actor=actor, data={"client": client.pk})
     return client, key
+
+
+@transaction.atomic
+def revoke_api_client(*, name: str, actor: Actor) -> ApiClient:
+    """Stop a service's key: refused by every process from the moment this commits."""
+    client = ApiClient.objects.select_for_update().filter(name=name.strip()).first()
+    if client is None:
+        raise ActionError(_("Aucun service ne porte ce nom."))
+    if client.revoked_at is not None:
+        return client
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    api_keys_changing()
+    audit.record(event="consent.api_client_revoked", actor=actor, data={"client": client.pk})
+    return client
 
 
 def api_key_digest(key: str) -> str:

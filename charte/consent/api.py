@@ -1,14 +1,16 @@
 """The consent API, for the operator's other services (a newsletter tool, a partner portal).
 
 Authentication: a per-service bearer key (`manage.py consent_api_key NAME` creates one and
-shows it once; only its SHA-256 digest is stored). Rate limit: per service, in the shared
-cache, `CONSENT_API_RATE` (default 600 requests a minute). Through the API a service may read
+shows it once; only its SHA-256 digest is stored; `--revoke` stops it at once, in every
+process). Rate limit: per service, in the shared cache, `CONSENT_API_RATE` (default 600
+requests a minute). Through the API a service may read
 a person's consents and give or withdraw the purposes a person can choose alone (newsletter,
 partners' offers...); giving needs the digest of the text the person was shown, as published
 by `GET /purposes`. Nobody consents for a child through the API: only their guardian, on the
 site.
 """
 
+import threading
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,49 +20,86 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle
 
 from charte.accounts.models import User
 from charte.consent import actions
+from charte.consent.cache import Cached, keys_of
 from charte.consent.models import ApiClient, Channel, ConsentText
 from charte.consent.purposes import purposes_for, text_body
-from charte.consent.queries import consent_state, latest_records, widened_since
+from charte.consent.queries import (
+    consent_state_and_changes,
+    latest_records,
+    service_answer,
+    service_for_key,
+    state_and_changes_answers,
+    widened_since,
+)
+from charte.core import ratelimit
 from charte.core.actors import SystemActor
 from charte.core.errors import NotFound
 from charte.core.net import client_address
 from charte.core.schemas import InputSchema, refusals
 from charte.privacy import register
 
+# One round trip to the cache before the view: the service's key, the request counted against
+# its rate, and (for a request about a person) that person's cached consents and the charter's
+# material changes. Nothing read about a person is used unless the key is valid.
+FOUND = "charte_consent_found"
+REFUSAL = "charte_consent_refusal"
+
+
+def _person_answers(request: HttpRequest) -> list[Cached]:
+    match = request.resolver_match
+    value = match.kwargs.get("public_id") if match is not None else None
+    try:
+        ref = f"user:{UUID(str(value))}" if value is not None else None
+    except ValueError:
+        ref = None
+    return state_and_changes_answers(ref) if ref else []
+
 
 class ServiceKey(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiClient | None:
-        return ApiClient.objects.filter(
-            key_sha256=actions.api_key_digest(token), revoked_at__isnull=True
-        ).first()
+        digest = actions.api_key_digest(token)
+        refusal, found = ratelimit.hit_and_read(
+            "consent_api",
+            key=f"key:{digest}",
+            rate=settings.CHARTE_CONSENT_API_RATE,
+            read=keys_of(service_answer(digest), *_person_answers(request)),
+        )
+        setattr(request, FOUND, found)
+        setattr(request, REFUSAL, refusal)
+        # From the cache, which a revocation replaces for every process once it commits.
+        return service_for_key(digest, found)
 
 
-class PerServiceThrottle(SimpleRateThrottle):
-    """The rate is read from the settings when a request comes, never at import."""
-
-    scope = "consent_api"
+class PerServiceThrottle(BaseThrottle):
+    """`CONSENT_API_RATE` per service, counted in fixed windows in the shared cache
+    (`charte.core.ratelimit`) while its key is read (`ServiceKey`). The rate is read from the
+    settings when a request comes, never at import."""
 
     def __init__(self) -> None:
-        self.rate = None
+        self.local = threading.local()  # one instance serves every thread of the process
 
     def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = settings.CHARTE_CONSENT_API_RATE
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        refusal = getattr(request, REFUSAL, None)
+        if not hasattr(request, REFUSAL):  # not counted with a key: by the client's address
+            refusal = ratelimit.hit(
+                "consent_api",
+                key=self.get_ident(request) or "",
+                rate=settings.CHARTE_CONSENT_API_RATE,
+            )
+        self.local.retry_after = refusal.retry_after if refusal else None
+        return refusal is None
+
+    def wait(self) -> float | None:
+        return getattr(self.local, "retry_after", None)
 
     def get_ident(self, request: HttpRequest) -> str | None:
-        """A request without a service's key is counted by its client's address, read through
-        our trusted proxies only (never from a header the client wrote)."""
+        """The client's address, read through our trusted proxies only (never from a header
+        the client wrote)."""
         return client_address(request)
-
-    def get_cache_key(self, request: HttpRequest) -> str:
-        client = getattr(request, "auth", None)
-        ident = f"client-{client.pk}" if isinstance(client, ApiClient) else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 router = Router(tags=["consent"], auth=ServiceKey(), throttle=[PerServiceThrottle()])
@@ -157,7 +196,9 @@ def _subject(public_id: UUID) -> User:
 )
 def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
     person = _subject(public_id)
-    latest = consent_state(person)  # from the cache, which every write empties on commit
+    # From the cache, which every write of the person's consents, and every material change of
+    # the charter, replaces on commit; one round trip for both.
+    latest, changes = consent_state_and_changes(person, getattr(request, FOUND, None))
     out = []
     for p in purposes_for(person):
         record = latest.get(p.code)
@@ -167,7 +208,7 @@ def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
                 "purpose": p.code,
                 # As processing asks it: not after a material change widened the purpose (U1).
                 "holds": bool(record and record.act == "given" and person.is_active)
-                and not widened_since(p.code, version),
+                and not widened_since(p.code, version, changes),
                 "act": record.act if record else None,
                 "at": record.at if record else None,
                 "channel": record.channel if record else None,

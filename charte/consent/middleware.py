@@ -39,7 +39,8 @@ class CharterChangeMiddleware:
     A material change is also emailed (`consent.tasks`); a minor one is told only here and at
     sign-in. The session keeps the number of the latest version its person was told of (set at
     sign-in, see `consent.views.sign_in_step`); a page opened after a newer version appeared
-    says so once, with a link to what changed. One small query per signed-in page.
+    says so once, with a link to what changed. The latest version's number comes from the cache
+    (`queries.current_version`), which publishing a version replaces once it commits.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -56,13 +57,14 @@ class CharterChangeMiddleware:
             and not request.path.startswith(("/api/", "/static/"))
             and not request.headers.get("HX-Request")
         ):
-            from charte.consent.queries import latest_version
+            from charte.consent.queries import current_version, latest_version
             from charte.consent.views import tell_of_versions
 
-            latest = latest_version()
+            current = current_version()  # from the cache: no query on an ordinary page
             told = session.get(TOLD_KEY)
-            if latest is not None and told != latest.number:
-                session[TOLD_KEY] = latest.number
-                if isinstance(told, int):
+            if current is not None and told != current.number:
+                session[TOLD_KEY] = current.number
+                latest = latest_version()
+                if isinstance(told, int) and latest is not None:
                     tell_of_versions(request, latest)
         return self.get_response(request)

@@ -1,21 +1,21 @@
 """Reads about consent that carry rules. `consent_holds` is the one question processing asks."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User
 from charte.accounts.queries import guardians_of
+from charte.consent import cache as consent_cache
 from charte.consent.models import (
     VERIFICATION_STRENGTH,
     Act,
+    ApiClient,
     CharterVersion,
     ConsentRecord,
     Verification,
@@ -43,59 +43,46 @@ class State:
     charter_version: int | None
 
 
-# The cache of each person's consents (Django's cache: Redis in production, shared by every
-# process). Design: the state is kept with the version token it was read under, and the token
-# under a key of its own; a write replaces the token once its transaction commits
-# (`forget_state`, on_commit), so every process reads the new state at once. A reader takes
-# both in one round trip, before reading the database, so a state read before a write is
-# stored under the old token and never served again. Random tokens, not counters, so that an
-# evicted token cannot come back. The writing transaction itself reads the database and caches
-# nothing (`writing_state`): what it sees may still roll back.
-STATE_TTL = 300
+# Each person's latest consents are cached (see `charte.consent.cache`): a write replaces the
+# person's token once its transaction commits, and the writing transaction itself reads the
+# database and caches nothing (what it sees may still roll back).
 
 
-def _writing() -> set[str]:
-    """The people whose consents this connection's open transaction changed."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    written: set[str] | None = getattr(connection, "charte_consent_writing", None)
-    if written is None:
-        written = connection.charte_consent_writing = set()  # type: ignore[attr-defined]
-    elif written and not connection.in_atomic_block:
-        written.clear()  # the transaction ended (a rollback runs no callback)
-    return written
-
-
-def writing_state(ref: str) -> None:
-    """The open transaction changes `ref`'s consents: it reads them from the database."""
-    _writing().add(ref)
-
-
-def _version_key(ref: str) -> str:
+def _state_token(ref: str) -> str:
     return f"consent:version:{ref}"
 
 
-def _state_key(ref: str) -> str:
-    return f"consent:state:{ref}"
+def _state_answer(ref: str) -> consent_cache.Cached:
+    return consent_cache.Cached(
+        _state_token(ref), f"consent:state:{ref}", partial(_latest_rows, ref)
+    )
+
+
+def _as_state(rows: dict[str, tuple[Any, ...]]) -> dict[str, State]:
+    return {code: State(*values) for code, values in rows.items()}
 
 
 def consent_state(person: User) -> dict[str, State]:
     """The latest record of each purpose for `person`, from the cache when it holds them."""
-    ref = person_ref(person)
-    if ref in _writing():
-        return _read_state(ref)
-    version_key, state_key = _version_key(ref), _state_key(ref)
-    found = cache.get_many([version_key, state_key])
-    version = found.get(version_key)
-    cached = found.get(state_key)
-    if version is not None and cached is not None and cached[0] == version:
-        return {code: State(*values) for code, values in cached[1].items()}
-    if version is None:
-        cache.add(version_key, secrets.token_hex(8), timeout=STATE_TTL * 12)
-        version = cache.get(version_key)
-    latest = _latest_rows(ref)
-    if version is not None:
-        cache.set(state_key, (version, latest), timeout=STATE_TTL)
-    return {code: State(*values) for code, values in latest.items()}
+    [rows] = consent_cache.read_through(_state_answer(person_ref(person)))
+    return _as_state(rows)
+
+
+def state_and_changes_answers(ref: str) -> list[consent_cache.Cached]:
+    return [_state_answer(ref), _material_answer()]
+
+
+def consent_state_and_changes(
+    person: User, found: dict[str, Any] | None = None
+) -> tuple[dict[str, State], "MaterialChanges"]:
+    """`consent_state` and `material_changes` in one round trip to the cache, or from what was
+    read of it already (`found`, for `state_and_changes_answers`)."""
+    answers = state_and_changes_answers(person_ref(person))
+    if found is None:
+        rows, changes = consent_cache.read_through(*answers)
+    else:
+        rows, changes = consent_cache.resolve(answers, found)
+    return _as_state(rows), changes
 
 
 def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
@@ -110,15 +97,111 @@ def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
     return latest
 
 
-def _read_state(ref: str) -> dict[str, State]:
-    return {code: State(*values) for code, values in _latest_rows(ref).items()}
+def writing_state(ref: str) -> None:
+    """The open transaction changes `ref`'s consents: it reads them from the database, and
+    every process does once it commits."""
+    consent_cache.changed(_state_token(ref))
 
 
 def forget_state(ref: str) -> None:
     """A consent of the person `ref` changed and was committed: every process reads the
     database again."""
-    _writing().discard(ref)
-    cache.set(_version_key(ref), secrets.token_hex(8), timeout=STATE_TTL * 12)
+    consent_cache.committed(_state_token(ref))
+
+
+# The charter's material changes: (version number, purposes it widened), oldest first; and its
+# latest version. Cached as the consents are; publishing a version replaces the token once it
+# commits.
+type MaterialChanges = tuple[tuple[int, tuple[str, ...]], ...]
+MATERIAL_TOKEN = "consent:material:version"  # noqa: S105 (a cache key)
+
+
+def _material_rows() -> MaterialChanges:
+    versions = CharterVersion.objects.filter(material=True).only("number", "changes")
+    return tuple(
+        (version.number, tuple(version.material_purposes))
+        for version in versions.order_by("number")
+    )
+
+
+def _material_answer() -> consent_cache.Cached:
+    return consent_cache.Cached(MATERIAL_TOKEN, "consent:material", _material_rows)
+
+
+def _latest_row() -> tuple[int, int] | None:
+    return CharterVersion.objects.order_by("-number").values_list("id", "number").first()
+
+
+def _latest_answer() -> consent_cache.Cached:
+    return consent_cache.Cached(MATERIAL_TOKEN, "consent:charter:latest", _latest_row)
+
+
+def current_version() -> CharterVersion | None:
+    """The charter's latest version, only its key and number (from the cache, which publishing
+    a version replaces once it commits): what a consent record points at."""
+    [row] = consent_cache.read_through(_latest_answer())
+    if row is None:
+        return None
+    version = CharterVersion(id=row[0], number=row[1])
+    version._state.adding = False
+    return version
+
+
+def material_changes() -> MaterialChanges:
+    [changes] = consent_cache.read_through(_material_answer())
+    return changes
+
+
+def charter_changing() -> None:
+    """The open transaction publishes a version: it reads the versions from the database, and
+    every process does once it commits."""
+    consent_cache.changed(MATERIAL_TOKEN)
+
+
+# The consent API's service keys, by the digest of the key: a revocation replaces the token once
+# it commits (`actions.revoke_api_client`), so a revoked key is refused by every process at once.
+# A key that matches no service is not kept (a stranger's guesses would fill the cache).
+API_KEYS_TOKEN = "consent:api_keys:version"  # noqa: S105 (a cache key)
+API_KEY_TTL = 60
+
+
+def _service_row(digest: str) -> dict[str, Any] | None:
+    row = (
+        ApiClient.objects.filter(key_sha256=digest, revoked_at__isnull=True)
+        .values("id", "name", "key_prefix", "key_sha256", "created_at")
+        .first()
+    )
+    return dict(row) if row is not None else None
+
+
+def service_answer(digest: str) -> consent_cache.Cached:
+    return consent_cache.Cached(
+        API_KEYS_TOKEN,
+        f"consent:api_key:{digest}",
+        partial(_service_row, digest),
+        ttl=API_KEY_TTL,
+        keep_none=False,
+    )
+
+
+def service_for_key(digest: str, found: dict[str, Any] | None = None) -> ApiClient | None:
+    """The service whose key has the SHA-256 `digest`, unless it was revoked; from what was
+    read of the cache already when `found` (for `service_answer(digest)`)."""
+    answer = service_answer(digest)
+    if found is None:
+        [row] = consent_cache.read_through(answer)
+    else:
+        [row] = consent_cache.resolve([answer], found)
+    if row is None:
+        return None
+    client = ApiClient(**row)
+    client._state.adding = False
+    return client
+
+
+def api_keys_changing() -> None:
+    """The open transaction revokes a key: every process reads the keys again once it commits."""
+    consent_cache.changed(API_KEYS_TOKEN)
 
 
 def consent_holds(person: User, purpose: str) -> bool:
@@ -140,16 +223,18 @@ def consent_holds(person: User, purpose: str) -> bool:
     return not widened_since(purpose, latest.charter_version)
 
 
-def widened_since(code: str, number: int | None) -> bool:
+def widened_since(code: str, number: int | None, changes: MaterialChanges | None = None) -> bool:
     """Has a material change published after version `number` widened the chosen purpose
-    `code`? (Then a consent given under `number` must be given again.)"""
+    `code`? (Then a consent given under `number` must be given again.) `changes`: the
+    charter's material changes when the caller has them already."""
     found = purpose(code)
     if found is None or not found.separable:
         return False
-    newer = CharterVersion.objects.filter(material=True)
-    if number is not None:
-        newer = newer.filter(number__gt=number)
-    return any(code in version.material_purposes for version in newer.only("changes"))
+    if changes is None:
+        changes = material_changes()
+    return any(
+        code in widened for version, widened in changes if number is None or version > number
+    )
 
 
 def processing_check(person: Any, code: str) -> bool | None:
@@ -195,6 +280,18 @@ def latest_records(person: User) -> dict[str, ConsentRecord]:
     return latest
 
 
+def latest_choices(person: User) -> dict[str, ConsentRecord]:
+    """The latest record of each purpose for `person`, with only what a new choice compares
+    (its act, version, text and whether a guardian gave it)."""
+    latest: dict[str, ConsentRecord] = {}
+    records = ConsentRecord.objects.filter(subject_ref=person_ref(person)).only(
+        "purpose", "act", "charter_version_id", "text_id", "on_behalf"
+    )
+    for record in records.order_by("id"):
+        latest[record.purpose] = record
+    return latest
+
+
 def history(person: User) -> list[ConsentRecord]:
     return list(
         ConsentRecord.objects.filter(subject_ref=person_ref(person))
@@ -210,9 +307,9 @@ def latest_version() -> CharterVersion | None:
 def material_versions() -> dict[str, int]:
     """For each purpose, the latest charter version that changed it materially."""
     found: dict[str, int] = {}
-    for version in CharterVersion.objects.filter(material=True).order_by("number"):
-        for code in version.material_purposes:
-            found[code] = version.number
+    for number, widened in material_changes():
+        for code in widened:
+            found[code] = number
     return found
 
 

@@ -2,7 +2,8 @@
 
 Design: a limit counts attempts in fixed windows ("5/h": five an hour), in Django's cache,
 which is Redis shared by every process when `REDIS_URL` is set (per process otherwise, so a
-deployment with several web processes must set it). Each attempt is counted against every key
+deployment with several web processes must set it); on Redis, counting is one round trip, and
+`hit_and_read` reads other keys of the cache in that same round trip. Each attempt is counted against every key
 the limit names at once: the client's address (read through our trusted proxies), the person
 signed in, and the target the form names (an email address, a login), so that neither many
 addresses aimed at one mailbox nor one address aimed at many mailboxes gets through. Keys are
@@ -26,9 +27,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -97,26 +100,95 @@ def _digest(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def hit(scope: str, *, key: str, rate: str, weight: int = 1) -> Refusal | None:
-    """Count `weight` attempts on `key`; a refusal if it is past the rate in the current window."""
+@dataclass(frozen=True)
+class Window:
+    """The current window of a rate on one key: the counter's name and what it allows."""
+
+    scope: str
+    name: str
+    timeout: int
+    allowed: int
+    now: float
+    end: int
+
+    def refusal(self, count: int) -> Refusal | None:
+        if count <= self.allowed:
+            return None
+        return Refusal(
+            scope=self.scope,
+            retry_after=max(1, math.ceil(self.end - self.now)),
+            until=datetime.fromtimestamp(self.end, tz=timezone.get_current_timezone()),
+        )
+
+
+def window(scope: str, *, key: str, rate: str) -> Window:
     parsed = Rate.parse(rate)
     now = timezone.now().timestamp()
-    window = int(now // parsed.seconds)
-    name = f"charte:ratelimit:{scope}:{_digest(key)}:{window}"
-    cache.add(name, 0, timeout=parsed.seconds + 1)
-    try:
-        count = cache.incr(name, weight)
-    except ValueError:  # expired between the two calls
-        cache.set(name, weight, timeout=parsed.seconds + 1)
-        count = weight
-    if count <= parsed.count:
-        return None
-    end = (window + 1) * parsed.seconds
-    return Refusal(
+    current = int(now // parsed.seconds)
+    return Window(
         scope=scope,
-        retry_after=max(1, math.ceil(end - now)),
-        until=datetime.fromtimestamp(end, tz=timezone.get_current_timezone()),
+        name=f"charte:ratelimit:{scope}:{_digest(key)}:{current}",
+        timeout=parsed.seconds + 1,
+        allowed=parsed.count,
+        now=now,
+        end=(current + 1) * parsed.seconds,
     )
+
+
+def hit_and_read(
+    scope: str, *, key: str, rate: str, read: list[str], weight: int = 1
+) -> tuple[Refusal | None, dict[str, Any]]:
+    """`hit`, and the cache's values for the keys `read` (as `cache.get_many`): on Redis in
+    one round trip (SET NX with the counter's expiry, INCRBY, MGET, pipelined)."""
+    current = window(scope, key=key, rate=rate)
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return current.refusal(_count(current.name, weight, current.timeout)), (
+            cache.get_many(read) if read else {}
+        )
+    counter = backend.make_and_validate_key(current.name)
+    full = {backend.make_and_validate_key(k): k for k in read}
+    # Django's Redis cache has no pipeline of its own: its client and serializer, as it uses them.
+    client_cache = backend._cache
+    with client_cache.get_client(counter, write=True).pipeline(transaction=False) as pipe:
+        pipe.set(counter, 0, ex=current.timeout, nx=True)
+        pipe.incrby(counter, weight)
+        if full:
+            pipe.mget(list(full))
+        results = pipe.execute()
+    values = dict(zip(full.values(), results[2], strict=True)) if full else {}
+    loads = client_cache._serializer.loads  # type: ignore[attr-defined]
+    found = {k: loads(v) for k, v in values.items() if v is not None}
+    return current.refusal(int(results[1])), found
+
+
+def _count(name: str, weight: int, timeout: int) -> int:
+    """Add `weight` to the counter `name`, created with `timeout`; its new value."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _redis_count(backend, name, weight, timeout)
+    cache.add(name, 0, timeout=timeout)
+    try:
+        return int(cache.incr(name, weight))
+    except ValueError:  # expired between the two calls
+        cache.set(name, weight, timeout=timeout)
+        return weight
+
+
+def _redis_count(backend: RedisCache, name: str, weight: int, timeout: int) -> int:
+    """On Redis, one round trip (SET NX with its expiry and INCRBY, pipelined)."""
+    key = backend.make_and_validate_key(name)
+    with backend._cache.get_client(key, write=True).pipeline(transaction=False) as pipe:
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incrby(key, weight)
+        _created, count = pipe.execute()
+    return int(count)
+
+
+def hit(scope: str, *, key: str, rate: str, weight: int = 1) -> Refusal | None:
+    """Count `weight` attempts on `key`; a refusal if it is past the rate in the current window."""
+    current = window(scope, key=key, rate=rate)
+    return current.refusal(_count(current.name, weight, current.timeout))
 
 
 def check(limit: Limit, *, request: HttpRequest, target: str = "") -> Refusal | None:

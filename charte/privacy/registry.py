@@ -222,6 +222,7 @@ class AlreadyDeclared(Exception):
 class Registry:
     _personal: dict[type[models.Model], Declaration] = field(default_factory=dict)
     _none: dict[type[models.Model], NoPersonalData] = field(default_factory=dict)
+    _sorted: tuple[tuple[int, ...], list[Declaration]] | None = None
 
     def personal(
         self,
@@ -263,7 +264,11 @@ class Registry:
         self._none.pop(model, None)
 
     def declarations(self) -> list[Declaration]:
-        return sorted(self._personal.values(), key=lambda d: d.label)
+        # Sorted once for each set of declarations: archives and erasures ask for it per model.
+        key = tuple(map(id, self._personal.values()))
+        if self._sorted is None or self._sorted[0] != key:
+            self._sorted = (key, sorted(self._personal.values(), key=lambda d: d.label))
+        return list(self._sorted[1])
 
     def without_personal_data(self) -> list[NoPersonalData]:
         return sorted(self._none.values(), key=lambda d: d.label)

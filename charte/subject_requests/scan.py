@@ -18,6 +18,7 @@ Cost: one query per text column, each a full scan of its table; the scan runs in
 worker after an erasure, never in a web request.
 """
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,8 +106,36 @@ def kept_columns() -> set[tuple[str, str]]:
     return kept
 
 
+# The text columns by the schema they were read from: introspecting every table is most of an
+# erasure's time on SQLite (Django parses each table's SQL), while the schema's fingerprint
+# is one query. A schema that changed has another fingerprint and is read again.
+_text_columns: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+
+
+def _schema_fingerprint(cursor: Any) -> str:
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT name, sql FROM sqlite_master ORDER BY name")
+    elif connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        )
+    else:
+        return ""
+    return hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()
+
+
 def text_columns() -> list[tuple[str, str]]:
     """Every text-like column of every table in the database, declared or not."""
+    with connection.cursor() as cursor:
+        fingerprint = _schema_fingerprint(cursor)
+    key = (connection.alias, str(connection.settings_dict["NAME"]), fingerprint)
+    if not fingerprint or key not in _text_columns:
+        _text_columns[key] = _read_text_columns()
+    return list(_text_columns[key])
+
+
+def _read_text_columns() -> list[tuple[str, str]]:
     found = []
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):

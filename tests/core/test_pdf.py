@@ -1,7 +1,5 @@
 """PDF documents: our templates become PDFs that a reader can read, and fetch nothing from outside."""
 
-import shutil
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,19 +7,10 @@ import pytest
 from django.template import engines
 
 from charte.core import pdf
+from tests.helpers import pdf_text
 
 
-def text_of(document: bytes, tmp_path) -> str:
-    """The PDF's text, read back by poppler's pdftotext (an independent reader)."""
-    assert shutil.which("pdftotext"), "pdftotext (Debian's poppler-utils) is installed by make test"
-    source = tmp_path / "document.pdf"
-    source.write_bytes(document)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(source), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def test_a_template_becomes_a_pdf_whose_text_reads_back(tmp_path, settings):
+def test_a_template_becomes_a_pdf_whose_text_reads_back(settings):
     document = pdf.render_pdf("core/pdf/base.html", {})
     assert document.startswith(b"%PDF-")
     template = engines["django"].from_string(
@@ -32,7 +21,7 @@ def test_a_template_becomes_a_pdf_whose_text_reads_back(tmp_path, settings):
     document = pdf.HTML(
         string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
     ).write_pdf()
-    text = text_of(document, tmp_path)
+    text = pdf_text(document)
     assert "Bulletin de Anaïs Lefèvre" in text
     assert "Période : trimestre 1" in text
 

@@ -6,8 +6,6 @@ does an exercise and sees the result; a parent refuses another child's letter, w
 that child's account. Every page touched is photographed at 1280 and 390 px."""
 
 import re
-import shutil
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +23,7 @@ from charte.results.models import Attempt
 from charte.schools import actions as schools
 from charte.schools.models import SchoolMember
 from tests.conftest import journal
+from tests.helpers import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -55,16 +54,6 @@ def class_list() -> bytes:
         f"Petit;Hugo;12/03/{year - 12};4e A",
     ]
     return ("\n".join(lines) + "\n").encode("cp1252")
-
-
-def pdf_text(download, tmp_path: Path, name: str) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("poppler's pdftotext is not installed: run `make pdftotext`.")
-    path = tmp_path / name
-    download.save_as(str(path))
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def link_in_mail(smtp_server, address: str, pattern: str) -> str:
@@ -185,14 +174,14 @@ def test_a_schools_first_week(page, smtp_server, staff_david, tmp_path):
     # The login cards and the letters to parents, as PDFs read back.
     with page.expect_download() as cards:
         page.get_by_role("button", name="Imprimer les cartes de connexion (PDF)").click()
-    text = pdf_text(cards.value, tmp_path, "cartes.pdf")
+    text = pdf_text(Path(cards.value.path()).read_bytes())
     found = re.search(r"prenom00\.eleve00\s+Mot de passe : (\S+)", text)
     assert found, text[:500]
     card_password = found.group(1)
     assert text.count("Mot de passe :") == 25
     with page.expect_download() as letters:
         page.get_by_role("button", name="Imprimer les lettres aux parents (PDF)").click()
-    text = pdf_text(letters.value, tmp_path, "lettres.pdf")
+    text = pdf_text(Path(letters.value.path()).read_bytes())
     codes = dict(
         re.findall(r"Aux parents de (Prénom\d\d) Élève\d\d.*?tapez ce code : (\S+)", text, re.S)
     )

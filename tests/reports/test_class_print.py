@@ -22,8 +22,8 @@ from charte.subject_requests import actions as request_actions
 from charte.subject_requests.models import Kind
 from tests.conftest import client_for
 from tests.factories import make_user
+from tests.helpers import pdf_text
 from tests.learning import attempt, enrol
-from tests.reports.test_pupil_report import pdftotext
 from tests.subject_requests.helpers import online
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_the_teacher_prints_every_report_of_the_class_in_one_pdf(
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
     assert "no-store" in download["Cache-Control"] or "private" in download["Cache-Control"]
-    text = pdftotext(download.content)
+    text = pdf_text(download.content)
     school_year = f"Année scolaire {current_first_year()}-{current_first_year() + 1}"
     # Each pupil's name and the period, on their own pages (Zoé's objection to statistics
     # does not take her own report away).
@@ -251,7 +251,7 @@ def test_erasure_and_the_retention_sweep_take_the_reports_away(
         erasure.erase(people=User.objects.filter(pk=zoe.pk), actor=SEED, reason="test")
     assert not PrintedReport.objects.filter(pupil_id=zoe.pk).exists()
     assert len(stored()) == 1
-    text = pdftotext(
+    text = pdf_text(
         client.get(reverse("reports:class_print_download", args=[job.public_id])).content
     )
     assert "Ben Martin" in text

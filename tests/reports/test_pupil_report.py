@@ -1,7 +1,5 @@
 """A pupil's individual report: a page and a PDF, for the pupil, a guardian and the teacher."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
@@ -9,14 +7,8 @@ from charte.accounts.models import Role, User
 from charte.audit.models import Entry
 from tests.conftest import client_for
 from tests.factories import make_user
+from tests.helpers import pdf_text
 from tests.learning import attempt
-
-
-def pdftotext(content: bytes) -> str:
-    done = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
-    )
-    return done.stdout.decode()
 
 
 @pytest.mark.django_db
@@ -34,7 +26,7 @@ def test_the_report_opens_as_a_page_and_a_pdf_for_pupil_guardian_and_teacher(
         response = client.get(pdf_url, {"periode": "year"})
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        text = pdftotext(response.content)
+        text = pdf_text(response.content)
         assert "Ben Martin" in text
         assert "Année scolaire" in text
         assert "Compétences et niveaux" in text
@@ -53,7 +45,7 @@ def test_the_report_speaks_the_readers_language(
     response = client.get(
         reverse("reports:pupil_pdf", args=[ben_in_class.public_id]), HTTP_ACCEPT_LANGUAGE="en"
     )
-    text = pdftotext(response.content)
+    text = pdf_text(response.content)
     assert "Competencies and levels" in text
     assert "School year" in text
 

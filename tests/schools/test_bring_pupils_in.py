@@ -2,8 +2,6 @@
 letters to parents with a consent code, a password reset, and who may do it."""
 
 import re
-import shutil
-import subprocess
 from datetime import date
 from html import unescape
 
@@ -22,6 +20,7 @@ from charte.schools import actions as school_actions
 from charte.schools.models import PupilLogin, SchoolClass
 from tests.conftest import birthday, client_for, journal
 from tests.factories import PASSWORD, make_user
+from tests.helpers import pdf_text
 
 YEAR = timezone.localdate().year
 HEADER = "Nom;Prénom;Date de naissance;Classe\n"
@@ -41,16 +40,6 @@ def upload(client: Client, school_class: SchoolClass, text: str, encoding: str =
 def confirm(client: Client, school_class: SchoolClass, content: str):
     url = reverse("schools:import_pupils", args=[school_class.public_id])
     return client.post(url, {"content": content, "do": "create"})
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("poppler's pdftotext is not installed: run `make pdftotext`.")
-    path = tmp_path / "document.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
 
 
 def test_a_class_list_is_previewed_with_each_bad_line_then_created_once(
@@ -153,14 +142,14 @@ def test_cards_and_letters_carry_what_a_pupil_and_a_parent_need(
         )
     cards = teacher.post(reverse("schools:login_cards", args=[chloe_class.public_id]))
     assert cards["Content-Type"] == "application/pdf"
-    text = pdf_text(cards.content, tmp_path)
+    text = pdf_text(cards.content)
     first = User.objects.get(first_name="Prénom0")
     match = re.search(rf"{re.escape(first.login)}\s+Mot de passe : (\S+)", text)
     assert match, text
     card_password = match.group(1)
 
     letters = teacher.post(reverse("schools:parent_letters", args=[chloe_class.public_id]))
-    text = pdf_text(letters.content, tmp_path)
+    text = pdf_text(letters.content)
     assert "Aux parents de Prénom0 Bernard" in text
     assert "Aux parents de Prénom2 Bernard" not in text  # sixteen: consents for themself
     code = re.search(r"tapez ce code : (\S+)", text)

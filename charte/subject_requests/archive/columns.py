@@ -207,7 +207,7 @@ def _csv_names() -> dict[str, str]:
     from charte.privacy.registry import registry
 
     declarations = registry.declarations()
-    key = (translation.get_language() or "", hash(tuple(d.label for d in declarations)))
+    key = (translation.get_language() or "", hash(tuple(map(id, declarations))))
     if key not in _names_cache:
         words = {
             d.label: slugify(re.sub(r"['\u2019]", " ", str(d.name)))

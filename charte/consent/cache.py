@@ -1,0 +1,110 @@
+"""Answers about consent kept in Django's cache (Redis in production, shared by every process).
+
+Design: each cached answer is kept with the version token it was read under, and the token
+under a key of its own. A write replaces the token once its transaction commits, so every
+process reads the database again at once. A reader takes the token and the answer in one round
+trip, before it reads the database, so that an answer read before a write is stored under the
+old token and never served again. Tokens are random, not counters, so that an evicted token
+cannot come back. Several answers are read in the same round trip (`read_through`, or
+`keys_of` and `resolve` around a read that does more, such as the consent API's, which counts
+the request against its rate in the same round trip). The
+writing transaction itself reads the database and caches nothing (`changed`): what it sees may
+still roll back.
+
+What is cached this way: each person's latest consents (`queries.consent_state`), the charter's
+material changes (`queries.material_changes`) and the consent API's service keys
+(`queries.service_for_key`).
+"""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+TTL = 300  # seconds an answer stays; its token lives longer
+TOKEN_TTL = TTL * 12
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """One answer: where its token and its value are kept, and how to read it afresh."""
+
+    token_key: str
+    value_key: str
+    load: Callable[[], Any]
+    ttl: int = TTL
+    keep_none: bool = True  # False: an answer of None is read again each time
+
+
+def read_through(*answers: Cached) -> list[Any]:
+    """Each answer, from the cache when it holds it under its current token; one round trip
+    when they all hold, one more for each that does not."""
+    keys = keys_of(*answers)
+    return resolve(answers, cache.get_many(keys) if keys else {})
+
+
+def keys_of(*answers: Cached) -> list[str]:
+    """The keys to read for `answers` (their tokens and values), for `resolve`."""
+    writing = _writing()
+    return [
+        key
+        for answer in answers
+        if answer.token_key not in writing
+        for key in (answer.token_key, answer.value_key)
+    ]
+
+
+def resolve(answers: tuple[Cached, ...] | list[Cached], found: dict[str, Any]) -> list[Any]:
+    """Each answer from what was read of the cache (`found`, as `cache.get_many` answers for
+    `keys_of(...)`, possibly for more answers than these); the database for the others."""
+    writing = _writing()
+    values = []
+    for answer in answers:
+        if answer.token_key in writing:
+            values.append(answer.load())
+            continue
+        token = found.get(answer.token_key)
+        held = found.get(answer.value_key)
+        if token is not None and held is not None and held[0] == token:
+            values.append(held[1])
+            continue
+        if token is None:
+            cache.add(answer.token_key, secrets.token_hex(8), timeout=TOKEN_TTL)
+            token = cache.get(answer.token_key)
+        value = answer.load()
+        if token is not None and (value is not None or answer.keep_none):
+            cache.set(answer.value_key, (token, value), timeout=answer.ttl)
+        values.append(value)
+    return values
+
+
+def replace_token(token_key: str) -> None:
+    """What the token covers changed (and was committed): no process serves it any more."""
+    cache.set(token_key, secrets.token_hex(8), timeout=TOKEN_TTL)
+
+
+def _writing() -> set[str]:
+    """The tokens whose answers this connection's open transaction changed."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    written: set[str] | None = getattr(connection, "charte_cache_writing", None)
+    if written is None:
+        written = connection.charte_cache_writing = set()  # type: ignore[attr-defined]
+    elif written and not connection.in_atomic_block:
+        written.clear()  # the transaction ended (a rollback runs no callback)
+    return written
+
+
+def changed(token_key: str) -> None:
+    """The open transaction changes what `token_key` covers: it reads the database from now
+    on, and every process does once it commits (nothing changes if it rolls back)."""
+    _writing().add(token_key)
+    transaction.on_commit(partial(committed, token_key))
+
+
+def committed(token_key: str) -> None:
+    _writing().discard(token_key)
+    replace_token(token_key)

@@ -1,0 +1,196 @@
+"""The consent API answers from the cache, and nothing it caches outlives what it depends on.
+
+A read costs one round trip to the cache (the service's key, the request counted against the
+rate, the person's consents and the charter's material changes together) and one query (the
+person). A revoked key is refused from the moment the revocation commits, in every process; a
+material change of the charter stops a cached consent to a widened purpose at once.
+"""
+
+import hashlib
+import secrets
+from io import StringIO
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from charte.consent.models import ApiClient
+from charte.consent.queries import forget_state
+from charte.core import ratelimit
+from charte.core.actors import person_ref
+from charte.privacy import register
+from tests.conftest import journal
+from tests.consent.test_api import auth, text_digest
+from tests.consent.test_charter_change import TUTOR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key(db):
+    cache.clear()
+    out = StringIO()
+    call_command("consent_api_key", "newsletter-tool", stdout=out)
+    return out.getvalue().split()[-1]
+
+
+def read(client, key, person):
+    return client.get(f"/api/consent/subjects/{person.public_id}", headers=auth(key))
+
+
+def holds(response, purpose):
+    return next(c["holds"] for c in response.json()["consents"] if c["purpose"] == purpose)
+
+
+def give_newsletter(client, key, person, capture):
+    with capture(execute=True):
+        response = client.post(
+            f"/api/consent/subjects/{person.public_id}",
+            {
+                "purpose": "newsletter",
+                "given": True,
+                "text_sha256": text_digest(client, key, "newsletter"),
+            },
+            content_type="application/json",
+            headers=auth(key),
+        )
+    assert response.status_code == 201
+
+
+def test_a_cached_read_makes_one_query_the_person(
+    client, key, guardian_anna, django_assert_num_queries
+):
+    forget_state(person_ref(guardian_anna))  # her sign-up's consents, as once committed
+    assert read(client, key, guardian_anna).status_code == 200
+
+    with django_assert_num_queries(1):  # neither the key, nor the consents, nor the charter
+        response = read(client, key, guardian_anna)
+
+    assert response.status_code == 200
+
+
+def test_a_revoked_key_is_refused_at_once_though_it_was_cached(
+    client, key, guardian_anna, django_capture_on_commit_callbacks
+):
+    assert read(client, key, guardian_anna).status_code == 200  # the key is in the cache now
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("consent_api_key", "newsletter-tool", "--revoke", stdout=StringIO())
+
+    assert read(client, key, guardian_anna).status_code == 401
+    client_row = ApiClient.objects.get(name="newsletter-tool")
+    assert client_row.revoked_at is not None
+    [entry] = journal("consent.api_client_revoked")
+    assert entry.data == {"client": client_row.pk}
+
+
+def test_revoking_an_unknown_service_says_so_and_changes_nothing(key):
+    with pytest.raises(CommandError, match="Aucun service"):
+        call_command("consent_api_key", "nobody", "--revoke", stdout=StringIO())
+
+    assert not ApiClient.objects.filter(revoked_at__isnull=False).exists()
+    assert journal("consent.api_client_revoked") == []
+
+
+def test_a_key_that_matches_no_service_is_refused_and_not_kept(client, key, guardian_anna):
+    stranger = "ck_" + secrets.token_urlsafe(32)
+
+    assert read(client, stranger, guardian_anna).status_code == 401
+    assert read(client, stranger, guardian_anna).status_code == 401
+    digest = hashlib.sha256(stranger.encode()).hexdigest()
+    assert not any(digest in k for k in cache._cache)  # type: ignore[attr-defined]
+
+
+def test_a_material_change_stops_a_cached_consent_at_once(
+    client, key, guardian_anna, monkeypatch, django_capture_on_commit_callbacks
+):
+    call_command("charter", "publish", stdout=StringIO())  # the version in force
+    give_newsletter(client, key, guardian_anna, django_capture_on_commit_callbacks)
+    assert holds(read(client, key, guardian_anna), "newsletter") is True  # cached now
+
+    # The newsletter gets a new recipient: a material change that widens it.
+    monkeypatch.setattr(register, "RECIPIENTS", (*register.RECIPIENTS, TUTOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("charter", "publish", stdout=StringIO())
+
+    assert holds(read(client, key, guardian_anna), "newsletter") is False
+
+
+def test_a_consent_points_at_the_version_published_just_before(
+    client, key, guardian_anna, monkeypatch, django_capture_on_commit_callbacks
+):
+    call_command("charter", "publish", stdout=StringIO())
+    assert read(client, key, guardian_anna).status_code == 200  # the version cached
+    monkeypatch.setattr(register, "RECIPIENTS", (*register.RECIPIENTS, TUTOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("charter", "publish", stdout=StringIO())
+
+    give_newsletter(client, key, guardian_anna, django_capture_on_commit_callbacks)
+
+    [newsletter] = [
+        c
+        for c in read(client, key, guardian_anna).json()["consents"]
+        if c["purpose"] == "newsletter"
+    ]
+    assert newsletter["charter_version"] == 2
+    assert newsletter["holds"] is True
+
+
+# The same guarantees on Redis, as in production: the key, the count and the answers travel in
+# one pipeline there.
+
+
+@pytest.fixture
+def redis_cache(settings):
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis does not answer on 127.0.0.1:6379: start it (production runs on it).")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"test-{secrets.token_hex(6)}",
+        }
+    }
+    yield
+    redis.Redis.from_url(url).delete(
+        *redis.Redis.from_url(url).keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*") or ["-"]
+    )
+
+
+def test_on_redis_the_rate_counts_and_a_revocation_holds_at_once(
+    redis_cache, client, key, guardian_anna, settings, django_capture_on_commit_callbacks
+):
+    settings.CHARTE_CONSENT_API_RATE = "3/m"
+
+    codes = [read(client, key, guardian_anna).status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 429]
+    settings.CHARTE_CONSENT_API_RATE = "100/m"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("consent_api_key", "newsletter-tool", "--revoke", stdout=StringIO())
+    assert read(client, key, guardian_anna).status_code == 401
+
+
+def test_on_redis_a_write_is_read_back_at_once(
+    redis_cache, client, key, guardian_anna, django_capture_on_commit_callbacks
+):
+    assert holds(read(client, key, guardian_anna), "newsletter") is False  # cached now
+
+    give_newsletter(client, key, guardian_anna, django_capture_on_commit_callbacks)
+
+    assert holds(read(client, key, guardian_anna), "newsletter") is True
+
+
+def test_on_redis_a_rate_limit_is_one_counter_with_its_expiry(redis_cache):
+    refusals = [ratelimit.hit("test", key="someone", rate="2/m") is not None for _ in range(3)]
+
+    assert refusals == [False, False, True]
+    refusal, found = ratelimit.hit_and_read("test", key="someone", rate="2/m", read=["absent"])
+    assert refusal is not None
+    assert 1 <= refusal.retry_after <= 60
+    assert found == {}
