@@ -516,6 +516,7 @@ MATRIX: dict[str, Entry] = {
     # Internal services, each limited to its purpose.
     "consent:parental_checks": only(DPO),
     "recipients:authority_requests": only(DPO),
+    "recipients:notices": only(DPO),
     "recipients:notice": Entry(
         roles=EVERY_ROLE,
         visitor=200,

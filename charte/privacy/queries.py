@@ -131,6 +131,15 @@ def published_register(*, data: bool = True) -> dict[str, Any]:
         "processings": processings,
         "retention_rules": [_retention(rule.code) for rule in register.RETENTION_RULES],
         "recipients": [_recipient(r) for r in register.RECIPIENTS],
+        "emails": [
+            {
+                "code": e.code,
+                "name": str(e.name),
+                "essential": e.essential,
+                "consent_purpose": e.consent_purpose,
+            }
+            for e in register.EMAILS
+        ],
         "journal": _journal(),
         "categories": [{"code": c.value, "label": str(c.label)} for c in register.Category],
         "provenances": [{"code": p.value, "label": str(p.label)} for p in register.Provenance],

@@ -13,6 +13,11 @@ def charter_context(document: dict[str, Any]) -> dict[str, Any]:
         "register": document,
         "recipients": {r["code"]: r for r in document["recipients"]},
         "categories": {c["code"]: c["label"] for c in document["categories"]},
+        "purposes": {
+            p["code"]: p["name"]
+            for processing in document["processings"]
+            for p in processing["purposes"]
+        },
         "transfers": [r for r in document["recipients"] if r["outside_eea"]],
         "recipient_kinds": [
             {

@@ -28,7 +28,6 @@ from charte.recipients.models import AuthorityRequest, Disclosure
 NEVER_A_CHILD = frozenset(
     {
         RecipientKind.PARTNER,
-        RecipientKind.REVIEW_PARTNER,
         RecipientKind.SOCIAL_NETWORK,
         RecipientKind.JOB_APPLICATION_PARTNER,
     }

@@ -44,6 +44,10 @@ class RecipientsConfig(AppConfig):
                 "Alerte : un destinataire n'a pas confirmé un effacement, une correction ou une limitation"
             ),
         )
+        events.LABELS.setdefault(
+            notices.HANDED_EVENT,
+            _("Notification à un destinataire remise à l'envoi d'e-mails"),
+        )
         events.SYSTEM_ACTORS.setdefault("system:recipients", _("Avis aux destinataires"))
         navigation.add_panels(
             navigation.Panel(
@@ -59,7 +63,12 @@ class RecipientsConfig(AppConfig):
                 template="recipients/sections/disclosures.html",
                 context=disclosures_section,
                 order=60,
-            )
+            ),
+            navigation.PrivacySection(
+                template="recipients/sections/corrections_told.html",
+                context=notices.corrections_section,
+                order=61,
+            ),
         )
         navigation.add_menu(
             navigation.Link(
@@ -67,5 +76,11 @@ class RecipientsConfig(AppConfig):
                 url_name="recipients:authority_requests",
                 roles=frozenset({"dpo"}),
                 order=60,
-            )
+            ),
+            navigation.Link(
+                label=_("Avis aux destinataires"),
+                url_name="recipients:notices",
+                roles=frozenset({"dpo"}),
+                order=61,
+            ),
         )

@@ -97,9 +97,15 @@ class Notice(PublicIdModel):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("en attente d'envoi")
+        # An email notice handed to our outbox: it is "sent" only once the outbox delivered it.
+        OUTBOX = "outbox", _("remis à notre envoi d'e-mails, pas encore parti")
         SENT = "sent", _("envoyé, confirmation attendue")
         CONFIRMED = "confirmed", _("confirmé par le destinataire")
         OVERDUE = "overdue", _("sans réponse dans le délai")
+
+    class Origin(models.TextChoices):
+        REQUEST = "request", _("une demande")
+        SELF_SERVICE = "self_service", _("une correction dans « Mes informations »")
 
     class Via(models.TextChoices):
         API = "api", _("API")
@@ -117,14 +123,20 @@ class Notice(PublicIdModel):
     )
     recipient = models.CharField(_("destinataire"), max_length=40)
     kind = models.CharField(_("avis"), max_length=10, choices=NoticeKind.choices)
-    # The request it answers (its public id): the rights engine sits above this app.
+    # The request it answers (its public id): the rights engine sits above this app. A
+    # correction the person made themself has no request: a reference of its own.
     request_reference = models.CharField(_("demande"), max_length=64)
+    origin = models.CharField(
+        _("à la suite de"), max_length=12, choices=Origin.choices, default=Origin.REQUEST
+    )
     disclosures = models.JSONField(_("transmissions concernées"), default=list)
     categories = models.JSONField(_("catégories de données"), default=list)
     # For a correction: the corrected values of what the recipient received; else empty.
     payload = models.JSONField(_("contenu"), default=dict, blank=True)
     state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.QUEUED)
     via = models.CharField(_("par"), max_length=5, choices=Via.choices, blank=True)
+    # The outbox message that carries an email notice (its public id), to know when it left.
+    message = models.UUIDField(_("e-mail"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.CharField(_("dernière erreur"), max_length=200, blank=True)
     queued_at = models.DateTimeField(_("préparé le"), default=timezone.now, editable=False)
@@ -155,7 +167,10 @@ class Notice(PublicIdModel):
                 fields=["request_reference", "recipient", "kind"], name="one_notice_per_recipient"
             ),
         ]
-        indexes = [models.Index(fields=["state", "due_at"])]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            models.Index(fields=["person", "queued_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.kind} ({self.state})"

@@ -42,7 +42,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -50,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import Role, User
+from charte.audit import events
 from charte.core.actors import Actor, SystemActor
 from charte.core.errors import ActionError, NotFound
 from charte.privacy import register
@@ -113,7 +115,12 @@ class Subject:
 
 @transaction.atomic
 def queue_notices(
-    *, kind: str, subjects: Sequence[Subject], actor: Actor, now: datetime | None = None
+    *,
+    kind: str,
+    subjects: Sequence[Subject],
+    actor: Actor,
+    now: datetime | None = None,
+    origin: str = Notice.Origin.REQUEST,
 ) -> list[Notice]:
     """Queue one notice per recipient each person's data was disclosed to; sent after commit.
 
@@ -127,9 +134,13 @@ def queue_notices(
     created: list[Notice] = []
     for start in range(0, len(subjects), BATCH):
         created += _queue_batch(
-            kind=kind, subjects=subjects[start : start + BATCH], recipients=recipients, now=now
+            kind=kind,
+            subjects=subjects[start : start + BATCH],
+            recipients=recipients,
+            now=now,
+            origin=origin,
         )
-    if len(subjects) == 1:
+    if len(subjects) == 1 and (created or origin == Notice.Origin.REQUEST):
         audit.record(
             event="recipients.notices_queued",
             actor=actor,
@@ -158,6 +169,7 @@ def _queue_batch(
     subjects: Sequence[Subject],
     recipients: Mapping[str, register.Recipient],
     now: datetime,
+    origin: str,
 ) -> list[Notice]:
     by_person = {s.person_id: s for s in subjects}
     grouped: dict[tuple[int, str], tuple[list[str], set[str]]] = {}
@@ -199,6 +211,7 @@ def _queue_batch(
                 recipient=code,
                 kind=kind,
                 request_reference=subject.reference,
+                origin=origin,
                 disclosures=ids,
                 categories=sorted(cats),
                 payload=payload,
@@ -264,6 +277,88 @@ def tell_recipients(
         subjects=[Subject(person_id=person.pk, reference=reference, fields=tuple(fields or ()))],
         actor=actor,
     )
+
+
+def tell_of_correction(*, person: User, fields: Iterable[str], actor: Actor) -> list[Notice]:
+    """A correction the person (or a child's guardian) made themself, in "Mes informations":
+    art. 19 applies to it as to a rectification request. Each recipient that received one of
+    the corrected fields is told, under a reference of the correction's own; none else."""
+    fields = tuple(sorted(set(fields)))
+    if not fields:
+        return []
+    return queue_notices(
+        kind=NoticeKind.CORRECT,
+        subjects=[Subject(person_id=person.pk, reference=str(uuid.uuid4()), fields=fields)],
+        actor=actor,
+        origin=Notice.Origin.SELF_SERVICE,
+    )
+
+
+# The sign-in address changes in `accounts`, below this app, through its own confirmed
+# procedure; the journal records each change (and each change cancelled from the old address),
+# and the periodic sweep reads those entries back: a reference derived from the entry makes a
+# rerun tell no one twice. Within the window, a worker stopped for days catches up.
+EMAIL_CHANGES = (events.EMAIL_CHANGED, events.EMAIL_CHANGE_CANCELLED)
+EMAIL_WINDOW = timedelta(days=7)
+_EMAIL_CHANGE_NAMESPACE = uuid.UUID("5f0b0c1e-8a55-4a57-9a4f-1c2d7e3b9a60")
+
+
+def tell_of_email_changes(*, now: datetime | None = None, actor: Actor = WORKER) -> int:
+    """Each recipient of a person's former sign-in address hears of the new one (art. 19), as
+    of a correction made in "Mes informations". Returns how many notices were queued."""
+    from charte.audit.models import Entry
+
+    now = now or timezone.now()
+    entries = Entry.objects.filter(event__in=EMAIL_CHANGES, at__gte=now - EMAIL_WINDOW).values_list(
+        "lane", "seq", "event", "subject_ref", "data"
+    )
+    changes: dict[str, uuid.UUID] = {}  # reference -> the person's public id
+    for lane, seq, event, subject_ref, data in entries.order_by("at"):
+        if event == events.EMAIL_CHANGE_CANCELLED and not (data or {}).get("restored"):
+            continue  # the address had not changed yet: nothing to correct
+        public_id = _uuid_or_none(str(subject_ref or "").removeprefix("user:"))
+        if public_id is not None:
+            changes[str(uuid.uuid5(_EMAIL_CHANGE_NAMESPACE, f"{lane}:{seq}"))] = public_id
+    people = dict(
+        User.objects.filter(public_id__in=set(changes.values())).values_list("public_id", "pk")
+    )
+    # Only those whose address went to a recipient told of corrections, and not told yet.
+    contact = str(field_categories()["email"])
+    reached = {
+        person_id
+        for person_id, categories in Disclosure.objects.filter(
+            person_id__in=list(people.values()), recipient__in=list(told_of(NoticeKind.CORRECT))
+        ).values_list("person_id", "categories")
+        if contact in categories
+    }
+    done = set(
+        Notice.objects.filter(request_reference__in=list(changes)).values_list(
+            "request_reference", flat=True
+        )
+    )
+    subjects = [
+        Subject(person_id=people[public_id], reference=reference, fields=("email",))
+        for reference, public_id in changes.items()
+        if people.get(public_id) in reached and reference not in done
+    ]
+    queued = 0
+    for subject in subjects:  # one journal entry per change, like a correction on the page
+        queued += len(
+            queue_notices(
+                kind=NoticeKind.CORRECT,
+                subjects=[subject],
+                actor=actor,
+                origin=Notice.Origin.SELF_SERVICE,
+            )
+        )
+    return queued
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 # Sending ------------------------------------------------------------------------------------
@@ -373,24 +468,86 @@ def send_notice(*, notice_id: str, actor: Actor = WORKER) -> str:
             answer = _deliver(notice, recipient, actor=actor)
         except Undelivered as error:
             return _failed(notice, error, actor=actor)
-        notice.state = Notice.State.SENT
-        notice.sent_at = timezone.now()
         notice.attempts += 1
         notice.next_attempt_at = None
         notice.last_error = ""
-        notice.save(
-            update_fields=["state", "sent_at", "attempts", "next_attempt_at", "last_error", "via"]
-        )
-        audit.record(
-            event="recipients.notice_sent",
-            actor=actor,
-            subject=notice.person,
-            data=_data(notice, via=notice.via),
-        )
+        if notice.via == Notice.Via.EMAIL:
+            # Handed to our outbox is not sent: it is, once the outbox delivered it.
+            notice.state = Notice.State.OUTBOX
+            fields = ["state", "attempts", "next_attempt_at", "last_error", "via", "message"]
+            notice.save(update_fields=fields)
+            audit.record(event=HANDED_EVENT, actor=actor, subject=notice.person, data=_data(notice))
+            transaction.on_commit(partial(_settle_soon, str(notice.public_id)))
+            return "handed"
+        _sent(notice, at=timezone.now(), actor=actor)
         if answer.get("done") is True:
             _confirm(notice, via=Notice.Via.API)
             return "confirmed"
     return "sent"
+
+
+HANDED_EVENT = "recipients.notice_handed"
+
+
+def _sent(notice: Notice, *, at: datetime, actor: Actor) -> None:
+    notice.state = Notice.State.SENT
+    notice.sent_at = at
+    notice.save(
+        update_fields=["state", "sent_at", "attempts", "next_attempt_at", "last_error", "via"]
+    )
+    audit.record(
+        event="recipients.notice_sent",
+        actor=actor,
+        subject=notice.person,
+        data=_data(notice, via=notice.via),
+    )
+
+
+def _settle_soon(notice_id: str) -> None:
+    """Registered after the outbox's own delivery: where the worker runs tasks at once, the
+    email has left (or failed) by now; elsewhere the periodic sweep settles it later."""
+    settle_emails(notice_ids=[notice_id])
+
+
+def settle_emails(*, notice_ids: Sequence[str] | None = None, actor: Actor = WORKER) -> int:
+    """Email notices handed to the outbox turn "sent" once it delivered them; one it gave up
+    on (or that is gone) is tried again with the back-off, as a failed call is. Returns how
+    many changed; re-runnable."""
+    from charte.notifications.models import Message
+
+    handed = Notice.objects.filter(state=Notice.State.OUTBOX)
+    if notice_ids is not None:
+        handed = handed.filter(public_id__in=list(notice_ids))
+    changed, after = 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                handed.filter(pk__gt=after).order_by("pk").select_for_update(of=("self",))[:BATCH]
+            )
+            if not batch:
+                break
+            after = batch[-1].pk
+            outbox = {
+                m.public_id: m
+                for m in Message.objects.filter(public_id__in=[n.message for n in batch]).only(
+                    "public_id", "status", "sent_at", "last_error"
+                )
+            }
+            for notice in batch:
+                sent = outbox.get(notice.message) if notice.message else None
+                if sent is not None and sent.status == Message.Status.SENT:
+                    _sent(notice, at=sent.sent_at or timezone.now(), actor=actor)
+                elif sent is None or sent.status == Message.Status.ABANDONED:
+                    reason = sent.last_error if sent is not None else "gone"
+                    notice.state = Notice.State.QUEUED
+                    notice.message = None
+                    notice.save(update_fields=["state", "message"])
+                    notice.attempts -= 1  # the hand-over counted as the attempt
+                    _failed(notice, Undelivered(f"email: {reason}"), actor=actor)
+                else:
+                    continue  # still in the outbox: its own retries run
+                changed += 1
+    return changed
 
 
 def _deliver(notice: Notice, recipient: register.Recipient, *, actor: Actor) -> dict[str, Any]:
@@ -402,7 +559,7 @@ def _deliver(notice: Notice, recipient: register.Recipient, *, actor: Actor) -> 
     notice.via = Notice.Via.EMAIL
     from charte.notifications.actions import notify_address
 
-    notify_address(
+    notice.message = notify_address(
         kind="recipients.notice",
         email=recipient.notices.contact,
         language=settings.LANGUAGE_CODE,
@@ -415,7 +572,7 @@ def _deliver(notice: Notice, recipient: register.Recipient, *, actor: Actor) -> 
             "due_date": notice.due_at,
             **message(notice),
         },
-    )
+    ).public_id
     return {}
 
 
@@ -501,7 +658,7 @@ def mark_overdue(*, now: datetime | None = None, actor: Actor = WORKER) -> int:
 
     now = now or timezone.now()
     late = Notice.objects.filter(
-        state__in=[Notice.State.QUEUED, Notice.State.SENT], due_at__lte=now
+        state__in=[Notice.State.QUEUED, Notice.State.OUTBOX, Notice.State.SENT], due_at__lte=now
     ).order_by("pk")
     total = 0
     references: set[str] = set()
@@ -611,6 +768,50 @@ def told(reference: str) -> list[dict[str, Any]]:
         if recipient and recipient.notices and notice.kind == NoticeKind.ERASE:
             row["keeps_reason"] = str(recipient.notices.keeps_reason)
     return sorted(rows.values(), key=lambda r: r["name"])
+
+
+def corrections_told(person: User, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The recipients told of the corrections the person (or their guardian) made themself, most
+    recent first: who, which fields, when, and where it stands."""
+    rows = []
+    for notice in Notice.objects.filter(person=person, origin=Notice.Origin.SELF_SERVICE).order_by(
+        "-queued_at", "recipient"
+    )[:limit]:
+        recipient = register.RECIPIENT_BY_CODE.get(notice.recipient)
+        rows.append(
+            {
+                "notice": notice,
+                "name": str(recipient.name) if recipient else notice.recipient,
+                "fields": corrected_fields(notice),
+                "confirmed": notice.state == Notice.State.CONFIRMED,
+            }
+        )
+    return rows
+
+
+def corrected_fields(notice: Notice) -> list[str]:
+    """The names, as the person reads them, of the fields a correction notice carries."""
+    return [_field_label(name) for name in notice.payload.get("corrections", {})]
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(getattr(User._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return name
+
+
+def corrections_section(viewer: User, person: User) -> dict[str, Any] | None:
+    """The privacy centre's block: left out for a person who never had one to tell."""
+    rows = corrections_told(person)
+    return {"told": rows} if rows else None
+
+
+def access_notices_by_dpo(*, viewer: User) -> "models.QuerySet[Notice]":
+    """The DPO's list of every notice; no one else's."""
+    if viewer.role != Role.DPO:
+        raise NotFound(_("Page introuvable."))
+    return Notice.objects.select_related("person").order_by("-queued_at", "recipient")
 
 
 def overdue_panel(user: User) -> dict[str, Any]:

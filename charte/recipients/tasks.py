@@ -20,7 +20,17 @@ def send_notices(*, notice_ids: list[str]) -> dict[str, int]:
 
 @task()
 def sweep_notices() -> dict[str, int]:
-    """Retry the notices whose back-off is over, then turn the unanswered ones overdue."""
+    """Tell the recipients of a changed sign-in address, settle the email notices the outbox
+    delivered (or gave up on), retry the notices whose back-off is over, then turn the
+    unanswered ones overdue."""
+    told = notices.tell_of_email_changes()
+    settled = notices.settle_emails()
     due = notices.retry_due()
     sent = send_notices.call(notice_ids=due) if due else {}
-    return {"retried": len(due), **sent, "overdue": notices.mark_overdue()}
+    return {
+        "address_changes": told,
+        "settled": settled,
+        "retried": len(due),
+        **sent,
+        "overdue": notices.mark_overdue(),
+    }

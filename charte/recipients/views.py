@@ -1,5 +1,7 @@
 import uuid
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -72,6 +74,42 @@ def notice_callback(request: HttpRequest, public_id: uuid.UUID, token: str) -> J
 
 
 @signed_in_view
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The DPO's list of notices: those of requests, and those of the corrections people made
+    themself in "Mes informations", which have no request page."""
+    viewer = viewer_of(request)
+    found = notices.access_notices_by_dpo(viewer=viewer)
+    state = request.GET.get("etat", "")
+    origin = request.GET.get("origine", "")
+    if state in Notice.State.values:
+        found = found.filter(state=state)
+    if origin in Notice.Origin.values:
+        found = found.filter(origin=origin)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recipients/notices.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "notice": n,
+                    "name": _recipient_name(n),
+                    "reference": notices.short_reference(n.request_reference),
+                    "fields": notices.corrected_fields(n),
+                    "waivable": n.state == Notice.State.OVERDUE and n.waived_at is None,
+                }
+                for n in page
+            ],
+            "states": Notice.State.choices,
+            "origins": Notice.Origin.choices,
+            "state": state,
+            "origin": origin,
+        },
+    )
+
+
+@signed_in_view
 @require_POST
 def waive_notice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The DPO answers the person without waiting for this recipient any longer."""
@@ -83,10 +121,21 @@ def waive_notice(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             notice=found, actor=viewer, reason=request.POST.get("reason", "")
         ),
         success=_("C'est enregistré : la personne peut recevoir sa réponse."),
-        to="subject_requests:staff_detail",
-        args=(found.request_reference,),
+        **_page_of(found),
     )
+
+
+def _page_of(found: Notice) -> dict[str, Any]:
+    """Where the DPO decided: a request's page, or the list for a correction without one."""
+    if found.origin == Notice.Origin.REQUEST:
+        return {"to": "subject_requests:staff_detail", "args": (found.request_reference,)}
+    return {"to": "recipients:notices", "args": ()}
 
 
 def _recipient(found: Notice) -> object:
     return register.RECIPIENT_BY_CODE.get(found.recipient)
+
+
+def _recipient_name(found: Notice) -> str:
+    recipient = register.RECIPIENT_BY_CODE.get(found.recipient)
+    return str(recipient.name) if recipient else found.recipient

@@ -270,6 +270,15 @@ def check_standing(request: SubjectRequest) -> None:
         raise ActionError(
             _("Aucun compte ne correspond à cette déclaration : refusez-la, en l'expliquant.")
         )
+    if request.person.email and normalise_email(request.person.email) == claim.email:
+        # No one acts for themself after their death; and nothing may go to the deceased's
+        # address, so this claimant could never be answered.
+        raise ActionError(
+            _(
+                "Le déclarant écrit depuis l'adresse même du compte déclaré : personne n'agit "
+                "pour soi-même après son décès. Refusez la déclaration, en l'expliquant."
+            )
+        )
     if request.relation == Relation.TRUSTED_PERSON:
         directive = queries.directive_of(request.person)
         if directive is None or normalise_email(directive.trusted_email) != claim.email:

@@ -6,13 +6,8 @@ The request is decided through the DPO's page; the APIs are a real HTTP server o
 the email goes through a real SMTP server, and the recipients confirm through their links.
 """
 
-import json
-import re
-import threading
+import socket
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django.tasks import TaskResultStatus
@@ -29,59 +24,8 @@ from charte.recipients import tasks
 from charte.recipients.models import Disclosure, Notice
 from charte.subject_requests.models import Kind, Limitation, Status
 from tests.conftest import client_for
+from tests.recipients.helpers import API_KEY, PARTNER_CONTACT, link_in, path_of
 from tests.subject_requests.helpers import online, staff_url
-
-PARTNER_CONTACT = "donnees@editeurs-partenaires.example"
-API_KEY = "test-key-for-the-recipients-api"
-
-
-class RecipientServer:
-    """The recipients' APIs: a small real HTTP server on loopback that records what it gets."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        self.status = 202
-        self.reply: dict[str, Any] = {"received": True}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                server.received.append(
-                    {
-                        "path": self.path,
-                        "authorization": self.headers.get("Authorization", ""),
-                        "json": json.loads(body),
-                    }
-                )
-                answer = json.dumps(server.reply).encode()
-                self.send_response(server.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def to(self, code: str) -> list[dict[str, Any]]:
-        return [r["json"] for r in self.received if r["path"] == f"/notices/{code}"]
-
-
-@pytest.fixture
-def recipient_api(monkeypatch):
-    server = RecipientServer()
-    server.thread.start()
-    for code in ("email_provider", "payment_provider"):
-        monkeypatch.setenv(f"RECIPIENT_{code.upper()}_NOTICE_URL", f"{server.url}/notices/{code}")
-        monkeypatch.setenv(f"RECIPIENT_{code.upper()}_NOTICE_TOKEN", API_KEY)
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
 
 
 @pytest.fixture
@@ -147,16 +91,6 @@ def sweep() -> dict[str, int]:
 
 def detail_url(request) -> str:
     return reverse("subject_requests:detail", args=[request.public_id])
-
-
-def path_of(url: str) -> str:
-    return urlsplit(url).path
-
-
-def link_in(body: str) -> str:
-    found = re.search(r"https?://\S+/destinataires/avis/\S+/", body)
-    assert found, body
-    return found.group(0)
 
 
 def journal(event: str, request) -> list[Entry]:
@@ -408,3 +342,74 @@ def test_a_failed_call_is_retried_with_back_off(
     failing.refresh_from_db()
     assert (failing.state, failing.attempts) == ("sent", 3)
     assert len(journal("recipients.notice_sent", request)) == 3  # one per recipient
+
+
+def test_an_email_notice_is_sent_only_once_the_outbox_delivered_it(
+    guardian_anna,
+    dpo_elise,
+    disclosed,
+    recipient_api,
+    smtp_server,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    from charte.notifications.models import Message
+    from charte.notifications.tasks import retry_undelivered
+
+    working = settings.MAILERS
+    with socket.socket() as probe:  # a port where no mail server listens
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed, "timeout": 2},
+        }
+    }
+    request = online(guardian_anna, Kind.RESTRICTION)
+    approve(dpo_elise, request, django_capture_on_commit_callbacks)
+
+    partner = Notice.objects.get(request_reference=request.public_id, recipient="partner_publisher")
+    # Handed to the outbox, which could not deliver it: not "sent", and the journal agrees.
+    assert (partner.state, partner.via) == (Notice.State.OUTBOX, "email")
+    assert partner.message is not None
+    outbox = Message.objects.get(public_id=partner.message)
+    assert outbox.status == Message.Status.FAILED
+    assert [e.data["recipient"] for e in journal("recipients.notice_handed", request)] == [
+        "partner_publisher"
+    ]
+    assert "partner_publisher" not in {
+        e.data["recipient"] for e in journal("recipients.notice_sent", request)
+    }
+    staff = client_for(dpo_elise).get(staff_url(request)).content.decode()
+    assert "pas encore parti" in staff
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()  # the outbox still tries: the notice waits
+    partner.refresh_from_db()
+    assert partner.state == Notice.State.OUTBOX
+
+    # The outbox gives up: the notice goes back to be sent again, after its back-off.
+    while outbox.status != Message.Status.ABANDONED:
+        retry_undelivered.enqueue()
+        outbox.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    partner.refresh_from_db()
+    assert (partner.state, partner.message, partner.attempts) == (Notice.State.QUEUED, None, 1)
+    assert partner.last_error.startswith("email:")
+    assert partner.next_attempt_at is not None
+    assert smtp_server.to(PARTNER_CONTACT) == []
+
+    # Once mail flows again, the retry leaves and is delivered: now it is sent.
+    settings.MAILERS = working
+    Notice.objects.filter(pk=partner.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep()
+    partner.refresh_from_db()
+    assert (partner.state, partner.attempts) == (Notice.State.SENT, 2)
+    assert partner.message is not None
+    assert partner.sent_at == Message.objects.get(public_id=partner.message).sent_at
+    assert request.reference in smtp_server.wait_for(PARTNER_CONTACT)["Subject"]
+    assert [e.data["recipient"] for e in journal("recipients.notice_sent", request)].count(
+        "partner_publisher"
+    ) == 1

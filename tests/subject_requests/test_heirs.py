@@ -2,7 +2,6 @@
 and are answered at their own address; the deceased receives nothing (charter X5)."""
 
 import io
-import re
 import zipfile
 from datetime import timedelta
 
@@ -30,72 +29,22 @@ from charte.subject_requests.models import (
 )
 from tests.conftest import client_for, journal
 from tests.factories import make_user
-from tests.subject_requests.helpers import staff_url
+from tests.subject_requests.helpers import (
+    PDF,
+    code_in,
+    file_online,
+    link_in,
+    staff_url,
+    to,
+    verify_and_approve,
+)
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n% acte\n"
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def file_online(client, *, relation, name, email, asks, login="anna@famille.test", **more):
-    data = {
-        "relation": relation,
-        "name": name,
-        "email": email,
-        "login": login,
-        "last_name": "MARTIN",
-        "asks": asks,
-        "death_certificate": pdf("acte-de-deces.pdf"),
-        "quality_proof": pdf("justificatif.pdf"),
-        "details": "",
-        **more,
-    }
-    return client.post(reverse("subject_requests:claim"), data)
-
-
-def to(address: str) -> list:
-    return [m for m in mail.outbox if address in m.to]
-
-
-def link_in(message) -> str:
-    found = re.search(r"https?://\S+/droits/apres-un-deces/archive/\S+/", message.body)
-    assert found is not None
-    return found.group(0)
-
-
-def code_in(message) -> str:
-    found = re.search(r"^\s+(\d{8})$", message.body, re.MULTILINE)
-    assert found is not None
-    return found.group(1)
-
-
-def verify_and_approve(staff, dpo, request):
-    staff_client, dpo_client = client_for(staff), client_for(dpo)
-    staff_client.post(
-        staff_url(request),
-        {
-            "action": "identity",
-            "method": "death_certificate",
-            "evidence": "Acte de décès et justificatif reçus en ligne, vérifiés auprès de la mairie",
-            "verified": "1",
-        },
-    )
-    request.refresh_from_db()
-    assert request.status == Status.IN_REVIEW, [
-        m.message for m in staff_client.get(staff_url(request)).context["messages"]
-    ]
-    dpo_client.post(staff_url(request), {"action": "decide", "decision": "approved"})
-    request.refresh_from_db()
-    return request
 
 
 def test_a_death_played_out_online_the_deceased_receives_nothing(

@@ -32,6 +32,7 @@ from charte.privacy.register.data import (
     RETENTION_BY_CODE,
     RETENTION_RULES,
 )
+from charte.privacy.register.emails import EMAIL_BY_CODE, EMAILS
 from charte.privacy.register.recipients import RECIPIENT_BY_CODE, RECIPIENTS
 from charte.privacy.register.validation import validate
 from charte.privacy.register.vocabulary import (
@@ -39,6 +40,7 @@ from charte.privacy.register.vocabulary import (
     PORTABLE_PROVENANCES,
     Anchor,
     Category,
+    Email,
     LegalBasis,
     NoticeKind,
     Notices,
@@ -57,6 +59,8 @@ __all__ = [
     "ALL_PLATFORM_SUBJECTS",
     "DATA_SUBJECTS",
     "EEA_COUNTRIES",
+    "EMAILS",
+    "EMAIL_BY_CODE",
     "PORTABLE_PROVENANCES",
     "PROCESSINGS",
     "PROCESSING_BY_CODE",
@@ -68,6 +72,7 @@ __all__ = [
     "RETENTION_RULES",
     "Anchor",
     "Category",
+    "Email",
     "LegalBasis",
     "NoticeKind",
     "Notices",

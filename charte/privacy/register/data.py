@@ -547,8 +547,9 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="marketing",
         name=_("Votre avis sur la plateforme"),
         description=_(
-            "Vous inviter, par notre partenaire « avis client », à donner votre avis, "
-            "uniquement si vous l'avez accepté."
+            "Vous inviter nous-mêmes, par e-mail, à donner votre avis sur la plateforme, "
+            "uniquement si vous l'avez accepté ; chaque invitation porte un lien pour ne plus "
+            "en recevoir. Votre adresse ne part chez aucun partenaire."
         ),
         separable=True,
     ),

@@ -198,16 +198,6 @@ RECIPIENTS: tuple[Recipient, ...] = (
         notices=Notices(reach=Reach.EMAIL, contact="donnees@editeurs-partenaires.example"),
     ),
     Recipient(
-        code="review_partner",
-        name=_("Notre partenaire « avis client »"),
-        kind=RecipientKind.REVIEW_PARTNER,
-        categories=(Category.IDENTITY, Category.CONTACT),
-        purposes=("reviews",),
-        country="FR",
-        consent_purpose="reviews",
-        notices=Notices(reach=Reach.API, contact="privacy@avis-clients.example"),
-    ),
-    Recipient(
         code="job_application_partner",
         name=_("Notre partenaire de gestion des candidatures"),
         kind=RecipientKind.JOB_APPLICATION_PARTNER,

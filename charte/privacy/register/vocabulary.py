@@ -91,7 +91,6 @@ class RecipientKind(models.TextChoices):
     SUB_PROCESSOR = "sub_processor", _("Sous-traitant ultérieur")
     PAYMENT_PROVIDER = "payment_provider", _("Prestataire de paiement")
     PARTNER = "partner", _("Partenaire commercial (uniquement avec votre consentement exprès)")
-    REVIEW_PARTNER = "review_partner", _("Partenaire « avis client »")
     JOB_APPLICATION_PARTNER = "job_application_partner", _("Partenaire de gestion des candidatures")
     SOCIAL_NETWORK = "social_network", _("Réseau social")
     PUBLIC_AUTHORITY = "public_authority", _("Organisme public ou auxiliaire de justice")
@@ -131,6 +130,25 @@ class Notices:
     keeps_reason: Text = ""
     # Days the recipient has to confirm before the notice is overdue and the DPO is alerted.
     answer_days: int = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class Email:
+    """A kind of email the platform sends (its code is the message kind's).
+
+    Without `consent_purpose` it is essential: part of the service the person asked for (a
+    link to confirm an address, the answer to a request, a security alert), sent without a
+    consent and without an unsubscribe link. With one, it is sent only while that consent
+    holds and carries a one-click unsubscribe link (RFC 8058) that withdraws exactly it.
+    """
+
+    code: str
+    name: Text
+    consent_purpose: str | None = None
+
+    @property
+    def essential(self) -> bool:
+        return self.consent_purpose is None
 
 
 # The EU and EEA member states (ISO 3166-1 alpha-2), within which data moves freely.

@@ -48,3 +48,11 @@ def request_notices(req: Any) -> dict[str, Any]:
         "upcoming": upcoming,
         "applies": kind is not None,
     }
+
+
+@register.simple_tag
+def corrections_told(person: Any) -> list[dict[str, Any]]:
+    """The recipients told of the corrections made in "Mes informations" (most recent first)."""
+    if getattr(person, "pk", None) is None:
+        return []
+    return notices.corrections_told(person, limit=20)

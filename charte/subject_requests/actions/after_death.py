@@ -42,6 +42,13 @@ def record_directive(
         bool(trusted_name.strip()) and bool(trusted_email.strip()),
         _("Nommez votre personne de confiance et son adresse e-mail."),
     )
+    require(
+        not person.email or normalise_email(trusted_email) != normalise_email(person.email),
+        _(
+            "Votre personne de confiance a besoin de sa propre adresse : après un décès, plus "
+            "rien ne part à la vôtre."
+        ),
+    )
     directive, created = Directive.objects.update_or_create(
         person=person,
         defaults={

@@ -14,6 +14,7 @@ from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor
 from charte.core.errors import ActionError, Conflict
 from charte.privacy import processing
+from charte.recipients import notices as recipient_notices
 from charte.subject_requests.actions.common import data_of, require, require_handler
 from charte.subject_requests.models import (
     Kind,
@@ -30,7 +31,10 @@ def rectify_account(
 ) -> list[str]:
     """The person (or a child's guardian) corrects what they provided; returns the fields
     changed. Frozen while a restriction holds, except for the DPO. The country goes through
-    `accounts.change_guardian_fields`, which refuses it to a child (see `guardian_rule`)."""
+    `accounts.change_guardian_fields`, which refuses it to a child (see `guardian_rule`).
+
+    Art. 19 applies to every rectification, not only to a request's: each recipient that
+    received a field corrected here is told, as after a rectification request."""
     require(
         processing.edit_allowed(person, actor),
         _("Le traitement de ces données est limité : seul le DPO peut les modifier."),
@@ -43,7 +47,9 @@ def rectify_account(
     changed = _apply_changes(
         person, changes, actor=actor, event="account.rectified", data={}, meta=meta
     )
-    return changed + list(decided.fields if decided else ())
+    changed += list(decided.fields if decided else ())
+    recipient_notices.tell_of_correction(person=person, fields=changed, actor=actor)
+    return changed
 
 
 def _apply_changes(

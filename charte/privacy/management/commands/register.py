@@ -67,6 +67,10 @@ def to_markdown(doc: dict[str, Any]) -> str:
     for r in doc["recipients"]:
         safeguard = f", safeguard: {r['safeguard_label']}" if r["safeguard"] else ""
         lines.append(f"- `{r['code']}` {r['name']} ({r['kind_label']}, {r['country']}{safeguard})")
+    lines += ["", "## Emails", ""]
+    for e in doc.get("emails", []):
+        rests = "essential" if e["essential"] else f"consent `{e['consent_purpose']}`"
+        lines.append(f"- `{e['code']}` {e['name']} ({rests})")
     lines += ["", "## Models without personal data", ""]
     lines += [f"- {m['model']}: {m['reason']}" for m in doc["models_without_personal_data"]]
     return "\n".join(lines) + "\n"
