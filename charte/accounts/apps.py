@@ -19,6 +19,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from charte.accounts.models import Role
+        from charte.audit import events as journal_events
+
+        journal_events.declare_values("role", dict(Role.choices))
+
         from charte.accounts import (
             receivers,  # noqa: F401  (connects auth signals to the journal)
             waiting,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from charte import audit
 from charte.accounts import actions, reentry, trusted_devices, waiting
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.accounts.receivers import login_digest
 from charte.audit import watch
 from charte.audit.journal import RequestMeta
@@ -119,6 +119,11 @@ class ChangePasswordForm(RefusesCardNumbers, PasswordChangeForm):
         self.request = request
         self.meta = meta
         self.keep_session = keep_session
+        if user.role == Role.PUPIL:  # pupils are spoken to in "tu", the validators' rules too
+            self.fields["new_password1"].help_text = _(
+                "Au moins 10 caractères, pas seulement des chiffres ; ni un mot de passe courant, "
+                "ni un mot de passe qui ressemble à ton nom ou à ton identifiant."
+            )
 
     def clean_old_password(self) -> str:
         password = str(self.cleaned_data.get("old_password") or "")

@@ -26,6 +26,14 @@ class Role(models.TextChoices):
     IT = "it", _("Service informatique")
 
 
+# A role as it reads beside a person's name ("Élise · Protection des données"): words that
+# need no gender, since we do not collect it. The other roles' names need none already.
+ROLE_BADGES = {
+    Role.TEACHER: _("Enseignement"),
+    Role.DPO: _("Protection des données"),
+}
+
+
 # People who use the platform, under the charter's Annex 1 row 1 (and its retention).
 PLATFORM_ROLES = frozenset({Role.PUPIL, Role.PARENT, Role.TEACHER, Role.SCHOOL_STAFF})
 # The operator's own people: staff accounts, outside the platform users' retention.
@@ -207,6 +215,11 @@ class User(PublicIdModel, AbstractBaseUser):
             if name in self.__dict__ and (only is None or name in only):
                 loaded[name] = self.__dict__[name]
         self._guardian_fields_loaded = loaded
+
+    @property
+    def role_badge(self) -> str:
+        """The role beside the person's name, in words that need no gender (`ROLE_BADGES`)."""
+        return str(ROLE_BADGES.get(Role(self.role), self.get_role_display()))
 
     @property
     def full_name(self) -> str:

@@ -77,7 +77,7 @@ def unconfirmed_adult(user: "User") -> Waiting | None:
             "suivi le lien envoyé le %(date)s à %(address)s."
         )
         % {
-            "date": date_format(user.created_at, "j F Y"),
+            "date": date_format(user.created_at, "DATE_FORMAT"),
             "address": mask_address(user.email or ""),
         },
         advice=_(

@@ -93,8 +93,10 @@ def delete_assignment(*, assignment: Assignment, actor: User) -> None:
     """Withdraw work given by mistake; refused once a pupil has handed something in."""
     if not schools.teaches_class(actor, assignment.school_class):
         raise NotFound(_("Travail introuvable."))
-    if assignment.productions.exists():
-        raise Conflict(_("Des élèves ont déjà rendu ce travail : il ne peut plus être supprimé."))
+    if assignment.productions.exists():  # handed in, or a pupil's draft
+        raise Conflict(
+            _("Des élèves ont déjà commencé ou rendu ce travail : il ne peut plus être supprimé.")
+        )
     audit.record(
         event="assignments.deleted",
         actor=actor,
@@ -112,8 +114,14 @@ def hand_in(
     text: str,
     files: Sequence[CheckedFile],
     actor: User,
+    draft: bool = False,
 ) -> Production:
-    """The pupil hands in (or completes) their production, until the teacher has given feedback."""
+    """The pupil hands in (or completes) their production, until the teacher has given feedback.
+
+    With `draft`, the pupil saves it without handing it in: the teacher does not see it and
+    the due date does not count it; handing it in later stamps the moment it is handed in. A
+    production handed in cannot go back to being a draft.
+    """
     if actor.pk != pupil.pk or pupil.role != Role.PUPIL:
         raise ActionError(_("Seul l'élève rend son propre travail."))
     if not queries.is_for(assignment, pupil):
@@ -135,7 +143,13 @@ def hand_in(
             % {"max": MAX_FILES}
         )
     if production is None and not text and not files:
-        raise ActionError(_("Écris ton texte ou ajoute un fichier avant de rendre ton travail."))
+        raise ActionError(
+            _("Écris ton texte ou ajoute un fichier avant d'enregistrer ton brouillon.")
+            if draft
+            else _("Écris ton texte ou ajoute un fichier avant de rendre ton travail.")
+        )
+    if draft and production is not None and not production.is_draft:
+        raise Conflict(_("Ton travail est déjà rendu : tu peux seulement le mettre à jour."))
     if files:
         quota.make_room(person=pupil, adding=sum(f.size for f in files))
     now = timezone.now()
@@ -143,19 +157,25 @@ def hand_in(
         try:
             with transaction.atomic():
                 production = Production.objects.create(
-                    assignment=assignment, pupil=pupil, text=text, submitted_at=now, updated_at=now
+                    assignment=assignment,
+                    pupil=pupil,
+                    text=text,
+                    submitted_at=None if draft else now,
+                    updated_at=now,
                 )
         except IntegrityError as exc:
             raise Conflict(_("Ton travail vient d'être rendu ; recharge la page.")) from exc
-        first = True
+        first = not draft
     else:
         if production.feedback_at is not None:
             raise Conflict(_("Ton enseignant a déjà corrigé ce travail : il ne peut plus changer."))
+        first = production.is_draft and not draft
         if text:
             production.text = text
+        if first:
+            production.submitted_at = now
         production.updated_at = now
-        production.save(update_fields=["text", "updated_at"])
-        first = False
+        production.save(update_fields=["text", "submitted_at", "updated_at"])
     for checked in files:
         stored = ProductionFile(
             production=production,
@@ -175,15 +195,19 @@ def hand_in(
                 at=now,
             )
         )
+    if draft:
+        event = "assignments.draft_saved"
+    else:
+        event = "assignments.handed_in" if first else "assignments.production_updated"
     audit.record(
-        event="assignments.handed_in" if first else "assignments.production_updated",
+        event=event,
         actor=actor,
         subject=pupil,
         data={
             "assignment": str(assignment.public_id),
             "production": str(production.public_id),
             "files": len(files),
-            "late": now > assignment.due_at,
+            "late": not draft and now > assignment.due_at,
         },
     )
     return production

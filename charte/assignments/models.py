@@ -117,7 +117,9 @@ class Production(PublicIdModel):
         User, on_delete=models.CASCADE, related_name="productions", verbose_name=_("élève")
     )
     text = models.TextField(_("texte rendu"), blank=True)
-    submitted_at = models.DateTimeField(_("rendu le"), default=timezone.now)
+    # Empty while the production is a draft: saved by the pupil, not handed in. The teacher
+    # does not see it, and the due date counts the handing-in alone.
+    submitted_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
     updated_at = models.DateTimeField(_("modifié le"), default=timezone.now)
     feedback = models.TextField(_("appréciation"), blank=True)
     feedback_at = models.DateTimeField(_("appréciation donnée le"), null=True, blank=True)
@@ -144,8 +146,12 @@ class Production(PublicIdModel):
         return f"{self.pupil_id} for {self.assignment_id}"
 
     @property
+    def is_draft(self) -> bool:
+        return self.submitted_at is None
+
+    @property
     def late(self) -> bool:
-        return self.submitted_at > self.assignment.due_at
+        return self.submitted_at is not None and self.submitted_at > self.assignment.due_at
 
 
 class ProductionFile(PublicIdModel):

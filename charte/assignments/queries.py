@@ -78,7 +78,8 @@ def may_see_production(viewer: User, production: Production) -> bool:
     if viewer.role == Role.TEACHER:
         school_class = production.assignment.school_class
         return (
-            schools.teaches_class(viewer, school_class)
+            not production.is_draft  # a draft is the pupil's until handed in
+            and schools.teaches_class(viewer, school_class)
             and school_class.archived_at is None
             and Enrolment.objects.current()
             .filter(pupil_id=production.pupil_id, school_class=school_class)
@@ -148,8 +149,9 @@ class PupilStatus:
     pupil: User
     status: str
     done_at: datetime | None
-    production: Production | None
+    production: Production | None  # handed in
     best_score: float | None  # the assigned exercise's best score since it was given
+    draft: Production | None = None  # saved by the pupil, not handed in
 
     @property
     def label(self) -> str:
@@ -186,6 +188,7 @@ def _status(
     if needs_exercise and first_attempt is not None:
         moments.append(first_attempt)
     if assignment.expects_production and production is not None:
+        assert production.submitted_at is not None  # drafts are never passed here
         moments.append(production.submitted_at)
     done_at = max(moments)
     if production is not None and production.feedback_at is not None:
@@ -206,12 +209,11 @@ def pupils_of(assignment: Assignment) -> list[User]:
 def statuses(assignment: Assignment, pupils: Iterable[User] | None = None) -> list[PupilStatus]:
     pupils = list(pupils) if pupils is not None else pupils_of(assignment)
     now = timezone.now()
-    productions = {
-        p.pupil_id: p
-        for p in Production.objects.filter(
-            assignment=assignment, pupil__in=pupils
-        ).prefetch_related("files")
-    }
+    found = Production.objects.filter(assignment=assignment, pupil__in=pupils).prefetch_related(
+        "files"
+    )
+    productions = {p.pupil_id: p for p in found if not p.is_draft}
+    drafts = {p.pupil_id: p for p in found if p.is_draft}
     first: dict[int, datetime] = {}
     best: dict[int, float] = {}
     if assignment.exercise_id is not None:
@@ -249,6 +251,7 @@ def statuses(assignment: Assignment, pupils: Iterable[User] | None = None) -> li
                 done_at=done_at,
                 production=production,
                 best_score=best.get(pupil.pk),
+                draft=drafts.get(pupil.pk),
             )
         )
     return out
@@ -320,6 +323,7 @@ def productions_to_review(teacher: User, *, limit: int = 8) -> list[Production]:
             assignment__school_class__teachings__teacher=teacher,
             assignment__school_class__archived_at__isnull=True,
             feedback_at__isnull=True,
+            submitted_at__isnull=False,
         )
         .filter(Exists(current))
         .select_related("pupil", "assignment__school_class")

@@ -9,6 +9,7 @@ from charte.accounts.models import Role
 from charte.accounts.queries import children_of
 from charte.assignments import actions, queries
 from charte.assignments.forms import AssignmentForm, FeedbackForm, ProductionForm
+from charte.assignments.models import Production
 from charte.content import queries as content
 from charte.core import quota
 from charte.core.access import signed_in_view, viewer_of
@@ -135,8 +136,9 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             request.POST or None,
             request.FILES or None,
             storage=quota.usage_of(viewer),
-            initial={"text": status.production.text if status.production else ""},
+            initial={"text": (status.production or status.draft or Production()).text},
         )
+        draft = request.POST.get("intent") == "draft"
         if request.method == "POST" and form.is_valid():
             handed_in = attempt(
                 request,
@@ -146,8 +148,14 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     files=form.cleaned_data["attachments"],
                     actor=viewer,
+                    draft=draft,
                 ),
-                success=_("C'est rendu ! Ton enseignant va pouvoir le lire."),
+                success=_(
+                    "Brouillon enregistré : ton enseignant ne le voit pas tant que tu ne l'as "
+                    "pas rendu."
+                )
+                if draft
+                else _("C'est rendu ! Ton enseignant va pouvoir le lire."),
                 form=form,
                 fields={quota.StorageFull: "attachments"},  # next to the field, with the figures
             )

@@ -9,6 +9,8 @@ needs them declares it in its `AppConfig.ready()` with `declare_connection_data(
 why; the reason is shown in the register.
 """
 
+from collections.abc import Mapping
+
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +141,7 @@ LABELS.update(
         "account.deactivated": _("Compte désactivé"),
         "account.rectified": _("Compte rectifié"),
         "account.renamed": _("Nom du compte modifié"),
+        "assignments.draft_saved": _("Brouillon d'un rendu enregistré"),
         "assignments.created": _("Devoir donné"),
         "assignments.deleted": _("Devoir supprimé"),
         "assignments.feedback_changed": _("Appréciation modifiée"),
@@ -170,6 +173,7 @@ LABELS.update(
         "families.letter_issued": _("Lettre aux parents émise"),
         "families.pending_child_erased": _("Enfant en attente effacé"),
         "families.unconfirmed_child_erased": _("Enfant sans accord effacé"),
+        "families.weekly_progress_sent": _("Point de la semaine envoyé aux parents"),
         "guardianship.confirmed": _("Lien parent-enfant confirmé"),
         "guardianship.ended": _("Lien parent-enfant terminé"),
         "guardianship.proposed": _("Lien parent-enfant proposé"),
@@ -396,6 +400,7 @@ DETAIL_LABELS: dict[str, Text] = {
     "via_guardian": _("par un parent"),
     "view": _("vue"),
     "waits_for_parent": _("attend un parent"),
+    "week": _("semaine"),
     "with_address": _("avec adresse"),
 }
 
@@ -443,6 +448,22 @@ def connection_data_events() -> dict[str, Text]:
     return dict(_CONNECTION_DATA)
 
 
+# The values a detail may hold that are codes ("newsletter", "email_link", "teacher"): their
+# words, by key. Each app declares the codes it writes, in its `AppConfig.ready()`, with
+# `declare_values` (this app loads no model and knows no register). Two apps may declare the
+# same key: their codes are merged, a code never meaning two things under one key.
+_VALUE_LABELS: dict[str, dict[str, Text]] = {}
+
+
+def declare_values(key: str, labels: Mapping[str, Text]) -> None:
+    """Name in words the codes a detail `key` may hold."""
+    _VALUE_LABELS.setdefault(key, {}).update(labels)
+
+
+def value_labels(key: str) -> dict[str, Text]:
+    return dict(_VALUE_LABELS.get(key, {}))
+
+
 def detail_label(key: str) -> Text:
     """A detail's name in words (its key when none is declared)."""
     return DETAIL_LABELS.get(key, key.replace("_", " "))
@@ -459,6 +480,8 @@ def _detail_text(key: str, value: object) -> str:
         return " ; ".join(f"{detail_label(k)} : {_detail_text(k, v)}" for k, v in value.items())
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value in _VALUE_LABELS.get(key, {}):
+        return str(_VALUE_LABELS[key][value])
     return str(value)
 
 

@@ -67,6 +67,11 @@ class ConsentConfig(AppConfig):
             "families.invitation_accepted",
             reason=_("La preuve du consentement d'un responsable légal dit d'où il l'a donné."),
         )
+        from charte.consent.models import Act, Channel, Verification
+
+        events.declare_values("channel", dict(Channel.choices))
+        events.declare_values("verification", dict(Verification.choices))
+        events.declare_values("act", dict(Act.choices))
         processing.set_consent_source(queries.consent_holds)
         processing.register_check("consent", queries.processing_check)
         kinds.set_unsubscribe_link(tokens.unsubscribe_url)

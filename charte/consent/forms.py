@@ -18,13 +18,13 @@ from charte.privacy.register import Purpose
 REQUIRED_FIELD = "consent_required"
 
 
-def _help(purpose: Purpose) -> str:
+def _help(purpose: Purpose, *, child: bool = False) -> str:
     names = [
         str(r.name)
         for r in register.RECIPIENTS
         if r.code in {x.code for x in register.recipients_of(purpose.code)}
     ]
-    text = str(purpose.description)
+    text = str(purpose.description_for(child=child))
     if names:
         text += " " + str(_("Destinataires : ")) + ", ".join(names) + "."
     return format_html("{}", text)
@@ -38,8 +38,16 @@ class ConsentFieldsMixin(RefusesCardNumbers, forms.Form):
     """
 
     def add_consent_fields(
-        self, purposes: list[Purpose], *, grouped: bool, child_name: str = ""
+        self,
+        purposes: list[Purpose],
+        *,
+        grouped: bool,
+        child_name: str = "",
+        for_child: bool = False,
     ) -> None:
+        """`for_child`: a guardian consents for a child (named `child_name` when known): the
+        labels speak of the child, and what the account needs is one box (`grouped`)."""
+        for_child = for_child or bool(child_name)
         self.consent_purposes = purposes
         self.consent_grouped = grouped
         self.required_purposes = [p for p in purposes if not p.separable]
@@ -51,34 +59,59 @@ class ConsentFieldsMixin(RefusesCardNumbers, forms.Form):
                 initial=ConsentText.digest(text_body(purpose.code, language)),
                 required=False,
             )
+        self.consent_child_name = child_name
         if grouped and self.required_purposes:
-            self.fields[REQUIRED_FIELD] = forms.BooleanField(
-                required=True,
-                label=_(
-                    "J'ai lu la charte et j'accepte que mes données soient traitées pour les "
-                    "finalités ci-dessus, nécessaires au fonctionnement de mon compte."
-                ),
-            )
+            if for_child and child_name:
+                label = _(
+                    "J'ai lu la charte et j'accepte que les données de %(name)s soient traitées "
+                    "pour les finalités ci-dessus, nécessaires au fonctionnement de son compte."
+                ) % {"name": child_name}
+            elif for_child:
+                label = str(
+                    _(
+                        "J'ai lu la charte et j'accepte que les données de mon enfant soient "
+                        "traitées pour les finalités ci-dessus, nécessaires au fonctionnement "
+                        "de son compte."
+                    )
+                )
+            else:
+                label = str(
+                    _(
+                        "J'ai lu la charte et j'accepte que mes données soient traitées pour "
+                        "les finalités ci-dessus, nécessaires au fonctionnement de mon compte."
+                    )
+                )
+            self.fields[REQUIRED_FIELD] = forms.BooleanField(required=True, label=label)
         for purpose in purposes:
             if grouped and not purpose.separable:
                 continue
+            name = purpose.name_for(child=for_child)
             if child_name and not purpose.separable:
                 label = _("J'accepte, pour %(name)s : %(purpose)s") % {
                     "name": child_name,
-                    "purpose": purpose.name,
+                    "purpose": name,
                 }
             elif child_name:
                 label = _("Facultatif, pour %(name)s : %(purpose)s") % {
                     "name": child_name,
-                    "purpose": purpose.name,
+                    "purpose": name,
                 }
+            elif for_child:
+                label = _("Facultatif, pour mon enfant : %(purpose)s") % {"purpose": name}
             elif purpose.separable:
                 label = _("Facultatif : %(purpose)s") % {"purpose": purpose.name}
             else:
                 label = _("J'accepte : %(purpose)s") % {"purpose": purpose.name}
             self.fields[f"consent_{purpose.code}"] = forms.BooleanField(
-                required=not purpose.separable, label=label, help_text=_help(purpose)
+                required=not purpose.separable,
+                label=label,
+                help_text=_help(purpose, child=for_child),
             )
+        # What the account needs, as the grouped box lists it (about the child, for a child).
+        self.required_lines = [
+            (p.name_for(child=for_child), p.description_for(child=for_child))
+            for p in self.required_purposes
+        ]
 
     def consent_choices(self) -> tuple[dict[str, bool], dict[str, str]]:
         data = self.cleaned_data

@@ -16,6 +16,10 @@ from charte.privacy.register import LegalBasis, Purpose
 ASKED_PROCESSINGS = ("platform", "marketing")
 # Children are never offered marketing: they are contacted only through their parents (D4).
 ADULT_ONLY_PROCESSINGS = frozenset({"marketing"})
+# Asked of parents alone: what a guardian chooses to receive about their children (the weekly
+# progress email). It rests on the consent of the guardian who receives it; for the child it
+# is about, `processing.allowed` still answers (a restriction or an objection stops it).
+PARENT_ONLY_PURPOSES = frozenset({"family_progress"})
 
 
 def purpose(code: str) -> Purpose | None:
@@ -37,6 +41,7 @@ def purposes_for(person: User) -> list[Purpose]:
         if p.processing in ASKED_PROCESSINGS
         and consent_based(p.processing)
         and not (person.role == Role.PUPIL and p.processing in ADULT_ONLY_PROCESSINGS)
+        and not (person.role != Role.PARENT and p.code in PARENT_ONLY_PURPOSES)
     ]
     return sorted(found, key=lambda p: p.separable)
 

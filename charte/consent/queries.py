@@ -20,7 +20,13 @@ from charte.consent.models import (
     ConsentRecord,
     Verification,
 )
-from charte.consent.purposes import ASKED_PROCESSINGS, consent_based, purpose, purposes_for
+from charte.consent.purposes import (
+    ASKED_PROCESSINGS,
+    PARENT_ONLY_PURPOSES,
+    consent_based,
+    purpose,
+    purposes_for,
+)
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
@@ -240,7 +246,8 @@ def processing_check(person: Any, code: str) -> bool | None:
     child waits for their guardian), and what still concerns that account (a guardian's
     invitation, the answer to a request) must go on. A child under the age of digital consent
     counts only a consent their guardian gave: one recorded as their own (before a birth date
-    was corrected, say) is no consent. The operator's staff are not asked.
+    was corrected, say) is no consent. The operator's staff are not asked, nor is a child
+    about what their parent chose to receive about them (`PARENT_ONLY_PURPOSES`).
     """
     if not isinstance(person, User) or not person.pk or not person.is_platform_user:
         return None
@@ -248,6 +255,10 @@ def processing_check(person: Any, code: str) -> bool | None:
     if found is None or not found.separable or found.processing not in ASKED_PROCESSINGS:
         return None
     if not consent_based(found.processing):
+        return None
+    if code in PARENT_ONLY_PURPOSES and person.role != Role.PARENT:
+        # The child a parent's weekly email is about is not asked: the parent who receives it
+        # is (`notify` checks their consent); restrictions and objections still answer.
         return None
     if not consent_holds(person, code):
         return False
@@ -342,6 +353,15 @@ class ConsentLine:
 
     purpose: Purpose
     record: ConsentRecord | None
+    for_child: bool = False  # read by a guardian: the purpose speaks of the child
+
+    @property
+    def name(self) -> str:
+        return str(self.purpose.name_for(child=self.for_child))
+
+    @property
+    def description(self) -> str:
+        return str(self.purpose.description_for(child=self.for_child))
 
     @property
     def given(self) -> bool:
@@ -360,9 +380,12 @@ class ConsentLine:
         return self.given and not self.to_renew
 
 
-def consent_lines(person: User) -> list[ConsentLine]:
+def consent_lines(person: User, *, for_child: bool = False) -> list[ConsentLine]:
     latest = latest_records(person)
-    return [ConsentLine(purpose=p, record=latest.get(p.code)) for p in purposes_for(person)]
+    return [
+        ConsentLine(purpose=p, record=latest.get(p.code), for_child=for_child)
+        for p in purposes_for(person)
+    ]
 
 
 def may_decide_for(*, viewer: User, person: User) -> bool:
@@ -377,7 +400,7 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     if not person.is_platform_user:
         return None
     child = person.needs_guardian(timezone.localdate())
-    lines = consent_lines(person)
+    lines = consent_lines(person, for_child=child and viewer.pk != person.pk)
     return {
         "person": person,
         "lines": lines,

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -251,7 +252,7 @@ def tell_of_versions(request: HttpRequest, last: CharterVersion) -> None:
             '{} <a href="{}">{}</a>',
             _("Notre charte a été mise à jour le %(date)s (version %(number)s).")
             % {
-                "date": timezone.localtime(last.published_at).strftime("%d/%m/%Y"),
+                "date": date_format(timezone.localtime(last.published_at), "DATE_FORMAT"),
                 "number": last.number,
             },
             reverse("consent:versions"),

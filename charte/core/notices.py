@@ -30,6 +30,12 @@ class Kind:
     A `to_guardians` kind goes to the person's confirmed guardians whatever the person's age is
     now: a change of what decides parental control concerns them even when it ends it. It
     must be essential.
+
+    A `guardian_news` kind is news about a child under the age of digital consent for their
+    confirmed guardians (the weekly progress email), resting on each guardian's own consent to
+    `purpose`: it goes to the guardians whose consent holds, while processing the child's data
+    for that purpose is allowed (no restriction, no objection); never to the child, and to
+    nobody once the child decides alone. It must not be essential.
     """
 
     code: str
@@ -40,6 +46,7 @@ class Kind:
     example: Mapping[str, Any] = field(default_factory=dict)
     addressed: bool = False
     to_guardians: bool = False
+    guardian_news: bool = False
 
     def __post_init__(self) -> None:
         if not self.essential and not self.purpose:
@@ -49,6 +56,10 @@ class Kind:
         if self.to_guardians and (self.addressed or not self.essential):
             raise ValueError(
                 f"Message kind {self.code!r} goes to the guardians: essential, not addressed."
+            )
+        if self.guardian_news and (self.essential or self.addressed or self.to_guardians):
+            raise ValueError(
+                f"Message kind {self.code!r} is news for the guardians: it needs their consent."
             )
         if self.addressed and not self.essential:
             raise ValueError(

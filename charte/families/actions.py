@@ -25,7 +25,7 @@ from charte.consent.purposes import purposes_for
 from charte.consent.queries import latest_records
 from charte.core.actors import Actor
 from charte.core.errors import ActionError, Conflict
-from charte.families import queries
+from charte.families import progress, queries
 from charte.families.models import Invitation
 from charte.families.tokens import (
     display_letter_code,
@@ -34,6 +34,7 @@ from charte.families.tokens import (
     new_letter_code,
 )
 from charte.notifications.actions import notify
+from charte.privacy import processing
 
 # The invitations a closed child's account waits on: a parent's consent opens it.
 WAITING_KINDS = frozenset({Invitation.Kind.CONSENT, Invitation.Kind.LETTER})
@@ -428,3 +429,32 @@ def refuse_invitation(*, invitation: Invitation, actor: Actor) -> bool:
 def record_wrong_letter_code(*, actor: User) -> None:
     """A code that names no open letter: journalled (the rate limit stops guessing)."""
     audit.record(event="families.letter_code_refused", actor=actor, subject=actor)
+
+
+@transaction.atomic
+def send_weekly_progress(*, child: User, week: "progress.Week", actor: Actor) -> int:
+    """Send `child`'s `week` to the guardians who asked for it; how many copies were queued.
+
+    A week already sent for this child is not sent again, so the job may run any number of
+    times (the child's row is locked meanwhile, so that two runs do not both send it). A child
+    whose data may not be used for this (a restriction, an objection) is left out.
+    """
+    User.objects.select_for_update().filter(pk=child.pk).first()
+    if progress.already_sent(child, week) or not processing.allowed(child, progress.PURPOSE):
+        return 0
+    summary = progress.week_summary(child, week)
+    messages = notify(
+        kind=progress.KIND,
+        person=child,
+        actor=actor,
+        context={"summary": summary, "week": week},
+        campaign=week.campaign,
+    )
+    if messages:
+        audit.record(
+            event="families.weekly_progress_sent",
+            actor=actor,
+            subject=child,
+            data={"week": week.key, "messages": len(messages)},
+        )
+    return len(messages)

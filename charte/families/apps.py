@@ -6,7 +6,8 @@ class FamiliesConfig(AppConfig):
 
     Holds the invitations sent to a child's guardians: the address typed for the guardian (by
     the child at sign-up, or by the first guardian for the second), who invited, and when it
-    was accepted. An invitation lives 14 days at most. The links between guardians and
+    was accepted. An invitation lives 14 days at most. Sends, to the parents who asked for it,
+    a weekly email of what each child did (`progress`); it keeps nothing of its own. The links between guardians and
     children themselves are `accounts.Guardianship`; the consents, `consent.ConsentRecord`.
     """
 
@@ -22,7 +23,7 @@ class FamiliesConfig(AppConfig):
         from charte.accounts import waiting
         from charte.accounts.models import Role
         from charte.core import navigation, schedule
-        from charte.families import tasks
+        from charte.families import progress, tasks
         from charte.families.queries import family_panel, waiting_child
         from charte.notifications import kinds
 
@@ -39,6 +40,14 @@ class FamiliesConfig(AppConfig):
                 template="families/email/guardian_invitation",
                 essential=True,
                 addressed=True,
+            ),
+            kinds.Kind(
+                code=progress.KIND,
+                template="families/email/weekly_progress",
+                essential=False,
+                purpose=progress.PURPOSE,
+                guardian_news=True,
+                example=progress.EXAMPLE,
             ),
         )
         navigation.add_menu(
@@ -60,5 +69,15 @@ class FamiliesConfig(AppConfig):
                 task=tasks.erase_unconfirmed_children,
                 every=timedelta(days=1),
                 at=time(3, 0),
+            )
+        )
+        # Daily, for a weekly email: the first run after a week ends sends it, the next ones
+        # find it sent (a run lost is made up the next day rather than a week later).
+        schedule.register(
+            schedule.Job(
+                name="families.weekly_progress",
+                task=tasks.send_weekly_progress,
+                every=timedelta(days=1),
+                at=time(7, 0),
             )
         )

@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -12,9 +13,37 @@ from charte.consent.forms import ConsentFieldsMixin
 from charte.consent.purposes import purposes_for_role
 from charte.core.cards import RefusesCardNumbers
 
-COUNTRIES = sorted(
-    ((code, COUNTRY_NAMES[code]) for code in DIGITAL_CONSENT_AGE), key=lambda c: c[1]
-)
+# Each country in the reader's language (the endonyms of `COUNTRY_NAMES` read in no one's).
+READER_COUNTRY_NAMES = {
+    "AT": _("Autriche"), "BE": _("Belgique"), "BG": _("Bulgarie"), "CY": _("Chypre"),
+    "CZ": _("Tchéquie"), "DE": _("Allemagne"), "DK": _("Danemark"), "EE": _("Estonie"),
+    "ES": _("Espagne"), "FI": _("Finlande"), "FR": _("France"), "GR": _("Grèce"),
+    "HR": _("Croatie"), "HU": _("Hongrie"), "IE": _("Irlande"), "IS": _("Islande"),
+    "IT": _("Italie"), "LI": _("Liechtenstein"), "LT": _("Lituanie"), "LU": _("Luxembourg"),
+    "LV": _("Lettonie"), "MT": _("Malte"), "NL": _("Pays-Bas"), "NO": _("Norvège"),
+    "PL": _("Pologne"), "PT": _("Portugal"), "RO": _("Roumanie"), "SE": _("Suède"),
+    "SI": _("Slovénie"), "SK": _("Slovaquie"),
+}  # fmt: skip
+
+
+def collation_key(text: str) -> str:
+    """How a reader orders words: letter case and accents aside ("Égypte" between "Danemark"
+    and "France", "Ísland" before "Italia"), which code points alone do not give."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def countries() -> list[tuple[str, str]]:
+    """The countries of the table, named and sorted in the active language (read when a form
+    is shown, not at start-up)."""
+    named = [
+        (code, str(READER_COUNTRY_NAMES.get(code, COUNTRY_NAMES[code])))
+        for code in DIGITAL_CONSENT_AGE
+    ]
+    return sorted(named, key=lambda c: collation_key(c[1]))
+
+
+COUNTRIES = countries
 
 
 def _clean_birth_date(value: date) -> date:
@@ -102,7 +131,7 @@ class ChildForm(ConsentFieldsMixin, PasswordFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_consent_fields(purposes_for_role(Role.PUPIL), grouped=False)
+        self.add_consent_fields(purposes_for_role(Role.PUPIL), grouped=True, for_child=True)
         self.fields["password1"].label = _("Mot de passe de l'enfant")
         self.fields["password1"].help_text = _(
             "Au moins 10 caractères, que vous lui transmettrez. Vous pourrez le changer ici."
@@ -165,7 +194,7 @@ class InvitationConsentForm(ConsentFieldsMixin):
     def __init__(self, *args: Any, child: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.add_consent_fields(
-            purposes_for_role(Role.PUPIL), grouped=False, child_name=child.first_name
+            purposes_for_role(Role.PUPIL), grouped=True, child_name=child.first_name
         )
         self.fields["guardian"] = forms.BooleanField(
             label=_("Je suis titulaire de l'autorité parentale sur %(name)s.")
@@ -203,7 +232,7 @@ class ChildFactsForm(RefusesCardNumbers, forms.Form):
         super().__init__(*args, **kwargs)
         if child.country not in DIGITAL_CONSENT_AGE:  # a country outside the table, kept
             field = self.fields["country"]
-            field.choices = [(child.country, child.country), *COUNTRIES]  # type: ignore[attr-defined]
+            field.choices = [(child.country, child.country), *countries()]  # type: ignore[attr-defined]
 
     def clean_birth_date(self) -> date:
         return _clean_birth_date(self.cleaned_data["birth_date"])

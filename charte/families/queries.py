@@ -116,7 +116,7 @@ def waiting_child(user: User) -> "Waiting | None":
                 "Ton compte attend l'accord de ton parent. Ton établissement t'a remis pour "
                 "lui une lettre, le %(date)s, avec un code."
             )
-            % {"date": date_format(letter.created_at, "j F Y")},
+            % {"date": date_format(letter.created_at, "DATE_FORMAT")},
             advice=_(
                 "Donne-lui la lettre : il se connecte (ou crée son compte de parent), tape le "
                 "code et donne son accord. Tu pourras alors te connecter. Lettre perdue ? "
@@ -137,7 +137,7 @@ def waiting_child(user: User) -> "Waiting | None":
                 "à %(address)s."
             )
             % {
-                "date": date_format(emailed.created_at, "j F Y"),
+                "date": date_format(emailed.created_at, "DATE_FORMAT"),
                 "address": mask_address(emailed.email),
             },
             advice=_(

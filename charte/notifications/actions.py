@@ -89,6 +89,12 @@ def notify(
         recipients = _addressee(person, address)
     elif message_kind.to_guardians:
         recipients = [g for g in guardians_of(person) if g.email]
+    elif message_kind.guardian_news:
+        recipients = (
+            [g for g in guardians_of(person) if g.email]
+            if person.needs_guardian(timezone.localdate())
+            else []
+        )
     else:
         recipients = list(recipients_for(person))
     recipients = [r for r in recipients if r is None or not deceased(r)]
@@ -96,13 +102,22 @@ def notify(
         assert message_kind.purpose is not None
         purpose = message_kind.purpose
         # Both must hold: the recipient's consent, and that of the person the message is
-        # about (a child's, given by a guardian; marketing is never offered for a child).
+        # about (a child's, given by a guardian; marketing is never offered for a child). News
+        # for a child's guardians rests on each guardian's own consent; for the child, nothing
+        # may stop it (a restriction, an objection).
         recipients = [
             r
             for r in recipients
             if r is not None
             and processing.consent_given(r, purpose)
-            and (r.pk == person.pk or processing.consent_given(person, purpose))
+            and (
+                r.pk == person.pk
+                or (
+                    processing.allowed(person, purpose)
+                    if message_kind.guardian_news
+                    else processing.consent_given(person, purpose)
+                )
+            )
             and kinds.unsubscribe_link(r, purpose)
         ]
     if not recipients:

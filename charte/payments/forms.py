@@ -51,7 +51,7 @@ def recent_months(today: date, count: int = 24) -> list[tuple[str, str]]:
     year, month = today.year, today.month
     for _month in range(count):
         first = date(year, month, 1)
-        months.append((f"{year:04d}-{month:02d}", date_format(first, "F Y")))
+        months.append((f"{year:04d}-{month:02d}", date_format(first, "YEAR_MONTH_FORMAT")))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months
 

@@ -19,8 +19,14 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from charte.audit import events
         from charte.core import navigation
+        from charte.privacy import register
         from charte.privacy.checks import check_registry
         from charte.privacy.queries import holdings_section
+
+        # The journal's details name purposes, retention rules and recipients by their codes.
+        events.declare_values("purpose", {p.code: p.name for p in register.PURPOSES})
+        events.declare_values("rule", {r.code: r.name for r in register.RETENTION_RULES})
+        events.declare_values("recipient", {r.code: r.name for r in register.RECIPIENTS})
 
         events.declare_connection_data(
             "security.card_number_refused",

@@ -124,7 +124,7 @@ def continue_next_year(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "C'est noté : les comptes des élèves de la classe sont gardés jusqu'au "
             "%(date)s (%(count)s renouvelés maintenant).",
             renewed,
-        ) % {"date": date_format(kept_until, "j F Y"), "count": renewed}
+        ) % {"date": date_format(kept_until, "DATE_FORMAT"), "count": renewed}
 
     return act(
         request,

@@ -21,6 +21,15 @@ class SubjectRequestsConfig(AppConfig):
 
         from django.utils.translation import gettext_lazy as _
 
+        from charte.audit import events as journal_events
+        from charte.subject_requests.models import Channel as RequestChannel
+        from charte.subject_requests.models import Kind as RequestKind
+        from charte.subject_requests.models import Relation
+
+        journal_events.declare_values("kind", dict(RequestKind.choices))
+        journal_events.declare_values("channel", dict(RequestChannel.choices))
+        journal_events.declare_values("relation", dict(Relation.choices))
+
         from charte.accounts.models import PLATFORM_ROLES, Role
         from charte.audit import events
         from charte.core import navigation, quota, schedule

@@ -15,7 +15,9 @@ REMINDER_STAGES = ((1, 7), (2, 2), (3, -1))
 # Marketing: every purpose of the marketing processing (art. 21(3): stops at once, no review).
 MARKETING_PURPOSES = frozenset(p.code for p in register.purposes_of("marketing"))
 # GDPR art. 18: while restricted, data is only stored; these uses stop.
-FROZEN_BY_RESTRICTION = frozenset({"coach", "statistics", "improvement"}) | MARKETING_PURPOSES
+FROZEN_BY_RESTRICTION = (
+    frozenset({"coach", "statistics", "improvement", "family_progress"}) | MARKETING_PURPOSES
+)
 # Purposes the person may object to: the separable ones (coach profiling, improvement,
 # marketing, cookies), which stop as soon as the person's identity is established, and
 # statistics, where the DPO weighs the objection (art. 21(1)).

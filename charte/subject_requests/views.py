@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +114,7 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
             ),
             success=lambda created: _(
                 "Votre demande est enregistrée. Nous vous répondons au plus tard le {day}."
-            ).format(day=created.deadline.strftime("%d/%m/%Y")),
+            ).format(day=date_format(created.deadline, "DATE_FORMAT")),
             form=form,
         )
         if outcome.value is not None:

@@ -146,3 +146,56 @@ def test_every_declared_model_is_named_in_words_in_both_languages():
         if default in (french, french.rstrip("s")) or french == english:
             missing.append(f"{declaration.label} ({french!r} / {english!r})")
     assert not missing, "models without a name in words: " + ", ".join(missing)
+
+
+def test_detail_values_that_are_codes_read_in_words():
+    data: dict[str, object] = {
+        "purpose": "newsletter",
+        "channel": "email_link",
+        "role": "teacher",
+        "kind": "erasure",
+    }
+    with translation.override("fr"):
+        assert events.details(data) == [
+            ("finalité", "Notre lettre d'information"),
+            ("canal", "lien de désinscription d'un e-mail"),
+            ("rôle", "Enseignant"),
+            ("type", "Effacement"),
+        ]
+    with translation.override("en"):
+        assert events.details(data)[0][1] == "Our newsletter"
+    assert events.details({"purpose": "not-a-purpose"}) == [("finalité", "not-a-purpose")]
+
+
+@pytest.mark.parametrize("key", ["purpose", "channel", "role", "kind", "relation", "verification"])
+def test_every_declared_code_has_words_in_both_languages(key):
+    labels = events.value_labels(key)
+    assert labels
+    for code, text in labels.items():
+        with translation.override("fr"):
+            french = str(text)
+        with translation.override("en"):
+            english = str(text)
+        assert code not in (french, english) or code == french.lower(), (key, code)
+
+
+def test_the_dpos_journal_shows_a_consents_purpose_and_channel_in_words(
+    db, dpo_elise, guardian_anna
+):
+    from django.urls import reverse
+
+    from charte.consent.actions import record_choices
+    from tests.conftest import client_for
+
+    record_choices(
+        person=guardian_anna,
+        choices={"newsletter": True},
+        actor=guardian_anna,
+        channel="email_link",
+    )
+    page = client_for(dpo_elise).get(reverse("audit:search"), {"event": "consent.given"})
+
+    text = page.content.decode()
+    assert "Notre lettre d&#x27;information" in text
+    assert "lien de désinscription d&#x27;un e-mail" in text
+    assert "newsletter" not in text.split("<main", 1)[1].split("</main>", 1)[0]

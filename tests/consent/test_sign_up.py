@@ -70,3 +70,22 @@ def test_a_text_changed_since_it_was_shown_is_read_again(client, db):
     assert response.status_code == 200
     assert "relisez-le" in response.content.decode()
     assert not User.objects.filter(email="claire@famille.test").exists()
+
+
+def test_a_sign_up_with_an_error_keeps_what_was_typed_but_the_password(client, db):
+    data = form_data(client, password="1234", consent_newsletter="on", phone="0601020304")
+
+    response = client.post(SIGN_UP_URL, data)
+
+    assert response.status_code == 200
+    assert not User.objects.filter(email="claire@famille.test").exists()
+    page = response.content.decode()
+    for name, value in (("first_name", "Claire"), ("email", "claire@famille.test")):
+        assert re.search(
+            rf'name="{name}"[^>]*value="{value}"|value="{value}"[^>]*name="{name}"', page
+        )
+    boxes = dict(re.findall(r'<input type="checkbox" name="(consent_\w+)"([^>]*)>', page))
+    assert "checked" in boxes["consent_required"]
+    assert "checked" in boxes["consent_newsletter"]
+    assert re.search(r'value="parent"[^>]*checked|checked[^>]*value="parent"', page)
+    assert 'value="1234"' not in page

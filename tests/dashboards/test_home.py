@@ -100,7 +100,9 @@ def test_the_your_data_panel_speaks_of_children_only_to_a_parent_who_has_some(
 ):
     for person in (child_ben, pupil_lea, teacher_chloe, guardian_anna):
         page = client_for(person).get("/").content.decode()
-        assert "Voyez ce que nous gardons sur vous" in page, person
+        # Adults are told "vous", pupils "tu".
+        said = "Vois ce que nous gardons sur toi" if person.role == "pupil" else "Voyez ce que"
+        assert said in page, person
         assert YOUR_CHILDREN not in page, person
 
     adopt(guardian=guardian_anna, child=child_ben)

@@ -1,15 +1,19 @@
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from charte.accounts.consent_age import DIGITAL_CONSENT_AGE
 from charte.accounts.models import Guardianship, Role, User
 from charte.consent.models import ConsentRecord
 from charte.consent.queries import consent_holds
 from charte.core.actors import person_ref
+from charte.families.forms import collation_key
 from charte.families.models import Invitation
 from charte.families.tasks import erase_unconfirmed_children
 from charte.subject_requests.models import Kind, Limitation
@@ -71,7 +75,7 @@ def test_a_parent_creates_a_childs_account_that_opens_at_once(client, guardian_a
 
 
 def test_without_the_parents_consent_no_child_account_is_created(guardian_anna):
-    response = create_child(client_for(guardian_anna), consent_account=None)
+    response = create_child(client_for(guardian_anna), consent_required=None)
 
     assert response.status_code == 200
     assert not User.objects.filter(username="zoe.m").exists()
@@ -330,3 +334,53 @@ def test_an_expired_or_forged_link_opens_nothing(
     assert client_for(marc).post(link, {"guardian": "on"}).status_code == 404
     assert client_for(marc).get(link[:-5] + "xxxx/").status_code == 404
     assert not Guardianship.objects.filter(guardian=marc).exists()
+
+
+def test_a_childs_form_speaks_of_the_child_with_one_box_for_what_the_account_needs(
+    guardian_anna,
+):
+    """The parent ticks one box for what the child's account needs, each optional purpose
+    apart; the form speaks of the child's account, never of "votre compte"."""
+    page = client_for(guardian_anna).get(reverse("families:create_child")).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page.split("<main", 1)[1].split("</main>", 1)[0])
+
+    boxes = re.findall(r'<input type="checkbox" name="(consent_\w+)"([^>]*)>', page)
+    assert [name for name, attrs in boxes if "required" in attrs] == ["consent_required"]
+    optional = {name for name, attrs in boxes if "required" not in attrs}
+    assert optional == {"consent_coach", "consent_improvement"}
+    assert "fonctionnement de son compte" in unescape(text)
+    for words in ("votre compte", "vos données", "mon compte", "vos propres"):
+        assert words not in unescape(text).lower(), words
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [("fr", "Islande", "Italie"), ("fr", "Espagne", "Estonie"), ("en", "Iceland", "Ireland")],
+)
+def test_countries_are_named_and_sorted_in_the_readers_language(client, language, before, after):
+    """Sorted by code point, "Ísland" came after "Sverige"; the reader's order ignores accents."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("families:pupil_sign_up"))
+    names = re.findall(r'<option value="[A-Z]{2}"[^>]*>([^<]+)</option>', page.content.decode())
+
+    assert len(names) == len(DIGITAL_CONSENT_AGE)
+    assert names.index(before) < names.index(after)
+    assert names == sorted(names, key=collation_key)
+
+
+def test_a_form_with_an_error_keeps_what_was_typed_but_the_passwords(guardian_anna):
+    parent = client_for(guardian_anna)
+
+    response = create_child(parent, password2="pas-le-meme-mot-de-passe")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert not User.objects.filter(username="zoe.m").exists()
+    assert 'name="first_name" value="Zoé"' in page
+    assert 'name="username" value="zoe.m"' in page
+    assert f'name="birth_date" value="{birthday(9).isoformat()}"' in page
+    boxes = dict(re.findall(r'<input type="checkbox" name="(consent_\w+)"([^>]*)>', page))
+    assert "checked" in boxes["consent_required"]
+    assert "checked" in boxes["consent_coach"]
+    assert "checked" not in boxes["consent_improvement"]
+    assert CHILD_PASSWORD not in page

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.consent.actions import record_choices
 from charte.consent.models import ConsentRecord
 from charte.consent.queries import consent_holds
@@ -21,12 +21,13 @@ from charte.consent.tokens import SALT, unsubscribe_token
 from charte.core.actors import SEED, person_ref
 from charte.notifications import kinds
 from charte.notifications.actions import notify
-from tests.conftest import client_for, journal
+from tests.conftest import birthday, client_for, journal
+from tests.consent.helpers import adopt
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-OPTIONAL = ("newsletter", "partner_offers", "reviews")
+OPTIONAL = ("newsletter", "partner_offers", "reviews", "family_progress")
 NON_ESSENTIAL = [k for k in kinds.all_kinds() if not k.essential]
 
 
@@ -48,8 +49,12 @@ def test_each_non_essential_kind_carries_the_headers_and_its_link_withdraws_that
         actor=guardian_anna,
         channel="privacy_centre",
     )
+    about = guardian_anna
+    if kind.guardian_news:  # news about Anna's child, for Anna who asked for it
+        about = make_user(role=Role.PUPIL, first_name="Ben", birth_date=birthday(12))
+        adopt(guardian=guardian_anna, child=about)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(kind=kind.code, person=guardian_anna, actor=SEED, context=kind.example)
+        notify(kind=kind.code, person=about, actor=SEED, context=kind.example)
 
     received = smtp_server.wait_for(guardian_anna.email)
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -35,7 +35,8 @@ def test_no_email_about_a_child_reaches_the_childs_own_address(
         record_choices(
             person=guardian_anna, choices={kind.purpose: True}, actor=guardian_anna, channel="api"
         )
-        if kind.purpose not in ADULT_ONLY:
+        # A parent's own choice of what to receive about the child is not the child's.
+        if kind.purpose not in ADULT_ONLY | purposes.PARENT_ONLY_PURPOSES:
             record_choices(
                 person=child, choices={kind.purpose: True}, actor=guardian_anna, channel="api"
             )

@@ -282,12 +282,18 @@ PURPOSES: tuple[Purpose, ...] = (
             "Créer votre compte, vous connecter et faire fonctionner l'ensemble des services "
             "de la plateforme."
         ),
+        child_name=_("Son compte et le fonctionnement de la plateforme"),
+        child_description=_(
+            "Créer son compte, lui permettre de se connecter et faire fonctionner l'ensemble "
+            "des services de la plateforme."
+        ),
     ),
     Purpose(
         code="resources",
         processing="platform",
         name=_("Les ressources pédagogiques"),
         description=_("Vous donner accès aux leçons, exercices et documents du catalogue."),
+        child_description=_("Lui donner accès aux leçons, exercices et documents du catalogue."),
     ),
     Purpose(
         code="coach",
@@ -296,6 +302,11 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Vous proposer quoi travailler ensuite d'après vos résultats, avec des contenus "
             "connexes. Vous pouvez vous y opposer : le coach propose alors à tous la même chose."
+        ),
+        child_description=_(
+            "Lui proposer quoi travailler ensuite d'après ses résultats, avec des contenus "
+            "connexes. Vous pouvez vous y opposer : le coach lui propose alors la même chose "
+            "qu'à tous."
         ),
         separable=True,
     ),
@@ -322,6 +333,21 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="platform",
         name=_("Vos ressources personnelles"),
         description=_("Créer, conserver, organiser et réutiliser vos propres ressources."),
+        child_name=_("Ses ressources personnelles"),
+        child_description=_("Créer, conserver, organiser et réutiliser ses propres ressources."),
+    ),
+    Purpose(
+        code="family_progress",
+        processing="platform",
+        name=_("Le point de la semaine sur vos enfants, par e-mail"),
+        description=_(
+            "Chaque semaine, un e-mail par enfant à chaque parent qui l'a demandé : les "
+            "exercices faits, leur réussite, les compétences qui ont avancé, le travail rendu "
+            "ou en retard. Facultatif ; il s'arrête d'un clic, depuis l'e-mail ou vos "
+            "consentements ; jamais envoyé pour un enfant dont le traitement des données "
+            "est limité."
+        ),
+        separable=True,
     ),
     Purpose(
         code="groups",
@@ -340,6 +366,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Recevoir et traiter ce que vous nous signalez par le formulaire de signalement "
             "d'erreur."
         ),
+        child_description=_(
+            "Recevoir et traiter ce qu'il nous signale par le formulaire de signalement "
+            "d'erreur ; notre réponse va à ses parents."
+        ),
     ),
     Purpose(
         code="improvement",
@@ -348,6 +378,10 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Comprendre comment la plateforme est utilisée pour l'améliorer, dans la limite de "
             "votre consentement."
+        ),
+        child_description=_(
+            "Comprendre comment la plateforme est utilisée pour l'améliorer, dans la limite de "
+            "votre consentement pour lui."
         ),
         separable=True,
     ),
@@ -362,6 +396,13 @@ PURPOSES: tuple[Purpose, ...] = (
             "chaque année scolaire, jamais sous son compte. Si vous vous opposez aux "
             "statistiques, vous êtes retiré de tous les rapports, sauf de votre propre rapport "
             "individuel de résultats."
+        ),
+        child_description=_(
+            "Les rapports individuels de résultats et les rapports anonymisés d'usage de la "
+            "plateforme. Ce qu'un élève fait (un exercice, une leçon ouverte, un travail rendu) "
+            "y est enregistré sous un pseudonyme calculé avec une clé secrète qui change à "
+            "chaque année scolaire, jamais sous son compte. Si vous vous y opposez pour lui, il "
+            "est retiré de tous les rapports, sauf de son propre rapport individuel de résultats."
         ),
     ),
     # Annex 1, row 2: security.

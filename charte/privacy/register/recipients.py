@@ -136,6 +136,7 @@ RECIPIENTS: tuple[Recipient, ...] = (
             "invoicing",
             "newsletter",
             "reviews",
+            "family_progress",
             "security_journal",
             "subject_requests",
             "consent_proof",

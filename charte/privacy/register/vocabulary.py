@@ -217,3 +217,13 @@ class Purpose:
     description: Text
     # May the person refuse or withdraw this purpose alone and keep using the service?
     separable: bool = False
+    # The same purpose as a guardian reads it for their child, where `name` or `description`
+    # speak to the person themself ("votre compte"); empty when they read well as they are.
+    child_name: Text = ""
+    child_description: Text = ""
+
+    def name_for(self, *, child: bool) -> Text:
+        return self.child_name if child and self.child_name else self.name
+
+    def description_for(self, *, child: bool) -> Text:
+        return self.child_description if child and self.child_description else self.description
