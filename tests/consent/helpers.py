@@ -9,6 +9,7 @@ from charte.accounts import actions as accounts
 from charte.accounts.models import User
 from charte.consent.actions import record_choices
 from charte.consent.purposes import purposes_for
+from charte.privacy import register
 
 
 def required(person: User) -> dict[str, bool]:
@@ -41,3 +42,28 @@ def form_data(client, **overrides):
     )
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+# The consent API, as a service calls it --------------------------------------------------------
+
+
+def auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def text_digest(client, key: str, purpose: str, language: str = "fr") -> str:
+    """The digest of the text a service shows for `purpose`, as the API lists it."""
+    purposes = client.get("/api/consent/purposes", headers=auth(key)).json()
+    [found] = [p for p in purposes if p["code"] == purpose]
+    return next(t["sha256"] for t in found["texts"] if t["language"] == language)
+
+
+# A recipient added by a charter change: it widens what `coach` and `newsletter` share.
+TUTOR = register.Recipient(
+    code="tutoring_partner",
+    name="Un partenaire de soutien scolaire",
+    kind=register.RecipientKind.PROCESSOR,
+    categories=(register.Category.IDENTITY,),
+    purposes=("coach", "newsletter"),
+    country="FR",
+)

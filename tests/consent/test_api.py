@@ -7,7 +7,7 @@ from django.core.management import call_command
 from charte.consent.models import ApiClient, ConsentRecord
 from charte.consent.queries import consent_holds, forget_state
 from charte.core.actors import person_ref
-from tests.consent.helpers import adopt
+from tests.consent.helpers import adopt, auth, text_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +18,6 @@ def key(db):
     out = StringIO()
     call_command("consent_api_key", "newsletter-tool", stdout=out)
     return out.getvalue().split()[-1]
-
-
-def auth(key):
-    return {"Authorization": f"Bearer {key}"}
-
-
-def text_digest(client, key, purpose, language="fr"):
-    purposes = client.get("/api/consent/purposes", headers=auth(key)).json()
-    [found] = [p for p in purposes if p["code"] == purpose]
-    return next(t["sha256"] for t in found["texts"] if t["language"] == language)
 
 
 def test_the_key_is_stored_only_as_a_digest(key):

@@ -19,18 +19,9 @@ from charte.consent.tasks import tell_charter_change
 from charte.mailings.queries import audience
 from charte.privacy import processing, register
 from tests.conftest import client_for, journal
-from tests.consent.helpers import adopt
+from tests.consent.helpers import TUTOR, adopt
 
 pytestmark = pytest.mark.django_db
-
-TUTOR = register.Recipient(
-    code="tutoring_partner",
-    name="Un partenaire de soutien scolaire",
-    kind=register.RecipientKind.PROCESSOR,
-    categories=(register.Category.IDENTITY,),
-    purposes=("coach", "newsletter"),
-    country="FR",
-)
 
 
 @pytest.fixture

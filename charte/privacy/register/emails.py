@@ -81,6 +81,11 @@ EMAILS: tuple[Email, ...] = (
         consent_purpose="newsletter",
     ),
     Email(
+        code="families.weekly_progress",
+        name=_("Les nouvelles de la semaine de votre enfant (exercices, réussite, travail rendu)"),
+        consent_purpose="family_progress",
+    ),
+    Email(
         code="mailings.review_invitation",
         name=_("Nos invitations à donner votre avis sur la plateforme"),
         consent_purpose="reviews",
