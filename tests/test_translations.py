@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = sorted(p for p in (ROOT / "charte").iterdir() if (p / "apps.py").exists())
 

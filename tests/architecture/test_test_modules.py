@@ -7,6 +7,10 @@ never collects the same tests twice."""
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once
+
 TESTS = Path(__file__).resolve().parents[1]
 
 

@@ -42,6 +42,8 @@ from charte.core.api import api
 from tests.conftest import client_for
 from tests.world import World
 
+pytestmark = pytest.mark.once
+
 FUZZ_EXAMPLES = 8
 VISITOR = "visitor"
 SERVICE = "service"

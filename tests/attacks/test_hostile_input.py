@@ -50,6 +50,8 @@ from charte.core.api import api
 from tests.matrix import MATRIX, VISITOR, url_of
 from tests.world import World, client_of, world
 
+pytestmark = pytest.mark.once
+
 __all__ = ["world"]
 
 # One list per kind; a form gets one value of each kind, turning with the form.

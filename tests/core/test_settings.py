@@ -1,7 +1,11 @@
 from pathlib import Path
 
+import pytest
+
 import config.settings as project_settings
 from tests.helpers import PRODUCTION, manage
+
+pytestmark = pytest.mark.once
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,7 @@ from tests.conftest import client_for, journal
 # What htmx sends with the requests it makes for the page.
 HTMX = {"HX-Request": "true"}
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.once, pytest.mark.django_db]
 
 CONTACTS = int(__import__("os").environ.get("NEWS_CONTACTS", "1000"))
 

@@ -22,6 +22,8 @@ from charte.privacy.registry import (
     registry,
 )
 
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
