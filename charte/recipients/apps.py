@@ -22,7 +22,7 @@ class RecipientsConfig(AppConfig):
         from charte.audit import events
         from charte.core import navigation, schedule
         from charte.notifications import kinds
-        from charte.recipients import notices, tasks
+        from charte.recipients import notices, queries, tasks
         from charte.recipients.queries import disclosures_section
 
         kinds.register(
@@ -53,7 +53,7 @@ class RecipientsConfig(AppConfig):
             navigation.Panel(
                 template="recipients/panels/notices.html",
                 roles=frozenset({"dpo"}),
-                context=notices.overdue_panel,
+                context=queries.overdue_panel,
                 order=15,
             )
         )
@@ -66,7 +66,7 @@ class RecipientsConfig(AppConfig):
             ),
             navigation.PrivacySection(
                 template="recipients/sections/corrections_told.html",
-                context=notices.corrections_section,
+                context=queries.corrections_section,
                 order=61,
             ),
         )

@@ -33,7 +33,6 @@ import os
 import urllib.error
 import urllib.request
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,8 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -51,7 +49,6 @@ from django.utils.translation import gettext as _
 
 from charte import audit
 from charte.accounts.models import Role, User
-from charte.audit import events
 from charte.core.actors import Actor, SystemActor
 from charte.core.errors import ActionError, NotFound
 from charte.privacy import register
@@ -292,73 +289,6 @@ def tell_of_correction(*, person: User, fields: Iterable[str], actor: Actor) -> 
         actor=actor,
         origin=Notice.Origin.SELF_SERVICE,
     )
-
-
-# The sign-in address changes in `accounts`, below this app, through its own confirmed
-# procedure; the journal records each change (and each change cancelled from the old address),
-# and the periodic sweep reads those entries back: a reference derived from the entry makes a
-# rerun tell no one twice. Within the window, a worker stopped for days catches up.
-EMAIL_CHANGES = (events.EMAIL_CHANGED, events.EMAIL_CHANGE_CANCELLED)
-EMAIL_WINDOW = timedelta(days=7)
-_EMAIL_CHANGE_NAMESPACE = uuid.UUID("5f0b0c1e-8a55-4a57-9a4f-1c2d7e3b9a60")
-
-
-def tell_of_email_changes(*, now: datetime | None = None, actor: Actor = WORKER) -> int:
-    """Each recipient of a person's former sign-in address hears of the new one (art. 19), as
-    of a correction made in "Mes informations". Returns how many notices were queued."""
-    from charte.audit.models import Entry
-
-    now = now or timezone.now()
-    entries = Entry.objects.filter(event__in=EMAIL_CHANGES, at__gte=now - EMAIL_WINDOW).values_list(
-        "lane", "seq", "event", "subject_ref", "data"
-    )
-    changes: dict[str, uuid.UUID] = {}  # reference -> the person's public id
-    for lane, seq, event, subject_ref, data in entries.order_by("at"):
-        if event == events.EMAIL_CHANGE_CANCELLED and not (data or {}).get("restored"):
-            continue  # the address had not changed yet: nothing to correct
-        public_id = _uuid_or_none(str(subject_ref or "").removeprefix("user:"))
-        if public_id is not None:
-            changes[str(uuid.uuid5(_EMAIL_CHANGE_NAMESPACE, f"{lane}:{seq}"))] = public_id
-    people = dict(
-        User.objects.filter(public_id__in=set(changes.values())).values_list("public_id", "pk")
-    )
-    # Only those whose address went to a recipient told of corrections, and not told yet.
-    contact = str(field_categories()["email"])
-    reached = {
-        person_id
-        for person_id, categories in Disclosure.objects.filter(
-            person_id__in=list(people.values()), recipient__in=list(told_of(NoticeKind.CORRECT))
-        ).values_list("person_id", "categories")
-        if contact in categories
-    }
-    done = set(
-        Notice.objects.filter(request_reference__in=list(changes)).values_list(
-            "request_reference", flat=True
-        )
-    )
-    subjects = [
-        Subject(person_id=people[public_id], reference=reference, fields=("email",))
-        for reference, public_id in changes.items()
-        if people.get(public_id) in reached and reference not in done
-    ]
-    queued = 0
-    for subject in subjects:  # one journal entry per change, like a correction on the page
-        queued += len(
-            queue_notices(
-                kind=NoticeKind.CORRECT,
-                subjects=[subject],
-                actor=actor,
-                origin=Notice.Origin.SELF_SERVICE,
-            )
-        )
-    return queued
-
-
-def _uuid_or_none(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 # Sending ------------------------------------------------------------------------------------
@@ -729,107 +659,6 @@ def waive_notice(*, notice: Notice, actor: User, reason: str) -> Notice:
         event="recipients.notice_waived", actor=actor, subject=notice.person, data=_data(notice)
     )
     return notice
-
-
-# Reads --------------------------------------------------------------------------------------
-
-
-def notices_of(reference: str) -> list[Notice]:
-    return list(Notice.objects.of_request(reference).order_by("kind", "recipient"))
-
-
-def held(reference: str) -> bool:
-    """Is the request's answer held back by a recipient that has not answered in time?"""
-    return Notice.objects.of_request(reference).holding().exists()
-
-
-def to_be_told(person: User, kind: str) -> list[register.Recipient]:
-    """Who would be told of `kind` for this person, from the disclosure log (before queueing)."""
-    codes = set(
-        Disclosure.objects.filter(person=person, recipient__in=list(told_of(kind))).values_list(
-            "recipient", flat=True
-        )
-    )
-    return [r for r in register.RECIPIENTS if r.code in codes]
-
-
-def told(reference: str) -> list[dict[str, Any]]:
-    """The recipients told for a request, for the person's answer: who, asked what, and where
-    it stands; grouped by recipient."""
-    rows: dict[str, dict[str, Any]] = defaultdict(lambda: {"kinds": [], "states": []})
-    for notice in notices_of(reference):
-        recipient = register.RECIPIENT_BY_CODE.get(notice.recipient)
-        row = rows[notice.recipient]
-        row["recipient"] = recipient
-        row["name"] = str(recipient.name) if recipient else notice.recipient
-        row["kinds"].append(str(NoticeKind(notice.kind).label))
-        row["states"].append(notice.state)
-        row["confirmed"] = all(s == Notice.State.CONFIRMED for s in row["states"])
-        if recipient and recipient.notices and notice.kind == NoticeKind.ERASE:
-            row["keeps_reason"] = str(recipient.notices.keeps_reason)
-    return sorted(rows.values(), key=lambda r: r["name"])
-
-
-def corrections_told(person: User, *, limit: int = 50) -> list[dict[str, Any]]:
-    """The recipients told of the corrections the person (or their guardian) made themself, most
-    recent first: who, which fields, when, and where it stands."""
-    rows = []
-    for notice in Notice.objects.filter(person=person, origin=Notice.Origin.SELF_SERVICE).order_by(
-        "-queued_at", "recipient"
-    )[:limit]:
-        recipient = register.RECIPIENT_BY_CODE.get(notice.recipient)
-        rows.append(
-            {
-                "notice": notice,
-                "name": str(recipient.name) if recipient else notice.recipient,
-                "fields": corrected_fields(notice),
-                "confirmed": notice.state == Notice.State.CONFIRMED,
-            }
-        )
-    return rows
-
-
-def corrected_fields(notice: Notice) -> list[str]:
-    """The names, as the person reads them, of the fields a correction notice carries."""
-    return [_field_label(name) for name in notice.payload.get("corrections", {})]
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(getattr(User._meta.get_field(name), "verbose_name", name))
-    except FieldDoesNotExist:
-        return name
-
-
-def corrections_section(viewer: User, person: User) -> dict[str, Any] | None:
-    """The privacy centre's block: left out for a person who never had one to tell."""
-    rows = corrections_told(person)
-    return {"told": rows} if rows else None
-
-
-def access_notices_by_dpo(*, viewer: User) -> "models.QuerySet[Notice]":
-    """The DPO's list of every notice; no one else's."""
-    if viewer.role != Role.DPO:
-        raise NotFound(_("Page introuvable."))
-    return Notice.objects.select_related("person").order_by("-queued_at", "recipient")
-
-
-def overdue_panel(user: User) -> dict[str, Any]:
-    """The DPO's home block: notices without an answer in time, per request."""
-    late = Notice.objects.holding().order_by("due_at")
-    return {
-        "count": late.count(),
-        "notices": [
-            {
-                "notice": n,
-                "name": str(register.RECIPIENT_BY_CODE[n.recipient].name)
-                if n.recipient in register.RECIPIENT_BY_CODE
-                else n.recipient,
-                "reference": short_reference(n.request_reference),
-            }
-            for n in late[:10]
-        ],
-    }
 
 
 # A notice as a recipient's contact reads it, for the tests that send every kind of message.

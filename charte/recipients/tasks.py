@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from charte.recipients import notices, partners
+from charte.recipients import address_changes, notices, partners
 
 
 @task()
@@ -23,7 +23,7 @@ def sweep_notices() -> dict[str, int]:
     """Tell the recipients of a changed sign-in address, settle the email notices the outbox
     delivered (or gave up on), retry the notices whose back-off is over, then turn the
     unanswered ones overdue."""
-    told = notices.tell_of_email_changes()
+    told = address_changes.tell_of_email_changes()
     settled = notices.settle_emails()
     due = notices.retry_due()
     sent = send_notices.call(notice_ids=due) if due else {}

@@ -78,7 +78,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     """The DPO's list of notices: those of requests, and those of the corrections people made
     themself in "Mes informations", which have no request page."""
     viewer = viewer_of(request)
-    found = notices.access_notices_by_dpo(viewer=viewer)
+    found = queries.access_notices_by_dpo(viewer=viewer)
     state = request.GET.get("etat", "")
     origin = request.GET.get("origine", "")
     if state in Notice.State.values:
@@ -96,7 +96,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
                     "notice": n,
                     "name": _recipient_name(n),
                     "reference": notices.short_reference(n.request_reference),
-                    "fields": notices.corrected_fields(n),
+                    "fields": queries.corrected_fields(n),
                     "waivable": n.state == Notice.State.OVERDUE and n.waived_at is None,
                 }
                 for n in page

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 
 from charte.privacy import register as privacy_register
-from charte.recipients import notices
+from charte.recipients import queries
 from charte.recipients.models import Notice
 
 register = template.Library()
@@ -25,7 +25,7 @@ def request_notices(req: Any) -> dict[str, Any]:
         return {"rows": [], "held": False, "told": [], "upcoming": [], "applies": False}
     reference = str(req.public_id)
     rows = []
-    for notice in notices.notices_of(reference):
+    for notice in queries.notices_of(reference):
         recipient = privacy_register.RECIPIENT_BY_CODE.get(notice.recipient)
         rows.append(
             {
@@ -40,11 +40,11 @@ def request_notices(req: Any) -> dict[str, Any]:
     person = getattr(req, "person", None)
     # Before execution, who will be told (a correction depends on what is corrected).
     pending = getattr(req, "status", "") in OPEN and kind in ("erase", "stop")
-    upcoming = notices.to_be_told(person, kind) if kind and pending and not rows and person else []
+    upcoming = queries.to_be_told(person, kind) if kind and pending and not rows and person else []
     return {
         "rows": rows,
         "held": any(r["waivable"] for r in rows),
-        "told": notices.told(reference),
+        "told": queries.told(reference),
         "upcoming": upcoming,
         "applies": kind is not None,
     }
@@ -55,4 +55,4 @@ def corrections_told(person: Any) -> list[dict[str, Any]]:
     """The recipients told of the corrections made in "Mes informations" (most recent first)."""
     if getattr(person, "pk", None) is None:
         return []
-    return notices.corrections_told(person, limit=20)
+    return queries.corrections_told(person, limit=20)
