@@ -88,14 +88,16 @@ def replace_token(token_key: str) -> None:
 
 
 def _writing() -> set[str]:
-    """The tokens whose answers this connection's open transaction changed."""
+    """The tokens whose answers this connection's open transaction changed.
+
+    Kept with the transaction's outermost block: a transaction that rolled back runs no
+    callback, so its tokens are forgotten when another transaction (or none) is open."""
     connection = connections[DEFAULT_DB_ALIAS]
-    written: set[str] | None = getattr(connection, "charte_cache_writing", None)
-    if written is None:
-        written = connection.charte_cache_writing = set()  # type: ignore[attr-defined]
-    elif written and not connection.in_atomic_block:
-        written.clear()  # the transaction ended (a rollback runs no callback)
-    return written
+    outermost = connection.atomic_blocks[0] if connection.atomic_blocks else None
+    kept: tuple[object, set[str]] | None = getattr(connection, "charte_cache_writing", None)
+    if kept is None or kept[0] is not outermost:
+        kept = connection.charte_cache_writing = (outermost, set())  # type: ignore[attr-defined]
+    return kept[1]
 
 
 def changed(token_key: str) -> None:

@@ -15,11 +15,11 @@ import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from charte.consent.models import ApiClient
-from charte.consent.queries import forget_state
+from charte.consent.queries import charter_changing, forget_state, material_changes
 from charte.core import ratelimit
 from charte.core.actors import person_ref
 from charte.privacy import register
@@ -195,3 +195,21 @@ def test_on_redis_a_rate_limit_is_one_counter_with_its_expiry(redis_cache):
     assert refusal is not None
     assert 1 <= refusal.retry_after <= 60
     assert found == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_publication_rolled_back_the_next_transaction_reads_the_cache_again():
+    """A rolled-back transaction runs no callback: what it marked as being written is forgotten
+    with it, not carried into the next transaction of the same connection (as with
+    ATOMIC_REQUESTS, where every request is one)."""
+    cache.clear()
+    with transaction.atomic():
+        charter_changing()  # a version being published...
+        transaction.set_rollback(True)  # ...that is not
+
+    with transaction.atomic():
+        material_changes()  # read once, and cached
+        with CaptureQueriesContext(connection) as queries:
+            material_changes()
+
+    assert len(queries) == 0, "\n".join(q["sql"] for q in queries)
