@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -175,5 +176,8 @@ def class_print_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
     outcome = attempt(request, lambda: actions.record_class_print_download(job=job, actor=viewer))
     if not outcome.done or not outcome.value:
         return redirect("reports:class_prints", job.school_class.public_id)
-    name = f"rapports-{job.school_class.name}-{job.first_year}-{job.period}.pdf"
+    # The class's name in words a file name keeps ("4e/B" would leave "B" alone).
+    name = (
+        f"rapports-{slugify(job.school_class.name) or 'classe'}-{job.first_year}-{job.period}.pdf"
+    )
     return pdf.pdf_response(documents.class_pdf(outcome.value), name, inline=False)

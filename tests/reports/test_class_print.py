@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from charte.accounts.models import Role, User
 from charte.audit.models import Entry
@@ -99,6 +100,7 @@ def test_the_teacher_prints_every_report_of_the_class_in_one_pdf(
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert "attachment" in download["Content-Disposition"]
+    assert f'filename="rapports-{slugify(chloe_class.name)}-' in download["Content-Disposition"]
     assert "no-store" in download["Cache-Control"] or "private" in download["Cache-Control"]
     text = pdf_text(download.content)
     school_year = f"Année scolaire {current_first_year()}-{current_first_year() + 1}"
