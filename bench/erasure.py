@@ -17,23 +17,17 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import django_on
+
 TARGET = 0.2
 FARID = "farid.benali@charte.example"  # the demo's support agent, who verifies identities
 
 
 def setup(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.pop("TEST_DATABASE_NAME", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
+    django_on(database_url)
     from django.core.management import call_command
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     call_command("seed_demo", "--quiet", verbosity=0)
 
 

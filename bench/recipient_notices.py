@@ -20,24 +20,15 @@ import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench import django_on
+
 RECIPIENTS = ("email_provider", "partner_publisher", "payment_provider")
 GOAL = 0.5
 
 
 def setup(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.pop("TEST_DATABASE_NAME", None)
-    os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    django_on(database_url, TASKS_BACKEND="django_tasks_db.DatabaseBackend")
 
 
 def make_people(count: int) -> list[int]:
