@@ -55,6 +55,20 @@ def demo_code() -> str:
     return f"{number % 1_000_000:06d}"
 
 
+# The code each staff login last used: a code is accepted once (a replay is refused), so the
+# second width waits for the authenticator's next one.
+_used: dict[str, str] = {}
+
+
+def fresh_code(login: str) -> str:
+    code = demo_code()
+    while code == _used.get(login):
+        time.sleep(1)
+        code = demo_code()
+    _used[login] = code
+    return code
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,8 +118,9 @@ def shoot(
             page.get_by_label("Adresse e-mail ou identifiant").fill(login)
             page.get_by_label("Mot de passe").fill(PASSWORD)
             page.get_by_role("button", name="Se connecter").click()
+            page.wait_for_load_state()
             if "/double-authentification/verifier/" in page.url:  # staff: their app's code
-                page.get_by_label("Code à 6 chiffres").fill(demo_code())
+                page.get_by_label("Code à 6 chiffres").fill(fresh_code(login))
                 page.get_by_role("button", name="Valider").click()
             page.wait_for_url(f"{base}/")
             path = out / f"{name}{suffix}.png"
