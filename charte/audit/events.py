@@ -237,6 +237,7 @@ LABELS.update(
         "security.card_number_refused": _("Numéro de carte bancaire refusé dans un texte"),
         "reports.class_print_started": _("Impression des rapports d'une classe demandée"),
         "reports.class_print_ready": _("Rapports d'une classe prêts à imprimer"),
+        "reports.class_print_failed": _("Impression des rapports d'une classe abandonnée"),
         "reports.class_print_downloaded": _("Rapports d'une classe téléchargés"),
         "statistics.refreshed": _("Statistiques recalculées"),
         "statistics.released": _("Statistiques publiées"),

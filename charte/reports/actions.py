@@ -19,6 +19,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from charte.core.actors import Actor
 from charte.core.errors import ActionError, Conflict, NotFound
 from charte.reports import documents
 from charte.reports.models import ClassPrint, PrintedReport, private_storage, report_file_name
-from charte.reports.queries import Period, stored_reports
+from charte.reports.queries import Period, stalled_prints, stored_reports
 from charte.results import actions as results_actions
 from charte.schools import queries as schools
 from charte.schools.models import SchoolClass
@@ -103,7 +104,7 @@ def print_reports(*, job: ClassPrint, actor: Actor) -> ClassPrint:
     if job.status == ClassPrint.Status.DONE:
         return job
     ClassPrint.objects.filter(pk=job.pk).update(
-        status=ClassPrint.Status.RUNNING, touched_at=timezone.now()
+        status=ClassPrint.Status.RUNNING, touched_at=timezone.now(), runs=F("runs") + 1
     )
     period = Period(first_year=job.first_year, code=job.period)
     missing = job.reports.filter(file_name="").select_related("pupil").order_by("position", "pk")
@@ -144,6 +145,32 @@ def _finish(*, job: ClassPrint, actor: Actor) -> ClassPrint:
     locked.save(update_fields=["status", "total", "done", "finished_at", "touched_at"])
     audit.record(event="reports.class_print_ready", actor=actor, data=_data(locked, pupils=count))
     return locked
+
+
+def give_up_stalled_prints(*, actor: Actor) -> int:
+    """Mark failed the printings that stalled after `MAX_PRINT_RUNS` runs (a report that makes
+    the worker fail each time), journalled; their teacher sees it and can start again."""
+    given_up = 0
+    for job_id in stalled_prints(given_up=True):
+        with transaction.atomic():
+            locked = (
+                ClassPrint.objects.select_for_update()
+                .select_related("school_class")
+                .filter(pk=job_id, status__in=UNFINISHED)
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.status = ClassPrint.Status.FAILED
+            locked.finished_at = locked.touched_at = timezone.now()
+            locked.save(update_fields=["status", "finished_at", "touched_at"])
+            audit.record(
+                event="reports.class_print_failed",
+                actor=actor,
+                data=_data(locked, done=locked.done, total=locked.total, runs=locked.runs),
+            )
+            given_up += 1
+    return given_up
 
 
 @transaction.atomic

@@ -44,6 +44,7 @@ class ClassPrint(PublicIdModel):
         QUEUED = "queued", _("en attente")
         RUNNING = "running", _("en cours")
         DONE = "done", _("terminée")
+        FAILED = "failed", _("échouée")
 
     school_class = models.ForeignKey(
         SchoolClass, on_delete=models.CASCADE, related_name="+", verbose_name=_("classe")
@@ -66,6 +67,9 @@ class ClassPrint(PublicIdModel):
     # Moved forward by every report drawn: a job that has not moved for a while was interrupted.
     touched_at = models.DateTimeField(_("dernier progrès le"), default=timezone.now)
     finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    # Runs of the worker so far: a printing that no run could finish is given up, not retried
+    # for ever (`charte.reports.actions.give_up_stalled_prints`).
+    runs = models.PositiveSmallIntegerField(_("passages du traitement"), default=0)
 
     class Meta:
         verbose_name = _("impression des rapports d'une classe")

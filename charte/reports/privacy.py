@@ -23,6 +23,7 @@ registry.personal(
         "created_at": observed(Category.SCHOOLING),
         "touched_at": observed(Category.SCHOOLING),
         "finished_at": observed(Category.SCHOOLING),
+        "runs": derived(Category.SCHOOLING),
     },
     erasure=Delete(),
     retention="class_prints",

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,6 +117,8 @@ def pupil_report_context(viewer: User, pupil: User, period: Period) -> dict[str,
 PRINT_LIFETIME = timedelta(days=7)
 # A job that has not drawn a report for this long was interrupted (a worker stopped).
 PRINT_STALLED_AFTER = timedelta(minutes=10)
+# Runs after which a printing that still stalls is given up (a report the worker cannot draw).
+MAX_PRINT_RUNS = 3
 
 
 def access_class_to_print(*, viewer: User, public_id: uuid.UUID | str) -> SchoolClass:
@@ -159,10 +162,13 @@ def stored_reports(job: ClassPrint) -> list[PrintedReport]:
     )
 
 
-def stalled_prints() -> list[int]:
-    """The printings a worker left unfinished, to take up again."""
+def stalled_prints(*, given_up: bool = False) -> list[int]:
+    """The printings a worker left unfinished, to take up again; with `given_up`, those that
+    stalled `MAX_PRINT_RUNS` times already, to give up."""
+    runs = Q(runs__gte=MAX_PRINT_RUNS)
     return list(
         ClassPrint.objects.filter(
+            runs if given_up else ~runs,
             status__in=[ClassPrint.Status.QUEUED, ClassPrint.Status.RUNNING],
             touched_at__lt=timezone.now() - PRINT_STALLED_AFTER,
             created_at__gt=timezone.now() - PRINT_LIFETIME,

@@ -17,4 +17,6 @@ def print_class_reports(*, job_id: int) -> int:
 
 @task()
 def resume_class_prints() -> int:
+    """Take up each printing a worker left; give up those that stalled too many times."""
+    actions.give_up_stalled_prints(actor=WORKER)
     return sum(print_class_reports.call(job_id=pk) for pk in queries.stalled_prints())

@@ -241,6 +241,49 @@ def test_an_interrupted_printing_resumes_without_a_second_file(
     assert Entry.objects.filter(event="reports.class_print_ready").count() == 1
 
 
+def test_a_printing_that_fails_at_every_run_is_given_up_and_can_be_started_again(
+    catalogue, chloe_class, ben_in_class, teacher_chloe, monkeypatch
+):
+    client = client_for(teacher_chloe)
+    start_url = reverse("reports:class_print_start", args=[chloe_class.public_id])
+    client.post(start_url, {"periode": period()})
+    job = ClassPrint.objects.get()
+
+    def broken(**kwargs):
+        raise RuntimeError("the report cannot be drawn")
+
+    monkeypatch.setattr(documents, "pupil_pdf", broken)
+
+    def stall_and_resume() -> str:
+        ClassPrint.objects.filter(pk=job.pk).update(touched_at=timezone.now() - timedelta(hours=1))
+        return tasks.resume_class_prints.enqueue().status
+
+    assert [stall_and_resume() for _run in range(3)] == ["FAILED"] * 3
+    job.refresh_from_db()
+    assert (job.status, job.runs) == ("running", 3)
+
+    assert stall_and_resume() == "SUCCESSFUL"  # no fourth run: the printing is given up
+
+    job.refresh_from_db()
+    assert (job.status, job.runs, job.done) == ("failed", 3, 0)
+    stall_and_resume()
+    entries = Entry.objects.filter(event="reports.class_print_failed")
+    assert entries.count() == 1
+    assert entries.get().data["print"] == str(job.public_id)
+    # The teacher reads that it failed, with nothing left polling the page...
+    page = client.get(reverse("reports:class_prints", args=[chloe_class.public_id])).content
+    assert b"n'a pas abouti" in page.replace(b"&#x27;", b"'")
+    assert b"every 2s" not in page
+    assert b'data-status="failed"' in page
+    # ...and starting again makes a new printing, which the worker finishes once it can.
+    monkeypatch.setattr(documents, "pupil_pdf", lambda **kwargs: b"%PDF-1.7 report")
+    client.post(start_url, {"periode": period()})
+    again = ClassPrint.objects.exclude(pk=job.pk).get()
+    actions.print_reports(job=again, actor=SEED)
+    again.refresh_from_db()
+    assert (again.status, again.runs) == ("done", 1)
+
+
 def test_erasure_and_the_retention_sweep_take_the_reports_away(
     catalogue, chloe_class, ben_in_class, zoe, teacher_chloe, django_capture_on_commit_callbacks
 ):
