@@ -65,10 +65,12 @@ as a school's rows grow (the plain read grows faster than the report's aggregati
 import argparse
 import os
 import random
+import resource
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 
 import django
 
@@ -202,27 +204,299 @@ def plain_copy(rows: Iterator[tuple]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--rounds", type=int, default=5, help="report reads: best of so many")
     parser.add_argument(
-        "--report-only",
-        metavar="N,N,...",
-        help="only the report: record the events up to each N in turn (the first N events of "
-        "a run are those of a run of N) and time the report at each",
+        "--window",
+        type=int,
+        default=200_000,
+        help="events timed through the recording path and as plain INSERTs, after the others "
+        "are bulk-filled (the last ones of the N)",
+    )
+    parser.add_argument("--parts", type=int, default=4, help="the window in so many alternations")
+    parser.add_argument("--rounds", type=int, default=7, help="report reads: best of so many")
+    parser.add_argument(
+        "--probe",
+        type=int,
+        default=20_000,
+        help="events recorded after everything is timed, under tracemalloc (it slows Python "
+        "down, so it stays out of the timings)",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plans of the report and the plain read"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the database (its name is printed) to look at"
+    )
+    parser.add_argument(
+        "--whole",
+        action="store_true",
+        help="every one of the N events through the recording path and as plain INSERTs, "
+        "no bulk fill (slow: about an hour for 10 million here)",
     )
     args = parser.parse_args()
-    steps = sorted(int(x) for x in args.report_only.split(",")) if args.report_only else []
-    n = steps[-1] if steps else args.events
+    n = args.events
 
     name = setup_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     try:
-        return run_report_only(steps, args.rounds) if steps else run(n, args.rounds)
+        if args.whole:
+            run(n, args.rounds, args.explain)
+        else:
+            run_window(n, min(args.window, n), args.parts, args.rounds, args.explain, args.probe)
+        print(f"peak RSS of the process (ru_maxrss): {mib(peak_rss())}")
+        return 0
     finally:
-        drop_database(name)
+        if args.keep:
+            print(f"database kept: {name}")
+        else:
+            drop_database(name)
 
 
-def run(n: int, rounds: int) -> int:
+def peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def run_window(n: int, window: int, parts: int, rounds: int, explain: bool, probe: int) -> None:
+    """N events: the first N - window bulk-filled, the window timed (see the docstring)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from charte.learning import partitions
+
+    call_command("migrate", verbosity=0)
+    assert partitions.is_partitioned()
+    pupils = make_pupils()
+    # The first N rows of a stream of N + probe are those of a stream of N.
+    stream = events(n + probe, pupils, list(range(1, 25)))
+    bulk = n - window
+    print(
+        f"PostgreSQL, {n:,} learning events, {len(pupils):,} pupils: {bulk:,} bulk-filled, "
+        f"the last {window:,} timed"
+    )
+
+    # 1. The bulk: the same rows as the recording path would store, by a faster path.
+    start = time.perf_counter()
+    marks = {bulk // 10: "10 %", bulk // 2: "50 %", bulk: "100 %"}
+    memory: list[tuple[str, int]] = []
+    filled = fill_events(islice(stream, bulk), marks, memory)
+    filled_s = time.perf_counter() - start
+    start = time.perf_counter()
+    grains = fill_aggregates()
+    aggregated_s = time.perf_counter() - start
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(PLAIN)
+        cursor.execute(
+            f"INSERT INTO bench_plain_event ({COLUMNS}) "  # noqa: S608
+            f"SELECT {COLUMNS} FROM learning_learningevent"
+        )
+        cursor.execute("VACUUM ANALYZE")
+    plain_s = time.perf_counter() - start
+    assert filled == bulk, (filled, bulk)
+    print(
+        f"bulk fill (not timed against anything): {bulk:,} events by COPY in {filled_s:.0f} s "
+        f"(foreign key and index set aside, then rebuilt), aggregates by one GROUP BY in "
+        f"{aggregated_s:.0f} s ({grains:,} rows), the plain table's copy and VACUUM ANALYZE in "
+        f"{plain_s:.0f} s"
+    )
+    print("memory while filling (rows streamed):", end="")
+    print(";".join(f" {label}: RSS {mib(resident)}" for label, resident in memory))
+    check_aggregates("the bulk's aggregates")
+
+    # 2. The window: the last events, through the recording path and as plain INSERTs, into
+    # tables that already hold the others; in parts, alternating which goes first.
+    rows = list(islice(stream, window))
+    assert len(rows) == window, (len(rows), window)
+    size = -(-window // parts)
+    inserts = recorded = stored = 0.0
+    resident: list[int] = []
+    for i in range(0, window, size):
+        part = rows[i : i + size]
+        first_plain = (i // size) % 2 == 0
+        if first_plain:
+            inserts += timed(lambda part=part: plain_inserts(iter(part)))
+        seconds = record(part)
+        recorded += seconds[0] + seconds[1]
+        stored += seconds[0]
+        resident.append(rss())
+        if not first_plain:
+            inserts += timed(lambda part=part: plain_inserts(iter(part)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), (SELECT count(*) FROM bench_plain_event) FROM learning_learningevent"
+        )
+        counted = cursor.fetchone()
+    assert counted == (n, n), counted
+    print(f"window of {window:,} events into tables of {bulk:,}, in {parts} parts alternating:")
+    print(
+        f"  plain INSERTs (1,000 rows each):  {window / inserts:>10,.0f} events/s ({inserts:.1f} s)"
+    )
+    print(
+        f"  record_many (COPY, partitioned):  {window / stored:>10,.0f} events/s ({stored:.1f} s)"
+    )
+    print(
+        f"  recording = stored + aggregated:  {window / recorded:>10,.0f} events/s "
+        f"({recorded:.1f} s; aggregation {recorded - stored:.1f} s)"
+    )
+    ratio = inserts / recorded
+    print(
+        f"  recording rate / plain INSERTs: {ratio:.2f} (goal >= 0.5) "
+        f"{'OK' if ratio >= 0.5 else 'MISSED'}"
+    )
+    print(f"  RSS after each part: {', '.join(mib(r) for r in resident)}")
+    check_aggregates("the aggregates after the window")
+
+    # 3. A school's report from the aggregates, beside a plain indexed read of its rows.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE statistics_activity")
+    measure_report(rounds, explain)
+
+    # 4. Memory of the recording path, once everything is timed: the next events, traced.
+    extra = list(stream)
+    if extra:
+        tracemalloc.start()
+        record(extra)
+        traced = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"recording {len(extra):,} more events under tracemalloc: traced peak {mib(traced)}, "
+            f"RSS {mib(rss())}"
+        )
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def record(part: list[tuple]) -> tuple[float, float]:
+    """The recording path on these rows: `record_many`, then the worker's refresh."""
+    from charte.core.actors import SEED
+    from charte.learning import actions as learning
+    from charte.statistics import aggregate
+
+    start = time.perf_counter()
+    stored = learning.record_many(rows=(learning.Row(*r) for r in part), actor=SEED)
+    stored_s = time.perf_counter() - start
+    start = time.perf_counter()
+    read = aggregate.refresh(lag=timedelta(0))
+    aggregated_s = time.perf_counter() - start
+    assert stored == read == len(part), (stored, read, len(part))
+    return stored_s, aggregated_s
+
+
+def fill_events(rows: Iterator[tuple], marks: dict[int, str], memory: list[tuple[str, int]]) -> int:
+    """COPY the rows into the partitioned table, as `record_many` does, with its foreign key
+    and its index set aside and rebuilt after (PostgreSQL's advice for populating a table):
+    the same rows, one check of the key and one sort per index instead of one per row."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef(c.oid) FROM pg_class c WHERE c.relname = %s",
+            ["learning_event_actor_at"],
+        )
+        index = cursor.fetchone()[0].replace(" ON ONLY ", " ON ")
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'learning_learningevent'::regclass AND contype = 'f'"
+        )
+        keys = cursor.fetchall()
+        for key, _ in keys:
+            cursor.execute(f"ALTER TABLE learning_learningevent DROP CONSTRAINT {key}")
+        cursor.execute("DROP INDEX learning_event_actor_at")
+    done = 0
+    chunk = 1_000_000
+    while True:
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY learning_learningevent ({COLUMNS}) FROM STDIN") as copy,
+        ):
+            for row in islice(rows, chunk):
+                copy.write_row(row)
+                done += 1
+                if done in marks:
+                    memory.append((marks[done], rss()))
+        if done % chunk:
+            break
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute(index)
+        for key, definition in keys:
+            cursor.execute(f"ALTER TABLE learning_learningevent ADD CONSTRAINT {key} {definition}")
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("ANALYZE learning_learningevent")
+    return done
+
+
+def fill_aggregates() -> int:
+    """The aggregates of every event, in one GROUP BY: the grain and sums of
+    `statistics.aggregate` (week's Monday and hour in the local time zone, 0 for no context,
+    excluded pseudonyms left out); the cursor then stands after the last event, as the worker's
+    would. `check_aggregates` compares them with the worker's own sums."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from charte.statistics import aggregate
+    from charte.statistics.models import Cursor
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "INSERT INTO statistics_activity (pseudonym_id, week, hour, competency_id, "
+            "school_id, class_id, events, exercises, successes, lessons) "
+            "SELECT e.pseudonym_id, date_trunc('week', e.at AT TIME ZONE %(zone)s)::date, "
+            "extract(hour FROM e.at AT TIME ZONE %(zone)s)::int, coalesce(e.competency_id, 0), "
+            "coalesce(e.school_id, 0), coalesce(e.class_id, 0), count(*), "
+            "count(*) FILTER (WHERE e.kind = 'exercise'), "
+            "count(*) FILTER (WHERE e.kind = 'exercise' AND e.success), "
+            "count(*) FILTER (WHERE e.kind = 'lesson') "
+            "FROM learning_learningevent e JOIN learning_pseudonym p ON p.id = e.pseudonym_id "
+            "WHERE NOT p.excluded GROUP BY 1, 2, 3, 4, 5, 6",
+            {"zone": settings.TIME_ZONE},
+        )
+        grains = cursor.rowcount
+        cursor.execute("SELECT coalesce(max(id), 0) FROM learning_learningevent")
+        (last,) = cursor.fetchone()
+        Cursor.objects.update_or_create(
+            name=aggregate.CURSOR,
+            defaults={"last_event_id": last, "updated_at": timezone.now()},
+        )
+    return grains
+
+
+GRAIN = ("pseudonym_id", "week", "hour", "competency_id", "school_id", "class_id")
+GRAIN += ("events", "exercises", "successes", "lessons")
+
+
+def check_aggregates(what: str, every: int = 200) -> None:
+    """The aggregate rows of a sample of pseudonyms (one in `every`) against the worker's own
+    sums (`aggregate._sum`) of all their events: they must be the same."""
+    from charte.learning.models import LearningEvent, Pseudonym
+    from charte.statistics import aggregate
+    from charte.statistics.models import Activity
+
+    sample = list(Pseudonym.objects.order_by("pk").values_list("pk", flat=True)[::every])
+    expected = aggregate._sum(
+        LearningEvent.objects.filter(pseudonym_id__in=sample)
+        .values_list(*aggregate.FIELDS)
+        .iterator(chunk_size=20_000)
+    )
+    stored = {
+        tuple(row[:6]): list(row[6:])
+        for row in Activity.objects.filter(pseudonym_id__in=sample).values_list(*GRAIN)
+    }
+    assert stored == dict(expected), f"{what} differ from the worker's sums"
+    print(
+        f"{what}: the {len(stored):,} rows of {len(sample)} pseudonyms (one in {every}) equal "
+        f"the worker's own sums of their {sum(v[0] for v in expected.values()):,} events"
+    )
+
+
+def run(n: int, rounds: int, explain: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
@@ -302,41 +576,68 @@ def run(n: int, rounds: int) -> int:
     print(f"; after aggregation: RSS {mib(after_rss)}")
 
     # 3. A school's report from the aggregates, beside a plain indexed read of its rows.
-    measure_report(rounds)
-    return 0
+    measure_report(rounds, explain)
 
 
-def measure_report(rounds: int) -> float:
-    """A school's report from the aggregates, beside a plain indexed read of its rows."""
+READ = (
+    "SELECT pseudonym_id, week, hour, competency_id, class_id, events, exercises, "
+    "successes, lessons FROM statistics_activity "
+    "WHERE school_id = %s AND week BETWEEN %s AND %s"
+)
+
+
+def measure_report(rounds: int, explain: bool = False) -> float:
+    """A school's report from the aggregates, beside a plain indexed read of its rows: best
+    of `rounds` each, alternating; then the report's memory (tracemalloc, RSS) on its own."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from charte.statistics import publication
 
     scope = publication.Scope("school", 1)
     weeks = publication.period_weeks(FIRST_YEAR)["year"]
-    best_report = best_read = float("inf")
+    reports: list[float] = []
+    reads: list[float] = []
     for _ in range(rounds):
         start = time.perf_counter()
         outcome = publication.build(scope, FIRST_YEAR)
-        best_report = min(best_report, time.perf_counter() - start)
+        reports.append(time.perf_counter() - start)
         start = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pseudonym_id, week, hour, competency_id, class_id, events, exercises, "
-                "successes, lessons FROM statistics_activity "
-                "WHERE school_id = %s AND week BETWEEN %s AND %s",
-                [1, weeks[0], weeks[-1]],
-            )
+            cursor.execute(READ, [1, weeks[0], weeks[-1]])
             fetched = len(cursor.fetchall())
-        best_read = min(best_read, time.perf_counter() - start)
+        reads.append(time.perf_counter() - start)
+    best_report, best_read = min(reports), min(reads)
     hidden = sum(c.hidden for c in outcome.cells.values())
     print(
         f"a school's report (build, {len(outcome.cells)} cells, {hidden} hidden): "
-        f"{best_report * 1000:.1f} ms"
+        f"{best_report * 1000:.1f} ms (median {sorted(reports)[rounds // 2] * 1000:.1f})"
     )
-    print(f"plain indexed read of its {fetched:,} aggregate rows: {best_read * 1000:.1f} ms")
+    print(
+        f"plain indexed read of its {fetched:,} aggregate rows: {best_read * 1000:.1f} ms "
+        f"(median {sorted(reads)[rounds // 2] * 1000:.1f})"
+    )
     ratio = best_report / best_read
     print(f"report / plain read: {ratio:.2f} (goal <= 3) {'OK' if ratio <= 3 else 'MISSED'}")
+    before = rss()
+    tracemalloc.start()
+    with CaptureQueriesContext(connection) as queries:
+        publication.build(scope, FIRST_YEAR)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"memory of one report: tracemalloc's peak {mib(traced)}, RSS {mib(before)} before, "
+        f"{mib(rss())} after; {len(queries)} statement(s)"
+    )
+    if explain:
+        with connection.cursor() as cursor:
+            for label, sql, params in (
+                ("the report's statement", queries[-1]["sql"], None),
+                ("the plain read", READ, [1, weeks[0], weeks[-1]]),
+            ):
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+                print(f"plan of {label}:")
+                print("\n".join("    " + line for (line,) in cursor.fetchall()))
     return ratio
 
 
@@ -362,37 +663,6 @@ def make_pupils() -> list[tuple[int, int, int]]:
         batch_size=2000,
     )
     return [(p.pk, 1 + i // (CLASSES * PER_CLASS), 1 + i // PER_CLASS) for i, p in enumerate(made)]
-
-
-def run_report_only(steps: list[int], rounds: int) -> int:
-    """The report alone, at each number of events in `steps`: the events are recorded and
-    aggregated up to the next step, then the report is timed."""
-    from itertools import islice
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    from charte.core.actors import SEED
-    from charte.learning import actions as learning
-    from charte.statistics import aggregate
-
-    call_command("migrate", verbosity=0)
-    pupils = make_pupils()
-    stream = (learning.Row(*row) for row in events(steps[-1], pupils, list(range(1, 25))))
-    done = 0
-    for step in steps:
-        start = time.perf_counter()
-        learning.record_many(rows=islice(stream, step - done), actor=SEED)
-        aggregate.refresh(lag=timedelta(0))
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        done = step
-        print(
-            f"PostgreSQL, {done:,} learning events recorded and aggregated "
-            f"({time.perf_counter() - start:.0f} s for this step)"
-        )
-        measure_report(rounds)
-    return 0
 
 
 if __name__ == "__main__":
