@@ -71,6 +71,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 import django
 
@@ -314,13 +315,13 @@ def run_window(n: int, window: int, parts: int, rounds: int, explain: bool, prob
         part = rows[i : i + size]
         first_plain = (i // size) % 2 == 0
         if first_plain:
-            inserts += timed(lambda part=part: plain_inserts(iter(part)))
+            inserts += timed(plain_inserts, iter(part))
         seconds = record(part)
         recorded += seconds[0] + seconds[1]
         stored += seconds[0]
         resident.append(rss())
         if not first_plain:
-            inserts += timed(lambda part=part: plain_inserts(iter(part)))
+            inserts += timed(plain_inserts, iter(part))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), (SELECT count(*) FROM bench_plain_event) FROM learning_learningevent"
@@ -364,9 +365,9 @@ def run_window(n: int, window: int, parts: int, rounds: int, explain: bool, prob
         )
 
 
-def timed(work: Callable[[], object]) -> float:
+def timed(work: Callable[[Iterator[tuple]], object], rows: Iterator[tuple]) -> float:
     start = time.perf_counter()
-    work()
+    work(rows)
     return time.perf_counter() - start
 
 
@@ -468,8 +469,10 @@ def fill_aggregates() -> int:
     return grains
 
 
-GRAIN = ("pseudonym_id", "week", "hour", "competency_id", "school_id", "class_id")
-GRAIN += ("events", "exercises", "successes", "lessons")
+GRAIN = (
+    *("pseudonym_id", "week", "hour", "competency_id", "school_id", "class_id"),
+    *("events", "exercises", "successes", "lessons"),
+)
 
 
 def check_aggregates(what: str, every: int = 200) -> None:
@@ -631,10 +634,11 @@ def measure_report(rounds: int, explain: bool = False) -> float:
     )
     if explain:
         with connection.cursor() as cursor:
-            for label, sql, params in (
+            plans: list[tuple[str, str, list[Any] | None]] = [
                 ("the report's statement", queries[-1]["sql"], None),
                 ("the plain read", READ, [1, weeks[0], weeks[-1]]),
-            ):
+            ]
+            for label, sql, params in plans:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 print(f"plan of {label}:")
                 print("\n".join("    " + line for (line,) in cursor.fetchall()))

@@ -213,7 +213,10 @@ def _cells_in_database(
         if present:
             found[key] = (
                 frozenset().union(*(p[0] for p in present)),
-                *(sum(p[i] for p in present) for i in range(1, 5)),
+                sum(p[1] for p in present),
+                sum(p[2] for p in present),
+                sum(p[3] for p in present),
+                sum(p[4] for p in present),
             )
 
     terms = ("t1", "t2", "t3")
