@@ -630,18 +630,21 @@ def measure_report(rounds: int, explain: bool = False) -> float:
     tracemalloc.stop()
     print(
         f"memory of one report: tracemalloc's peak {mib(traced)}, RSS {mib(before)} before, "
-        f"{mib(rss())} after; {len(queries)} statement(s)"
+        f"{mib(rss())} after; {len(queries)} statements"
     )
     if explain:
         with connection.cursor() as cursor:
+            statement = next(q["sql"] for q in queries if "GROUPING SETS" in q["sql"])
+            cursor.execute("SET work_mem = %s", [publication.GROUPING_WORK_MEM])
             plans: list[tuple[str, str, list[Any] | None]] = [
-                ("the report's statement", queries[-1]["sql"], None),
+                ("the report's statement", statement, None),
                 ("the plain read", READ, [1, weeks[0], weeks[-1]]),
             ]
             for label, sql, params in plans:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 print(f"plan of {label}:")
                 print("\n".join("    " + line for (line,) in cursor.fetchall()))
+            cursor.execute("RESET work_mem")
     return ratio
 
 
