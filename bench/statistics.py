@@ -1,65 +1,50 @@
-"""Learning events on PostgreSQL: recording beside plain inserts, a school's report beside a
-plain indexed read, and memory while recording.
+"""Learning events on PostgreSQL at 10 million: recording beside plain inserts, a school's
+report beside a plain indexed read, and memory.
 
-    .venv/bin/python -m bench.statistics                     # 10,000,000 events (the issue's N)
-    .venv/bin/python -m bench.statistics --events 500000     # a quick run
-    .venv/bin/python -m bench.statistics --report-only 1000000,2000000,4000000  # 3. alone
-    make bench                                               # with the others
+    .venv/bin/python -m bench.statistics                      # 10,000,000 events (the issue's N)
+    .venv/bin/python -m bench.statistics --events 1000000     # about 2.5 minutes here
+    .venv/bin/python -m bench.statistics --explain            # and both reads' plans
+    .venv/bin/python -m bench.statistics --whole --events 500000   # every event timed (slow)
+    make bench                                                # with the others
 
-Each run makes a throwaway PostgreSQL database (`bench_statistics_<pid>`, dropped at the end),
-migrates it (learning events partitioned by month), makes 40 schools of 8 classes of 25 pupils
-(8,000 pupils, one pseudonym each) and generates N events over one school year, as pupils
-work: sittings of a pupil, an hour long, of 5 to 15 events on one competency, on school days
-between 8 h and 18 h. Rows are generated lazily, in the same order for every measure.
+Each run makes a throwaway PostgreSQL database (`bench_statistics_<pid>`, dropped at the end
+unless `--keep`), migrates it (learning events partitioned by month), makes 40 schools of 8
+classes of 25 pupils (8,000 pupils, one pseudonym each) and generates N events over one school
+year, as pupils work: sittings of a pupil, an hour long, of 5 to 15 events on one competency,
+on school days between 8 h and 18 h. Rows are generated lazily and deterministically: the
+first N events of a stream are those of a run of N, whatever comes after.
 
-1. Recording: `learning.record_many` (COPY in batches into the partitioned table, with its
-   index and foreign key) followed by `statistics.aggregate.refresh` (the worker's incremental
-   aggregation), against plain inserts of the same rows into a plain table with the same
-   columns (no partitions, no index but the primary key, no foreign key): batched multi-row
-   `INSERT`s through psycopg's `executemany`. Events per second, and the ratio (goal >= 0.5).
-   For reference, COPY into the plain table is printed too.
-2. Memory: the process's resident memory (and tracemalloc's peak) at 10 %, 50 % and 100 % of
-   the recording: flat, since rows stream through bounded batches.
+What is measured, and how (`--whole` times every event instead, as the first version did:
+about an hour and a half for 10 million on the shared machine):
+1. Bulk fill, timed against nothing: the first N - window events (9,800,000 of 10 million)
+   are the very rows the recording path stores, written the fast way: one COPY per million
+   into the partitioned table, its foreign key and (pseudonym, at) index set aside and rebuilt
+   after (PostgreSQL's advice for populating a table); their aggregates by one INSERT ...
+   SELECT ... GROUP BY on the worker's grain (the week's Monday and the hour in the local time
+   zone, 0 for no context, excluded pseudonyms left out), the worker's cursor then set after
+   the last event. The plain table gets the same rows (INSERT ... SELECT). Checked, after the
+   fill and again after the window: for one pseudonym in 200, the aggregate rows equal what
+   the worker's own code (`aggregate._sum`) makes of all their events.
+2. Recording, timed, at the scale of N: the last `--window` events (200,000), in 4 parts,
+   each through the recording path, `learning.record_many` (COPY in batches into the
+   partitioned table, with its index and deferred foreign key) then `aggregate.refresh` (the
+   worker's incremental upsert), and as plain INSERTs of the same rows (multi-row INSERTs of
+   1,000 rows, 20,000 a transaction) into a plain table of the same columns (no partition, no
+   index but the primary key, no foreign key) already holding the bulk; which of the two goes
+   first alternates. Events per second, and the ratio (goal >= 0.5).
 3. A school's report: `publication.build` (every cell of every period and dimension, with
    primary and complementary suppression, read from the aggregates, the cache bypassed)
    against a plain indexed read: the school's year of aggregate rows through the
-   (school_id, week) index, fetched. Best of 5 each, and the ratio (goal <= 3).
-   `--report-only N,N,...` skips 1 and 2: it records and aggregates the events up to each N
-   in turn (the first N events of a run are exactly those of a run of N) and times the report
-   at each, so that one run measures several sizes.
+   (school_id, week) index, fetched. Alternating, best (and median) of 7 each, and the ratio
+   of the bests (goal <= 3).
+4. Memory: the resident size while filling (at 10, 50 and 100 %) and after each part of the
+   window; tracemalloc's peak during one report, and while recording 20,000 more events once
+   everything is timed (tracemalloc slows Python several times over, so it stays out of the
+   timings); the process's peak resident size.
 
-Measured on the shared 2-core machine, busy with other work (10 million events was not run:
-the baseline's plain INSERTs alone would take about an hour there):
-- N = 1,000,000: recording 3,163 events/s (COPY 4,287/s, then aggregation 12,064/s) beside
-  plain INSERTs 1,858/s: ratio 1.70; RSS flat at 181.9 MiB from 10 % to 100 % (tracemalloc's
-  peak 3.3 MiB), 196.6 MiB after aggregation; a school's report 45.6 ms beside a plain read
-  of its 2,420 aggregate rows 12.8 ms: ratio 3.56 (missed; was 886 when the report made one
-  query per cell).
-- N = 300,000: recording ratio 1.29; report 31.7 ms beside 2.6 ms for 780 rows: ratio 12.0.
-  The report's cost is mostly fixed (228 cells and their suppression), so the ratio falls as
-  a school's rows grow.
-
-Since then the report sums its cells and gathers their people in the database, in one
-statement (GROUPING SETS, hashed, one pass over the school's rows; the rows no longer travel
-through the ORM one by one), and the suppression compares nested cells only with those that
-can contain them (by bisection instead of every pair); the cells and what they hide are the
-same as before (compared on every scope and k = 5, 10, 25). The profile before: a third of
-the time in the ORM's per-row work, a third in the per-row loop adding each row to 9 cells,
-a fifth in the comparison of nested cells. Interleaved on the same data (1M events' school,
-2,420 rows, best of 40 on the busy machine): 34.3 ms before, 17.6 ms after (15.3 ms with the
-next change), plain read 3.1 ms.
-`--report-only 1000000,2000000,4000000`, 10.5 minutes on the shared 2-core machine with a load
-average of 8 to 10 from other work (so every figure is noisy; the plain read too):
-- N = 1,000,000: report 32.7 ms beside 8.2 ms for 2,420 rows: ratio 3.97 (missed);
-- N = 2,000,000: report 67.0 ms beside 22.5 ms for 4,880 rows: ratio 2.97 (met);
-- N = 4,000,000: report 121.2 ms beside 64.8 ms for 9,874 rows: ratio 1.87 (met).
-Then the database gathers the people of the finest cells only (a term's, the year's are their
-unions, in memory): `--report-only 1000000,2000000`, 2.5 minutes, the machine less busy:
-- N = 1,000,000: report 13.8 ms beside 6.1 ms for 2,420 rows: ratio 2.28 (met);
-- N = 2,000,000: report 33.7 ms beside 12.5 ms for 4,880 rows: ratio 2.71 (met).
-10 million events was not run: recording them alone (COPY and aggregation, ~7,000 events/s
-here) would take about 25 minutes, the plain-INSERT baseline an hour more. The ratio falls
-as a school's rows grow (the plain read grows faster than the report's aggregation).
+Results, with the commands and the machine's load: docs/scale.md, "Statistics at 10 million
+events". Before this version, every event went through both paths (1 to 4 million measured,
+10 million never: an hour and a half here), with tracemalloc on during the timed recording.
 """
 
 import argparse
@@ -203,7 +188,7 @@ def plain_copy(rows: Iterator[tuple]) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument(
         "--window",
