@@ -35,7 +35,7 @@ about an hour and a half for 10 million on the shared machine):
 3. A school's report: `publication.build` (every cell of every period and dimension, with
    primary and complementary suppression, read from the aggregates, the cache bypassed)
    against a plain indexed read: the school's year of aggregate rows through the
-   (school_id, week) index, fetched. Alternating, best (and median) of 7 each, and the ratio
+   (school_id, week) index, fetched. Alternating, best (and median) of 15 each, and the ratio
    of the bests (goal <= 3).
 4. Memory: the resident size while filling (at 10, 50 and 100 %) and after each part of the
    window; tracemalloc's peak during one report, and while recording 20,000 more events once
@@ -198,7 +198,7 @@ def main() -> int:
         "are bulk-filled (the last ones of the N)",
     )
     parser.add_argument("--parts", type=int, default=4, help="the window in so many alternations")
-    parser.add_argument("--rounds", type=int, default=7, help="report reads: best of so many")
+    parser.add_argument("--rounds", type=int, default=15, help="report reads: best of so many")
     parser.add_argument(
         "--probe",
         type=int,
@@ -224,18 +224,24 @@ def main() -> int:
     name = setup_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    print(f"load average at the start: {load()} ({os.cpu_count()} cores)")
     try:
         if args.whole:
             run(n, args.rounds, args.explain)
         else:
             run_window(n, min(args.window, n), args.parts, args.rounds, args.explain, args.probe)
         print(f"peak RSS of the process (ru_maxrss): {mib(peak_rss())}")
+        print(f"load average at the end: {load()}")
         return 0
     finally:
         if args.keep:
             print(f"database kept: {name}")
         else:
             drop_database(name)
+
+
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def peak_rss() -> int:
