@@ -168,3 +168,74 @@ def test_objecting_to_improvement_removes_page_views_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         processing.record_objection(person=ben_in_class, purpose="improvement", actor=ben_in_class)
     assert not PageView.objects.filter(user=ben_in_class).exists()
+
+
+@pytest.mark.django_db
+def test_a_report_sums_its_terms_and_year_from_its_weeks_and_leaves_the_settings_alone(
+    catalogue: None, ben_in_class: User
+) -> None:
+    """The database groups the finest cells only; a term, the year and a competency over the
+    year are their sums and unions. On PostgreSQL the statement's own memory setting is gone
+    once it has run, even inside a longer transaction (as a test is)."""
+    from datetime import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from charte.learning import actions as learning
+    from charte.statistics import publication
+
+    days = [timezone.make_aware(datetime(2025, m, 10, 9)) for m in (9, 10, 11)]
+    days.append(timezone.make_aware(datetime(2026, 2, 10, 9)))
+    rows = [
+        learning.Row(
+            pseudonym_id=learning.pseudonym_for(ben_in_class, at).pk,
+            at=at + timedelta(minutes=i),
+            verb="completed",
+            kind="exercise",
+            ref="x",
+            competency_id=7,
+            school_id=3,
+            class_id=5,
+            score=1.0,
+            success=i == 0,
+        )
+        for at in days
+        for i in range(2)
+    ]
+    learning.record_many(rows=rows, actor=SEED)
+    statistics.aggregate.refresh(lag=timedelta(0))
+
+    def work_mem() -> str | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            return cursor.fetchone()[0]
+
+    before = work_mem()
+    cells = publication.build(publication.Scope("school", 3), 2025, k=5).cells
+    assert work_mem() == before
+    figures = {
+        key: (cells[key].people, cells[key].exercises, cells[key].successes)
+        for key in [
+            ("total", "year", None),
+            ("total", "t1", None),
+            ("total", "t2", None),
+            ("total", "t3", None),
+            ("competency", "year", 7),
+            ("competency", "t2", 7),
+            ("class", "year", 5),
+            ("hour", "t1", 9),
+        ]
+    }
+    assert figures == {
+        ("total", "year", None): (1, 8, 4),
+        ("total", "t1", None): (1, 6, 3),
+        ("total", "t2", None): (1, 2, 1),
+        ("total", "t3", None): (0, 0, 0),
+        ("competency", "year", 7): (1, 8, 4),
+        ("competency", "t2", 7): (1, 2, 1),
+        ("class", "year", 5): (1, 8, 4),
+        ("hour", "t1", 9): (1, 6, 3),
+    }
