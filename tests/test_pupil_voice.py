@@ -20,6 +20,7 @@ from charte.assignments.models import Assignment
 from charte.coach.actions import object_to_personalisation
 from charte.consent.purposes import PARENT_ONLY_PURPOSES as PARENTS_ONLY
 from charte.cookies.models import ConsentRecord as CookieChoice
+from charte.notifications.models import Message
 from charte.privacy import register
 from charte.subject_requests.models import Kind, SubjectRequest
 from charte.subject_requests.sections import RIGHT_KINDS
@@ -168,3 +169,38 @@ def test_every_purpose_a_pupil_reads_has_its_words_in_tu():
         if ADULT_VOICE.search(text)
     ]
     assert not said, "\n".join(said)
+
+
+def test_the_emails_about_a_pupils_own_request_say_tu(
+    dpo_elise, django_capture_on_commit_callbacks
+):
+    """A pupil of 16 with an address of their own asks for their data, then for a restriction
+    the DPO lifts: every email they receive about it, its footer included, says "tu"."""
+    pupil = make_user(
+        role=Role.PUPIL, first_name="Léa", email="lea@eleve.example", birth_date=birthday(16)
+    )
+    client = client_for(pupil)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("subject_requests:new", args=[pupil.public_id, Kind.ACCESS]),
+            {"details": "", "password": PASSWORD},
+        )
+    request = SubjectRequest.objects.get(person=pupil, kind=Kind.ACCESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(
+            reverse("subject_requests:staff_detail", args=[request.public_id]),
+            {"action": "decide", "decision": "approved"},
+        )
+    request.refresh_from_db()
+    assert request.status == "completed"
+
+    sent = Message.objects.filter(recipient=pupil).order_by("created_at")
+    assert [m.kind for m in sent] == ["subject_requests.received", "subject_requests.answered"]
+    said = [
+        f"{m.kind}: {line}"
+        for m in sent
+        for line in [m.subject, *m.body.splitlines()]
+        if ADULT_VOICE.search(line)
+    ]
+    assert not said, "\n".join(said)
+    assert "Tes données et tes choix" in sent[0].body
