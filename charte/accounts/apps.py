@@ -37,11 +37,13 @@ class AccountsConfig(AppConfig):
         notification_kinds.register(
             notification_kinds.Kind(
                 code="accounts.password_reset",
+                label=_("Lien pour un nouveau mot de passe"),
                 template="accounts/email/password_reset",
                 essential=True,
             ),
             notification_kinds.Kind(
                 code="account.guardian_fields_changed",
+                label=_("Âge ou pays d'un enfant changé"),
                 template="accounts/email/guardian_fields_changed",
                 essential=True,
                 to_guardians=True,
@@ -61,36 +63,42 @@ class AccountsConfig(AppConfig):
         notification_kinds.register(
             notification_kinds.Kind(
                 code="accounts.sign_up_confirm",
+                label=_("Lien de confirmation d'inscription"),
                 template="accounts/email/sign_up_confirm",
                 essential=True,
                 example={"url": link, "days": 3},
             ),
             notification_kinds.Kind(
                 code="accounts.welcome",
+                label=_("Bienvenue"),
                 template="accounts/email/welcome",
                 essential=True,
                 example={"login_url": link},
             ),
             notification_kinds.Kind(
                 code="accounts.address_in_use",
+                label=_("Inscription tentée avec une adresse déjà utilisée"),
                 template="accounts/email/address_in_use",
                 essential=True,
                 example={"attempt": "sign_up", "login_url": link, "reset_url": link},
             ),
             notification_kinds.Kind(
                 code="accounts.email_change_confirm",
+                label=_("Lien de confirmation d'une nouvelle adresse e-mail"),
                 template="accounts/email/email_change_confirm",
                 essential=True,
                 example={"url": link, "new_email": "nouvelle@exemple.test", "hours": 24},
             ),
             notification_kinds.Kind(
                 code="accounts.email_change_requested",
+                label=_("Changement d'adresse demandé, avec son annulation"),
                 template="accounts/email/email_change_requested",
                 essential=True,
                 example={"cancel_url": link, "new_email": "nouvelle@exemple.test", "days": 7},
             ),
             notification_kinds.Kind(
                 code="accounts.email_changed",
+                label=_("Adresse e-mail changée"),
                 template="accounts/email/email_changed",
                 essential=True,
                 example={"cancel_url": link, "new_email": "nouvelle@exemple.test", "days": 7},

@@ -9,7 +9,7 @@ needs them declares it in its `AppConfig.ready()` with `declare_connection_data(
 why; the reason is shown in the register.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from django.utils import formats
 from django.utils.functional import Promise
@@ -465,6 +465,27 @@ def value_labels(key: str) -> dict[str, Text]:
     return dict(_VALUE_LABELS.get(key, {}))
 
 
+# Codes named by a registry that fills up as the apps start (the message kinds, which each app
+# registers in its own `ready()`): a function from a code to its words (None when it does not
+# know the code), asked when an entry is read. Declared with `declare_namer`.
+_VALUE_NAMERS: dict[str, list[Callable[[str], Text | None]]] = {}
+
+
+def declare_namer(key: str, namer: Callable[[str], Text | None]) -> None:
+    """Name in words, when read, the codes a detail `key` may hold."""
+    _VALUE_NAMERS.setdefault(key, []).append(namer)
+
+
+def value_label(key: str, value: str) -> Text | None:
+    """The words of a detail's code, None when nobody declared it."""
+    if value in _VALUE_LABELS.get(key, {}):
+        return _VALUE_LABELS[key][value]
+    for namer in _VALUE_NAMERS.get(key, []):
+        if (label := namer(value)) is not None:
+            return label
+    return None
+
+
 def detail_label(key: str) -> Text:
     """A detail's name in words (its key when none is declared)."""
     return DETAIL_LABELS.get(key, key.replace("_", " "))
@@ -481,8 +502,8 @@ def _detail_text(key: str, value: object) -> str:
         return " ; ".join(f"{detail_label(k)} : {_detail_text(k, v)}" for k, v in value.items())
     if value is None or value == "":
         return "—"
-    if isinstance(value, str) and value in _VALUE_LABELS.get(key, {}):
-        return str(_VALUE_LABELS[key][value])
+    if isinstance(value, str) and (label := value_label(key, value)) is not None:
+        return str(label)
     return str(value)
 
 

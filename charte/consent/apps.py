@@ -79,6 +79,7 @@ class ConsentConfig(AppConfig):
             # Telling people that the charter changed is owed to them (U1), not news.
             kinds.Kind(
                 code="consent.charter_changed",
+                label=_("Changement de la charte"),
                 template="consent/email/charter_changed",
                 essential=True,
                 example=CHARTER_CHANGE_EXAMPLE,

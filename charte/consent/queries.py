@@ -354,14 +354,15 @@ class ConsentLine:
     purpose: Purpose
     record: ConsentRecord | None
     for_child: bool = False  # read by a guardian: the purpose speaks of the child
+    for_pupil: bool = False  # read by the pupil it is about: the purpose says "tu"
 
     @property
     def name(self) -> str:
-        return str(self.purpose.name_for(child=self.for_child))
+        return str(self.purpose.name_for(child=self.for_child, pupil=self.for_pupil))
 
     @property
     def description(self) -> str:
-        return str(self.purpose.description_for(child=self.for_child))
+        return str(self.purpose.description_for(child=self.for_child, pupil=self.for_pupil))
 
     @property
     def given(self) -> bool:
@@ -380,10 +381,12 @@ class ConsentLine:
         return self.given and not self.to_renew
 
 
-def consent_lines(person: User, *, for_child: bool = False) -> list[ConsentLine]:
+def consent_lines(
+    person: User, *, for_child: bool = False, for_pupil: bool = False
+) -> list[ConsentLine]:
     latest = latest_records(person)
     return [
-        ConsentLine(purpose=p, record=latest.get(p.code), for_child=for_child)
+        ConsentLine(purpose=p, record=latest.get(p.code), for_child=for_child, for_pupil=for_pupil)
         for p in purposes_for(person)
     ]
 
@@ -400,7 +403,11 @@ def consent_section(viewer: User, person: User) -> dict[str, Any] | None:
     if not person.is_platform_user:
         return None
     child = person.needs_guardian(timezone.localdate())
-    lines = consent_lines(person, for_child=child and viewer.pk != person.pk)
+    lines = consent_lines(
+        person,
+        for_child=child and viewer.pk != person.pk,
+        for_pupil=viewer.pk == person.pk and person.role == Role.PUPIL,
+    )
     return {
         "person": person,
         "lines": lines,

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from charte.accounts.models import Role
 from charte.cookies import actions, queries
 from charte.cookies.forms import ChoiceForm
 from charte.cookies.models import Action, Method
@@ -49,7 +50,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         if _wants_json(request):
             return JsonResponse(queries.banner_state(request, new))
         messages.success(
-            request, _("Votre choix est enregistré. Vous pouvez le changer quand vous voulez.")
+            request,
+            _("Ton choix est enregistré. Tu peux le changer quand tu veux.")
+            if getattr(user, "role", None) == Role.PUPIL
+            else _("Votre choix est enregistré. Vous pouvez le changer quand vous voulez."),
         )
         return redirect(safe_path(form.cleaned_data["next"], reverse("cookies:preferences")))
     return _page(request, form)

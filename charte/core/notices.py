@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from charte.accounts.models import User
     from charte.core.actors import Actor
@@ -39,6 +41,8 @@ class Kind:
     """
 
     code: str
+    # The kind in words, wherever it is shown (the journal, the archive): short, for any reader.
+    label: str | Promise
     template: str
     essential: bool
     purpose: str | None = None
@@ -82,6 +86,12 @@ def get(code: str) -> Kind:
         return _kinds[code]
     except KeyError:
         raise LookupError(f"No message kind {code!r} is registered.") from None
+
+
+def label_of(code: str) -> str | Promise | None:
+    """A kind's words, None for a code that names no kind."""
+    kind = _kinds.get(code)
+    return kind.label if kind else None
 
 
 def all_kinds() -> list[Kind]:

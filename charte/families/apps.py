@@ -31,18 +31,21 @@ class FamiliesConfig(AppConfig):
         kinds.register(
             kinds.Kind(
                 code="families.consent_invitation",
+                label=_("Demande de consentement à un parent"),
                 template="families/email/consent_invitation",
                 essential=True,
                 addressed=True,
             ),
             kinds.Kind(
                 code="families.guardian_invitation",
+                label=_("Invitation d'un parent"),
                 template="families/email/guardian_invitation",
                 essential=True,
                 addressed=True,
             ),
             kinds.Kind(
                 code=progress.KIND,
+                label=_("Point de la semaine d'un enfant"),
                 template="families/email/weekly_progress",
                 essential=False,
                 purpose=progress.PURPOSE,

@@ -31,6 +31,7 @@ class MailingsConfig(AppConfig):
         kinds.register(
             kinds.Kind(
                 code="mailings.newsletter",
+                label=_("Lettre d'information"),
                 template="mailings/email/message",
                 essential=False,
                 purpose="newsletter",
@@ -38,6 +39,7 @@ class MailingsConfig(AppConfig):
             ),
             kinds.Kind(
                 code="mailings.review_invitation",
+                label=_("Invitation à donner son avis"),
                 template="mailings/email/message",
                 essential=False,
                 purpose="reviews",
@@ -46,6 +48,7 @@ class MailingsConfig(AppConfig):
             # The copy its author sends to themself before sending: asked for, so essential.
             kinds.Kind(
                 code="mailings.proof",
+                label=_("Épreuve d'un envoi groupé"),
                 template="mailings/email/proof",
                 essential=True,
                 example=EXAMPLE,

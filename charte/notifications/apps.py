@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
@@ -22,14 +23,18 @@ class NotificationsConfig(AppConfig):
         from datetime import timedelta
 
         from charte.audit import alerts
+        from charte.audit import events as journal_events
         from charte.core import notices, schedule
         from charte.notifications import actions, kinds, tasks
 
         notices.set_sender(actions)
+        # The journal's message events carry their kind's code: named in words when read.
+        journal_events.declare_namer("kind", notices.label_of)
 
         kinds.register(
             kinds.Kind(
                 code="audit.alert",
+                label=_("Alerte de sécurité"),
                 template="audit/email/alert",
                 essential=True,
                 example=actions.ALERT_EXAMPLE,

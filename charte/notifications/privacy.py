@@ -1,6 +1,12 @@
+from charte.core import notices
 from charte.notifications.models import Message
 from charte.privacy.register import Category
 from charte.privacy.registry import Delete, derived, observed, registry
+
+
+def _kind_in_words(code: str) -> str:
+    return str(notices.label_of(code) or code)
+
 
 registry.personal(
     Message,
@@ -8,7 +14,7 @@ registry.personal(
     purposes=("account",),
     fields={
         "public_id": derived(Category.REFERENCE),
-        "kind": derived(Category.MESSAGES),
+        "kind": derived(Category.MESSAGES).read_as(_kind_in_words),
         "recipient": derived(Category.REFERENCE),
         "about": derived(Category.REFERENCE),
         "to_email": derived(Category.CONTACT),

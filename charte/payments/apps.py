@@ -36,12 +36,14 @@ class PaymentsConfig(AppConfig):
         kinds.register(
             kinds.Kind(
                 code="payments.order_confirmed",
+                label=_("Confirmation de commande"),
                 template="payments/email/order_confirmed",
                 essential=True,
                 example=EXAMPLE,
             ),
             kinds.Kind(
                 code="payments.invoice",
+                label=_("Facture"),
                 template="payments/email/invoice",
                 essential=True,
                 example=EXAMPLE,

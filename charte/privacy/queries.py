@@ -155,6 +155,9 @@ class Holding:
 
     declaration: Declaration
     count: int
+    # Who reads it: a guardian about their child, or a pupil about themself ("tu").
+    child: bool = False
+    pupil: bool = False
 
     @property
     def name(self) -> str:
@@ -162,7 +165,10 @@ class Holding:
 
     @property
     def purposes(self) -> list[str]:
-        return [str(register.PURPOSE_BY_CODE[code].name) for code in self.declaration.purposes]
+        return [
+            str(register.PURPOSE_BY_CODE[code].name_for(child=self.child, pupil=self.pupil))
+            for code in self.declaration.purposes
+        ]
 
     @property
     def categories(self) -> list[str]:
@@ -173,16 +179,26 @@ class Holding:
         return str(register.RETENTION_BY_CODE[self.declaration.retention].name)
 
 
-def holdings(person: "AbstractBaseUser") -> list[Holding]:
+def holdings(
+    person: "AbstractBaseUser", *, child: bool = False, pupil: bool = False
+) -> list[Holding]:
     """Every kind of record we hold about `person`, found through the registry alone."""
     found = []
     for declaration in registry.declarations():
         manager = declaration.model._default_manager
         count = manager.filter(declaration.subject_filter(person)).count()
         if count:
-            found.append(Holding(declaration=declaration, count=count))
+            found.append(Holding(declaration=declaration, count=count, child=child, pupil=pupil))
     return found
 
 
+def reader(viewer: "AbstractBaseUser", person: "AbstractBaseUser") -> dict[str, bool]:
+    """How the register's words read for `viewer` about `person`: someone else reads of a
+    child they represent ("son compte"); a pupil reads of themself in "tu" ("ton compte")."""
+    if viewer.pk != person.pk:
+        return {"child": True, "pupil": False}
+    return {"child": False, "pupil": getattr(person, "role", "") == "pupil"}
+
+
 def holdings_section(viewer: "AbstractBaseUser", person: "AbstractBaseUser") -> dict[str, Any]:
-    return {"holdings": holdings(person)}
+    return {"holdings": holdings(person, **reader(viewer, person))}

@@ -28,6 +28,7 @@ class RecipientsConfig(AppConfig):
         kinds.register(
             kinds.Kind(
                 code="recipients.notice",
+                label=_("Avis à un destinataire des données"),
                 template="recipients/email/notice",
                 essential=True,
                 example=notices.EMAIL_EXAMPLE,

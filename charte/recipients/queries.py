@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from charte.accounts.models import Role, User
 from charte.core.errors import NotFound
 from charte.privacy import register
+from charte.privacy.queries import reader
 from charte.privacy.register import NoticeKind
 from charte.recipients.models import AuthorityRequest, Disclosure, Notice
 from charte.recipients.notices import short_reference, told_of
@@ -22,13 +23,15 @@ def disclosures_about(person: User) -> QuerySet[Disclosure]:
 
 def disclosures_section(viewer: User, person: User) -> dict[str, Any]:
     rows = []
+    voice = reader(viewer, person)
     for disclosure in disclosures_about(person)[:200]:
         recipient = register.RECIPIENT_BY_CODE.get(disclosure.recipient)
+        purpose = register.PURPOSE_BY_CODE.get(disclosure.purpose)
         rows.append(
             {
                 "at": disclosure.at,
                 "recipient": recipient,
-                "purpose": register.PURPOSE_BY_CODE.get(disclosure.purpose),
+                "purpose": purpose.name_for(**voice) if purpose else disclosure.purpose,
                 "categories": [register.Category(c).label for c in disclosure.categories],
                 "legal_basis": disclosure.legal_basis,
             }

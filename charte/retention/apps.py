@@ -33,6 +33,7 @@ class RetentionConfig(AppConfig):
         notification_kinds.register(
             notification_kinds.Kind(
                 code="retention.expiry_notice",
+                label=_("Avis d'effacement prochain des données"),
                 template="retention/email/expiry_notice",
                 essential=True,
             )

@@ -31,6 +31,7 @@ class SecondFactorConfig(AppConfig):
         kinds.register(
             kinds.Kind(
                 code="second_factor.changed",
+                label=_("Vérification en deux étapes modifiée"),
                 template="second_factor/email/changed",
                 essential=True,
                 example={"change": "added", "method": "totp"},

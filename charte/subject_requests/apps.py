@@ -86,17 +86,18 @@ class SubjectRequestsConfig(AppConfig):
             *(
                 kinds.Kind(
                     code=f"subject_requests.{name}",
+                    label=label,
                     template=f"subject_requests/email/{name}",
                     essential=True,
                     example=_example_context(),
                 )
-                for name in (
-                    "received",
-                    "extended",
-                    "answered",
-                    "erasure_accepted",
-                    "restriction_lifted",
-                    "dpo_reminder",
+                for name, label in (
+                    ("received", _("Accusé de réception d'une demande")),
+                    ("extended", _("Délai de réponse prolongé")),
+                    ("answered", _("Réponse à une demande")),
+                    ("erasure_accepted", _("Effacement demandé qui commence")),
+                    ("restriction_lifted", _("Limitation levée")),
+                    ("dpo_reminder", _("Rappel au délégué : une demande bientôt due")),
                 )
             )
         )

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts import reentry
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.core.cards import RefusesCardNumbers
 from charte.subject_requests import deadlines, rules
 from charte.subject_requests.models import (
@@ -36,7 +36,16 @@ class PasswordCheckMixin(RefusesCardNumbers, forms.Form):
     def add_password(self, user: User, needed: bool, *, request: HttpRequest) -> None:
         self.user = user
         self.request = request
-        if needed:
+        if needed and user.role == Role.PUPIL:  # pupils are spoken to in "tu"
+            self.fields["password"] = forms.CharField(
+                label=_("Ton mot de passe"),
+                help_text=_(
+                    "Pour vérifier que c'est bien toi : nous ne répondons à une demande qu'une "
+                    "fois sûrs de savoir qui l'a faite."
+                ),
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            )
+        elif needed:
             self.fields["password"] = forms.CharField(
                 label=_("Votre mot de passe"),
                 help_text=_(
@@ -72,10 +81,17 @@ class RequestForm(PasswordCheckMixin):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # A pupil asks for themself, in "tu"; a guardian or an adult, in "vous".
+        pupil = user.role == Role.PUPIL
         if kind == Kind.OBJECTION:
             self.fields["purposes"] = forms.MultipleChoiceField(
-                label=_("Les usages auxquels vous vous opposez"),
-                choices=[(p.code, p.name) for p in rules.objectable_purposes()],
+                label=_("Les usages auxquels tu t'opposes")
+                if pupil
+                else _("Les usages auxquels vous vous opposez"),
+                choices=[
+                    (p.code, p.name_for(pupil=pupil))
+                    for p in rules.objectable_purposes(pupil=pupil)
+                ],
                 widget=forms.CheckboxSelectMultiple,
             )
         help_texts = {
@@ -88,6 +104,17 @@ class RequestForm(PasswordCheckMixin):
                 "qu'elles soient conservées, par exemple."
             ),
         }
+        if pupil:
+            help_texts = {
+                Kind.RECTIFICATION: _(
+                    "Dis ce qui est faux ou incomplet, et ce qu'il faudrait écrire à la place."
+                ),
+                Kind.ERASURE: _("Facultatif : tu n'as pas à expliquer pourquoi."),
+                Kind.RESTRICTION: _(
+                    "Dis pourquoi : par exemple, une donnée te semble fausse, ou tu as besoin "
+                    "qu'elle soit gardée."
+                ),
+            }
         self.fields["details"].help_text = help_texts.get(Kind(kind), _("Facultatif."))
         self.fields["details"].required = kind == Kind.RECTIFICATION
         self.add_password(user, needs_password, request=request)
@@ -112,9 +139,13 @@ class AccountForm(RefusesCardNumbers, forms.Form):
         help_text=_("Il fixe l'âge à partir duquel un élève consent seul (15 ans en France)."),
     )
 
-    def __init__(self, *args: Any, person: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, person: User, pupil: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(self.fields["language"], settings.LANGUAGES)
+        if pupil:  # pupils are spoken to in "tu"
+            self.fields["phone"].help_text = _(
+                "Facultatif : seulement pour que le service client puisse te rappeler."
+            )
         if person.needs_guardian(deadlines.today()):
             # A child is reached through their guardians: no address or number of their own.
             del self.fields["phone"]
@@ -160,6 +191,12 @@ class DirectiveForm(RefusesCardNumbers, forms.Form):
     instructions = forms.CharField(
         label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args: Any, pupil: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pupil:  # pupils are spoken to in "tu"
+            self.fields["trusted_name"].label = _("Nom de ta personne de confiance")
+            self.fields["wish"].label = _("Ce que tu veux pour tes données")
 
 
 class StaffOpenForm(RefusesCardNumbers, forms.Form):

@@ -84,17 +84,25 @@ CLAIM_KIND = {
 
 
 def register_kinds() -> None:
+    from django.utils.translation import gettext_lazy
+
     from charte.notifications import kinds
 
     kinds.register(
         *(
             kinds.Kind(
                 code=f"subject_requests.claim_{name}",
+                label=label,
                 template=f"subject_requests/email/claim_{name}",
                 essential=True,
                 example=_example_context(),
             )
-            for name in ("received", "update", "answered", "code")
+            for name, label in (
+                ("received", gettext_lazy("Accusé de réception d'une démarche après un décès")),
+                ("update", gettext_lazy("Nouvelles d'une démarche après un décès")),
+                ("answered", gettext_lazy("Réponse à une démarche après un décès")),
+                ("code", gettext_lazy("Code qui ouvre une archive après un décès")),
+            )
         )
     )
 

@@ -23,6 +23,8 @@ FROZEN_BY_RESTRICTION = (
 # statistics, where the DPO weighs the objection (art. 21(1)).
 IMMEDIATE_OBJECTION = frozenset(p.code for p in register.PURPOSES if p.separable)
 OBJECTABLE = IMMEDIATE_OBJECTION | {"statistics"}
+ADULTS_ONLY_PROCESSINGS = frozenset({"marketing", "orders", "recruitment"})
+PARENTS_ONLY = frozenset({"family_progress"})
 
 DECIDERS = frozenset({Role.DPO})
 HANDLERS = frozenset({Role.DPO, Role.CUSTOMER_SERVICE})
@@ -33,5 +35,12 @@ HANDLERS = frozenset({Role.DPO, Role.CUSTOMER_SERVICE})
 SELF_SERVICE_FIELDS = ("first_name", "last_name", "phone", "language", "country")
 
 
-def objectable_purposes() -> list[register.Purpose]:
-    return [p for p in register.PURPOSES if p.code in OBJECTABLE]
+def objectable_purposes(*, pupil: bool = False) -> list[register.Purpose]:
+    """What one may object to; a pupil is never asked about what concerns adults alone (the
+    marketing, which never reaches pupils, and what parents receive of their children)."""
+    return [
+        p
+        for p in register.PURPOSES
+        if p.code in OBJECTABLE
+        and not (pupil and (p.processing in ADULTS_ONLY_PROCESSINGS or p.code in PARENTS_ONLY))
+    ]

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.privacy import register
+from charte.privacy.queries import reader
 from charte.subject_requests import deadlines, queries
 from charte.subject_requests.models import Kind, Limitation
 
@@ -20,9 +21,10 @@ RIGHT_KINDS = (
 )
 
 
-def explanations() -> dict[str, str]:
-    """What each right does, in the words of the privacy centre and of the request form."""
-    return {
+def explanations(*, pupil: bool = False) -> dict[str, str]:
+    """What each right does, in the words of the privacy centre and of the request form; a
+    pupil reads of their own rights in "tu"."""
+    said: dict[str, str] = {
         Kind.ACCESS: _(
             "Recevoir une copie de toutes les données que nous gardons, avec pourquoi et "
             "combien de temps."
@@ -45,11 +47,17 @@ def explanations() -> dict[str, str]:
             "d'information..."
         ),
     }
+    if pupil:
+        said[Kind.PORTABILITY] = _(
+            "Récupérer ce que tu as fourni et produit (travaux, réponses...) dans des fichiers "
+            "que tu peux réutiliser ailleurs."
+        )
+    return said
 
 
 def rights_section(viewer: User, person: User) -> dict[str, Any] | None:
     """The privacy centre's block about the rights: what to ask, what was asked, what holds."""
-    said = explanations()
+    said = explanations(pupil=viewer.pk == person.pk and person.role == Role.PUPIL)
     limitations = Limitation.objects.active().filter(person=person).order_by("started_at")
     return {
         "person": person,
@@ -58,7 +66,7 @@ def rights_section(viewer: User, person: User) -> dict[str, Any] | None:
         "requests": list(queries.requests_of(person)[:10]),
         "restricted": any(lim.type == Limitation.Type.RESTRICTION for lim in limitations),
         "objections": [
-            (lim, register.PURPOSE_BY_CODE[lim.purpose].name)
+            (lim, register.PURPOSE_BY_CODE[lim.purpose].name_for(**reader(viewer, person)))
             for lim in limitations
             if lim.type == Limitation.Type.OBJECTION and lim.purpose in register.PURPOSE_BY_CODE
         ],

@@ -19,7 +19,7 @@ from charte import audit
 from charte.accounts import actions as account_actions
 from charte.accounts import guardian_rule, reentry
 from charte.accounts.consent_age import country_name, digital_consent_age
-from charte.accounts.models import User
+from charte.accounts.models import Role, User
 from charte.accounts.queries import access_person_by_viewer
 from charte.core import csvfile, ratelimit, timing
 from charte.core.access import signed_in_view, viewer_of
@@ -112,8 +112,10 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
                 reauthenticated_at=_reauthenticated_at(request),
                 meta=audit.request_meta(request),
             ),
-            success=lambda created: _(
-                "Votre demande est enregistrée. Nous vous répondons au plus tard le {day}."
+            success=lambda created: (
+                _("Ta demande est enregistrée. Nous te répondons au plus tard le {day}.")
+                if viewer.role == Role.PUPIL
+                else _("Votre demande est enregistrée. Nous vous répondons au plus tard le {day}.")
             ).format(day=date_format(created.deadline, "DATE_FORMAT")),
             form=form,
         )
@@ -126,7 +128,9 @@ def new_request(request: HttpRequest, person: uuid.UUID, kind: str) -> HttpRespo
             "form": form,
             "person": subject,
             "kind": Kind(kind),
-            "explanation": sections.explanations()[kind],
+            "explanation": sections.explanations(
+                pupil=subject.pk == viewer.pk and subject.role == Role.PUPIL
+            )[kind],
             "due": deadlines.due_on(timezone.now()),
         },
     )
@@ -200,7 +204,10 @@ def my_information(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     subject = access_person_by_viewer(viewer=viewer, public_id=person)
     initial = {name: getattr(subject, name) or "" for name in rules.SELF_SERVICE_FIELDS}
     form = forms.AccountForm(
-        request.POST if request.method == "POST" else None, person=subject, initial=initial
+        request.POST if request.method == "POST" else None,
+        person=subject,
+        pupil=viewer.role == Role.PUPIL,
+        initial=initial,
     )
     frozen = not processing.edit_allowed(subject, viewer)
     if request.method == "POST" and form.is_valid() and not frozen:
@@ -290,16 +297,27 @@ def directives(request: HttpRequest) -> HttpResponse:
         if current
         else None
     )
-    form = forms.DirectiveForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = forms.DirectiveForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        pupil=viewer.role == Role.PUPIL,
+    )
     if request.method == "POST" and request.POST.get("withdraw") and current:
         actions.withdraw_directive(directive=current, actor=viewer)
-        messages.success(request, _("Vos directives sont retirées."))
+        messages.success(
+            request,
+            _("Tes directives sont retirées.")
+            if viewer.role == Role.PUPIL
+            else _("Vos directives sont retirées."),
+        )
         return redirect("accounts:privacy_centre")
     if request.method == "POST" and form.is_valid():
         outcome = attempt(
             request,
             lambda: actions.record_directive(person=viewer, actor=viewer, **form.cleaned_data),
-            success=_("Vos directives sont enregistrées."),
+            success=_("Tes directives sont enregistrées.")
+            if viewer.role == Role.PUPIL
+            else _("Vos directives sont enregistrées."),
             form=form,
         )
         if outcome.done:

@@ -24,7 +24,12 @@ class SupportConfig(AppConfig):
         from charte.support import queries
 
         kinds.register(
-            kinds.Kind(code="support.answer", template="support/email/answer", essential=True)
+            kinds.Kind(
+                code="support.answer",
+                label=_("Réponse à un signalement d'erreur"),
+                template="support/email/answer",
+                essential=True,
+            )
         )
         navigation.add_footer(
             navigation.Link(

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.text import camel_case_to_spaces
 
 from charte.audit import events
+from charte.core import notices
 from charte.privacy.registry import registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,3 +200,41 @@ def test_the_dpos_journal_shows_a_consents_purpose_and_channel_in_words(
     assert "Notre lettre d&#x27;information" in text
     assert "lien de désinscription d&#x27;un e-mail" in text
     assert "newsletter" not in text.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize("kind", notices.all_kinds(), ids=lambda k: k.code)
+def test_every_message_kind_reads_in_words_in_both_languages(kind):
+    """Each kind of message names itself where it is declared; the journal's details and the
+    archive read it from there. A kind declared without words in English fails here."""
+    with translation.override("fr"):
+        [(name, french)] = events.details({"kind": kind.code})
+    with translation.override("en"):
+        [(_, english)] = events.details({"kind": kind.code})
+    assert name == "type"
+    assert kind.code not in (french, english)
+    assert french.strip()
+    assert english.strip()
+    assert french != english, f"{kind.code} has no English words"
+
+
+def test_the_dpos_journal_shows_a_message_kind_in_words(
+    db, dpo_elise, guardian_anna, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from charte.consent.actions import record_choices
+    from charte.core.actors import SEED
+    from charte.notifications.actions import notify
+    from tests.conftest import client_for
+
+    record_choices(
+        person=guardian_anna, choices={"newsletter": True}, actor=guardian_anna, channel="api"
+    )
+    newsletter = notices.get("mailings.newsletter")
+    notify(kind=newsletter.code, person=guardian_anna, actor=SEED, context=newsletter.example)
+
+    page = client_for(dpo_elise).get(reverse("audit:search"), {"event": "notification.queued"})
+
+    main = page.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Lettre d&#x27;information" in main
+    assert "mailings.newsletter" not in main

@@ -114,3 +114,19 @@ def test_a_stranger_cannot_withdraw_for_a_child(guardian_anna, child_ben):
     assert response.status_code == 404
     child_ben.refresh_from_db()
     assert child_ben.is_active is True
+
+
+def test_a_guardian_reads_of_their_child_in_the_third_person_in_what_we_hold(
+    guardian_anna, child_ben
+):
+    """The holdings name each record's purposes as the reader reads them: a parent opening their
+    child's centre reads "Son compte", not the child's own "Ton compte" nor an adult's "Votre"."""
+    adopt(guardian=guardian_anna, child=child_ben)
+    url = reverse("accounts:privacy_centre_person", args=[child_ben.public_id])
+    page = client_for(guardian_anna).get(url).content.decode()
+    held = page[page.index('id="holdings-title"') :]
+    held = held[: held.index("</section>")]
+
+    assert "Son compte et le fonctionnement de la plateforme" in held
+    assert "Votre compte" not in held
+    assert "Ton compte" not in held

@@ -92,6 +92,7 @@ def test_non_essential_messages_go_only_where_consent_holds(
     kinds.register(
         kinds.Kind(
             code="test.news",
+            label="Test",
             template="accounts/email/password_reset",
             essential=False,
             purpose="newsletter",

@@ -25,6 +25,7 @@ def news_kind(monkeypatch):
     kinds.register(
         kinds.Kind(
             code="test.newsletter",
+            label="Test",
             template="accounts/email/password_reset",
             essential=False,
             purpose="newsletter",

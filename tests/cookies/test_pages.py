@@ -3,8 +3,6 @@
 import re
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
 from django.urls import reverse
 
 from charte.accounts.models import Role
@@ -58,23 +56,25 @@ def test_the_cookies_page_shows_no_dialog_but_the_same_switches(client):
 
 
 def test_the_privacy_centre_section_shows_a_person_s_choices_and_history(guardian_anna):
-    client_for(guardian_anna).post(reverse("cookies:preferences"), {"action": "accept"})
-    client_for(guardian_anna).post(
-        reverse("cookies:preferences"), {"action": "custom", "category": ["audience"]}
-    )
+    client = client_for(guardian_anna)
+    client.post(reverse("cookies:preferences"), {"action": "accept"})
+    client.post(reverse("cookies:preferences"), {"action": "custom", "category": ["audience"]})
     [section] = [
         s for s in navigation.privacy_sections() if s.template == "cookies/privacy_section.html"
     ]
-
     context = section.context(guardian_anna, guardian_anna)
     assert context is not None
-    request = RequestFactory().get("/")
-    html = engines["django"].get_template(section.template).render({"panel": context}, request)
-
     assert [r.action for r in context["history"]] == ["custom", "accept"]
+
+    # As the privacy centre shows it: the choices made, and the way to change them.
+    html = client.get(reverse("accounts:privacy_centre")).content.decode()
+    html = html[html.index('id="mes-cookies"') :]
+    html = html[: html.index("</section>")]
     assert "Vos choix sur les cookies" in html
     assert "Tout accepté" in html
     assert "Catégories acceptées : La mesure d&#x27;audience." in html
+    assert reverse("cookies:preferences") in html
+    assert "Aucun choix sur les cookies" not in html
 
 
 def test_a_guardian_sees_their_child_s_choices_without_the_change_link(guardian_anna, child_ben):

@@ -93,6 +93,7 @@ def test_a_non_essential_message_needs_its_consent_and_none_is_assumed(
     kinds.register(
         kinds.Kind(
             code="test.news",
+            label="Test",
             template="accounts/email/password_reset",
             essential=False,
             purpose="newsletter",

@@ -38,7 +38,11 @@ def test_a_message_that_needs_consent_never_goes_to_a_bare_address(monkeypatch):
     monkeypatch.setattr(notices, "_kinds", dict(notices._kinds))
     kinds.register(
         kinds.Kind(
-            code="test.news", template="support/email/answer", essential=False, purpose="newsletter"
+            code="test.news",
+            label="Test",
+            template="support/email/answer",
+            essential=False,
+            purpose="newsletter",
         )
     )
 

@@ -287,6 +287,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Créer son compte, lui permettre de se connecter et faire fonctionner l'ensemble "
             "des services de la plateforme."
         ),
+        pupil_name=_("Ton compte et le fonctionnement de la plateforme"),
+        pupil_description=_(
+            "Créer ton compte, te connecter et faire marcher tous les services de la plateforme."
+        ),
     ),
     Purpose(
         code="resources",
@@ -294,6 +298,7 @@ PURPOSES: tuple[Purpose, ...] = (
         name=_("Les ressources pédagogiques"),
         description=_("Vous donner accès aux leçons, exercices et documents du catalogue."),
         child_description=_("Lui donner accès aux leçons, exercices et documents du catalogue."),
+        pupil_description=_("Te donner accès aux leçons, exercices et documents du catalogue."),
     ),
     Purpose(
         code="coach",
@@ -307,6 +312,11 @@ PURPOSES: tuple[Purpose, ...] = (
             "Lui proposer quoi travailler ensuite d'après ses résultats, avec des contenus "
             "connexes. Vous pouvez vous y opposer : le coach lui propose alors la même chose "
             "qu'à tous."
+        ),
+        pupil_description=_(
+            "Te proposer quoi travailler ensuite d'après tes résultats, avec des contenus "
+            "proches. Tu peux t'y opposer : le coach te propose alors la même chose qu'à tout "
+            "le monde."
         ),
         separable=True,
     ),
@@ -335,6 +345,8 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_("Créer, conserver, organiser et réutiliser vos propres ressources."),
         child_name=_("Ses ressources personnelles"),
         child_description=_("Créer, conserver, organiser et réutiliser ses propres ressources."),
+        pupil_name=_("Tes ressources personnelles"),
+        pupil_description=_("Créer, garder, ranger et réutiliser tes propres ressources."),
     ),
     Purpose(
         code="family_progress",
@@ -370,6 +382,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Recevoir et traiter ce qu'il nous signale par le formulaire de signalement "
             "d'erreur ; notre réponse va à ses parents."
         ),
+        pupil_description=_(
+            "Recevoir et traiter ce que tu nous signales avec le formulaire de signalement "
+            "d'erreur (si tu as moins de 15 ans, notre réponse va à tes parents)."
+        ),
     ),
     Purpose(
         code="improvement",
@@ -382,6 +398,10 @@ PURPOSES: tuple[Purpose, ...] = (
         child_description=_(
             "Comprendre comment la plateforme est utilisée pour l'améliorer, dans la limite de "
             "votre consentement pour lui."
+        ),
+        pupil_description=_(
+            "Comprendre comment la plateforme est utilisée pour l'améliorer, seulement avec ton "
+            "accord (ou celui de tes parents si tu as moins de 15 ans)."
         ),
         separable=True,
     ),
@@ -403,6 +423,13 @@ PURPOSES: tuple[Purpose, ...] = (
             "y est enregistré sous un pseudonyme calculé avec une clé secrète qui change à "
             "chaque année scolaire, jamais sous son compte. Si vous vous y opposez pour lui, il "
             "est retiré de tous les rapports, sauf de son propre rapport individuel de résultats."
+        ),
+        pupil_description=_(
+            "Les bilans de résultats de chaque élève, et des comptes d'usage de la plateforme où "
+            "personne n'est nommé. Ce que tu fais (un exercice, une leçon ouverte, un travail "
+            "rendu) y est noté sous un nom de code, calculé avec une clé secrète qui change "
+            "chaque année scolaire, jamais sous ton compte. Si tu t'opposes aux statistiques, "
+            "tu n'apparais plus dans aucun rapport, sauf dans ton propre bilan de résultats."
         ),
     ),
     # Annex 1, row 2: security.
@@ -580,6 +607,11 @@ PURPOSES: tuple[Purpose, ...] = (
         name=_("La réponse à vos demandes"),
         description=_(
             "Traiter vos demandes d'accès, de rectification, d'effacement et vos autres droits."
+        ),
+        pupil_name=_("La réponse à tes demandes"),
+        pupil_description=_(
+            "Traiter tes demandes : voir tes données, les corriger, les effacer, et tes autres "
+            "droits."
         ),
     ),
 )

@@ -221,9 +221,21 @@ class Purpose:
     # speak to the person themself ("votre compte"); empty when they read well as they are.
     child_name: Text = ""
     child_description: Text = ""
+    # The same purpose as a pupil reads it about themself: pupils are spoken to in "tu", where
+    # `name` or `description` say "vous"; empty when they read well as they are.
+    pupil_name: Text = ""
+    pupil_description: Text = ""
 
-    def name_for(self, *, child: bool) -> Text:
-        return self.child_name if child and self.child_name else self.name
+    def name_for(self, *, child: bool = False, pupil: bool = False) -> Text:
+        if child:
+            return self.child_name or self.name
+        if pupil:
+            return self.pupil_name or self.name
+        return self.name
 
-    def description_for(self, *, child: bool) -> Text:
-        return self.child_description if child and self.child_description else self.description
+    def description_for(self, *, child: bool = False, pupil: bool = False) -> Text:
+        if child:
+            return self.child_description or self.description
+        if pupil:
+            return self.pupil_description or self.description
+        return self.description
