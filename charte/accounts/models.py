@@ -1,4 +1,4 @@
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -106,9 +106,11 @@ class UserQuerySet(models.QuerySet["User"]):
         state_changed(public_ids)
         return done
 
-    def bulk_update(self, objs: Iterable["User"], fields: Sequence[str], **kwargs: Any) -> int:
-        objs = list(objs)
-        done = super().bulk_update(objs, fields, **kwargs)
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        done = super().bulk_update(objs, fields, batch_size=batch_size)
         if STATE_FIELDS & set(fields):
             state_changed(obj.public_id for obj in objs)
         return done
@@ -121,7 +123,7 @@ class UserQuerySet(models.QuerySet["User"]):
         state_changed(public_ids)
         return done
 
-    def _raw_delete(self, using: str) -> int:
+    def _raw_delete(self, using: str | None) -> int:
         """The erasure's plain DELETE, without Django's collector: the tokens go too."""
         keys, public_ids = self._keys()
         if not keys:

@@ -166,7 +166,8 @@ def hit_and_read(
     # backend instance, which is per thread, on the pool of the primary that Django writes to.
     client = getattr(client_cache, "charte_writer", None)
     if client is None:
-        client = client_cache.charte_writer = client_cache.get_client(counter, write=True)
+        client = client_cache.get_client(counter, write=True)
+        client_cache.charte_writer = client  # type: ignore[attr-defined]
     global _script  # noqa: PLW0603 (one per process, as the client's pool is)
     if _script is None:
         _script = client.register_script(HIT_AND_READ)
