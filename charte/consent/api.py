@@ -26,8 +26,6 @@ from ninja.throttling import BaseThrottle
 
 from charte.accounts.models import User, person_token
 from charte.consent import actions
-from charte.core import cached
-from charte.core.cached import keys_of
 from charte.consent.models import ApiClient, Channel, ConsentText
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import (
@@ -38,8 +36,9 @@ from charte.consent.queries import (
     service_for_key,
     widened_since,
 )
-from charte.core import ratelimit
+from charte.core import cached, ratelimit
 from charte.core.actors import SystemActor
+from charte.core.cached import keys_of
 from charte.core.errors import NotFound
 from charte.core.net import client_address
 from charte.core.schemas import InputSchema, refusals

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from charte.accounts.models import Role, User, person_token
 from charte.accounts.queries import guardians_of
-from charte.core import cached
 from charte.consent.models import (
     VERIFICATION_STRENGTH,
     Act,
@@ -27,6 +26,7 @@ from charte.consent.purposes import (
     purpose,
     purposes_for,
 )
+from charte.core import cached
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy.register import Purpose

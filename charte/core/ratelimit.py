@@ -168,7 +168,7 @@ def hit_and_read(
     if client is None:
         client = client_cache.get_client(counter, write=True)
         client_cache.charte_writer = client  # type: ignore[attr-defined]
-    global _script  # noqa: PLW0603 (one per process, as the client's pool is)
+    global _script  # one script object per process, as the client pool is
     if _script is None:
         _script = client.register_script(HIT_AND_READ)
     results = _script(keys=[counter, *full], args=[current.timeout, weight], client=client)
