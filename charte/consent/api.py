@@ -31,6 +31,7 @@ from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import (
     MATERIAL_TOKEN,
     consent_state_and_changes,
+    current_version_answer,
     latest_records,
     service_answer,
     service_for_key,
@@ -61,10 +62,13 @@ def _person_ref(request: HttpRequest) -> str | None:
 
 
 def _person_keys(request: HttpRequest) -> list[str]:
-    """For a read of a person's consents: the cached answer and the tokens it depends on."""
+    """For a read of a person's consents: the cached answer and the tokens it depends on; for a
+    write, the charter's current version, which the new record points at."""
     ref = _person_ref(request)
-    if ref is None or request.method != "GET":
+    if ref is None:
         return []
+    if request.method != "GET":
+        return keys_of(current_version_answer())
     return [_answer_key(ref), person_token(ref), MATERIAL_TOKEN]
 
 
@@ -290,6 +294,7 @@ def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> S
         language=choice.language if choice.language in {"fr", "en"} else "fr",
         texts={choice.purpose: choice.text_sha256} if choice.given else None,
         only_separable=True,
+        found=getattr(request, FOUND, None),
     )
     if not created:
         state = latest_records(person).get(choice.purpose)

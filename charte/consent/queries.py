@@ -161,10 +161,18 @@ def _latest_answer() -> cached.Cached:
     return cached.Cached(MATERIAL_TOKEN, "consent:charter:latest", _latest_row)
 
 
-def current_version() -> CharterVersion | None:
+def current_version_answer() -> cached.Cached:
+    return _latest_answer()
+
+
+def current_version(found: dict[str, Any] | None = None) -> CharterVersion | None:
     """The charter's latest version, only its key and number (from the cache, which publishing
-    a version replaces once it commits): what a consent record points at."""
-    [row] = cached.read_through(_latest_answer())
+    a version replaces once it commits): what a consent record points at. `found`: what was
+    read of the cache already (for `current_version_answer`)."""
+    if found is None:
+        [row] = cached.read_through(_latest_answer())
+    else:
+        [row] = cached.resolve([_latest_answer()], found)
     if row is None:
         return None
     version = CharterVersion(id=row[0], number=row[1])
