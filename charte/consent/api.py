@@ -33,6 +33,7 @@ from charte.consent.queries import (
     consent_state_and_changes,
     current_version_answer,
     latest_records,
+    material_changes_answer,
     service_answer,
     service_for_key,
     widened_since,
@@ -69,7 +70,9 @@ def _person_keys(request: HttpRequest) -> list[str]:
         return []
     if request.method != "GET":
         return keys_of(current_version_answer())
-    return [_answer_key(ref), person_token(ref), MATERIAL_TOKEN]
+    # The material changes themselves too (their token with them): an answer made afresh after
+    # a write of the person's consents then reads only the person from the database.
+    return [_answer_key(ref), person_token(ref), *keys_of(material_changes_answer())]
 
 
 # A person's consents as the API answers them, the JSON body itself, kept with the two tokens it

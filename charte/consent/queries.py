@@ -153,6 +153,10 @@ def _material_answer() -> cached.Cached:
     return cached.Cached(MATERIAL_TOKEN, "consent:material", _material_rows)
 
 
+def material_changes_answer() -> cached.Cached:
+    return _material_answer()
+
+
 def _latest_row() -> tuple[int, int] | None:
     return CharterVersion.objects.order_by("-number").values_list("id", "number").first()
 
