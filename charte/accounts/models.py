@@ -1,5 +1,7 @@
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.sessions.base_session import AbstractBaseSession
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from charte.accounts.consent_age import age_on, digital_consent_age
+from charte.core import cached
 from charte.core.models import PublicIdModel
 
 
@@ -63,16 +66,75 @@ class GuardianFieldsUnchecked(RuntimeError):
     """
 
 
+# What is cached about a person (the consent API's answer: whether the account exists, is open,
+# and its role, with the person's consents) sits under the person's version token. Every write
+# of these fields and every deletion of an account replaces that token once it commits,
+# whichever way it is written: `User.save()` and `User.delete()`, and the queryset's `update()`,
+# `bulk_update()`, `delete()` and the erasure's plain `_raw_delete()`. A path that missed it
+# would let a closed or erased account's consent hold from the cache.
+STATE_FIELDS = frozenset({"is_active", "role", "is_staff"})
+
+
+def person_token(ref: str) -> str:
+    """The version token of what is cached about the person `ref` ("user:<public id>")."""
+    return f"person:version:{ref}"
+
+
+def state_changed(public_ids: Iterable[UUID | str]) -> None:
+    """The accounts `public_ids` changed (or went): the open transaction reads them from the
+    database, and every process does once it commits. Called once the change is written."""
+    cached.changed(*(person_token(f"user:{public_id}") for public_id in public_ids))
+
+
 class UserQuerySet(models.QuerySet["User"]):
     def update(self, **kwargs: Any) -> int:
         """Never the fields that decide parental control: they change one account at a time,
-        through the action that checks who may change them (see `guardian_rule`)."""
+        through the action that checks who may change them (see `guardian_rule`). A change of
+        an account's state (`STATE_FIELDS`) replaces each account's token once it commits."""
         touched = sorted(set(kwargs) & set(GUARDIAN_FIELDS))
         if touched:
             raise GuardianFieldsUnchecked(
                 f"{', '.join(touched)}: change these through accounts.actions, not update()."
             )
-        return super().update(**kwargs)
+        if not STATE_FIELDS & set(kwargs):
+            return super().update(**kwargs)
+        # Only the accounts read here are written, so that none changes without its token.
+        keys, public_ids = self._keys()
+        if not keys:
+            return 0
+        done = super(UserQuerySet, self.filter(pk__in=keys)).update(**kwargs)
+        state_changed(public_ids)
+        return done
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        done = super().bulk_update(objs, fields, batch_size=batch_size)
+        if STATE_FIELDS & set(fields):
+            state_changed(obj.public_id for obj in objs)
+        return done
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        keys, public_ids = self._keys()
+        if not keys:
+            return 0, {}
+        done = super(UserQuerySet, self.filter(pk__in=keys)).delete()
+        state_changed(public_ids)
+        return done
+
+    def _raw_delete(self, using: str | None) -> int:
+        """The erasure's plain DELETE, without Django's collector: the tokens go too."""
+        keys, public_ids = self._keys()
+        if not keys:
+            return 0
+        done: int = super(UserQuerySet, self.filter(pk__in=keys))._raw_delete(using)
+        state_changed(public_ids)
+        return done
+
+    def _keys(self) -> tuple[list[int], list[UUID]]:
+        rows = list(self.order_by().values_list("pk", "public_id"))
+        return [pk for pk, _ in rows], [public_id for _, public_id in rows]
 
     def platform_users(self) -> "UserQuerySet":
         return self.filter(is_staff=False)
@@ -199,9 +261,18 @@ class User(PublicIdModel, AbstractBaseUser):
                 raise GuardianFieldsUnchecked(
                     f"{', '.join(changed)}: change these through accounts.actions, not save()."
                 )
+        adding = self._state.adding
+        update_fields = kwargs.get("update_fields")
         super().save(*args, **kwargs)
+        if not adding and (update_fields is None or STATE_FIELDS & set(update_fields)):
+            state_changed([self.public_id])
         self._guardian_fields_allowed: tuple[str, ...] = ()
         self._remember_guardian_fields()
+
+    def delete(self, using: Any = None, keep_parents: bool = False) -> tuple[int, dict[str, int]]:
+        done = super().delete(using=using, keep_parents=keep_parents)
+        state_changed([self.public_id])
+        return done
 
     def refresh_from_db(
         self, using: str | None = None, fields: Any = None, from_queryset: Any = None

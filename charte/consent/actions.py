@@ -13,6 +13,7 @@ import importlib.util
 import secrets
 from collections.abc import Mapping
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -124,12 +125,15 @@ def record_choices(
     only_separable: bool = False,
     meta: RequestMeta | None = None,
     verification: Verification | str | None = None,
+    found: dict[str, Any] | None = None,
 ) -> list[ConsentRecord]:
     """Record `person`'s choice for each purpose: True gives, False withdraws or refuses.
 
     `texts` maps a purpose to the digest of the text the person saw; when given, it must be
     the text in force (otherwise the person read something else and must read again). A choice
-    equal to the current state under the current charter version records nothing.
+    equal to the current state under the current charter version records nothing. `found`:
+    what the caller read of the cache already (the charter's current version, see
+    `queries.current_version`).
     """
     channel = Channel(channel)
     language = language or settings.LANGUAGE_CODE
@@ -137,7 +141,7 @@ def record_choices(
     checked = _verification(child=person, channel=channel, on_behalf=on_behalf, given=verification)
     applicable = {p.code: p for p in purposes_for(person)}
     latest = latest_choices(person)
-    version = current_version()
+    version = current_version(found)
     created: list[ConsentRecord] = []
     for code, give in choices.items():
         purpose = applicable.get(code)

@@ -16,27 +16,31 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from charte.accounts.models import User
+from charte.accounts.models import User, person_token
 from charte.consent import actions
-from charte.consent.cache import Cached, keys_of
 from charte.consent.models import ApiClient, Channel, ConsentText
 from charte.consent.purposes import purposes_for, text_body
 from charte.consent.queries import (
+    MATERIAL_TOKEN,
     consent_state_and_changes,
+    current_version_answer,
     latest_records,
+    material_changes_answer,
     service_answer,
     service_for_key,
-    state_and_changes_answers,
     widened_since,
 )
-from charte.core import ratelimit
+from charte.core import cached, ratelimit
 from charte.core.actors import SystemActor
+from charte.core.cached import keys_of
 from charte.core.errors import NotFound
 from charte.core.net import client_address
 from charte.core.schemas import InputSchema, refusals
@@ -49,14 +53,52 @@ FOUND = "charte_consent_found"
 REFUSAL = "charte_consent_refusal"
 
 
-def _person_answers(request: HttpRequest) -> list[Cached]:
+def _person_ref(request: HttpRequest) -> str | None:
     match = request.resolver_match
     value = match.kwargs.get("public_id") if match is not None else None
     try:
-        ref = f"user:{UUID(str(value))}" if value is not None else None
+        return f"user:{UUID(str(value))}" if value is not None else None
     except ValueError:
-        ref = None
-    return state_and_changes_answers(ref) if ref else []
+        return None
+
+
+def _person_keys(request: HttpRequest) -> list[str]:
+    """For a read of a person's consents: the cached answer and the tokens it depends on; for a
+    write, the charter's current version, which the new record points at."""
+    ref = _person_ref(request)
+    if ref is None:
+        return []
+    if request.method != "GET":
+        return keys_of(current_version_answer())
+    # The material changes themselves too (their token with them): an answer made afresh after
+    # a write of the person's consents then reads only the person from the database.
+    return [_answer_key(ref), person_token(ref), *keys_of(material_changes_answer())]
+
+
+# A person's consents as the API answers them, the JSON body itself, kept with the two tokens it
+# was made under (the person's and the charter's material changes), read in the round trip
+# that checks the key: served only while both tokens are still the ones read with it.
+def _answer_key(ref: str) -> str:
+    return f"consent:api:{ref}"
+
+
+def _cached_answer(ref: str, found: dict[str, Any]) -> bytes | None:
+    held = found.get(_answer_key(ref))
+    if held is None or cached.writing(person_token(ref), MATERIAL_TOKEN):
+        return None
+    person, material, body = held
+    if person != found.get(person_token(ref)) or material != found.get(MATERIAL_TOKEN):
+        return None
+    return bytes(body)
+
+
+def _keep_answer(ref: str, found: dict[str, Any], body: bytes) -> None:
+    """Keep `body` under the tokens read before the database was (never those read after: an
+    answer read before a write would be kept under the write's token)."""
+    person, material = found.get(person_token(ref)), found.get(MATERIAL_TOKEN)
+    if person is None or material is None or cached.writing(person_token(ref), MATERIAL_TOKEN):
+        return
+    cache.set(_answer_key(ref), (person, material, body), timeout=cached.TTL)
 
 
 class ServiceKey(HttpBearer):
@@ -66,7 +108,7 @@ class ServiceKey(HttpBearer):
             "consent_api",
             key=f"key:{digest}",
             rate=settings.CHARTE_CONSENT_API_RATE,
-            read=keys_of(service_answer(digest), *_person_answers(request)),
+            read=[*keys_of(service_answer(digest)), *_person_keys(request)],
         )
         setattr(request, FOUND, found)
         setattr(request, REFUSAL, refusal)
@@ -102,6 +144,7 @@ class PerServiceThrottle(BaseThrottle):
         return client_address(request)
 
 
+RENDERER = JSONRenderer()
 router = Router(tags=["consent"], auth=ServiceKey(), throttle=[PerServiceThrottle()])
 
 
@@ -194,20 +237,31 @@ def _subject(public_id: UUID) -> User:
     response={200: SubjectOut, **refusals(401, 404, 422, 429)},
     summary="A person's current consents",
 )
-def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
-    person = _subject(public_id)
-    # From the cache, which every write of the person's consents, and every material change of
-    # the charter, replaces on commit; one round trip for both.
-    latest, changes = consent_state_and_changes(person, getattr(request, FOUND, None))
+def subject_consents(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    # From the cache, which every write of the person's consents, every change to their account
+    # (closed, erased, another role) and every material change of the charter replace on commit;
+    # read in the same round trip as the service's key.
+    ref = f"user:{public_id}"
+    found: dict[str, Any] = getattr(request, FOUND, None) or {}
+    body = _cached_answer(ref, found)
+    if body is None:
+        body = _answer(request, ref, found)
+    return HttpResponse(body, content_type=f"{RENDERER.media_type}; charset={RENDERER.charset}")
+
+
+def _answer(request: HttpRequest, ref: str, found: dict[str, Any]) -> bytes:
+    account, latest, changes = consent_state_and_changes(ref, found)
+    if account is None or account.is_staff:
+        raise NotFound("No such person.")
     out = []
-    for p in purposes_for(person):
+    for p in purposes_for(User(role=account.role)):
         record = latest.get(p.code)
         version = record.charter_version if record else None  # the version's number
         out.append(
             {
                 "purpose": p.code,
                 # As processing asks it: not after a material change widened the purpose (U1).
-                "holds": bool(record and record.act == "given" and person.is_active)
+                "holds": bool(record and record.act == "given" and account.is_active)
                 and not widened_since(p.code, version, changes),
                 "act": record.act if record else None,
                 "at": record.at if record else None,
@@ -216,7 +270,12 @@ def subject_consents(request: HttpRequest, public_id: UUID) -> dict[str, Any]:
                 "charter_version": version,
             }
         )
-    return {"subject": person.public_id, "consents": out}
+    # Rendered as the API renders any answer (its default renderer), through its schema.
+    answer = SubjectOut.model_validate({"subject": ref.removeprefix("user:"), "consents": out})
+    rendered = RENDERER.render(request, answer.model_dump(), response_status=200)
+    body = rendered if isinstance(rendered, bytes) else str(rendered).encode()
+    _keep_answer(ref, found, body)
+    return body
 
 
 @router.post(
@@ -238,6 +297,7 @@ def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> S
         language=choice.language if choice.language in {"fr", "en"} else "fr",
         texts={choice.purpose: choice.text_sha256} if choice.given else None,
         only_separable=True,
+        found=getattr(request, FOUND, None),
     )
     if not created:
         state = latest_records(person).get(choice.purpose)

@@ -9,9 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from charte.accounts.models import Role, User
+from charte.accounts.models import Role, User, person_token
 from charte.accounts.queries import guardians_of
-from charte.consent import cache as consent_cache
 from charte.consent.models import (
     VERIFICATION_STRENGTH,
     Act,
@@ -27,6 +26,7 @@ from charte.consent.purposes import (
     purpose,
     purposes_for,
 )
+from charte.core import cached
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
@@ -43,18 +43,29 @@ class State:
     charter_version: int | None
 
 
-# Each person's latest consents are cached (see `charte.consent.cache`): a write replaces the
-# person's token once its transaction commits, and the writing transaction itself reads the
-# database and caches nothing (what it sees may still roll back).
+# Each person's account state and latest consents are cached together (see
+# `charte.core.cached`), under the person's token (`accounts.models.person_token`): a consent
+# write replaces it once its transaction commits, and so does every change to the account (its
+# state, its role, its deletion: `accounts.models.UserQuerySet`); the writing transaction itself
+# reads the database and caches nothing (what it sees may still roll back).
 
 
-def _state_token(ref: str) -> str:
-    return f"consent:version:{ref}"
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What the consent API needs of an account, as the cache keeps it with the consents."""
+
+    role: str
+    is_active: bool
+    is_staff: bool
 
 
-def _state_answer(ref: str) -> consent_cache.Cached:
-    return consent_cache.Cached(
-        _state_token(ref), f"consent:state:{ref}", partial(_latest_rows, ref)
+type PersonRows = tuple[tuple[str, bool, bool], dict[str, tuple[Any, ...]]]
+
+
+def _state_answer(ref: str) -> cached.Cached:
+    # A person who has no account (or no longer has one) is read again each time, never kept.
+    return cached.Cached(
+        person_token(ref), f"consent:person:{ref}", partial(_person_rows, ref), keep_none=False
     )
 
 
@@ -64,25 +75,39 @@ def _as_state(rows: dict[str, tuple[Any, ...]]) -> dict[str, State]:
 
 def consent_state(person: User) -> dict[str, State]:
     """The latest record of each purpose for `person`, from the cache when it holds them."""
-    [rows] = consent_cache.read_through(_state_answer(person_ref(person)))
-    return _as_state(rows)
+    [found] = cached.read_through(_state_answer(person_ref(person)))
+    return _as_state(found[1]) if found is not None else {}
 
 
-def state_and_changes_answers(ref: str) -> list[consent_cache.Cached]:
+def state_and_changes_answers(ref: str) -> list[cached.Cached]:
     return [_state_answer(ref), _material_answer()]
 
 
 def consent_state_and_changes(
-    person: User, found: dict[str, Any] | None = None
-) -> tuple[dict[str, State], "MaterialChanges"]:
-    """`consent_state` and `material_changes` in one round trip to the cache, or from what was
-    read of it already (`found`, for `state_and_changes_answers`)."""
-    answers = state_and_changes_answers(person_ref(person))
+    ref: str, found: dict[str, Any] | None = None
+) -> tuple[Account | None, dict[str, State], "MaterialChanges"]:
+    """The account of the person `ref` (None: no such account) with its latest consents, and
+    the charter's material changes: one round trip to the cache, or none with what was read
+    of it already (`found`, for `state_and_changes_answers`)."""
+    answers = state_and_changes_answers(ref)
     if found is None:
-        rows, changes = consent_cache.read_through(*answers)
+        person, changes = cached.read_through(*answers)
     else:
-        rows, changes = consent_cache.resolve(answers, found)
-    return _as_state(rows), changes
+        person, changes = cached.resolve(answers, found)
+    if person is None:
+        return None, {}, changes
+    return Account(*person[0]), _as_state(person[1]), changes
+
+
+def _person_rows(ref: str) -> PersonRows | None:
+    account = (
+        User.objects.filter(public_id=ref.removeprefix("user:"))
+        .values_list("role", "is_active", "is_staff")
+        .first()
+    )
+    if account is None:
+        return None
+    return account, _latest_rows(ref)
 
 
 def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
@@ -100,13 +125,13 @@ def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
 def writing_state(ref: str) -> None:
     """The open transaction changes `ref`'s consents: it reads them from the database, and
     every process does once it commits."""
-    consent_cache.changed(_state_token(ref))
+    cached.changed(person_token(ref))
 
 
 def forget_state(ref: str) -> None:
     """A consent of the person `ref` changed and was committed: every process reads the
     database again."""
-    consent_cache.committed(_state_token(ref))
+    cached.committed(person_token(ref))
 
 
 # The charter's material changes: (version number, purposes it widened), oldest first; and its
@@ -124,22 +149,34 @@ def _material_rows() -> MaterialChanges:
     )
 
 
-def _material_answer() -> consent_cache.Cached:
-    return consent_cache.Cached(MATERIAL_TOKEN, "consent:material", _material_rows)
+def _material_answer() -> cached.Cached:
+    return cached.Cached(MATERIAL_TOKEN, "consent:material", _material_rows)
+
+
+def material_changes_answer() -> cached.Cached:
+    return _material_answer()
 
 
 def _latest_row() -> tuple[int, int] | None:
     return CharterVersion.objects.order_by("-number").values_list("id", "number").first()
 
 
-def _latest_answer() -> consent_cache.Cached:
-    return consent_cache.Cached(MATERIAL_TOKEN, "consent:charter:latest", _latest_row)
+def _latest_answer() -> cached.Cached:
+    return cached.Cached(MATERIAL_TOKEN, "consent:charter:latest", _latest_row)
 
 
-def current_version() -> CharterVersion | None:
+def current_version_answer() -> cached.Cached:
+    return _latest_answer()
+
+
+def current_version(found: dict[str, Any] | None = None) -> CharterVersion | None:
     """The charter's latest version, only its key and number (from the cache, which publishing
-    a version replaces once it commits): what a consent record points at."""
-    [row] = consent_cache.read_through(_latest_answer())
+    a version replaces once it commits): what a consent record points at. `found`: what was
+    read of the cache already (for `current_version_answer`)."""
+    if found is None:
+        [row] = cached.read_through(_latest_answer())
+    else:
+        [row] = cached.resolve([_latest_answer()], found)
     if row is None:
         return None
     version = CharterVersion(id=row[0], number=row[1])
@@ -148,14 +185,14 @@ def current_version() -> CharterVersion | None:
 
 
 def material_changes() -> MaterialChanges:
-    [changes] = consent_cache.read_through(_material_answer())
+    [changes] = cached.read_through(_material_answer())
     return changes
 
 
 def charter_changing() -> None:
     """The open transaction publishes a version: it reads the versions from the database, and
     every process does once it commits."""
-    consent_cache.changed(MATERIAL_TOKEN)
+    cached.changed(MATERIAL_TOKEN)
 
 
 # The consent API's service keys, by the digest of the key: a revocation replaces the token once
@@ -174,8 +211,8 @@ def _service_row(digest: str) -> dict[str, Any] | None:
     return dict(row) if row is not None else None
 
 
-def service_answer(digest: str) -> consent_cache.Cached:
-    return consent_cache.Cached(
+def service_answer(digest: str) -> cached.Cached:
+    return cached.Cached(
         API_KEYS_TOKEN,
         f"consent:api_key:{digest}",
         partial(_service_row, digest),
@@ -189,9 +226,9 @@ def service_for_key(digest: str, found: dict[str, Any] | None = None) -> ApiClie
     read of the cache already when `found` (for `service_answer(digest)`)."""
     answer = service_answer(digest)
     if found is None:
-        [row] = consent_cache.read_through(answer)
+        [row] = cached.read_through(answer)
     else:
-        [row] = consent_cache.resolve([answer], found)
+        [row] = cached.resolve([answer], found)
     if row is None:
         return None
     client = ApiClient(**row)
@@ -201,7 +238,7 @@ def service_for_key(digest: str, found: dict[str, Any] | None = None) -> ApiClie
 
 def api_keys_changing() -> None:
     """The open transaction revokes a key: every process reads the keys again once it commits."""
-    consent_cache.changed(API_KEYS_TOKEN)
+    cached.changed(API_KEYS_TOKEN)
 
 
 def consent_holds(person: User, purpose: str) -> bool:

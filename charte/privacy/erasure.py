@@ -390,7 +390,9 @@ def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
             detached += max(cursor.rowcount, 0)
     if not detached:
         return batch
-    return batch.model._base_manager.using(batch.db).filter(pk__in=keys)
+    # A queryset of the batch's own class without its filters: the very rows read above, still
+    # deleted the way their model's queryset deletes (an account's replaces its cached state).
+    return type(batch)(model=batch.model, using=batch.db).filter(pk__in=keys)
 
 
 def can_delete_raw(model: type[models.Model]) -> bool:

@@ -1,4 +1,5 @@
-"""Answers about consent kept in Django's cache (Redis in production, shared by every process).
+"""Answers kept in Django's cache (Redis in production, shared by every process), each under a
+version token that every change to what it depends on replaces once that change commits.
 
 Design: each cached answer is kept with the version token it was read under, and the token
 under a key of its own. A write replaces the token once its transaction commits, so every
@@ -11,9 +12,11 @@ the request against its rate in the same round trip). The
 writing transaction itself reads the database and caches nothing (`changed`): what it sees may
 still roll back.
 
-What is cached this way: each person's latest consents (`queries.consent_state`), the charter's
-material changes (`queries.material_changes`) and the consent API's service keys
-(`queries.service_for_key`).
+What is cached this way: each person's account state and latest consents, under the person's
+token (`accounts.models.person_token`, replaced by every change to the account and every
+consent write: `consent.queries.consent_state`), the charter's material changes
+(`consent.queries.material_changes`) and the consent API's service keys
+(`consent.queries.service_for_key`).
 """
 
 import secrets
@@ -82,9 +85,18 @@ def resolve(answers: tuple[Cached, ...] | list[Cached], found: dict[str, Any]) -
     return values
 
 
-def replace_token(token_key: str) -> None:
-    """What the token covers changed (and was committed): no process serves it any more."""
-    cache.set(token_key, secrets.token_hex(8), timeout=TOKEN_TTL)
+def replace_token(*token_keys: str) -> None:
+    """What the tokens cover changed (and was committed): no process serves it any more."""
+    if len(token_keys) == 1:
+        cache.set(token_keys[0], secrets.token_hex(8), timeout=TOKEN_TTL)
+    elif token_keys:
+        cache.set_many({key: secrets.token_hex(8) for key in token_keys}, timeout=TOKEN_TTL)
+
+
+def writing(*token_keys: str) -> bool:
+    """Does the open transaction change what any of `token_keys` cover? (Then it reads the
+    database for them, and keeps nothing it read in the cache.)"""
+    return not _writing().isdisjoint(token_keys)
 
 
 def _writing() -> set[str]:
@@ -100,13 +112,16 @@ def _writing() -> set[str]:
     return kept[1]
 
 
-def changed(token_key: str) -> None:
-    """The open transaction changes what `token_key` covers: it reads the database from now
-    on, and every process does once it commits (nothing changes if it rolls back)."""
-    _writing().add(token_key)
-    transaction.on_commit(partial(committed, token_key))
+def changed(*token_keys: str) -> None:
+    """The open transaction changes what `token_keys` cover: it reads the database from now
+    on, and every process does once it commits (nothing changes if it rolls back). Outside a
+    transaction, call it once the change is written: the tokens are replaced at once."""
+    if not token_keys:
+        return
+    _writing().update(token_keys)
+    transaction.on_commit(partial(committed, *token_keys))
 
 
-def committed(token_key: str) -> None:
-    _writing().discard(token_key)
-    replace_token(token_key)
+def committed(*token_keys: str) -> None:
+    _writing().difference_update(token_keys)
+    replace_token(*token_keys)
