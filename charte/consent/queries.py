@@ -5,7 +5,7 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,10 +110,24 @@ def _person_rows(ref: str) -> PersonRows | None:
     return account, _latest_rows(ref)
 
 
+def newest_records(ref: str) -> QuerySet[ConsentRecord]:
+    """The latest record of each purpose of the person `ref`: one row a purpose, whatever the
+    length of their history (a service that toggles a choice adds a record each time), found
+    through the index on (subject_ref, purpose, -id)."""
+    newest = (
+        ConsentRecord.objects.filter(subject_ref=ref)
+        .order_by()
+        .values("purpose")
+        .annotate(newest=Max("id"))
+        .values("newest")
+    )
+    return ConsentRecord.objects.filter(pk__in=newest)
+
+
 def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
     latest: dict[str, tuple[Any, ...]] = {}
     rows = (
-        ConsentRecord.objects.filter(subject_ref=ref)
+        newest_records(ref)
         .order_by("id")
         .values_list("purpose", "act", "at", "channel", "on_behalf", "charter_version__number")
     )
@@ -309,9 +323,7 @@ def processing_check(person: Any, code: str) -> bool | None:
 def latest_records(person: User) -> dict[str, ConsentRecord]:
     """The latest record of each purpose for `person`."""
     latest: dict[str, ConsentRecord] = {}
-    records = ConsentRecord.objects.filter(subject_ref=person_ref(person)).select_related(
-        "charter_version", "text"
-    )
+    records = newest_records(person_ref(person)).select_related("charter_version", "text")
     for record in records.order_by("id"):
         latest[record.purpose] = record
     return latest
@@ -321,7 +333,7 @@ def latest_choices(person: User) -> dict[str, ConsentRecord]:
     """The latest record of each purpose for `person`, with only what a new choice compares
     (its act, version, text and whether a guardian gave it)."""
     latest: dict[str, ConsentRecord] = {}
-    records = ConsentRecord.objects.filter(subject_ref=person_ref(person)).only(
+    records = newest_records(person_ref(person)).only(
         "purpose", "act", "charter_version_id", "text_id", "on_behalf"
     )
     for record in records.order_by("id"):
