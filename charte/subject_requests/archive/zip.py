@@ -49,7 +49,7 @@ COPY_BUFFER = 1 << 16
 
 
 # What a spool keeps in memory before it becomes a file: memory stays flat as rows grow.
-SPOOL_IN_MEMORY = 1 << 20
+SPOOL_IN_MEMORY = 1 << 18
 
 
 type Progress = Callable[[int, int], None]
