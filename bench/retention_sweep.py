@@ -234,7 +234,7 @@ def main() -> None:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "12")))
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
     sampler.running = False
     sampler.join()
 
