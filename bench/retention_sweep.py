@@ -9,7 +9,9 @@ Run by `python -m bench` with DATABASE_URL set to a database of its own. Steps:
    so that the same rows are there for step 3;
 3. the sweep as on 1 January 2021 (`charte.retention.sweep.run`, the nightly code path),
    timed, while a thread samples the process's resident memory;
-4. prints rows deleted per second for both, their ratio (target: at least 0.5) and the memory:
+4. prints rows deleted per second for both, their ratio (target: at least 0.5), where each
+   one's wall time went (on a CPU, waiting for a CPU, blocked; Linux's schedstat of the main
+   thread), the ratio on CPU time with SQLite (which runs in the process), and the memory:
    at the start of the sweep, its peak, and after 10 %, 50 % and 100 % of the accounts
    (flat: the peak does not grow with N).
 """
