@@ -9,7 +9,9 @@ Run by `python -m bench` with DATABASE_URL set to a database of its own. Steps:
    so that the same rows are there for step 3;
 3. the sweep as on 1 January 2021 (`charte.retention.sweep.run`, the nightly code path),
    timed, while a thread samples the process's resident memory;
-4. prints rows deleted per second for both, their ratio (target: at least 0.5) and the memory:
+4. prints rows deleted per second for both, their ratio (target: at least 0.5), where each
+   one's wall time went (on a CPU, waiting for a CPU, blocked; Linux's schedstat of the main
+   thread), the ratio on CPU time with SQLite (which runs in the process), and the memory:
    at the start of the sweep, its peak, and after 10 %, 50 % and 100 % of the accounts
    (flat: the peak does not grow with N).
 """
@@ -42,6 +44,27 @@ class Sampler(threading.Thread):
         while self.running:
             self.peak = max(self.peak, rss())
             time.sleep(0.01)
+
+
+def schedstat() -> tuple[float, float]:
+    """Seconds this thread has run on a CPU, and waited ready for one (zeros if unknown)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            on_cpu, waiting, _ = (int(n) for n in f.read().split())
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return on_cpu / 1e9, waiting / 1e9
+
+
+def where(wall: float, before: tuple[float, float]) -> tuple[float, float, float]:
+    """Where `wall` seconds went since `before`: on a CPU, waiting for one, blocked (disk, fsync)."""
+    on_cpu, waiting = (b - a for a, b in zip(before, schedstat(), strict=True))
+    return on_cpu, waiting, max(0.0, wall - on_cpu - waiting)
+
+
+def said(split: tuple[float, float, float]) -> str:
+    on_cpu, waiting, blocked = split
+    return f"on a CPU {on_cpu:.2f} s, waiting for a CPU {waiting:.2f} s, blocked {blocked:.2f} s"
 
 
 def mib(n: int) -> str:
@@ -127,6 +150,7 @@ def main() -> None:
 
     # 1. The baseline: plain SQL, same rows, then rolled back.
     baseline_rows = 0
+    baseline_sched = schedstat()
     t0 = time.perf_counter()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -141,6 +165,7 @@ def main() -> None:
                 cursor.execute("PRAGMA foreign_key_check")
                 assert cursor.fetchall() == []
             baseline_seconds = time.perf_counter() - t0
+            baseline_where = where(baseline_seconds, baseline_sched)
             raise Rollback
     except Rollback:
         pass
@@ -191,11 +216,13 @@ def main() -> None:
             commits["seconds"] += time.perf_counter() - start
 
     setattr(wrapper, "_commit", timed_commit)  # noqa: B010
+    sweep_sched = schedstat()
     t0 = time.perf_counter()
     cpu0 = time.process_time()
     with connection.execute_wrapper(timed):
         report = sweep.run(today=TODAY, actor=RETENTION, batch_size=args.batch, progress=progress)
     sweep_seconds = time.perf_counter() - t0
+    sweep_where = where(sweep_seconds, sweep_sched)
     cpu_seconds = time.process_time() - cpu0
     sql_seconds = sum(t for t, _ in timings)
     print(
@@ -228,7 +255,15 @@ def main() -> None:
         f"retention sweep:  {sweep_rows} rows in {sweep_seconds:.2f} s = {sweep_rate:,.0f} rows/s"
     )
     print(f"  per model: {dict(sorted(outcome.report.deleted.items()))}")
+    print(f"plain SQL DELETE: {said(baseline_where)}")
+    print(f"retention sweep:  {said(sweep_where)}")
+    print(f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs)")
     print(f"ratio sweep / plain SQL: {sweep_rate / base_rate:.2f} (target >= 0.50)")
+    if connection.vendor == "sqlite" and baseline_where[0] and sweep_where[0]:
+        # SQLite runs in this process: its work is this thread's time on a CPU, whatever the
+        # neighbours' load (the wall times above include waiting for a CPU they hold).
+        cpu_ratio = (sweep_rows / sweep_where[0]) / (baseline_rows / baseline_where[0])
+        print(f"ratio on a CPU (this thread's own time): {cpu_ratio:.2f}")
     print(
         f"memory: {mib(start_rss)} at start, peak {mib(sampler.peak)} "
         f"(+{mib(sampler.peak - start_rss)}); "

@@ -212,6 +212,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while the other writes; IMMEDIATE takes
     # the write lock at BEGIN so that two writers queue instead of failing with "locked".
+    # synchronous=NORMAL, SQLite's advice for WAL: a commit appends to the WAL without an fsync
+    # (the WAL is synced at each checkpoint). The database cannot be corrupted; a crash of the
+    # process loses nothing; a power cut or an OS crash may lose the last commits before the
+    # next checkpoint (docs/decisions/0007-settings.md). PostgreSQL is the production database.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

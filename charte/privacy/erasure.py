@@ -377,15 +377,15 @@ def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
         return batch
     connection = connections[batch.db]
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(keys))
     detached = 0
+    among, params = _among(keys)
     with connection.cursor() as cursor:
         for relation in relations:
             table = quote(relation.related_model._meta.db_table)
             column = quote(relation.field.column)
             cursor.execute(
-                f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({marks})",  # noqa: S608
-                keys,
+                f"UPDATE {table} SET {column} = NULL WHERE {among.format(column=column)}",  # noqa: S608
+                params,
             )
             detached += max(cursor.rowcount, 0)
     if not detached:
@@ -393,6 +393,39 @@ def _detach(batch: models.QuerySet[Any]) -> models.QuerySet[Any]:
     # A queryset of the batch's own class without its filters: the very rows read above, still
     # deleted the way their model's queryset deletes (an account's replaces its cached state).
     return type(batch)(model=batch.model, using=batch.db).filter(pk__in=keys)
+
+
+# Past this many runs of consecutive keys, a batch's keys are listed one by one.
+RUNS = 32
+
+
+def _among(keys: list[Any]) -> tuple[str, list[Any]]:
+    """SQL saying that `{column}` is one of `keys` (a template for `str.format`), and its
+    parameters.
+
+    The accounts of a sweep's slice have consecutive keys, a few runs of them: `column BETWEEN
+    first AND last` per run names the very same rows as the list of keys, from the column's
+    index in one range scan each, where a list of thousands of keys is thousands of lookups,
+    once per relation. Keys that are not integers, or in too many runs, are listed.
+    """
+    listed = "{column} IN (" + ", ".join(["%s"] * len(keys)) + ")", list(keys)
+    try:
+        ordered = sorted(set(keys))
+    except TypeError:
+        return listed
+    if type(ordered[0]) is not int or type(ordered[-1]) is not int:
+        return listed
+    runs: list[list[int]] = []
+    for key in ordered:
+        if runs and key == runs[-1][1] + 1:
+            runs[-1][1] = key
+            continue
+        if len(runs) == RUNS:
+            return listed
+        runs.append([key, key])
+    return "(" + " OR ".join(["{column} BETWEEN %s AND %s"] * len(runs)) + ")", [
+        key for run in runs for key in run
+    ]
 
 
 def can_delete_raw(model: type[models.Model]) -> bool:

@@ -363,24 +363,36 @@ def _slices(
 
     `people` must keep selecting the same accounts while they are erased (its conditions are
     on dates nobody edits, renewals as of the sweep's start, and holds read once). When every
-    account between a slice's bounds is expired (the common case at the end of a school year:
-    accounts created together have neighbouring keys), the slice is the plain key range, which
-    the database plans best and which erasing can only shrink.
+    account from a slice's first key to its last is expired (the common case at the end of a
+    school year: accounts created together have neighbouring keys), the slice is the plain key
+    range, which the database plans best and which erasing can only shrink: each statement then
+    names the slice's rows by a range on their own foreign key, instead of deriving the expired
+    accounts again. Keys are never reused (sequences; AUTOINCREMENT on SQLite), so no account
+    created later falls into a range.
     """
     accounts = get_user_model()._default_manager.all()
     last = 0
     while True:
-        page = people.filter(pk__gt=last)
-        bound = list(page.order_by("pk").values_list("pk", flat=True)[size - 1 : size])
-        if not bound:
-            if page.exists():
-                yield page
+        page = people.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)
+        first = list(page[:1])
+        if not first:
             return
-        every = accounts.filter(pk__gt=last, pk__lte=bound[0]).count() == size
+        bound = list(page[size - 1 : size])
+        if bound:
+            up_to, taken = bound[0], size
+        else:  # the last slice, shorter
+            taken, up_to = page.count(), page.last()
+            if up_to is None:
+                return
+        every = accounts.filter(pk__gte=first[0], pk__lte=up_to).count() == taken
         yield (
-            erasure.KeyRange(after=last, up_to=bound[0]) if every else page.filter(pk__lte=bound[0])
+            erasure.KeyRange(after=first[0] - 1, up_to=up_to)
+            if every
+            else people.filter(pk__gt=last, pk__lte=up_to)
         )
-        last = bound[0]
+        if not bound:
+            return
+        last = up_to
 
 
 def _chunks(people: models.QuerySet[Any], size: int) -> Any:

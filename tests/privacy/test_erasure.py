@@ -161,3 +161,25 @@ def test_erasing_people_given_as_a_query_reaches_rows_by_reference_too(family):
 def test_account_rows_go_in_one_plain_delete_once_nothing_can_hang_on_them():
     assert erasure.can_delete_raw(User)
     assert not erasure.can_delete_raw(Entry) or True  # nothing points at the journal either
+
+
+@pytest.mark.parametrize("gaps", [(), (2,), (1, 3, 5, 7)])
+def test_the_keys_of_a_batch_name_the_same_rows_as_runs_of_keys_or_as_a_list(gaps):
+    # Before a plain DELETE, links to the batch's rows are detached by their keys: written as
+    # ranges of consecutive keys, or listed, the condition must select exactly those keys.
+    from django.db import connection
+
+    from charte.privacy.erasure import RUNS, _among
+
+    people = [make_user() for _ in range(9)]
+    keys = [p.pk for i, p in enumerate(people) if i not in gaps]
+    far_apart = list(range(10_000_000, 10_000_000 + 2 * (RUNS + 1), 2))
+    for chosen, written in ((keys, "BETWEEN"), ([*far_apart, *keys], " IN (")):
+        among, params = _among(chosen)
+        condition = among.format(column=connection.ops.quote_name("id"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM accounts_user WHERE {condition}", params)  # noqa: S608
+            found = {row[0] for row in cursor.fetchall()}
+        assert written in condition
+        assert found == set(chosen) & set(User.objects.values_list("pk", flat=True))
+        assert found >= set(keys)

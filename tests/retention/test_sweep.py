@@ -4,6 +4,8 @@ renewed, held; rows past their own period; the journal left to its owner."""
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from charte import audit
@@ -299,3 +301,40 @@ def test_small_batches_give_the_same_result_as_one(year):
     assert report.outcome("account").expired == 6
     assert User.objects.filter(created_at__lt=noon(date(2025, 9, 1))).count() == 2  # renewed, held
     assert SEED  # the seed actor created them; the sweep acted as retention
+
+
+def test_a_run_of_expired_accounts_is_swept_by_its_key_range_and_the_others_stay(dpo_elise):
+    # Accounts created together have neighbouring keys: each statement then names their rows by
+    # a range on its own foreign key instead of deriving the expired accounts again.
+    kept_before = account_created(date(2025, 9, 1))
+    expired = [account_created(date(2024, 1, 1 + n)) for n in range(3)]
+    for person in expired:
+        message_about(person, date(2024, 1, 1))
+    kept_after = account_created(date(2025, 9, 1))
+    message_about(kept_after, date(2025, 12, 1))
+
+    with CaptureQueriesContext(connection) as queries:
+        report = run(date(2025, 12, 1))
+
+    assert report.outcome("account").expired == 3
+    assert not any(exists(person) for person in expired)
+    assert exists(kept_before)
+    assert exists(kept_after)
+    assert Message.objects.filter(about=kept_after).count() == 1
+    assert not Message.objects.filter(about_id__in=[p.pk for p in expired]).exists()
+    deletes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("DELETE")]
+    assert any("notifications_message" in sql for sql in deletes)
+    assert not [sql for sql in deletes if '"is_staff"' in sql]
+
+
+def test_an_account_kept_amid_expired_ones_stays_and_they_go(dpo_elise):
+    first = account_created(date(2024, 1, 1))
+    kept = account_created(date(2025, 9, 1))
+    last = account_created(date(2024, 1, 2))
+
+    report = run(date(2025, 12, 1))
+
+    assert report.outcome("account").expired == 2
+    assert not exists(first)
+    assert not exists(last)
+    assert exists(kept)

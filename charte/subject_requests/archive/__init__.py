@@ -10,10 +10,10 @@ Design:
   person and dangerous in a file that travels). Links to other rows are given by public id.
 - One pass over the database, streamed: each model's rows are read through Django's chunked
   cursor, turned into JSON and CSV a chunk at a time by a function generated for the model
-  (`conversion.chunk_converter`), and written at once (the JSON document straight into the ZIP, one
-  CSV per model and the HTML view's tables to spooled files). The files are then copied into
-  the ZIP in chunks, hashing each on the way for the manifest. Members are deflated by ISA-L
-  (`zip`). Memory holds one chunk of rows, whatever the number of rows.
+  (`conversion.chunk_converter`), and written at once: the JSON document and one CSV per model
+  deflated by ISA-L side by side, hashed on the way for the manifest, their deflated bytes
+  waiting in spooled files until the ZIP takes them as they are (`zip`); the HTML view's tables
+  as text. Memory holds one chunk of rows, whatever the number of rows.
 - The HTML view is one self-contained file (inline CSS, no script, no link out): a parent can
   open it without a network. It shows at most HTML_ROWS rows per kind of record; the JSON and
   CSV files hold every row, and the page says so.

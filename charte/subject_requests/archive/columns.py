@@ -2,6 +2,7 @@
 rows read a chunk at a time."""
 
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils import translation
 from django.utils.text import slugify
 
+from charte.core.actors import person_ref
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES, Category
 from charte.privacy.registry import Declaration, Reader
@@ -137,38 +139,21 @@ def chunks_of(
     Values come as the database driver gives them (Django's per-value converters are skipped:
     the chunk converter turns each column into text in one step). On SQLite, instants are read as
     the text they are stored as (UTC), rather than parsed into a datetime and printed again.
-    The query is Django's own, run through its chunked cursor (a server-side cursor on
-    PostgreSQL), so memory holds one chunk. A row reached through two subject paths may come
-    twice in a row: the converter drops the repeat. Many-to-many fields come back one database
-    row per link: consecutive rows of one object are merged here, the linked values gathered
-    in a list.
+    The query is Django's own, compiled once per process (`statement`), run through Django's
+    chunked cursor (a server-side cursor on PostgreSQL), so memory holds one chunk. A row
+    reached through two subject paths may come twice in a row: the converter drops the repeat.
+    Many-to-many fields come back one database row per link: consecutive rows of one object
+    are merged here, the linked values gathered in a list.
     """
     database = declaration.model._default_manager.db
-    raw_text = connections[database].vendor == "sqlite"
-    selected: list[Any] = [
-        Cast(c.lookup, output_field=models.TextField())
-        if raw_text and c.kind == "DateTimeField" and not c.many
-        else c.lookup
-        for c in cols
-    ]
-    queryset = (
-        declaration.model._default_manager.filter(declaration.subject_filter(person))
-        .order_by("pk")
-        .values_list("pk", *selected)
-    )
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    chunks = compiler.execute_sql(
-        MULTI,
-        chunked_fetch=connections[queryset.db].features.can_use_chunked_reads,
-        chunk_size=chunk_size,
-    )
+    chunks = _rows(declaration, person, cols, database, chunk_size)
     many = [i for i, c in enumerate(cols, start=1) if c.many]
     if not many:
-        yield from chunks or ()
+        yield from chunks
         return
     merged: list[tuple[Any, ...]] = []
     current: list[Any] | None = None
-    for chunk in chunks or ():
+    for chunk in chunks:
         for row in chunk:
             if current is not None and row[0] == current[0]:
                 # The same object again: another link of a many-to-many field.
@@ -188,6 +173,127 @@ def chunks_of(
         merged.append(tuple(current))
     if merged:
         yield merged
+
+
+def _queryset(
+    declaration: Declaration, person: Any, cols: list[Column], database: str
+) -> models.QuerySet[Any]:
+    """The person's rows of one model, the primary key first, then `cols`, as Django selects
+    them (instants as their stored text on SQLite)."""
+    raw_text = connections[database].vendor == "sqlite"
+    selected: list[Any] = [
+        Cast(c.lookup, output_field=models.TextField())
+        if raw_text and c.kind == "DateTimeField" and not c.many
+        else c.lookup
+        for c in cols
+    ]
+    return (
+        declaration.model._default_manager.using(database)
+        .filter(declaration.subject_filter(person))
+        .order_by("pk")
+        .values_list("pk", *selected)
+    )
+
+
+def _rows(
+    declaration: Declaration,
+    person: "AbstractBaseUser",
+    cols: list[Column],
+    database: str,
+    chunk_size: int,
+) -> Iterator[list[tuple[Any, ...]]]:
+    connection = connections[database]
+    chunked = connection.features.can_use_chunked_reads
+    compiled = statement(declaration, cols, database)
+    if compiled is None:
+        # A query whose person's values could not be told apart: compiled for this person.
+        queryset = _queryset(declaration, person, cols, database)
+        compiler = queryset.query.get_compiler(using=database)
+        yield from compiler.execute_sql(MULTI, chunked_fetch=chunked, chunk_size=chunk_size) or ()
+        return
+    sql, params = compiled.bind(person)
+    cursor = connection.chunked_cursor() if chunked else connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield rows
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A query about one person compiled once, its person's values left as holes."""
+
+    sql: str
+    params: tuple[Any, ...]
+    holes: tuple[tuple[int, str], ...]  # (position in params, "pk" or "ref")
+
+    def bind(self, person: "AbstractBaseUser") -> tuple[str, list[Any]]:
+        params = list(self.params)
+        for position, kind in self.holes:
+            params[position] = person.pk if kind == "pk" else person_ref(person)
+        return self.sql, params
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    """Someone who cannot exist (a negative key), to compile a query about "a person"."""
+
+    pk: int
+    public_id: uuid.UUID
+
+
+# Two stand-ins: what differs between their two compilations is where a person's values go.
+_STAND_INS = (
+    _StandIn(pk=-7_301_946_258_143, public_id=uuid.UUID(int=0x5EED_0001)),
+    _StandIn(pk=-7_301_946_258_147, public_id=uuid.UUID(int=0x5EED_0002)),
+)
+
+
+_statements: dict[tuple[int, tuple[tuple[str, str, bool], ...], str], Any] = {}
+
+
+def statement(declaration: Declaration, cols: list[Column], database: str) -> Statement | None:
+    """The query of `chunks_of`, compiled once per model, columns and database.
+
+    Building and compiling a query through the ORM costs more than running it when the person
+    has no row there, which is most of an archive's fifty-odd queries. The query is compiled
+    for two stand-ins; the SQL must come out the same and the parameters differ only where the
+    stand-ins' key or reference ("user:<public id>") go, which become the holes that `bind`
+    fills. Anything else (a query whose shape depends on the person) gives None: that query
+    is compiled for each person, as before. `tests/subject_requests/test_archive.py` checks
+    that every declared model's bound statement is what Django compiles for a real person.
+    """
+    key = (id(declaration), tuple((c.lookup, c.kind, c.many) for c in cols), database)
+    cached = _statements.get(key)
+    if cached is None or cached[0] is not declaration:
+        cached = _statements[key] = (declaration, _compile(declaration, cols, database))
+    return cached[1]
+
+
+def _compile(declaration: Declaration, cols: list[Column], database: str) -> Statement | None:
+    compiled = []
+    for stand_in in _STAND_INS:
+        query = _queryset(declaration, stand_in, cols, database).query
+        compiled.append(query.get_compiler(using=database).as_sql())
+    (sql, params), (other_sql, other_params) = compiled
+    if sql != other_sql or len(params) != len(other_params):
+        return None
+    first, second = _STAND_INS
+    holes = []
+    for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
+        if one == two:
+            continue
+        if (one, two) == (first.pk, second.pk):
+            holes.append((position, "pk"))
+        elif (one, two) == (person_ref(first), person_ref(second)):  # type: ignore[arg-type]
+            holes.append((position, "ref"))
+        else:
+            return None
+    if not holes:
+        return None
+    return Statement(sql=sql, params=tuple(params), holes=tuple(holes))
 
 
 def csv_name(declaration: Declaration) -> str:
