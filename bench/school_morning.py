@@ -105,7 +105,7 @@ def seed(database_url: str, pupils: int) -> dict[str, object]:
             record_choices(person=pupil, choices=choices, actor=pupil, channel="signup")
     pupil_names = [p.username for p in pupils_made]
     exercises = list(Exercise.objects.published().values_list("slug", flat=True))
-    data = {
+    data: dict[str, object] = {
         "password": DEMO_PASSWORD,
         "pupils": pupil_names,
         "teachers": [
