@@ -3,6 +3,7 @@ the message by id and calls the actions that record each outcome with its journa
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.tasks import task
 
 from charte.core.actors import WORKER
@@ -12,7 +13,20 @@ from charte.notifications.models import Message
 
 @task()
 def deliver(*, message_id: int) -> str:
-    message = Message.objects.filter(pk=message_id).select_related("about", "recipient").first()
+    # Two deliveries of one message may run at once on two workers (the periodic retry enqueues
+    # again what is still queued): the row stays locked while it is sent, so the second one
+    # waits, then finds it sent.
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .filter(pk=message_id)
+            .select_related("about", "recipient")
+            .first()
+        )
+        return _deliver(message)
+
+
+def _deliver(message: Message | None) -> str:
     if message is None or message.status in {Message.Status.SENT, Message.Status.ABANDONED}:
         return "nothing to do"  # already delivered, given up, or erased since: safe to re-run
     refused = delivery_refusal(message)
