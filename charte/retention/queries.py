@@ -157,9 +157,13 @@ def accounts_expired_on(today: date, as_of: datetime | None = None) -> models.Qu
 
 
 def accounts_expiring_between(first: date, last: date) -> models.QuerySet[Any]:
-    """Accounts whose last kept day falls between `first` and `last` (both included)."""
-    return accounts_expired_on(last + timedelta(days=1)).exclude(
-        pk__in=accounts_expired_on(first).values("pk")
+    """Accounts whose last kept day falls between `first` and `last` (both included): expired
+    the day after `last`, and on `first` still kept, by their creation's date or a renewal.
+    Written as conditions on each account (no `NOT IN` over the expired ones, which PostgreSQL
+    cannot hash at a country's scale: the DPO's forecast then took minutes)."""
+    kept_on_first = dates.start_of(dates.last_created_day_expired(first) + timedelta(days=1))
+    return accounts_expired_on(last + timedelta(days=1)).filter(
+        models.Q(created_at__gte=kept_on_first) | models.Q(renewed_beyond(first))
     )
 
 

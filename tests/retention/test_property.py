@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from charte.accounts.models import Role, User
 from charte.core.actors import RETENTION
 from charte.notifications.models import Message
-from charte.retention import actions, sweep
+from charte.retention import actions, queries, sweep
 from charte.retention.models import LegalHold, Renewal
 from tests.factories import make_user
 from tests.retention.helpers import message_about, noon
@@ -130,3 +130,45 @@ def _hold(dpo, user, drawn, today) -> bool:
         actions.lift_hold(hold=hold, actor=dpo)
         return False
     return until is None or until >= today
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    people=st.lists(accounts, min_size=1, max_size=6),
+    year=st.integers(START.year, START.year + 4),
+    shift=st.integers(-130, 10),
+    days=st.integers(1, 120),
+)
+def test_the_forecast_names_exactly_the_accounts_whose_last_kept_day_falls_in_the_window(
+    people, year, shift, days
+):
+    # Every account is kept until a 30 November: windows near one, holding it or not.
+    first = date(year, 11, 30) + timedelta(days=shift)
+    last = first + timedelta(days=days - 1)
+    try:
+        with transaction.atomic():
+            expected, made = set(), []
+            for drawn in people:
+                created = START + timedelta(days=drawn.created)
+                user = make_user(role=Role.IT if drawn.staff else Role.PUPIL)
+                User.objects.filter(pk=user.pk).update(created_at=noon(created))
+                kept = kept_until_created(created)
+                for offset in () if drawn.staff else drawn.renewals:
+                    renewed = created + timedelta(days=offset)
+                    actions.renew(
+                        person=user, source=Renewal.Source.CLASS, actor=_teacher(), today=renewed
+                    )
+                    kept = max(kept, kept_until_renewed(renewed))
+                if not drawn.staff and first <= kept <= last:
+                    expected.add(user.pk)
+                made.append(user.pk)
+            found = queries.accounts_expiring_between(first, last).filter(pk__in=made)
+            assert set(found.values_list("pk", flat=True)) == expected
+            raise Rollback
+    except Rollback:
+        pass
