@@ -43,7 +43,9 @@ each lane whatever the clocks of the web servers say, which is what lets a day b
 whole. Sealing takes every lane's lock.
 
 *Cost.* One round trip to claim a lane and read its head, one HMAC per entry; writers wait
-only for a writer of the same lane, and there are more lanes than writers.
+only for a writer of the same lane, and there are more lanes than writers. Many entries at
+once (a page's reads of many people) are one batch (`append_many`): one claim, the entries
+signed in a row, one multi-row insert.
 `bench/journal.py` measures it beside plain inserts, with 1, 4 and 8 writers.
 """
 
