@@ -18,6 +18,7 @@ from charte.accounts.models import Role, User
 from charte.audit.models import Entry
 from charte.core.actors import person_ref
 from tests.factories import PASSWORD, make_user
+from tests.object_storage import Bucket, s3_server, suite_on_s3
 
 
 def birthday(age: int) -> date:
@@ -102,6 +103,37 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3-compatible server on loopback, one per test process (xdist worker)."""
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def _suite_bucket(request) -> Bucket | None:
+    """The bucket every test's files go to when the run keeps them on the S3-compatible server
+    (TEST_FILE_STORAGE=s3); None when they stay on local disk."""
+    if not suite_on_s3():
+        return None
+    return Bucket(request.getfixturevalue("s3_endpoint"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_files(_suite_bucket: Bucket | None) -> Iterator[None]:
+    """On the S3-compatible server, each test's files go to the run's bucket, emptied after
+    the test (on local disk, tests that store files point MEDIA_ROOT at their own folder)."""
+    if _suite_bucket is None:
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(STORAGES=_suite_bucket.storages(settings.STORAGES)):
+        yield
+    _suite_bucket.empty()
 
 
 def client_for(user: User) -> Client:

@@ -18,6 +18,7 @@ from charte.core import quota
 from charte.resources.models import Resource
 from tests.attacks import production_site
 from tests.conftest import client_for, journal
+from tests.helpers import stored_files
 from tests.learning import PDF, give_work
 
 GIB = 1024**3
@@ -54,11 +55,6 @@ def post_announcing(
 
 def pdf(size: int, name: str = "fiche.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF + b"%" * max(0, size - len(PDF)), "application/pdf")
-
-
-def stored_files(settings) -> list[str]:
-    root = settings.MEDIA_ROOT
-    return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # Bodies refused before they are read -------------------------------------------------------
@@ -180,7 +176,7 @@ def test_a_file_past_its_limit_stops_being_written_and_the_form_says_why(
     assert sum(written) <= 100_000  # what went to disk: not one chunk past the limit
     assert not Resource.objects.exists()
     assert journal("resources.created") == []
-    assert stored_files(settings) == []
+    assert stored_files() == []
     assert [p for p in tmp_path.iterdir() if p.is_file()] == []  # the temporary file is gone
 
 
@@ -199,7 +195,7 @@ def test_the_files_of_handed_in_work_are_stopped_alike(
     assert response.status_code == 200
     assert "« b.pdf » pèse" in response.context["form"].errors["attachments"][0]
     assert not Production.objects.exists()
-    assert stored_files(settings) == []
+    assert stored_files() == []
 
 
 # The storage quota ---------------------------------------------------------------------------
@@ -228,7 +224,7 @@ def test_a_person_cannot_store_more_than_their_quota_and_is_told_what_is_used_an
     )
     assert Resource.objects.count() == 1
     assert len(journal("resources.created", about=child_ben)) == 1
-    assert len(stored_files(settings)) == 1
+    assert len(stored_files()) == 1
     form = client.get("/ressources/nouvelle/").content.decode()
     assert "Espace utilisé : 5,9\xa0Kio sur 9,8\xa0Kio ; il reste 3,9\xa0Kio." in form
 
