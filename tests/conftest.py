@@ -113,7 +113,7 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _suite_bucket(request) -> Bucket | None:
+def suite_bucket(request) -> Bucket | None:
     """The bucket every test's files go to when the run keeps them on the S3-compatible server
     (TEST_FILE_STORAGE=s3); None when they stay on local disk."""
     if not suite_on_s3():
@@ -122,18 +122,18 @@ def _suite_bucket(request) -> Bucket | None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_files(_suite_bucket: Bucket | None) -> Iterator[None]:
+def _fresh_files(suite_bucket: Bucket | None) -> Iterator[None]:
     """On the S3-compatible server, each test's files go to the run's bucket, emptied after
     the test (on local disk, tests that store files point MEDIA_ROOT at their own folder)."""
-    if _suite_bucket is None:
+    if suite_bucket is None:
         yield
         return
     from django.conf import settings
     from django.test import override_settings
 
-    with override_settings(STORAGES=_suite_bucket.storages(settings.STORAGES)):
+    with override_settings(STORAGES=suite_bucket.storages(settings.STORAGES)):
         yield
-    _suite_bucket.empty()
+    suite_bucket.empty()
 
 
 def client_for(user: User) -> Client:
