@@ -121,10 +121,10 @@ def suite_bucket(request) -> Bucket | None:
     return Bucket(request.getfixturevalue("s3_endpoint"))
 
 
-@pytest.fixture(autouse=True)
-def _fresh_files(suite_bucket: Bucket | None) -> Iterator[None]:
-    """On the S3-compatible server, each test's files go to the run's bucket, emptied after
-    the test (on local disk, tests that store files point MEDIA_ROOT at their own folder)."""
+@pytest.fixture(scope="session", autouse=True)
+def _files_in_suite_bucket(suite_bucket: Bucket | None) -> Iterator[None]:
+    """On the S3-compatible server, the whole session's files go to the run's bucket, those of
+    the fixtures built once for a module (the access matrix's world) included."""
     if suite_bucket is None:
         yield
         return
@@ -133,7 +133,19 @@ def _fresh_files(suite_bucket: Bucket | None) -> Iterator[None]:
 
     with override_settings(STORAGES=suite_bucket.storages(settings.STORAGES)):
         yield
-    suite_bucket.empty()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_files(suite_bucket: Bucket | None) -> Iterator[None]:
+    """Each test's files are deleted after it, as each test on local disk stores its files in
+    a folder of its own: the bucket is left as the test found it (with what the fixtures of
+    a wider scope stored)."""
+    if suite_bucket is None:
+        yield
+        return
+    before = set(suite_bucket.names())
+    yield
+    suite_bucket.delete(set(suite_bucket.names()) - before)
 
 
 def client_for(user: User) -> Client:

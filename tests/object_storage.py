@@ -4,8 +4,8 @@ Production uses any S3 provider through the same settings (FILE_STORAGE=s3, S3_*
 run the storage API against a server speaking the S3 protocol over HTTP, not a mock of boto3.
 
 `TEST_FILE_STORAGE=s3` (`make test`'s PostgreSQL run) puts the whole suite's files there: each
-test process (each xdist worker) starts its own server and bucket, and every test starts with
-the bucket empty, as each test on local disk starts with an empty folder. Otherwise (the SQLite
+test process (each xdist worker) starts its own server and bucket, and what a test stores is
+deleted after it, as each test on local disk stores its files in a folder of its own. Otherwise (the SQLite
 run, a test run by hand) files stay on local disk, and only `tests/storage` meets the server.
 """
 
@@ -111,8 +111,8 @@ class Bucket:
             names += [item["Key"] for item in page.get("Contents", [])]
         return sorted(names)
 
-    def empty(self) -> None:
-        names = self.names()
+    def delete(self, names: "set[str] | list[str]") -> None:
+        names = sorted(names)
         for start in range(0, len(names), 1000):
             self.client.delete_objects(
                 Bucket=self.name,
