@@ -81,22 +81,24 @@ checks: install
 # The whole suite runs on PostgreSQL, the production database. On SQLite, the embedded default,
 # it runs again but for the tests whose outcome does not depend on the database's engine
 # (marked `e2e` or `once`: the browser, the walks of the whole site, the tooling); when
-# PostgreSQL does not answer, SQLite runs them all.
+# PostgreSQL does not answer, SQLite runs them all. Files: on the S3-compatible server (moto's,
+# started on loopback by the tests, tests/object_storage.py) in the PostgreSQL run, on local
+# disk in the SQLite run, so that both storages carry the whole suite.
 PG_ANSWERS = $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null
 
 test-sqlite: install browser unzip pdftotext npm
 	@if $(PG_ANSWERS); then \
 		echo "=== Test suite on SQLite (what depends on the database's engine) ==="; \
-		DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider -m "not e2e and not once" $(PYTEST_ARGS); \
+		DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= TEST_FILE_STORAGE=local $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider -m "not e2e and not once" $(PYTEST_ARGS); \
 	else \
 		echo "=== Test suite on SQLite ==="; \
-		DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider $(PYTEST_ARGS); \
+		DATABASE_URL=sqlite:///var/test-sqlite.sqlite3 TEST_DATABASE_NAME= TEST_FILE_STORAGE=local $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider $(PYTEST_ARGS); \
 	fi
 
 test-postgres: install browser unzip pdftotext npm
 	@if $(PG_ANSWERS); then \
 		echo "=== Test suite on PostgreSQL ==="; \
-		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider --create-db $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) TEST_DATABASE_NAME=test_charte_$(CHECKOUT_ID) TEST_FILE_STORAGE=s3 $(PY) -m pytest -n 2 --dist worksteal -p no:cacheprovider --create-db $(PYTEST_ARGS); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "!!! PostgreSQL does not answer at $(PG_URL), and it is required here. Failing."; exit 1; \
 	else \

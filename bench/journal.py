@@ -11,8 +11,10 @@ PostgreSQL database, dropped at the end), migrates it, and measures in the same 
 1. appends: `audit.record(...)` of N entries, against inserting the same N rows through the
    ORM into a plain table with the same columns and no chain. Once with one transaction per
    entry (each commits, as a sign-in does), once with 100 entries per transaction (as an
-   import or a sweep does), and on PostgreSQL with 1, 4 and 8 processes at once (as web
-   servers and workers are; the journal's lanes at work), each writing its share;
+   import or a sweep does), once as a page's reads of 1,000 people (one batch per page,
+   against one plain multi-row insert, and against the same entries appended one by one),
+   and on PostgreSQL with 1, 4 and 8 processes at once (as web servers and workers are; the
+   journal's lanes at work), each writing its share;
 2. verification: `journal verify` over the N entries, against `hashlib.sha256` over the same
    canonical bytes (one call per entry, and once over all of them), and against merely reading
    the rows back, so that the chain's own share shows.
@@ -202,6 +204,51 @@ def run(args: argparse.Namespace) -> int:
         lambda r: in_transactions(plain_insert, rows(n, offset=r * n)),
     )
     report("100 entries per transaction", t_journal, t_plain, n)
+
+    # A page showing 1,000 people (a class's results) journals one read entry each, in one
+    # transaction: one batch (`chain.append_many`, as `audit.record_reads` does) against the
+    # same rows in one plain multi-row insert, and against appending them one by one.
+    page = 1000
+
+    def said(batch: list[dict]) -> list[chain.Said]:
+        return [chain.Said("read.bench", r["actor_ref"], r["subject_ref"], {}) for r in batch]
+
+    def journal_batch(batch: list[dict]) -> None:
+        for start in range(0, len(batch), page):
+            with transaction.atomic():
+                chain.append_many(said(batch[start : start + page]))
+
+    def journal_one_by_one(batch: list[dict]) -> None:
+        for start in range(0, len(batch), page):
+            with transaction.atomic():
+                for one in said(batch[start : start + page]):
+                    chain.append_many([one])
+
+    def plain_bulk(batch: list[dict]) -> None:
+        now = timezone.now()
+        for start in range(0, len(batch), page):
+            with transaction.atomic():
+                PlainEntry._default_manager.bulk_create(
+                    PlainEntry(
+                        at=now,
+                        event="read.bench",
+                        actor_ref=r["actor_ref"],
+                        subject_ref=r["subject_ref"],
+                        data={},
+                    )
+                    for r in batch[start : start + page]
+                )
+
+    t_batch, t_bulk, t_single = best_of(
+        rounds,
+        lambda r: journal_batch(rows(n, offset=(r + 10) * n)),
+        lambda r: plain_bulk(rows(n, offset=(r + 10) * n)),
+        lambda r: journal_one_by_one(rows(n, offset=(r + 20) * n)),
+    )
+    report(f"reads of {page:,} people, one batch", t_batch, t_bulk, n)
+    print(
+        f"  {'':<40} one by one {n / t_single:>8,.0f} /s   the batch {t_single / t_batch:4.1f}x faster"
+    )
 
     if vendor == "postgresql":
         import multiprocessing

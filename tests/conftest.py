@@ -18,6 +18,7 @@ from charte.accounts.models import Role, User
 from charte.audit.models import Entry
 from charte.core.actors import person_ref
 from tests.factories import PASSWORD, make_user
+from tests.object_storage import Bucket, s3_server, suite_on_s3
 
 
 def birthday(age: int) -> date:
@@ -102,6 +103,49 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3-compatible server on loopback, one per test process (xdist worker)."""
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def suite_bucket(request) -> Bucket | None:
+    """The bucket every test's files go to when the run keeps them on the S3-compatible server
+    (TEST_FILE_STORAGE=s3); None when they stay on local disk."""
+    if not suite_on_s3():
+        return None
+    return Bucket(request.getfixturevalue("s3_endpoint"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_in_suite_bucket(suite_bucket: Bucket | None) -> Iterator[None]:
+    """On the S3-compatible server, the whole session's files go to the run's bucket, those of
+    the fixtures built once for a module (the access matrix's world) included."""
+    if suite_bucket is None:
+        yield
+        return
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(STORAGES=suite_bucket.storages(settings.STORAGES)):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_files(suite_bucket: Bucket | None) -> Iterator[None]:
+    """Each test's files are deleted after it, as each test on local disk stores its files in
+    a folder of its own: the bucket is left as the test found it (with what the fixtures of
+    a wider scope stored)."""
+    if suite_bucket is None:
+        yield
+        return
+    before = set(suite_bucket.names())
+    yield
+    suite_bucket.delete(set(suite_bucket.names()) - before)
 
 
 def client_for(user: User) -> Client:

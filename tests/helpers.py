@@ -69,3 +69,22 @@ def pdf_text(document: bytes) -> str:
         ["pdftotext", "-layout", "-", "-"], input=document, capture_output=True, check=True
     )
     return done.stdout.decode()
+
+
+def stored_files(alias: str = "default") -> list[str]:
+    """Every file of a storage (`settings.STORAGES`), through the storage API: a folder on
+    local disk or a bucket's prefix on the S3-compatible server alike."""
+    from django.core.files.storage import storages
+
+    storage = storages[alias]
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = storage.listdir(folder)
+        except FileNotFoundError:  # a folder on disk not yet made: nothing stored
+            continue
+        found += [f"{folder}/{name}" if folder else name for name in files]
+        folders += [f"{folder}/{name}" if folder else name for name in subfolders]
+    return sorted(found)

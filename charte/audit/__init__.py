@@ -6,6 +6,8 @@ What other apps call (inside their action's transaction, last):
                  data={"purpose": "coach"})            # every change to personal data
     audit.record_read(viewer=request.user, subject=pupil, what="results")
                                                       # a read of someone else's data
+    audit.record_reads(viewer=request.user, subjects=pupils, what="results")
+                                                      # a page showing many: one batch
     audit.record_read(viewer=request.user, subject=person, what="archive",
                       meta=audit.request_meta(request))  # every archive download, own or not
 
@@ -29,9 +31,9 @@ Loaded lazily so that importing the package while Django sets up its apps loads 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from charte.audit.journal import RequestMeta, record, record_read, request_meta
+    from charte.audit.journal import RequestMeta, record, record_read, record_reads, request_meta
 
-__all__ = ["RequestMeta", "record", "record_read", "request_meta"]
+__all__ = ["RequestMeta", "record", "record_read", "record_reads", "request_meta"]
 
 
 def __getattr__(name: str) -> Any:

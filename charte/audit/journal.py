@@ -11,7 +11,7 @@ Each entry is chained to the one before and signed (`chain.py`); once written, t
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.http import HttpRequest
@@ -94,3 +94,39 @@ def record_read(
     if event != events.ARCHIVE_DOWNLOADED and actor_ref(viewer) == person_ref(subject):
         return None
     return record(event=event, actor=viewer, subject=subject, data=data, meta=meta)
+
+
+def record_reads(
+    *,
+    viewer: Actor,
+    subjects: Iterable["AbstractBaseUser"],
+    what: str,
+    data: Mapping[str, Any] | None = None,
+) -> list[Entry]:
+    """`record_read` for a page, export or API answer that shows many people at once (a class's
+    results): one entry per person, each person once, the viewer's own data left out, appended
+    in one batch (one lane claimed, one multi-row insert: `chain.append_many`) so that the
+    page's queries do not grow with its rows. The watch looks at the batch once, as at its last
+    entry, which counts the whole batch. No connection data: an archive is downloaded alone.
+    Returns the entries written.
+    """
+    if not WHAT.match(what):
+        raise ValueError(f"`what` is a short code such as 'results', not {what!r}.")
+    event = events.READ_PREFIX + what
+    if events.carries_connection_data(event):
+        raise ValueError(f"{event!r} is journalled one at a time, with record_read(meta=...).")
+    viewer_ref = actor_ref(viewer)
+    seen = {viewer_ref}
+    said = []
+    for subject in subjects:
+        ref = person_ref(subject)
+        if ref in seen:
+            continue
+        seen.add(ref)
+        said.append(chain.Said(event, viewer_ref, ref, data or {}))
+    entries = chain.append_many(said)
+    if entries:
+        from charte.audit import watch
+
+        watch.look_at(entries[-1], actor=viewer)
+    return entries

@@ -26,7 +26,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         raise AppendOnlyError("Journal entries are removed only by the journal's retention.")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Journal entries are appended one by one, through audit.record.")
+        raise AppendOnlyError("Journal entries are appended through audit.record only.")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Journal entries cannot be updated.")
@@ -34,6 +34,14 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def about(self, ref: str) -> "EntryQuerySet":
         """Entries where `ref` ("user:<uuid>") is the actor or the subject."""
         return self.filter(models.Q(actor_ref=ref) | models.Q(subject_ref=ref))
+
+    def _insert_signed(self, entries: list["Entry"]) -> list["Entry"]:
+        """Only `charte.audit.chain.append_many` calls this, with entries it signed in a row
+        under their lane's lock: one multi-row INSERT (split only past the database's limit
+        on parameters, a few thousand entries)."""
+        if any(entry.pk is not None or not entry.hash for entry in entries):
+            raise AppendOnlyError("Journal entries are appended through audit.record only.")
+        return models.QuerySet.bulk_create(self, entries)
 
     def _remove_for_retention(self) -> int:
         """Only `charte.audit.actions.prune_journal` calls this, for days past their year."""

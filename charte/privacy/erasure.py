@@ -29,9 +29,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import connections, models, transaction
 from django.db.models import Expression, Value, signals
 from django.db.models.deletion import (
@@ -298,11 +300,34 @@ def apply_to(
             done = _delete(batch, declaration, report, raw)
         else:
             with _batch_transaction(batch.db):
+                files = _files_replaced(batch, declaration, strategy)
                 done = batch.update(**strategy.replaced())
+                if files:
+                    transaction.on_commit(partial(_delete_files, files), using=batch.db)
             target = report.kept if strategy.kind == "keep" else report.anonymised
             target[declaration.label] += done
         if after_batch is not None:
             after_batch(done)
+
+
+def _files_replaced(
+    batch: models.QuerySet[Any], declaration: Declaration, strategy: Erasure
+) -> list[tuple[str, str]]:
+    """The files (storage alias, name) that a batch's replaced fields name: the update blanks
+    the names, so the files would be left behind in the storage, found by no one."""
+    found: list[tuple[str, str]] = []
+    for name, alias in declaration.files.items():
+        if name in strategy.replaced():
+            names = batch.exclude(**{name: ""}).exclude(**{f"{name}__isnull": True})
+            found += [(alias, n) for n in names.values_list(name, flat=True)]
+    return found
+
+
+def _delete_files(files: list[tuple[str, str]]) -> None:
+    """After commit: the row no longer names the file, which goes (a retry of the erasure
+    finds the name blank, so a file is deleted at most once, and a missing one is no error)."""
+    for alias, name in files:
+        storages[alias].delete(name)
 
 
 def _first(manager: Any, queryset: models.QuerySet[Any], size: int) -> models.QuerySet[Any]:

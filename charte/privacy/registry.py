@@ -174,6 +174,10 @@ class Declaration:
     # The kind of records in words, plural, for a model whose own verbose name we do not
     # write (a library's): shown in archives and on the DPO's screens.
     plural_name: Text | None = None
+    # Fields holding the name of a file in a storage (`settings.STORAGES` alias), other than a
+    # FileField: when erasure or retention replaces such a field, the file is deleted from the
+    # storage once the batch commits (a FileField's file goes with its row's deletion).
+    files: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -235,6 +239,7 @@ class Registry:
         retention: str,
         retention_from: str | None = None,
         plural_name: Text | None = None,
+        files: Mapping[str, str] | None = None,
     ) -> Declaration:
         """Declare that `model` holds personal data about the people its `subjects` lead to."""
         self._refuse_twice(model)
@@ -247,6 +252,7 @@ class Registry:
             retention=retention,
             retention_from=retention_from,
             plural_name=plural_name,
+            files=dict(files or {}),
         )
         self._personal[model] = declaration
         return declaration

@@ -64,19 +64,14 @@ def record_results_viewed(*, viewer: User, pupils: Iterable[User], via: str) -> 
     Called by every page and API response that shows someone else's scores or levels: a
     pupil's results, a class's, an attempt's correction, the scores on an assignment, and a
     guardian's home page. A pupil looking at their own results is not journalled: it reads
-    nobody else's data. One entry per pupil per response. Returns how many were written.
+    nobody else's data. One entry per pupil per response, all appended in one batch (a class
+    of 1,000 costs the journal two queries, not 1,000 appends). Returns how many were written.
     """
-    written = 0
-    seen = {viewer.pk}
-    for pupil in pupils:
-        if pupil.pk in seen:
-            continue
-        seen.add(pupil.pk)
-        audit.record_read(
+    return len(
+        audit.record_reads(
             viewer=viewer,
-            subject=pupil,
+            subjects=pupils,
             what="results",
             data={"via": via, "viewer_role": viewer.role},
         )
-        written += 1
-    return written
+    )

@@ -118,6 +118,8 @@ registry.personal(
     },
     retention="proof",
     retention_from="received_at",
+    # The access archive: blanked with the rest, its file deleted from the archives' storage.
+    files={"archive_name": "archives"},
 )
 
 registry.personal(

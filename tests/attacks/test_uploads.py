@@ -18,6 +18,7 @@ from charte.core import quota
 from charte.resources.models import Resource
 from tests.attacks import production_site
 from tests.conftest import client_for, journal
+from tests.helpers import stored_files
 from tests.learning import PDF, give_work
 
 GIB = 1024**3
@@ -54,11 +55,6 @@ def post_announcing(
 
 def pdf(size: int, name: str = "fiche.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF + b"%" * max(0, size - len(PDF)), "application/pdf")
-
-
-def stored_files(settings) -> list[str]:
-    root = settings.MEDIA_ROOT
-    return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # Bodies refused before they are read -------------------------------------------------------
@@ -166,6 +162,7 @@ def test_a_file_past_its_limit_stops_being_written_and_the_form_says_why(
         return original(self, raw_data, start)
 
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
+    before = stored_files()  # what other tests' shared fixtures stored
 
     response = client_for(child_ben).post(
         "/ressources/nouvelle/",
@@ -180,7 +177,7 @@ def test_a_file_past_its_limit_stops_being_written_and_the_form_says_why(
     assert sum(written) <= 100_000  # what went to disk: not one chunk past the limit
     assert not Resource.objects.exists()
     assert journal("resources.created") == []
-    assert stored_files(settings) == []
+    assert stored_files() == before
     assert [p for p in tmp_path.iterdir() if p.is_file()] == []  # the temporary file is gone
 
 
@@ -190,6 +187,7 @@ def test_the_files_of_handed_in_work_are_stopped_alike(
 ):
     settings.CHARTE_UPLOAD_MAX_FILE_BYTES = 50_000
     work = give_work(teacher_chloe, chloe_class, title="Exposé", expects_production=True)
+    before = stored_files()
 
     response = client_for(ben_in_class).post(
         reverse("assignments:detail", args=[work.public_id]),
@@ -199,7 +197,7 @@ def test_the_files_of_handed_in_work_are_stopped_alike(
     assert response.status_code == 200
     assert "« b.pdf » pèse" in response.context["form"].errors["attachments"][0]
     assert not Production.objects.exists()
-    assert stored_files(settings) == []
+    assert stored_files() == before
 
 
 # The storage quota ---------------------------------------------------------------------------
@@ -211,6 +209,7 @@ def test_a_person_cannot_store_more_than_their_quota_and_is_told_what_is_used_an
 ):
     settings.CHARTE_STORAGE_QUOTA_BYTES = 10_000
     client = client_for(child_ben)
+    before = set(stored_files())
     first = client.post(
         "/ressources/nouvelle/", {"kind": "file", "title": "Un", "file": pdf(6_000)}
     )
@@ -228,7 +227,7 @@ def test_a_person_cannot_store_more_than_their_quota_and_is_told_what_is_used_an
     )
     assert Resource.objects.count() == 1
     assert len(journal("resources.created", about=child_ben)) == 1
-    assert len(stored_files(settings)) == 1
+    assert len(set(stored_files()) - before) == 1
     form = client.get("/ressources/nouvelle/").content.decode()
     assert "Espace utilisé : 5,9\xa0Kio sur 9,8\xa0Kio ; il reste 3,9\xa0Kio." in form
 

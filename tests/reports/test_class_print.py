@@ -23,7 +23,7 @@ from charte.subject_requests import actions as request_actions
 from charte.subject_requests.models import Kind
 from tests.conftest import client_for
 from tests.factories import make_user
-from tests.helpers import pdf_text
+from tests.helpers import pdf_text, stored_files
 from tests.learning import attempt, enrol
 from tests.subject_requests.helpers import online
 
@@ -49,10 +49,10 @@ def zoe(chloe_class: SchoolClass) -> User:
 
 
 def stored() -> list[str]:
-    storage = storages["archives"]
-    if not storage.exists("class-prints"):
-        return []
-    return sorted(storage.listdir("class-prints")[1])
+    """The printed classes' files, as named in the archives' storage (a folder has no
+    existence of its own in a bucket: list, never ask whether it exists)."""
+    prefix = "class-prints/"
+    return [n.removeprefix(prefix) for n in stored_files("archives") if n.startswith(prefix)]
 
 
 def period() -> str:
