@@ -21,6 +21,6 @@ def test_a_tests_files_go_to_the_runs_storage(suite_bucket, settings, tmp_path):
         assert set(suite_bucket.names()) - before == {f"archives/{archive}", f"media/{name}"}
     else:
         assert suite_bucket is None
-        assert isinstance(default_storage._wrapped, FileSystemStorage)
+        assert isinstance(storages["default"], FileSystemStorage)
         assert (tmp_path / "media" / name).read_bytes() == b"probe"
         assert (tmp_path / "archives" / archive).read_bytes() == b"zip"
