@@ -20,3 +20,14 @@ def django_on(database_url: str, **environment: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def schedstat() -> tuple[float, float]:
+    """Seconds this thread has run on a CPU, and waited ready for one (zeros if unknown: Linux's
+    /proc/thread-self/schedstat)."""
+    try:
+        with open("/proc/thread-self/schedstat") as f:
+            on_cpu, waiting, _ = (int(n) for n in f.read().split())
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return on_cpu / 1e9, waiting / 1e9

@@ -25,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from bench import django_on
+from bench import django_on, schedstat
 
 TARGET = 0.2
 FARID = "farid.benali@charte.example"  # the demo's support agent, who verifies identities
@@ -79,16 +79,6 @@ def prepare_request():
     request.refresh_from_db()
     actions.decide(request=request, actor=elise, decision=Decision.APPROVED)
     return SubjectRequest.objects.get(pk=request.pk), pupil, pupil.attempts.count(), elise
-
-
-def schedstat() -> tuple[float, float]:
-    """Seconds this thread has run on a CPU, and waited ready for one (zeros if unknown)."""
-    try:
-        with open("/proc/thread-self/schedstat") as f:
-            on_cpu, waiting, _ = (int(n) for n in f.read().split())
-    except (OSError, ValueError):
-        return 0.0, 0.0
-    return on_cpu / 1e9, waiting / 1e9
 
 
 def database_settings() -> str:

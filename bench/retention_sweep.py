@@ -24,6 +24,8 @@ from datetime import UTC, date, datetime
 
 import django
 
+from bench import schedstat
+
 PAGE = os.sysconf("SC_PAGE_SIZE")
 TODAY = date(2021, 1, 1)
 CREATED = datetime(2019, 1, 1, 12, tzinfo=UTC)
@@ -44,16 +46,6 @@ class Sampler(threading.Thread):
         while self.running:
             self.peak = max(self.peak, rss())
             time.sleep(0.01)
-
-
-def schedstat() -> tuple[float, float]:
-    """Seconds this thread has run on a CPU, and waited ready for one (zeros if unknown)."""
-    try:
-        with open("/proc/thread-self/schedstat") as f:
-            on_cpu, waiting, _ = (int(n) for n in f.read().split())
-    except (OSError, ValueError):
-        return 0.0, 0.0
-    return on_cpu / 1e9, waiting / 1e9
 
 
 def where(wall: float, before: tuple[float, float]) -> tuple[float, float, float]:

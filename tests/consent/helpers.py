@@ -67,3 +67,18 @@ TUTOR = register.Recipient(
     purposes=("coach", "newsletter"),
     country="FR",
 )
+
+
+def give_newsletter(client, key: str, person: User) -> None:
+    """A service records, through the API, that `person` gave the newsletter."""
+    response = client.post(
+        f"/api/consent/subjects/{person.public_id}",
+        {
+            "purpose": "newsletter",
+            "given": True,
+            "text_sha256": text_digest(client, key, "newsletter"),
+        },
+        content_type="application/json",
+        headers=auth(key),
+    )
+    assert response.status_code == 201, response.content

@@ -24,7 +24,7 @@ from charte.core.actors import SEED, Operator, person_ref
 from charte.privacy import erasure
 from charte.subject_requests.models import Relation, SubjectRequest
 from tests.conftest import journal
-from tests.consent.helpers import auth, text_digest
+from tests.consent.helpers import auth, give_newsletter
 from tests.subject_requests.helpers import file_online, verify_and_approve
 
 pytestmark = pytest.mark.django_db
@@ -50,17 +50,7 @@ def holds(response, purpose="newsletter"):
 def anna_cached(client, key, guardian_anna, django_capture_on_commit_callbacks):
     """Anna gave the newsletter through the API; her answer is in the cache."""
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/api/consent/subjects/{guardian_anna.public_id}",
-            {
-                "purpose": "newsletter",
-                "given": True,
-                "text_sha256": text_digest(client, key, "newsletter"),
-            },
-            content_type="application/json",
-            headers=auth(key),
-        )
-    assert response.status_code == 201
+        give_newsletter(client, key, guardian_anna)
     assert holds(read(client, key, guardian_anna)) is True
     with CaptureQueriesContext(connection) as queries:
         assert holds(read(client, key, guardian_anna)) is True

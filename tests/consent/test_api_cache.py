@@ -23,7 +23,8 @@ from charte.core import ratelimit
 from charte.core.actors import person_ref
 from charte.privacy import register
 from tests.conftest import journal
-from tests.consent.helpers import TUTOR, auth, text_digest
+from tests.consent import helpers
+from tests.consent.helpers import TUTOR, auth
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +47,7 @@ def holds(response, purpose):
 
 def give_newsletter(client, key, person, capture):
     with capture(execute=True):
-        response = client.post(
-            f"/api/consent/subjects/{person.public_id}",
-            {
-                "purpose": "newsletter",
-                "given": True,
-                "text_sha256": text_digest(client, key, "newsletter"),
-            },
-            content_type="application/json",
-            headers=auth(key),
-        )
-    assert response.status_code == 201
+        helpers.give_newsletter(client, key, person)
 
 
 def test_a_cached_read_makes_no_query(client, key, guardian_anna):
