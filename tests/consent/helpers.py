@@ -51,6 +51,16 @@ def auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+def read(client, key: str, person: User):
+    """A person's consents, as a service reads them through the API."""
+    return client.get(f"/api/consent/subjects/{person.public_id}", headers=auth(key))
+
+
+def holds(response, purpose: str = "newsletter") -> bool:
+    """Whether the API's answer says the consent to `purpose` holds."""
+    return next(c["holds"] for c in response.json()["consents"] if c["purpose"] == purpose)
+
+
 def text_digest(client, key: str, purpose: str, language: str = "fr") -> str:
     """The digest of the text a service shows for `purpose`, as the API lists it."""
     purposes = client.get("/api/consent/purposes", headers=auth(key)).json()

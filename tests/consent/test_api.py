@@ -1,8 +1,4 @@
-from io import StringIO
-
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
 from charte.consent.models import ApiClient, ConsentRecord
 from charte.consent.queries import consent_holds, forget_state
@@ -10,14 +6,6 @@ from charte.core.actors import person_ref
 from tests.consent.helpers import adopt, auth, text_digest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(db):
-    cache.clear()
-    out = StringIO()
-    call_command("consent_api_key", "newsletter-tool", stdout=out)
-    return out.getvalue().split()[-1]
 
 
 def test_the_key_is_stored_only_as_a_digest(key):

@@ -24,26 +24,10 @@ from charte.core.actors import SEED, Operator, person_ref
 from charte.privacy import erasure
 from charte.subject_requests.models import Relation, SubjectRequest
 from tests.conftest import journal
-from tests.consent.helpers import auth, give_newsletter
+from tests.consent.helpers import give_newsletter, holds, read
 from tests.subject_requests.helpers import file_online, verify_and_approve
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(db):
-    cache.clear()
-    out = StringIO()
-    call_command("consent_api_key", "newsletter-tool", stdout=out)
-    return out.getvalue().split()[-1]
-
-
-def read(client, key, person):
-    return client.get(f"/api/consent/subjects/{person.public_id}", headers=auth(key))
-
-
-def holds(response, purpose="newsletter"):
-    return next(c["holds"] for c in response.json()["consents"] if c["purpose"] == purpose)
 
 
 @pytest.fixture

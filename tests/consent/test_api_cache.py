@@ -24,25 +24,9 @@ from charte.core.actors import person_ref
 from charte.privacy import register
 from tests.conftest import journal
 from tests.consent import helpers
-from tests.consent.helpers import TUTOR, auth
+from tests.consent.helpers import TUTOR, holds, read
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key(db):
-    cache.clear()
-    out = StringIO()
-    call_command("consent_api_key", "newsletter-tool", stdout=out)
-    return out.getvalue().split()[-1]
-
-
-def read(client, key, person):
-    return client.get(f"/api/consent/subjects/{person.public_id}", headers=auth(key))
-
-
-def holds(response, purpose):
-    return next(c["holds"] for c in response.json()["consents"] if c["purpose"] == purpose)
 
 
 def give_newsletter(client, key, person, capture):
