@@ -39,6 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import cpu_by_part
+
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
@@ -119,6 +121,7 @@ class Measured:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0  # refused (4xx, 5xx) or no answer
     wrong: int = 0  # answered 2xx, but not what the database holds
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by part, while it ran
 
     @property
     def rate(self) -> float:
@@ -264,7 +267,12 @@ def main() -> None:
         alone = {label: Measured() for label, _maker in endpoints}
         for _round in range(ROUNDS):
             for label, maker in endpoints:
+                before = cpu_by_part(server.pid)
                 load(port, maker, SECONDS / ROUNDS, THREADS, results[label])
+                after = cpu_by_part(server.pid)
+                for part, seconds in after.items():
+                    spent = results[label].cpu
+                    spent[part] = spent.get(part, 0.0) + seconds - before[part]
             # The latency one client sees, without the queue of THREADS clients on WORKERS
             # workers.
             for label, maker in endpoints:
@@ -285,6 +293,13 @@ def main() -> None:
             print(
                 f"{label:<16} {m.rate:>8.1f} {m.rate / base:>10.2f} {m.percentile(0.5):>8.1f} "
                 f"{m.percentile(0.95):>8.1f} {m.percentile(0.99):>8.1f} {m.errors:>7} {m.wrong:>6}"
+            )
+        print(f"CPU per request, ms, with {THREADS} clients (where the machine's time goes):")
+        print(f"{'endpoint':<16} " + " ".join(f"{part:>8}" for part in results[label].cpu))
+        for label, m in results.items():
+            print(
+                f"{label:<16} "
+                + " ".join(f"{s * 1000 / max(m.requests, 1):>8.2f}" for s in m.cpu.values())
             )
         print(f"one client alone ({SECONDS / 2:.0f} s per endpoint):")
         base_alone = alone["trivial (ping)"].rate

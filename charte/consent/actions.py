@@ -48,8 +48,10 @@ from charte.consent.queries import (
     current_version,
     latest_choices,
     latest_records,
+    text_by_digest,
     writing_state,
 )
+from charte.core import statements
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify
@@ -59,7 +61,7 @@ def ensure_text(*, purpose: str, language: str) -> ConsentText:
     """The stored text for what `purpose` shows now in `language`, a new version if it changed."""
     body = text_body(purpose, language)
     sha = ConsentText.digest(body)
-    found = ConsentText.objects.filter(sha256=sha).first()
+    found = text_by_digest(sha)
     if found is not None:
         return found
     latest = ConsentText.objects.filter(purpose=purpose, language=language).aggregate(
@@ -140,7 +142,7 @@ def record_choices(
     on_behalf = _on_behalf(person=person, actor=actor)
     checked = _verification(child=person, channel=channel, on_behalf=on_behalf, given=verification)
     applicable = {p.code: p for p in purposes_for(person)}
-    latest = latest_choices(person)
+    latest = latest_choices(person, choices.keys())
     version = current_version(found)
     created: list[ConsentRecord] = []
     for code, give in choices.items():
@@ -160,7 +162,7 @@ def record_choices(
             act=act, previous=previous, version=version, text=text, on_behalf=on_behalf
         ):
             continue
-        record = ConsentRecord.objects.create(
+        record = ConsentRecord(
             subject_ref=person_ref(person),
             purpose=code,
             act=act,
@@ -171,6 +173,7 @@ def record_choices(
             text=text,
             charter_version=version,
         )
+        statements.insert(record)  # as record.save() does, without compiling it each time
         audit.record(
             event=f"consent.{act}",
             actor=actor,

@@ -36,6 +36,7 @@ from charte.consent.queries import (
     material_changes_answer,
     service_answer,
     service_for_key,
+    subject,
     widened_since,
 )
 from charte.core import cached, ratelimit
@@ -226,7 +227,7 @@ def purposes(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def _subject(public_id: UUID) -> User:
-    person = User.objects.filter(public_id=public_id, is_staff=False).first()
+    person = subject(public_id)
     if person is None:
         raise NotFound("No such person.")
     return person

@@ -1,9 +1,11 @@
 """Reads about consent that carry rules. `consent_holds` is the one question processing asks."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -17,6 +19,7 @@ from charte.consent.models import (
     ApiClient,
     CharterVersion,
     ConsentRecord,
+    ConsentText,
     Verification,
 )
 from charte.consent.purposes import (
@@ -26,7 +29,7 @@ from charte.consent.purposes import (
     purpose,
     purposes_for,
 )
-from charte.core import cached
+from charte.core import cached, statements
 from charte.core.actors import person_ref
 from charte.core.errors import NotFound
 from charte.privacy.register import Purpose
@@ -329,16 +332,77 @@ def latest_records(person: User) -> dict[str, ConsentRecord]:
     return latest
 
 
-def latest_choices(person: User) -> dict[str, ConsentRecord]:
-    """The latest record of each purpose for `person`, with only what a new choice compares
-    (its act, version, text and whether a guardian gave it)."""
-    latest: dict[str, ConsentRecord] = {}
-    records = newest_records(person_ref(person)).only(
-        "purpose", "act", "charter_version_id", "text_id", "on_behalf"
+# What a new choice compares with the latest record of its purpose: its act, version, text and
+# whether a guardian gave it.
+CHOICE_FIELDS = ("id", "purpose", "act", "charter_version_id", "text_id", "on_behalf")
+
+
+def _newest_of(ref: str, code: str) -> QuerySet[ConsentRecord, tuple[Any, ...]]:
+    return (
+        ConsentRecord.objects.filter(subject_ref=ref, purpose=code)
+        .order_by("-id")
+        .values_list(*CHOICE_FIELDS)[:1]
     )
+
+
+def latest_choices(
+    person: User, purposes: Collection[str] | None = None
+) -> dict[str, ConsentRecord]:
+    """The latest record of each purpose (of `purposes`, or all) for `person`, with only what a
+    new choice compares. One purpose (a service's choice through the API) is read through its
+    index by a statement compiled once (`charte.core.statements`)."""
+    if purposes is not None and len(purposes) == 1:
+        [code] = purposes
+        rows = statements.rows(
+            "consent.newest_of",
+            _newest_of,
+            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),
+            person_ref(person),
+            code,
+        )
+        return {code: statements.instance(ConsentRecord, CHOICE_FIELDS, rows[0])} if rows else {}
+    latest: dict[str, ConsentRecord] = {}
+    records = newest_records(person_ref(person)).only(*CHOICE_FIELDS)
+    if purposes is not None:
+        records = records.filter(purpose__in=purposes)
     for record in records.order_by("id"):
         latest[record.purpose] = record
     return latest
+
+
+# What a consent write reads of a text (its body aside): a text is found by its digest.
+TEXT_FIELDS = ("id", "purpose", "language", "version", "sha256")
+
+
+def _text_of(sha256: str) -> QuerySet[ConsentText, tuple[Any, ...]]:
+    return ConsentText.objects.filter(sha256=sha256).values_list(*TEXT_FIELDS)[:1]
+
+
+def text_by_digest(sha256: str) -> ConsentText | None:
+    """The stored text whose SHA-256 is `sha256`, its body deferred, through a statement
+    compiled once (`charte.core.statements`)."""
+    rows = statements.rows("consent.text", _text_of, (("stand-in-1",), ("stand-in-2",)), sha256)
+    return statements.instance(ConsentText, TEXT_FIELDS, rows[0]) if rows else None
+
+
+# What a consent write reads of the person it is about (the rest is deferred).
+SUBJECT_FIELDS = ("id", "public_id", "role", "birth_date", "country", "is_active", "is_staff")
+
+
+def _subject_by_id(public_id: UUID) -> QuerySet[User, tuple[Any, ...]]:
+    return User.objects.filter(public_id=public_id, is_staff=False).values_list(*SUBJECT_FIELDS)[:1]
+
+
+def subject(public_id: UUID) -> User | None:
+    """The person (not staff) with this public id, with what a consent write reads of them,
+    through a statement compiled once (`charte.core.statements`)."""
+    rows = statements.rows(
+        "consent.subject",
+        _subject_by_id,
+        ((UUID(int=0x5EED_0001),), (UUID(int=0x5EED_0002),)),
+        public_id,
+    )
+    return statements.instance(User, SUBJECT_FIELDS, rows[0]) if rows else None
 
 
 def history(person: User) -> list[ConsentRecord]:

@@ -162,12 +162,8 @@ def hit_and_read(
     full = {backend.make_and_validate_key(k): k for k in read}
     # Django's Redis cache has no script of its own: its client and serializer, as it uses them.
     client_cache = backend._cache
-    # Django makes a client (with its table of reply parsers) at each call: one is kept per
-    # backend instance, which is per thread, on the pool of the primary that Django writes to.
-    client = getattr(client_cache, "charte_writer", None)
-    if client is None:
-        client = client_cache.get_client(counter, write=True)
-        client_cache.charte_writer = client  # type: ignore[attr-defined]
+    # The primary's client (kept by `charte.core.cache.RedisCache`, Django's builds one a call).
+    client = client_cache.get_client(counter, write=True)
     global _script  # one script object per process, as the client pool is
     if _script is None:
         _script = client.register_script(HIT_AND_READ)

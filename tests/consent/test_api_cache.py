@@ -46,6 +46,34 @@ def test_a_cached_read_makes_no_query(client, key, guardian_anna):
     assert len(queries) == 0, "\n".join(q["sql"] for q in queries)
 
 
+def test_a_write_reads_the_person_and_one_record_by_index(client, key, guardian_anna):
+    """A service's choice reads the person's account and the newest record of that purpose
+    only (one row by index, whatever the length of their history), the text once at most."""
+    helpers.give_newsletter(client, key, guardian_anna)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            f"/api/consent/subjects/{guardian_anna.public_id}",
+            {"purpose": "newsletter", "given": False},
+            content_type="application/json",
+            headers=helpers.auth(key),
+        )
+
+    assert response.status_code == 201, response.content
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and "audit_" not in q["sql"] and "journal" not in q["sql"]
+    ]
+    assert len(reads) == 2, "\n".join(reads)
+    account, records = reads
+    assert '"accounts_user"' in account
+    assert '"consent_consentrecord"' in records
+    assert "GROUP BY" not in records
+    assert "LIMIT 1" in records
+    assert holds(read(client, key, guardian_anna)) is False
+
+
 def test_a_revoked_key_is_refused_at_once_though_it_was_cached(
     client, key, guardian_anna, django_capture_on_commit_callbacks
 ):
@@ -126,7 +154,7 @@ def redis_cache(settings):
         pytest.fail("Redis does not answer on 127.0.0.1:6379: start it (production runs on it).")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "charte.core.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{secrets.token_hex(6)}",
         }

@@ -57,7 +57,7 @@ def test_settings_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split(" ", 3) == [
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "charte.core.cache.RedisCache",
         "True",
         "['a.example', 'b.example']\n",
     ]
