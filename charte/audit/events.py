@@ -213,6 +213,7 @@ LABELS.update(
         "resources.folder_renamed": _("Dossier renommé"),
         "resources.updated": _("Ressource modifiée"),
         "results.attempt_recorded": _("Exercice fait"),
+        "retention.forecast_stored": _("Prévision de conservation calculée pour le DPO"),
         "retention.hold_lifted": _("Gel de suppression levé"),
         "retention.hold_placed": _("Gel de suppression posé"),
         "retention.renewed": _("Durée de conservation renouvelée"),

@@ -13,6 +13,9 @@ For other apps (each call journals itself in the caller's transaction):
   something past its retention (litigation, a pending request: the rights engine places
   `reason=LegalHold.Reason.PENDING_REQUEST` with the request's reference when a request
   arrives, and `lift_hold(hold=..., actor=...)` when it is answered).
+
+And for the nightly job: `store_forecast(today=..., actor=...)`, the forecast the DPO's home
+page reads.
 """
 
 from datetime import date, timedelta
@@ -33,8 +36,8 @@ from charte.core.actors import Actor, actor_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify, recipients_for
 from charte.privacy.registry import registry
-from charte.retention import dates, queries, tokens
-from charte.retention.models import ExpiryNotice, LegalHold, Renewal
+from charte.retention import dates, forecast, queries, tokens
+from charte.retention.models import ExpiryNotice, LegalHold, Renewal, StoredForecast
 
 
 def _is(actor: Actor, person: User) -> bool:
@@ -238,3 +241,29 @@ def send_expiry_notices(
             if send_expiry_notice(person=person, today=today, actor=actor) is not None:
                 sent += 1
         last = people[-1].pk
+
+
+def store_forecast(*, today: date, actor: Actor) -> StoredForecast:
+    """Compute the forecast of `today` and keep it for the DPO's home page.
+
+    The counts are read first, outside any transaction (they take seconds at scale and lock
+    nothing); then one short transaction replaces the stored figures, so that a re-run, or two
+    runs at once, leave one forecast for the day and the page never reads half of one. Other
+    days' figures go: the page shows one forecast, the latest.
+    """
+    rules = [item.as_data() for item in forecast.forecast(today)]
+    return _replace_forecast(day=today, rules=rules, actor=actor)
+
+
+@transaction.atomic
+def _replace_forecast(*, day: date, rules: list[dict[str, Any]], actor: Actor) -> StoredForecast:
+    StoredForecast.objects.exclude(day=day).delete()
+    stored, _created = StoredForecast.objects.update_or_create(
+        day=day, defaults={"rules": rules, "computed_at": timezone.now()}
+    )
+    audit.record(
+        event="retention.forecast_stored",
+        actor=actor,
+        data={"today": day.isoformat(), "rules": len(rules)},
+    )
+    return stored

@@ -5,11 +5,12 @@ class RetentionConfig(AppConfig):
     """Retention: every duration of the register, enforced on time, at scale, without harm.
 
     Holds renewals (who chose to keep an account one more school year, how, and until when),
-    the notices sent before an account expires (so that nobody is told twice), and legal holds
-    (what must outlive its retention, why, placed by whom, until when). Reaches every other
-    app's data through the privacy registry only: the nightly sweep applies each model's
-    declared erasure strategy when its rule says so, and hands the rules whose owners remove
-    their data themselves (the journal) to the handler they register.
+    the notices sent before an account expires (so that nobody is told twice), legal holds
+    (what must outlive its retention, why, placed by whom, until when), and the forecast the
+    nightly job computes for the DPO's home page (counts per rule, about nobody). Reaches
+    every other app's data through the privacy registry only: the nightly sweep applies each
+    model's declared erasure strategy when its rule says so, and hands the rules whose owners
+    remove their data themselves (the journal) to the handler they register.
     """
 
     name = "charte.retention"
@@ -44,6 +45,17 @@ class RetentionConfig(AppConfig):
                 task=tasks.nightly,
                 every=timedelta(hours=20),
                 at=time(2, 30),
+            )
+        )
+        # After the night's erasures (the sweep at 2:30, the consent and family jobs until
+        # 3:40), so that the morning's figures are what they left; a fresh install gets its
+        # first forecast at the scheduler's first tick after that hour.
+        schedule.register(
+            schedule.Job(
+                name="retention.forecast",
+                task=tasks.store_forecast,
+                every=timedelta(hours=20),
+                at=time(4, 30),
             )
         )
         navigation.add_menu(

@@ -1,10 +1,13 @@
-"""Demo: renewals of several kinds for the personas, and one legal hold (a pending request)."""
+"""Demo: renewals of several kinds for the personas, one legal hold (a pending request), and
+the forecast the DPO's home page shows (the nightly job's, computed once now)."""
+
+from django.utils import timezone
 
 from charte.accounts.queries import guardians_of
 from charte.core.actors import SEED
 from charte.core.demo import Demo
 from charte.retention import actions
-from charte.retention.models import LegalHold, Renewal
+from charte.retention.models import LegalHold, Renewal, StoredForecast
 
 
 def seed(demo: Demo) -> None:
@@ -36,4 +39,11 @@ def seed(demo: Demo) -> None:
             reason=LegalHold.Reason.PENDING_REQUEST,
             reference="DEM-2026-0042",
         )
-    demo.say("Retention: renewals for Léa, Ben, Anna and half of the class; a hold on Sofia.")
+    # The nightly job's figures, so that the DPO's home is not empty before the first night.
+    today = timezone.localdate()
+    if not StoredForecast.objects.filter(day=today).exists():
+        actions.store_forecast(today=today, actor=SEED)
+    demo.say(
+        "Retention: renewals for Léa, Ben, Anna and half of the class; a hold on Sofia; "
+        "the DPO's forecast."
+    )

@@ -43,6 +43,35 @@ class Forecast:
     samples: list[Sample] = field(default_factory=list)
     note: str = ""
 
+    def as_data(self) -> dict[str, Any]:
+        """The counts, as the nightly job stores them (`StoredForecast.rules`): no sample, no
+        note (the home page shows neither, and a stored sample would name someone)."""
+        return {
+            "rule": self.rule.code,
+            "unit": self.unit,
+            "due_now": self.due_now,
+            "upcoming": self.upcoming,
+            "active": self.active,
+            "held": self.held,
+            "per_model": dict(self.per_model),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Forecast | None":
+        """The counts stored by `as_data`; None for a rule the register no longer has."""
+        rule = RETENTION_BY_CODE.get(data["rule"])
+        if rule is None:
+            return None
+        return cls(
+            rule=rule,
+            unit=data["unit"],
+            due_now=data["due_now"],
+            upcoming=data["upcoming"],
+            active=data["active"],
+            held=data["held"],
+            per_model=dict(data["per_model"]),
+        )
+
 
 def forecast(today: date, days: int = 30) -> list[Forecast]:
     holds = queries.holds_in_force(today)

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -153,3 +153,33 @@ class ExpiryNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} until {self.kept_until}"
+
+
+class StoredForecast(models.Model):
+    """The retention forecast of one day, as the nightly job computed it, for the DPO's home.
+
+    Its counts read most of each big table (seconds at a country's scale, each time), too slow
+    for a page that opens at every sign-in: the job computes them once a night
+    (`actions.store_forecast`) and the home page reads this row. The full retention page still
+    computes its forecast live, on the day the DPO picks.
+
+    `rules` holds, per rule in sweep order, its counts as `forecast.Forecast.as_data()` writes
+    them: counts only, no sample, so that this row names nobody (an erasure has nothing to
+    find here).
+    """
+
+    STALE_AFTER = timedelta(days=2)  # a night missed is normal; two mean the job is not running
+
+    day = models.DateField(_("calculée pour le"), unique=True)
+    rules = models.JSONField(_("chiffres par règle"), default=list)
+    computed_at = models.DateTimeField(_("calculée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("prévision de conservation calculée")
+        verbose_name_plural = _("prévisions de conservation calculées")
+
+    def __str__(self) -> str:
+        return f"forecast for {self.day}"
+
+    def is_stale(self, now: datetime) -> bool:
+        return now - self.computed_at > self.STALE_AFTER

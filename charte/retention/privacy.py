@@ -1,6 +1,6 @@
 from charte.privacy.register import Category
 from charte.privacy.registry import Anonymise, Delete, Ref, derived, observed, provided, registry
-from charte.retention.models import ExpiryNotice, LegalHold, Renewal
+from charte.retention.models import ExpiryNotice, LegalHold, Renewal, StoredForecast
 
 registry.personal(
     Renewal,
@@ -76,4 +76,9 @@ registry.personal(
     },
     retention="proof",
     retention_from="lifted_at",
+)
+
+registry.not_personal(
+    StoredForecast,
+    reason="Counts per retention rule for the DPO's home page; no sample, names nobody.",
 )

@@ -1,4 +1,5 @@
-"""The privacy centre's block: until when this person's data is kept, and how to keep it longer."""
+"""The privacy centre's block (until when this person's data is kept, and how to keep it
+longer), and the DPO's home block (what the coming sweeps remove)."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from charte.accounts.models import User
 from charte.accounts.queries import guardians_of
 from charte.audit.queries import last_entry
 from charte.retention import dates, forecast, queries
-from charte.retention.models import LegalHold, Renewal
+from charte.retention.models import LegalHold, Renewal, StoredForecast
 
 
 def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
@@ -29,10 +30,19 @@ def retention_section(viewer: User, person: User) -> dict[str, Any] | None:
 
 
 def dpo_panel(user: User) -> dict[str, Any]:
-    """The DPO's home block: per rule, what the next sweep and the next 30 days remove; holds."""
+    """The DPO's home block: per rule, what the next sweep and the next 30 days remove; holds.
+
+    The figures are the nightly job's (`StoredForecast`), read in one query: computed here,
+    their counts would read most of each big table at every visit. The retention page, one
+    click away, computes them live.
+    """
     today = timezone.localdate()
+    stored = StoredForecast.objects.order_by("-day").first()
+    items = [forecast.Forecast.from_data(data) for data in stored.rules] if stored else []
     return {
-        "rules": [f for f in forecast.forecast(today) if f.due_now or f.upcoming],
+        "computed": stored,
+        "stale": stored is not None and stored.is_stale(timezone.now()),
+        "rules": [f for f in items if f is not None and (f.due_now or f.upcoming)],
         "holds": LegalHold.objects.in_force(today).count(),
         "last_sweep": last_entry("retention.swept"),
     }

@@ -1,4 +1,5 @@
-"""The nightly job: tell those whose data goes soon, then sweep what has expired."""
+"""The nightly jobs: tell those whose data goes soon, then sweep what has expired; later in the
+night, once every job that erases has run, compute the forecast for the DPO's home page."""
 
 from typing import Any
 
@@ -19,3 +20,10 @@ def nightly() -> dict[str, Any]:
         "notices": notices,
         "swept": {o.rule.code: o.expired for o in report.outcomes},
     }
+
+
+@task()
+def store_forecast() -> dict[str, Any]:
+    today = timezone.localdate()
+    stored = actions.store_forecast(today=today, actor=RETENTION)
+    return {"today": today.isoformat(), "rules": len(stored.rules)}

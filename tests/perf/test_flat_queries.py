@@ -22,6 +22,8 @@ from charte.accounts.models import Role, User
 from charte.content.models import Exercise
 from charte.results.demo import make_attempt
 from charte.results.models import Attempt
+from charte.retention.models import StoredForecast
+from charte.retention.tasks import store_forecast
 from charte.schools.models import Enrolment, SchoolClass, SchoolYear
 from charte.subject_requests.models import Channel, Kind, Status, SubjectRequest
 from tests.conftest import client_for
@@ -164,6 +166,25 @@ def test_the_dpos_pages_stay_flat_as_requests_grow(dpo_elise):
 
     urls = [reverse("home"), reverse("subject_requests:queue")]
     assert_flat(client_for(dpo_elise), urls, grow)
+
+
+def test_the_dpos_home_stays_flat_as_accounts_past_their_end_grow(dpo_elise):
+    """The retention block reads the figures the nightly job stored, however many accounts
+    they count (computed on the page, they read most of the accounts table at each visit)."""
+    made = 0
+
+    def grow(n: int) -> None:
+        nonlocal made
+        people = _pupils(n, 20_000 + made)
+        made += n
+        User.objects.filter(pk__in=[p.pk for p in people]).update(
+            created_at=timezone.now() - timedelta(days=3 * 365)
+        )
+        store_forecast.enqueue()  # the night's job, on the grown table
+
+    assert_flat(client_for(dpo_elise), [reverse("home")], grow)
+    stored = {d["rule"]: d for d in StoredForecast.objects.get().rules}
+    assert stored["account"]["due_now"] == LARGE
 
 
 def test_a_school_staff_members_pages_stay_flat_as_classes_grow(school, staff_david):

@@ -1,13 +1,15 @@
-"""`manage.py retention sweep [--dry-run] [--today]` and `retention notices`, on the demo data."""
+"""`manage.py retention sweep [--dry-run] [--today]`, `retention notices` and `retention forecast`,
+on the demo data."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from charte.accounts.models import User
 from charte.audit.models import Entry
-from charte.retention.models import LegalHold, Renewal
+from charte.retention.models import LegalHold, Renewal, StoredForecast
 from charte.subject_requests.models import SubjectRequest
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +59,16 @@ def test_the_demo_has_renewals_and_a_hold_and_seeding_again_adds_none(demo):
     assert (Renewal.objects.count(), LegalHold.objects.count()) == (renewals, holds)
 
 
+def test_the_demo_leaves_the_forecast_of_the_dpos_home_and_seeding_again_keeps_it(demo):
+    stored = StoredForecast.objects.get()
+    assert stored.day == timezone.localdate()
+    assert any(rule["due_now"] or rule["upcoming"] for rule in stored.rules)
+
+    call_command("seed_demo", "--quiet", stdout=StringIO())
+
+    assert list(StoredForecast.objects.all()) == [stored]
+
+
 def test_the_sweep_removes_expired_accounts_but_the_held_ones_and_staff(demo):
     held = held_accounts()
     out, err = retention("sweep", "--today", "2030-01-01")
@@ -82,3 +94,11 @@ def test_notices_command_reports_how_many(demo):
     out, _ = retention("notices", "--today", "2030-01-01")
 
     assert "notice(s) sent" in out
+
+
+def test_the_command_computes_the_forecast_now():
+    out, _ = retention("forecast")
+
+    stored = StoredForecast.objects.get()
+    assert stored.day == timezone.localdate()
+    assert f"Forecast for {stored.day} stored ({len(stored.rules)} rules)." in out

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from charte.accounts import actions as accounts
 from charte.accounts.models import User
-from charte.retention import dates, queries, tokens
-from charte.retention.models import LegalHold, Renewal
+from charte.retention import dates, queries, tasks, tokens
+from charte.retention.models import LegalHold, Renewal, StoredForecast
 from tests.conftest import client_for, journal
 from tests.retention.helpers import account_created, message_about, noon
 
@@ -39,6 +39,18 @@ def test_the_dpo_sees_what_expires_per_rule_with_samples_and_a_warning(dpo_elise
     assert reverse("retention:person", args=[person.public_id]) in text
     assert "actives ces 30 derniers jours" in text or "active ces 30 derniers jours" in text
     assert "notifications.Message" in text
+
+
+def test_the_retention_page_computes_live_whatever_the_home_page_stored(dpo_elise):
+    tasks.store_forecast.enqueue()  # the night's figures, before this account expired
+    account_created(date(2024, 1, 10))
+
+    response = client_for(dpo_elise).get(reverse("retention:overview"))
+
+    accounts = next(f for f in response.context["forecasts"] if f.rule.code == "account")
+    assert accounts.due_now == 1
+    stored = StoredForecast.objects.get()
+    assert next(d for d in stored.rules if d["rule"] == "account")["due_now"] == 0
 
 
 def test_the_retention_pages_are_the_dpo_s_alone(cs_farid, guardian_anna, client):

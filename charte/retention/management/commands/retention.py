@@ -1,4 +1,5 @@
-"""`manage.py retention sweep [--dry-run] [--today YYYY-MM-DD]` and `retention notices`."""
+"""`manage.py retention sweep [--dry-run] [--today YYYY-MM-DD]`, `retention notices`, and
+`retention forecast` (the DPO's home figures computed now, as the nightly job does)."""
 
 from collections.abc import Callable
 from datetime import date
@@ -20,7 +21,10 @@ def _day(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Apply the retention rules (sweep), or send the notices before expiry (notices)."
+    help = (
+        "Apply the retention rules (sweep), send the notices before expiry (notices), or "
+        "compute the forecast of the DPO's home page (forecast)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -35,8 +39,15 @@ class Command(BaseCommand):
         )
         notices = sub.add_parser("notices", help="Tell those whose data goes soon.")
         notices.add_argument("--today", help="As on this day (YYYY-MM-DD).")
+        sub.add_parser(
+            "forecast", help="Compute today's forecast for the DPO's home page now (as each night)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "forecast":
+            stored = actions.store_forecast(today=timezone.localdate(), actor=RETENTION)
+            self.stdout.write(f"Forecast for {stored.day} stored ({len(stored.rules)} rules).")
+            return
         today = _day(options["today"]) if options.get("today") else timezone.localdate()
         if options["action"] == "notices":
             sent = actions.send_expiry_notices(today=today, actor=RETENTION)
