@@ -455,11 +455,23 @@ def connection_data_events() -> dict[str, Text]:
 # `declare_values` (this app loads no model and knows no register). Two apps may declare the
 # same key: their codes are merged, a code never meaning two things under one key.
 _VALUE_LABELS: dict[str, dict[str, Text]] = {}
+# The same codes as a guardian reads them about their child ("child") and as a pupil reads
+# them about themself ("pupil", in "tu"), where their words differ (a purpose's name).
+_VOICED_LABELS: dict[tuple[str, str], dict[str, Text]] = {}
 
 
-def declare_values(key: str, labels: Mapping[str, Text]) -> None:
-    """Name in words the codes a detail `key` may hold."""
+def declare_values(
+    key: str,
+    labels: Mapping[str, Text],
+    *,
+    child: Mapping[str, Text] | None = None,
+    pupil: Mapping[str, Text] | None = None,
+) -> None:
+    """Name in words the codes a detail `key` may hold; `child` and `pupil`: the words a
+    guardian reads about their child, and a pupil about themself, where they differ."""
     _VALUE_LABELS.setdefault(key, {}).update(labels)
+    _VOICED_LABELS.setdefault(("child", key), {}).update(child or {})
+    _VOICED_LABELS.setdefault(("pupil", key), {}).update(pupil or {})
 
 
 def value_labels(key: str) -> dict[str, Text]:
@@ -477,8 +489,12 @@ def declare_namer(key: str, namer: Callable[[str], Text | None]) -> None:
     _VALUE_NAMERS.setdefault(key, []).append(namer)
 
 
-def value_label(key: str, value: str) -> Text | None:
-    """The words of a detail's code, None when nobody declared it."""
+def value_label(key: str, value: str, *, child: bool = False, pupil: bool = False) -> Text | None:
+    """The words of a detail's code (as a guardian reads it about their `child`, or as a
+    `pupil` reads it about themself), None when nobody declared it."""
+    voice = "child" if child else "pupil" if pupil else ""
+    if voice and value in _VOICED_LABELS.get((voice, key), {}):
+        return _VOICED_LABELS[(voice, key)][value]
     if value in _VALUE_LABELS.get(key, {}):
         return _VALUE_LABELS[key][value]
     for namer in _VALUE_NAMERS.get(key, []):
@@ -492,26 +508,32 @@ def detail_label(key: str) -> Text:
     return DETAIL_LABELS.get(key, key.replace("_", " "))
 
 
-def _detail_text(key: str, value: object) -> str:
+def _detail_text(key: str, value: object, voice: dict[str, bool]) -> str:
     if isinstance(value, bool):
         return str(_("oui") if value else _("non"))
     if key.endswith("amount_cents") and isinstance(value, int):
         return formats.number_format(value / 100, 2, use_l10n=True) + " €"
     if isinstance(value, list):
-        return ", ".join(_detail_text(key, v) for v in value) or "—"
+        return ", ".join(_detail_text(key, v, voice) for v in value) or "—"
     if isinstance(value, dict):
-        return " ; ".join(f"{detail_label(k)} : {_detail_text(k, v)}" for k, v in value.items())
+        return " ; ".join(
+            f"{detail_label(k)} : {_detail_text(k, v, voice)}" for k, v in value.items()
+        )
     if value is None or value == "":
         return "—"
-    if isinstance(value, str) and (label := value_label(key, value)) is not None:
+    if isinstance(value, str) and (label := value_label(key, value, **voice)) is not None:
         return str(label)
     return str(value)
 
 
-def details(data: dict[str, object]) -> list[tuple[str, str]]:
+def details(
+    data: dict[str, object], *, child: bool = False, pupil: bool = False
+) -> list[tuple[str, str]]:
     """An entry's details as (name in words, value in words), in the order they were written:
-    amounts in euros, yes and no, lists joined."""
-    return [(str(detail_label(k)), _detail_text(k, v)) for k, v in data.items()]
+    amounts in euros, yes and no, lists joined; codes in the words a guardian reads about
+    their `child`, or a `pupil` about themself, where they have some."""
+    voice = {"child": child, "pupil": pupil}
+    return [(str(detail_label(k)), _detail_text(k, v, voice)) for k, v in data.items()]
 
 
 def label(event: str) -> Text:

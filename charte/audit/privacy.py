@@ -20,15 +20,17 @@ def _only_for() -> str:
 _ONLY_FOR = lazy(_only_for, str)()
 
 
-def _event_in_words(code: str) -> str:
+def _event_in_words(code: str, *, child: bool = False, pupil: bool = False) -> str:
     return str(events.label(code))
 
 
-def _details_in_words(data: object) -> list[tuple[str, str]]:
+def _details_in_words(
+    data: object, *, child: bool = False, pupil: bool = False
+) -> list[tuple[str, str]]:
     """An entry's details as labelled fields (the database may give the JSON as text)."""
     if isinstance(data, str):
         data = json.loads(data)
-    return events.details(data) if isinstance(data, dict) else []
+    return events.details(data, child=child, pupil=pupil) if isinstance(data, dict) else []
 
 
 registry.personal(

@@ -22,6 +22,8 @@ from charte.cookies.categories import (
     CookieCategory,
     Tracker,
     TrackerSetter,
+    iab_purpose,
+    iab_special_feature,
 )
 from charte.privacy import register
 
@@ -29,7 +31,9 @@ APP_DIR = Path(__file__).resolve().parent
 STATIC_FILES = ("static/cookies/consent.js", "static/cookies/consent.css")
 TEMPLATES = (
     "templates/cookies/banner.html",
+    "templates/cookies/includes/gpc.html",
     "templates/cookies/includes/switches.html",
+    "templates/cookies/includes/trackers.html",
     "templates/cookies/preferences.html",
 )
 
@@ -128,19 +132,22 @@ def texts_hash(language: str) -> str:
     """A digest of every text the person was shown, in their language: the proof of what they read.
 
     Covers the templates of the banner and the page, and the register's texts about cookies
-    rendered in `language` (category names and descriptions, trackers, IAB purposes).
+    rendered in `language` (category names and descriptions, trackers, IAB purposes), in the
+    words of each reader: pupils read them in "tu", everyone else in "vous".
     """
     digest = hashlib.sha256()
     for name in TEMPLATES:
         digest.update((APP_DIR / name).read_bytes())
     with translation.override(language):
         texts: list[str] = []
-        for c in COOKIE_CATEGORIES:
-            purpose = register.PURPOSE_BY_CODE[c.purpose]
-            texts += [str(purpose.name), str(purpose.description)]
-            texts += [f"{t.name}|{t.lifetime}|{t.note}" for t in c.trackers]
-        texts += [str(v) for v in IAB_PURPOSES.values()]
-        texts += [str(v) for v in IAB_SPECIAL_FEATURES.values()]
+        for pupil in (False, True):
+            for c in COOKIE_CATEGORIES:
+                purpose = register.PURPOSE_BY_CODE[c.purpose]
+                texts += [str(purpose.name_for(pupil=pupil))]
+                texts += [str(purpose.description_for(pupil=pupil))]
+                texts += [f"{t.name}|{t.lifetime}|{t.note_for(pupil=pupil)}" for t in c.trackers]
+            texts += [str(iab_purpose(n, pupil=pupil)) for n in IAB_PURPOSES]
+            texts += [str(iab_special_feature(n, pupil=pupil)) for n in IAB_SPECIAL_FEATURES]
         for catalog_text in texts:
             digest.update(catalog_text.encode())
         # The banner's own sentences come from the catalogue of the language shown.

@@ -30,6 +30,11 @@ class Tracker:
     recipients: tuple[str, ...]
     prefix: bool = False  # the name starts with `name` (a site or user number follows)
     note: Text = ""
+    # The note as a pupil reads it, in "tu", where `note` says "vous"; empty when it reads well.
+    pupil_note: Text = ""
+
+    def note_for(self, *, pupil: bool = False) -> Text:
+        return (self.pupil_note or self.note) if pupil else self.note
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +70,29 @@ IAB_SPECIAL_FEATURES: dict[int, Text] = {
     1: _("Utiliser votre position précise"),
     2: _("Reconnaître votre appareil en examinant ses caractéristiques"),
 }
+# The same, as a pupil reads them, in "tu": those that say "vous" above.
+PUPIL_IAB_PURPOSES: dict[int, Text] = {
+    1: _("Ranger des informations sur ton appareil et les relire"),
+    3: _("Faire un profil de tes goûts pour la publicité"),
+    5: _("Faire un profil de tes goûts pour les contenus"),
+}
+PUPIL_IAB_SPECIAL_FEATURES: dict[int, Text] = {
+    1: _("Utiliser ta position précise"),
+    2: _("Reconnaître ton appareil en examinant ses caractéristiques"),
+}
+
+
+def iab_purpose(number: int, *, pupil: bool = False) -> Text:
+    if pupil and number in PUPIL_IAB_PURPOSES:
+        return PUPIL_IAB_PURPOSES[number]
+    return IAB_PURPOSES[number]
+
+
+def iab_special_feature(number: int, *, pupil: bool = False) -> Text:
+    if pupil and number in PUPIL_IAB_SPECIAL_FEATURES:
+        return PUPIL_IAB_SPECIAL_FEATURES[number]
+    return IAB_SPECIAL_FEATURES[number]
+
 
 DAY = 24 * 60 * 60
 CONSENT_COOKIE = "charte_consent"
@@ -83,6 +111,7 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 set_by=TrackerSetter.SERVER,
                 recipients=("hosting",),
                 note=_("Votre session, seulement si vous vous connectez."),
+                pupil_note=_("Ta session, seulement si tu te connectes."),
             ),
             Tracker(
                 name="csrftoken",
@@ -99,6 +128,7 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 set_by=TrackerSetter.SERVER,
                 recipients=("hosting",),
                 note=_("La langue que vous avez choisie en bas de page."),
+                pupil_note=_("La langue que tu as choisie en bas de page."),
             ),
             Tracker(
                 name="messages",
@@ -120,6 +150,12 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                     "pas de vous connecter ici. Il contient le numéro de votre compte et un "
                     "nombre tiré au hasard, rien d'autre."
                 ),
+                pupil_note=_(
+                    "Déposé quand tu te connectes : reconnaît cet appareil, pour que quelqu'un "
+                    "qui essaie de deviner ton mot de passe ailleurs ne t'empêche pas de te "
+                    "connecter ici. Il contient le numéro de ton compte et un nombre tiré au "
+                    "hasard, rien d'autre."
+                ),
             ),
         ),
     ),
@@ -138,6 +174,9 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 note=_(
                     "Votre choix sur les cookies, pour ne pas vous le redemander à chaque page."
                 ),
+                pupil_note=_(
+                    "Ton choix sur les cookies, pour ne pas te le redemander à chaque page."
+                ),
             ),
             Tracker(
                 name=TCF_COOKIE,
@@ -148,6 +187,10 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
                 note=_(
                     "Le même choix, au format commun des publicitaires (IAB TCF v2.3) ; déposé "
                     "seulement si vous acceptez l'un de leurs usages."
+                ),
+                pupil_note=_(
+                    "Le même choix, au format commun des publicitaires (IAB TCF v2.3) ; déposé "
+                    "seulement si tu acceptes l'un de leurs usages."
                 ),
             ),
         ),

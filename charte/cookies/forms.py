@@ -10,7 +10,8 @@ from charte.core.cards import RefusesCardNumbers
 
 
 class ChoiceForm(RefusesCardNumbers, forms.Form):
-    """A choice as the banner, the cookies page or an embed's button sends it."""
+    """A choice as the banner, the cookies page or an embed's button sends it; its errors
+    speak to a pupil (`pupil`) in "tu"."""
 
     action = forms.ChoiceField(
         choices=Action.choices,
@@ -22,8 +23,13 @@ class ChoiceForm(RefusesCardNumbers, forms.Form):
     gpc = forms.BooleanField(required=False)
     next = forms.CharField(required=False, max_length=2000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pupil: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.pupil = pupil
+        if pupil:
+            self.fields["action"].error_messages["required"] = _(
+                "Choisis : tout accepter, tout refuser ou tes choix."
+            )
         fields = {name: cast(forms.ChoiceField, self.fields[name]) for name in self.fields}
         fields["category"].choices = [(c.code, c.code) for c in catalogue.consent_categories()]
         fields["purpose"].choices = [(n, n) for n in categories.IAB_PURPOSES]
@@ -32,7 +38,11 @@ class ChoiceForm(RefusesCardNumbers, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("action") == Action.GRANT and len(data.get("category") or []) != 1:
-            raise forms.ValidationError(_("Dites pour quelle catégorie vous donnez votre accord."))
+            raise forms.ValidationError(
+                _("Dis pour quelle catégorie tu donnes ton accord.")
+                if self.pupil
+                else _("Dites pour quelle catégorie vous donnez votre accord.")
+            )
         return data
 
     def choice(self, *, previous: Consent, gpc: bool) -> Choice:

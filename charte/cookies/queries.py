@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from charte.accounts.models import Role
 from charte.cookies import catalogue, categories, choices, tcf
 from charte.cookies.choices import Choice, Consent
 from charte.cookies.models import ConsentRecord
@@ -45,8 +46,17 @@ def gpc_sent(request: HttpRequest) -> bool:
     return request.headers.get("Sec-GPC", "").strip() == "1"
 
 
-def display_categories(choice: Choice, *, exempt: bool) -> list[dict[str, Any]]:
-    """The categories as the banner and the pages list them, with the switches' states."""
+def speaks_to_pupil(request: HttpRequest) -> bool:
+    """Whether the banner and the cookies page speak to a pupil, in "tu": a signed-in pupil,
+    whatever their age. Adults and visitors not signed in are spoken to in "vous"."""
+    return getattr(request.user, "role", None) == Role.PUPIL
+
+
+def display_categories(
+    choice: Choice, *, exempt: bool, pupil: bool = False
+) -> list[dict[str, Any]]:
+    """The categories as the banner and the pages list them, with the switches' states, in
+    the words of the one who reads them (`pupil`: in "tu")."""
     shown = []
     for c in catalogue.categories():
         if c.exempt != exempt:
@@ -56,28 +66,32 @@ def display_categories(choice: Choice, *, exempt: bool) -> list[dict[str, Any]]:
             {
                 "code": c.code,
                 "exempt": c.exempt,
-                "name": purpose.name,
-                "description": purpose.description,
+                "name": purpose.name_for(pupil=pupil),
+                "description": purpose.description_for(pupil=pupil),
                 "checked": c.code in choice.categories,
                 "gpc": c.refused_under_gpc,
                 "trackers": [
                     {
                         "name": catalogue.shown_name(t) + ("…" if t.prefix else ""),
                         "lifetime": t.lifetime,
-                        "note": t.note,
+                        "note": t.note_for(pupil=pupil),
                         "set_by": t.set_by.label,
                         "recipients": [register.RECIPIENT_BY_CODE[r].name for r in t.recipients],
                     }
                     for t in c.trackers
                 ],
                 "purposes": [
-                    {"id": n, "name": categories.IAB_PURPOSES[n], "checked": n in choice.purposes}
+                    {
+                        "id": n,
+                        "name": categories.iab_purpose(n, pupil=pupil),
+                        "checked": n in choice.purposes,
+                    }
                     for n in c.iab_purposes
                 ],
                 "features": [
                     {
                         "id": n,
-                        "name": categories.IAB_SPECIAL_FEATURES[n],
+                        "name": categories.iab_special_feature(n, pupil=pupil),
                         "checked": n in choice.features,
                     }
                     for n in c.iab_special_features
@@ -132,8 +146,11 @@ def history_of(person: "User") -> list[ConsentRecord]:
     return list(ConsentRecord.objects.filter(user=person).latest_first()[:HISTORY_LENGTH])
 
 
-def category_names() -> dict[str, Any]:
-    return {c.code: register.PURPOSE_BY_CODE[c.purpose].name for c in catalogue.categories()}
+def category_names(*, pupil: bool = False) -> dict[str, Any]:
+    return {
+        c.code: register.PURPOSE_BY_CODE[c.purpose].name_for(pupil=pupil)
+        for c in catalogue.categories()
+    }
 
 
 def privacy_section(viewer: "User", person: "User") -> dict[str, Any]:

@@ -6,7 +6,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from charte.accounts.models import Role
 from charte.cookies import actions, queries
 from charte.cookies.forms import ChoiceForm
 from charte.cookies.models import Action, Method
@@ -24,7 +23,8 @@ def _wants_json(request: HttpRequest) -> bool:
 def preferences(request: HttpRequest) -> HttpResponse:
     """The cookies page: see and change the choice without JavaScript; the banner posts here too."""
     consent = queries.consent_of(request)
-    form = ChoiceForm(request.POST if request.method == "POST" else None)
+    pupil = queries.speaks_to_pupil(request)
+    form = ChoiceForm(request.POST if request.method == "POST" else None, pupil=pupil)
     if request.method == "POST":
         if not form.is_valid():
             if _wants_json(request):
@@ -52,7 +52,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("Ton choix est enregistré. Tu peux le changer quand tu veux.")
-            if getattr(user, "role", None) == Role.PUPIL
+            if pupil
             else _("Votre choix est enregistré. Vous pouvez le changer quand vous voulez."),
         )
         return redirect(safe_path(form.cleaned_data["next"], reverse("cookies:preferences")))
@@ -63,17 +63,19 @@ def _page(request: HttpRequest, form: ChoiceForm, status: int = 200) -> HttpResp
     consent = queries.consent_of(request)
     choice = consent.effective()
     user = request.user
+    pupil = queries.speaks_to_pupil(request)
     return render(
         request,
         "cookies/preferences.html",
         {
             "form": form,
             "consent": consent,
-            "exempt": queries.display_categories(choice, exempt=True),
-            "optional": queries.display_categories(choice, exempt=False),
+            "pupil": pupil,
+            "exempt": queries.display_categories(choice, exempt=True, pupil=pupil),
+            "optional": queries.display_categories(choice, exempt=False, pupil=pupil),
             "gpc": queries.gpc_sent(request),
             "browser_history": queries.history_of_browser(consent),
-            "names": queries.category_names(),
+            "names": queries.category_names(pupil=pupil),
             "section": queries.privacy_section(user, user) if user.is_authenticated else None,
         },
         status=status,

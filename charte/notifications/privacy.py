@@ -4,7 +4,7 @@ from charte.privacy.register import Category
 from charte.privacy.registry import Delete, derived, observed, registry
 
 
-def _kind_in_words(code: str) -> str:
+def _kind_in_words(code: str, *, child: bool = False, pupil: bool = False) -> str:
     return str(notices.label_of(code) or code)
 
 

@@ -24,7 +24,12 @@ class PrivacyConfig(AppConfig):
         from charte.privacy.queries import holdings_section
 
         # The journal's details name purposes, retention rules and recipients by their codes.
-        events.declare_values("purpose", {p.code: p.name for p in register.PURPOSES})
+        events.declare_values(
+            "purpose",
+            {p.code: p.name for p in register.PURPOSES},
+            child={p.code: p.child_name for p in register.PURPOSES if p.child_name},
+            pupil={p.code: p.pupil_name for p in register.PURPOSES if p.pupil_name},
+        )
         events.declare_values("rule", {r.code: r.name for r in register.RETENTION_RULES})
         events.declare_values("recipient", {r.code: r.name for r in register.RECIPIENTS})
 

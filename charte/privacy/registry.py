@@ -25,9 +25,9 @@ A declaration is data, not code: the rights and retention engines never import a
 """
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 
@@ -55,8 +55,14 @@ class Ref:
 type Subject = str | Ref
 
 
-type Reader = Callable[[Any], "str | list[tuple[str, str]]"]
-"""A stored value (as the database gives it) -> its text, or labelled fields."""
+class Reader(Protocol):
+    """A stored value (as the database gives it) -> its text, or labelled fields, in the words
+    of the archive's reader: a guardian about their `child`, a `pupil` about themself ("tu"),
+    else the person themself ("vous")."""
+
+    def __call__(
+        self, value: Any, /, *, child: bool = False, pupil: bool = False
+    ) -> "str | list[tuple[str, str]]": ...
 
 
 @dataclass(frozen=True, slots=True)

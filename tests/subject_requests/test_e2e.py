@@ -84,6 +84,7 @@ def test_a_parent_gets_their_childs_archive_and_reads_it_offline(
     reader.goto((tmp_path / "archive" / "index.html").as_uri())
     reader.get_by_role("heading", name="Données personnelles : Ben").wait_for()
     assert reader.get_by_text("ben.martin").first.is_visible()
-    assert reader.get_by_role("heading", name="Vos droits").is_visible()
+    # Written for the parent, about the child: the child's rights, not "yours".
+    assert reader.get_by_role("heading", name="Ses droits").is_visible()
     assert [url for url in requests if not url.startswith("file://")] == []
     offline.close()

@@ -17,16 +17,18 @@ def cookie_banner(context: Context) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     on_page = match is not None and match.view_name == "cookies:preferences"
     choice = consent.effective()
+    pupil = queries.speaks_to_pupil(request)
     return {
         "request": request,
+        "pupil": pupil,
         "csrf_token": context.get("csrf_token"),
         "csp_nonce": context.get("csp_nonce"),
         "state": queries.banner_state(request, consent),
         "show": not consent.given and not on_page,
         "dialog": not on_page,
         "gpc": queries.gpc_sent(request),
-        "exempt": queries.display_categories(choice, exempt=True),
-        "optional": queries.display_categories(choice, exempt=False),
+        "exempt": queries.display_categories(choice, exempt=True, pupil=pupil),
+        "optional": queries.display_categories(choice, exempt=False, pupil=pupil),
     }
 
 

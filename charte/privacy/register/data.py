@@ -117,6 +117,8 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
         name=_("Jusqu'à la fin de la session (12 heures au plus)"),
         anchor=Anchor.ROW_TIME,
         reason=_("Nécessaire seulement tant que vous êtes connecté."),
+        child_reason=_("Nécessaire seulement tant que sa session est ouverte."),
+        pupil_reason=_("Nécessaire seulement tant que ta session est ouverte."),
     ),
     RetentionRule(
         code="technical",
@@ -201,6 +203,16 @@ PROCESSINGS: tuple[Processing, ...] = (
             "majorité numérique en France), le consentement d'un titulaire de l'autorité "
             "parentale (RGPD art. 8, loi Informatique et Libertés art. 45)."
         ),
+        child_legal_reference=_(
+            "Son consentement (RGPD art. 6.1.a) ; pour un enfant de moins de 15 ans (âge de la "
+            "majorité numérique en France), le consentement d'un titulaire de l'autorité "
+            "parentale (RGPD art. 8, loi Informatique et Libertés art. 45)."
+        ),
+        pupil_legal_reference=_(
+            "Ton consentement (RGPD art. 6.1.a) ; avant 15 ans (l'âge de la majorité numérique "
+            "en France), celui d'un de tes parents ou d'un autre titulaire de l'autorité "
+            "parentale (RGPD art. 8, loi Informatique et Libertés art. 45)."
+        ),
         retention="account",
         data_subjects=ALL_PLATFORM_SUBJECTS,
         annex_row=1,
@@ -249,6 +261,14 @@ PROCESSINGS: tuple[Processing, ...] = (
             "Votre consentement (loi Informatique et Libertés, art. 82), sauf pour les cookies "
             "strictement nécessaires au service que vous avez demandé, qui en sont exemptés."
         ),
+        child_legal_reference=_(
+            "Son consentement (loi Informatique et Libertés, art. 82), sauf pour les cookies "
+            "strictement nécessaires au service demandé, qui en sont exemptés."
+        ),
+        pupil_legal_reference=_(
+            "Ton accord (loi Informatique et Libertés, art. 82), sauf pour les cookies "
+            "strictement nécessaires au service que tu as demandé, qui n'en ont pas besoin."
+        ),
         retention="session",
         data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor"),
     ),
@@ -267,6 +287,12 @@ PROCESSINGS: tuple[Processing, ...] = (
         name=_("La preuve des consentements et la réponse à vos demandes sur vos données"),
         legal_basis=LegalBasis.LEGAL_OBLIGATION,
         legal_reference=_("RGPD art. 7.1 (preuve du consentement) et art. 12 à 22 (vos droits)."),
+        child_legal_reference=_(
+            "RGPD art. 7.1 (preuve du consentement) et art. 12 à 22 (ses droits)."
+        ),
+        pupil_legal_reference=_(
+            "RGPD art. 7.1 (preuve du consentement) et art. 12 à 22 (tes droits)."
+        ),
         retention="proof",
         data_subjects=(*ALL_PLATFORM_SUBJECTS, "visitor", "staff"),
     ),
@@ -479,6 +505,7 @@ PURPOSES: tuple[Purpose, ...] = (
         processing="cookies",
         name=_("Les cookies et traceurs"),
         description=_("Retenir vos choix en matière de cookies et les appliquer."),
+        pupil_description=_("Retenir tes choix en matière de cookies et les appliquer."),
         separable=True,
     ),
     # The categories of cookies and trackers that the banner lists (see COOKIE_CATEGORIES).
@@ -491,6 +518,11 @@ PURPOSES: tuple[Purpose, ...] = (
             "tricheurs, retenir la langue choisie. Sans eux, le site ne marche pas : ils ne "
             "demandent pas votre accord."
         ),
+        pupil_description=_(
+            "Garder ta session pendant la visite, protéger les formulaires contre les "
+            "tricheurs, retenir la langue choisie. Sans eux, le site ne marche pas : ils ne "
+            "demandent pas ton accord."
+        ),
     ),
     Purpose(
         code="cookies_cart",
@@ -500,6 +532,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Retenir ce que vous avez mis dans votre panier avant de commander. Il est gardé "
             "avec votre session, sans cookie de plus."
         ),
+        pupil_description=_(
+            "Retenir ce que tu as mis dans ton panier avant de commander. Il est gardé avec ta "
+            "session, sans cookie de plus."
+        ),
     ),
     Purpose(
         code="cookies_sign_in",
@@ -508,6 +544,10 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Vous garder connecté sur cet appareil pendant 30 jours, même après avoir fermé le "
             "navigateur. Sans votre accord, vous êtes déconnecté quand vous fermez le navigateur."
+        ),
+        pupil_description=_(
+            "Garder ta session ouverte sur cet appareil pendant 30 jours, même après avoir fermé "
+            "le navigateur. Sans ton accord, elle se ferme quand tu fermes le navigateur."
         ),
         separable=True,
     ),
@@ -529,6 +569,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Mesurer la vitesse des pages et repérer les erreurs sur votre appareil, pour les "
             "corriger."
         ),
+        pupil_description=_(
+            "Mesurer la vitesse des pages et repérer les erreurs sur ton appareil, pour les "
+            "corriger."
+        ),
         separable=True,
     ),
     Purpose(
@@ -538,6 +582,10 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Vous proposer des contenus qui vous correspondent, d'après ce que vous faites sur "
             "le site, et améliorer nos produits. Vous pouvez choisir chaque usage un par un."
+        ),
+        pupil_description=_(
+            "Te proposer des contenus qui te correspondent, d'après ce que tu fais sur le site, "
+            "et améliorer nos produits. Tu peux choisir chaque usage un par un."
         ),
         separable=True,
     ),
@@ -549,6 +597,10 @@ PURPOSES: tuple[Purpose, ...] = (
             "Choisir les publicités montrées selon vos centres d'intérêt, et mesurer si elles "
             "marchent. Vous pouvez choisir chaque usage un par un."
         ),
+        pupil_description=_(
+            "Choisir les publicités montrées selon tes centres d'intérêt, et mesurer si elles "
+            "marchent. Tu peux choisir chaque usage un par un."
+        ),
         separable=True,
     ),
     Purpose(
@@ -558,6 +610,11 @@ PURPOSES: tuple[Purpose, ...] = (
         description=_(
             "Afficher des vidéos et des publications venues de réseaux sociaux. Ces sites "
             "peuvent alors savoir que vous êtes venu ici. Sans votre accord, nous montrons un "
+            "simple bouton à la place."
+        ),
+        pupil_description=_(
+            "Afficher des vidéos et des publications venues de réseaux sociaux. Ces sites "
+            "peuvent alors savoir que tu as visité notre site. Sans ton accord, nous montrons un "
             "simple bouton à la place."
         ),
         separable=True,
@@ -607,6 +664,11 @@ PURPOSES: tuple[Purpose, ...] = (
         name=_("La réponse à vos demandes"),
         description=_(
             "Traiter vos demandes d'accès, de rectification, d'effacement et vos autres droits."
+        ),
+        child_name=_("La réponse aux demandes sur ses données"),
+        child_description=_(
+            "Traiter les demandes d'accès à ses données, de rectification, d'effacement, et "
+            "l'exercice de ses autres droits."
         ),
         pupil_name=_("La réponse à tes demandes"),
         pupil_description=_(

@@ -169,10 +169,21 @@ class RetentionRule:
     months: int = 0
     days: int = 0
     reason: Text
+    # The reason as a guardian reads it about their child, and as a pupil reads it about
+    # themself, where `reason` says "vous"; empty when it reads well as it is.
+    child_reason: Text = ""
+    pupil_reason: Text = ""
 
     @property
     def period(self) -> tuple[int, int, int]:
         return (self.years, self.months, self.days)
+
+    def reason_for(self, *, child: bool = False, pupil: bool = False) -> Text:
+        if child:
+            return self.child_reason or self.reason
+        if pupil:
+            return self.pupil_reason or self.reason
+        return self.reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,6 +218,17 @@ class Processing:
     retention: str
     data_subjects: tuple[str, ...]
     annex_row: int | None = None
+    # The legal reference as a guardian reads it about their child, and as a pupil reads it
+    # about themself, where `legal_reference` says "vous"; empty when it reads well as it is.
+    child_legal_reference: Text = ""
+    pupil_legal_reference: Text = ""
+
+    def legal_reference_for(self, *, child: bool = False, pupil: bool = False) -> Text:
+        if child:
+            return self.child_legal_reference or self.legal_reference
+        if pupil:
+            return self.pupil_legal_reference or self.legal_reference
+        return self.legal_reference
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from charte import audit
+from charte.accounts.models import Role
 from charte.audit.journal import RequestMeta
 from charte.core.actors import Actor
 from charte.subject_requests import archive, rules
 from charte.subject_requests.actions.common import close, data_of, require
 from charte.subject_requests.models import (
     Kind,
+    Relation,
     Status,
     SubjectRequest,
 )
@@ -44,7 +46,12 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
     # sends it to object storage in parts): nothing of it stays on this server.
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as out:
         result = archive.build(
-            person=person, scope=scope, out=out, reference=request.reference, progress=progress
+            person=person,
+            scope=scope,
+            out=out,
+            reference=request.reference,
+            progress=progress,
+            addressee=addressee_of(request),
         )
         out.seek(0)
         name = save_archive(name, out)
@@ -74,6 +81,16 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
         )
         close(request, status=Status.COMPLETED, actor=actor)
     return request
+
+
+def addressee_of(request: SubjectRequest) -> archive.Addressee:
+    """Whom the archive speaks to: the person, when they asked for it themself (in "tu" for a
+    pupil), else the guardian or heir who asked, about the person."""
+    if request.relation != Relation.SELF:
+        return archive.Addressee.ON_BEHALF
+    if request.person is not None and request.person.role == Role.PUPIL:
+        return archive.Addressee.PUPIL
+    return archive.Addressee.ADULT
 
 
 @transaction.atomic

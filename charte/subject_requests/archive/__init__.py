@@ -16,7 +16,9 @@ Design:
   as text. Memory holds one chunk of rows, whatever the number of rows.
 - The HTML view is one self-contained file (inline CSS, no script, no link out): a parent can
   open it without a network. It shows at most HTML_ROWS rows per kind of record; the JSON and
-  CSV files hold every row, and the page says so.
+  CSV files hold every row, and the page says so. It and the read-me speak to whom the archive
+  is for (`Addressee`): the person themself, in "tu" for a pupil, or whoever asked for them (a
+  guardian, an heir), in "vous", the person then named in the third person.
 - The art. 15 information (purposes, legal bases, categories, recipients and disclosures,
   retention, sources, transfers, the right to complain to the CNIL) comes from the register
   through `published_register()`, the same document the public charter shows.
@@ -36,7 +38,7 @@ from charte.subject_requests.archive.columns import (
     exported,
 )
 from charte.subject_requests.archive.conversion import cell_for, chunk_converter
-from charte.subject_requests.archive.html import HTML_ROWS
+from charte.subject_requests.archive.html import HTML_ROWS, Addressee
 from charte.subject_requests.archive.information import information
 from charte.subject_requests.archive.zip import ArchiveResult, build
 
@@ -45,6 +47,7 @@ __all__ = [
     "CHUNK",
     "HTML_ROWS",
     "PORTABILITY",
+    "Addressee",
     "ArchiveResult",
     "Column",
     "build",

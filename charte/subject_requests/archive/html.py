@@ -5,6 +5,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,22 @@ from charte.subject_requests.archive.columns import Column, anchor, csv_name
 from charte.subject_requests.archive.conversion import HTML_SAFE, cell_for, template_of
 
 HTML_ROWS = 500
+
+
+class Addressee(StrEnum):
+    """Whom the archive speaks to: the person it is about, in "tu" for a pupil and "vous" for
+    an adult, or someone who asked for them (a guardian, an heir), in "vous", the person then
+    named in the third person. Chosen once per archive, from the request."""
+
+    PUPIL = "pupil"
+    ADULT = "adult"
+    ON_BEHALF = "on_behalf"
+
+    @property
+    def words(self) -> dict[str, bool]:
+        """Which of the register's texts this addressee reads (`Purpose.name_for`...): someone
+        asking for another person reads those a guardian reads about their child."""
+        return {"child": self == Addressee.ON_BEHALF, "pupil": self == Addressee.PUPIL}
 
 
 # The short date format's day, month and year, as strftime has them. Django formats a value
@@ -67,9 +84,12 @@ def _readers() -> dict[str, Callable[[str], str]]:
     return {"DateTimeField": read_moment, "DateField": read_date, "BooleanField": read_bool}
 
 
-def _names(rows: list[tuple[Any, ...]], columns: list[int], you: str) -> dict[str, str]:
-    """The people the links of these rows lead to, by public id: their name, "(vous)" for the
-    person the archive is about. One query per chunk of rows."""
+def _names(
+    rows: list[tuple[Any, ...]], columns: list[int], you: str, addressee: Addressee
+) -> dict[str, str]:
+    """The people the links of these rows lead to, by public id: their name, and "(vous)" or
+    "(toi)" for the person the archive is about when they read it themself. One query per
+    chunk of rows."""
     ids = {str(row[n]) for row in rows for n in columns if row[n] is not None}
     if not ids:
         return {}
@@ -77,7 +97,9 @@ def _names(rows: list[tuple[Any, ...]], columns: list[int], you: str) -> dict[st
     names = {}
     for public_id, first, last in people.values_list("public_id", "first_name", "last_name"):
         name = f"{first} {last}".strip() or str(_("personne sans nom"))
-        if str(public_id) == you:
+        if str(public_id) == you and addressee == Addressee.PUPIL:
+            name = _("%(name)s (toi)") % {"name": name}
+        elif str(public_id) == you and addressee == Addressee.ADULT:
             name = _("%(name)s (vous)") % {"name": name}
         names[str(public_id)] = name
     return names
@@ -114,6 +136,7 @@ def html_rows(
     limit: int,
     last: Any,
     you: str = "",
+    addressee: Addressee = Addressee.ADULT,
 ) -> list[str]:
     """The HTML view's table rows for the first `limit` objects of a chunk, in words: choices
     by their labels, people by their names, amounts in euros, values a field declares a reader
@@ -131,7 +154,7 @@ def html_rows(
         for i in html_cols
     ]
     people = [n for n, *_rest, column in shown if column.person and not column.many]
-    names = _names(rows, people, you) if people else {}
+    names = _names(rows, people, you, addressee) if people else {}
     lines = []
     for row in rows:
         if row[0] == last:
@@ -141,7 +164,7 @@ def html_rows(
         for n, cell, choices, readable, escape, column in shown:
             value = row[n]
             if value is not None and column.reader is not None:
-                written = column.reader(value)
+                written = column.reader(value, **addressee.words)
                 text = html.escape(written) if isinstance(written, str) else _fields(written)
             elif value is not None and column.person and not column.many:
                 uuid = _as_uuid_text(value)

@@ -1,23 +1,30 @@
 """The art. 15 information about the records found, from the published register."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from charte.privacy import register
 from charte.privacy.register import Category
 from charte.privacy.registry import registry
-
-if TYPE_CHECKING:
-    pass
 from charte.subject_requests.archive.columns import anchor, csv_name
+from charte.subject_requests.archive.html import Addressee
 
 
-def information(rows: dict[str, int], scope: str) -> dict[str, Any]:
-    """The art. 15 information about the records found, from the register and the registry."""
+def information(
+    rows: dict[str, int], scope: str, addressee: Addressee = Addressee.ADULT
+) -> dict[str, Any]:
+    """The art. 15 information about the records found, from the register and the registry,
+    in the words of whom the archive is for: the register's texts for a pupil, or for a guardian
+    about their child, where it has them."""
     from charte.privacy.queries import published_register
 
     document = published_register(data=False)
+    words = addressee.words
     purposes = {p["code"]: (proc, p) for proc in document["processings"] for p in proc["purposes"]}
     recipients = {r["code"]: r for r in document["recipients"]}
-    retention = {r["code"]: r for r in document["retention_rules"]}
+    retention = {
+        r["code"]: r | {"reason": str(register.RETENTION_BY_CODE[r["code"]].reason_for(**words))}
+        for r in document["retention_rules"]
+    }
     provenance = {p["code"]: p["label"] for p in document["provenances"]}
     records = []
     used_recipients: set[str] = set()
@@ -29,14 +36,16 @@ def information(rows: dict[str, int], scope: str) -> dict[str, Any]:
         entry_purposes = []
         for code in declaration.purposes:
             processing, purpose = purposes[code]
+            said = register.PURPOSE_BY_CODE[code]
+            legal_reference = register.PROCESSING_BY_CODE[processing["code"]].legal_reference_for
             used_recipients.update(purpose["recipients"])
             entry_purposes.append(
                 {
                     "code": code,
-                    "name": purpose["name"],
-                    "description": purpose["description"],
+                    "name": str(said.name_for(**words)),
+                    "description": str(said.description_for(**words)),
                     "legal_basis": processing["legal_basis"]["label"],
-                    "legal_reference": processing["legal_reference"],
+                    "legal_reference": str(legal_reference(**words)),
                     "recipients": purpose["recipients"],
                 }
             )

@@ -39,7 +39,7 @@ from charte.subject_requests.archive.columns import (
     per_language,
 )
 from charte.subject_requests.archive.conversion import chunk_converter
-from charte.subject_requests.archive.html import HTML_ROWS, html_rows, write_html_section
+from charte.subject_requests.archive.html import HTML_ROWS, Addressee, html_rows, write_html_section
 from charte.subject_requests.archive.information import information
 
 FORMAT_VERSION = "1"
@@ -200,6 +200,7 @@ def _write_model(
     scope: str,
     first: bool,
     chunk_size: int,
+    addressee: Addressee,
 ) -> int:
     cols = columns(declaration, scope)
     html_cols = [i for i, c in enumerate(cols) if c.in_html]
@@ -214,7 +215,9 @@ def _write_model(
     # Written a chunk at a time: one call to each file per chunk, not per row.
     for rows in chunks_of(declaration, person, cols, chunk_size):
         if len(section) < HTML_ROWS and html_cols:
-            section += html_rows(rows, cols, html_cols, HTML_ROWS - len(section), last, you=you)
+            section += html_rows(
+                rows, cols, html_cols, HTML_ROWS - len(section), last, you=you, addressee=addressee
+            )
         json_rows, csv_rows, last = convert(rows, last)
         if not json_rows:
             continue
@@ -241,8 +244,10 @@ def build(
     reference: str = "",
     progress: Progress | None = None,
     chunk_size: int = CHUNK,
+    addressee: Addressee = Addressee.ADULT,
 ) -> ArchiveResult:
-    """Write the ZIP archive of `person`'s data (`scope`: ACCESS or PORTABILITY) to `out`."""
+    """Write the ZIP archive of `person`'s data (`scope`: ACCESS or PORTABILITY) to `out`,
+    its pages written for `addressee`."""
     if scope not in (ACCESS, PORTABILITY):
         raise ValueError(f"Unknown archive scope {scope!r}.")
     language = getattr(person, "language", "") or settings.LANGUAGE_CODE
@@ -268,17 +273,20 @@ def build(
         )
         try:
             for index, declaration in enumerate(declarations):
-                count = _write_model(spool, declaration, person, scope, index == 0, chunk_size)
+                count = _write_model(
+                    spool, declaration, person, scope, index == 0, chunk_size, addressee
+                )
                 if count:
                     result.rows[declaration.label] = count
                 if progress is not None:
                     progress(index + 1, len(declarations))
             spool.json.write("\n]}\n")
             spool.json.close()
-            info = information(result.rows, scope)
+            info = information(result.rows, scope, addressee)
             context = {
                 "person": person,
                 "scope": scope,
+                "addressee": addressee.value,
                 "info": info,
                 "generated_at": generated_at,
                 "reference": reference,
