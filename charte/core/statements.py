@@ -82,7 +82,7 @@ def prepared(
     sets of values that no real row has, unlike each other in every value."""
     key = (name, database)
     if key not in _compiled.statements:
-        _compiled.statements[key] = _prepare(build, stand_ins, database)
+        _compiled.statements[key] = compile_once(build, stand_ins, database)
     return _compiled.statements[key]
 
 
@@ -101,9 +101,12 @@ def rows(
     return statement.rows(*values)
 
 
-def _prepare(
+def compile_once(
     build: Builder, stand_ins: tuple[Sequence[Any], Sequence[Any]], database: str
 ) -> Prepared | None:
+    """`build(*values)` compiled for the two `stand_ins`, with holes where their values go;
+    None when the SQL depends on the values. For a caller that keeps it itself (`prepared`
+    keeps it per thread and name)."""
     connection = connections[database]
     compiled = []
     for values in stand_ins:

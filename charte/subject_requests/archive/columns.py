@@ -15,6 +15,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils import translation
 from django.utils.text import slugify
 
+from charte.core import statements
 from charte.core.actors import person_ref
 from charte.privacy import register
 from charte.privacy.register import PORTABLE_PROVENANCES, Category
@@ -225,15 +226,10 @@ def _rows(
 class Statement:
     """A query about one person compiled once, its person's values left as holes."""
 
-    sql: str
-    params: tuple[Any, ...]
-    holes: tuple[tuple[int, str], ...]  # (position in params, "pk" or "ref")
+    prepared: statements.Prepared
 
     def bind(self, person: "AbstractBaseUser") -> tuple[str, list[Any]]:
-        params = list(self.params)
-        for position, kind in self.holes:
-            params[position] = person.pk if kind == "pk" else person_ref(person)
-        return self.sql, params
+        return self.prepared.bind((person.pk, person_ref(person)))
 
 
 @dataclass(frozen=True)
@@ -259,11 +255,11 @@ def statement(declaration: Declaration, cols: list[Column], database: str) -> St
 
     Building and compiling a query through the ORM costs more than running it when the person
     has no row there, which is most of an archive's fifty-odd queries. The query is compiled
-    for two stand-ins; the SQL must come out the same and the parameters differ only where the
-    stand-ins' key or reference ("user:<public id>") go, which become the holes that `bind`
-    fills. Anything else (a query whose shape depends on the person) gives None: that query
-    is compiled for each person, as before. `tests/subject_requests/test_archive.py` checks
-    that every declared model's bound statement is what Django compiles for a real person.
+    for two stand-ins (`charte.core.statements.compile_once`); the places where their key or
+    reference ("user:<public id>") go become the holes that `bind` fills. A query whose shape
+    depends on the person, or that names them otherwise, gives None: it is compiled for each
+    person, as before. `tests/subject_requests/test_archive.py` checks that every declared
+    model's bound statement is what Django compiles for a real person.
     """
     key = (id(declaration), tuple((c.lookup, c.kind, c.many) for c in cols), database)
     cached = _statements.get(key)
@@ -273,27 +269,19 @@ def statement(declaration: Declaration, cols: list[Column], database: str) -> St
 
 
 def _compile(declaration: Declaration, cols: list[Column], database: str) -> Statement | None:
-    compiled = []
-    for stand_in in _STAND_INS:
-        query = _queryset(declaration, stand_in, cols, database).query
-        compiled.append(query.get_compiler(using=database).as_sql())
-    (sql, params), (other_sql, other_params) = compiled
-    if sql != other_sql or len(params) != len(other_params):
-        return None
+    def build(pk: int, ref: str) -> models.QuerySet[Any]:
+        stand_in = _StandIn(pk=pk, public_id=uuid.UUID(ref.removeprefix("user:")))
+        return _queryset(declaration, stand_in, cols, database)
+
     first, second = _STAND_INS
-    holes = []
-    for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
-        if one == two:
-            continue
-        if (one, two) == (first.pk, second.pk):
-            holes.append((position, "pk"))
-        elif (one, two) == (person_ref(first), person_ref(second)):  # type: ignore[arg-type]
-            holes.append((position, "ref"))
-        else:
-            return None
-    if not holes:
+    values = (
+        (first.pk, person_ref(first)),  # type: ignore[arg-type]
+        (second.pk, person_ref(second)),  # type: ignore[arg-type]
+    )
+    prepared = statements.compile_once(build, values, database)
+    if prepared is None or not prepared.holes:
         return None
-    return Statement(sql=sql, params=tuple(params), holes=tuple(holes))
+    return Statement(prepared)
 
 
 def csv_name(declaration: Declaration) -> str:
