@@ -102,15 +102,27 @@ def consent_state_and_changes(
     return Account(*person[0]), _as_state(person[1]), changes
 
 
+# Values no real row has, for compiling the queries about "a person" once
+# (`charte.core.statements`).
+STAND_IN_IDS = ((UUID(int=0x5EED_0001),), (UUID(int=0x5EED_0002),))
+STAND_IN_REFS = (("user:stand-in-1",), ("user:stand-in-2",))
+
+
+def _account_of(public_id: UUID) -> QuerySet[User, tuple[Any, ...]]:
+    return User.objects.filter(public_id=public_id).values_list("role", "is_active", "is_staff")[:1]
+
+
 def _person_rows(ref: str) -> PersonRows | None:
-    account = (
-        User.objects.filter(public_id=ref.removeprefix("user:"))
-        .values_list("role", "is_active", "is_staff")
-        .first()
-    )
-    if account is None:
+    """What the cache keeps of a person, read afresh: two statements compiled once."""
+    try:
+        public_id = UUID(ref.removeprefix("user:"))
+    except ValueError:
         return None
-    return account, _latest_rows(ref)
+    account = statements.rows("consent.account", _account_of, STAND_IN_IDS, public_id)
+    if not account:
+        return None
+    role, is_active, is_staff = account[0]
+    return (role, is_active, is_staff), _latest_rows(ref)
 
 
 def newest_records(ref: str) -> QuerySet[ConsentRecord]:
@@ -127,13 +139,17 @@ def newest_records(ref: str) -> QuerySet[ConsentRecord]:
     return ConsentRecord.objects.filter(pk__in=newest)
 
 
-def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
-    latest: dict[str, tuple[Any, ...]] = {}
-    rows = (
+def _latest_of(ref: str) -> QuerySet[ConsentRecord, tuple[Any, ...]]:
+    return (
         newest_records(ref)
         .order_by("id")
         .values_list("purpose", "act", "at", "channel", "on_behalf", "charter_version__number")
     )
+
+
+def _latest_rows(ref: str) -> dict[str, tuple[Any, ...]]:
+    latest: dict[str, tuple[Any, ...]] = {}
+    rows = statements.rows("consent.latest", _latest_of, STAND_IN_REFS, ref)
     for code, *values in rows:
         latest[code] = tuple(values)
     return latest
@@ -356,7 +372,7 @@ def latest_choices(
         rows = statements.rows(
             "consent.newest_of",
             _newest_of,
-            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),
+            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),  # ref, purpose
             person_ref(person),
             code,
         )
@@ -399,7 +415,7 @@ def subject(public_id: UUID) -> User | None:
     rows = statements.rows(
         "consent.subject",
         _subject_by_id,
-        ((UUID(int=0x5EED_0001),), (UUID(int=0x5EED_0002),)),
+        STAND_IN_IDS,
         public_id,
     )
     return statements.instance(User, SUBJECT_FIELDS, rows[0]) if rows else None

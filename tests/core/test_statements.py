@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import F, signals
 
 from charte.accounts.models import Role, User
@@ -93,6 +93,31 @@ def test_the_consent_writes_statements_are_djangos(guardian_anna):
         newest.text.version,
     )
     assert queries.text_by_digest("0" * 64) is None
+
+
+def test_the_consent_apis_statements_are_kept_and_are_djangos(guardian_anna):
+    """Each query the consent API reads a person with is compiled once, and its bound SQL is
+    what Django compiles for the real person."""
+    ref = person_ref(guardian_anna)
+    text = ConsentRecord.objects.filter(subject_ref=ref, text__isnull=False).last()
+    assert text is not None
+    reads = [
+        (queries._account_of, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
+        (queries._latest_of, queries.STAND_IN_REFS, (ref,)),
+        (queries._subject_by_id, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
+        (
+            queries._newest_of,
+            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),
+            (ref, "newsletter"),
+        ),
+        (queries._text_of, (("stand-in-1",), ("stand-in-2",)), (text.text.sha256,)),
+    ]
+    for build, stand_ins, values in reads:
+        kept = statements.compile_once(build, stand_ins, DEFAULT_DB_ALIAS)
+        assert kept is not None, build.__name__
+        sql, params = build(*values).query.sql_with_params()
+        assert kept.bind(values) == (sql, list(params)), build.__name__
+        assert kept.rows(*values) == list(build(*values)), build.__name__
 
 
 def record(**overrides):
