@@ -8,6 +8,7 @@ same signals, and changes nothing when it fails.
 
 import uuid
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
@@ -99,9 +100,10 @@ def test_the_consent_apis_statements_are_kept_and_are_djangos(guardian_anna):
     """Each query the consent API reads a person with is compiled once, and its bound SQL is
     what Django compiles for the real person."""
     ref = person_ref(guardian_anna)
-    text = ConsentRecord.objects.filter(subject_ref=ref, text__isnull=False).last()
-    assert text is not None
-    reads = [
+    given = ConsentRecord.objects.filter(subject_ref=ref, text__isnull=False).last()
+    assert given is not None
+    assert given.text is not None
+    reads: list[tuple[statements.Builder, Any, tuple[Any, ...]]] = [
         (queries._account_of, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
         (queries._latest_of, queries.STAND_IN_REFS, (ref,)),
         (queries._subject_by_id, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
@@ -110,7 +112,7 @@ def test_the_consent_apis_statements_are_kept_and_are_djangos(guardian_anna):
             (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),
             (ref, "newsletter"),
         ),
-        (queries._text_of, (("stand-in-1",), ("stand-in-2",)), (text.text.sha256,)),
+        (queries._text_of, (("stand-in-1",), ("stand-in-2",)), (given.text.sha256,)),
     ]
     for build, stand_ins, values in reads:
         kept = statements.compile_once(build, stand_ins, DEFAULT_DB_ALIAS)
