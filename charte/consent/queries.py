@@ -106,6 +106,8 @@ def consent_state_and_changes(
 # (`charte.core.statements`).
 STAND_IN_IDS = ((UUID(int=0x5EED_0001),), (UUID(int=0x5EED_0002),))
 STAND_IN_REFS = (("user:stand-in-1",), ("user:stand-in-2",))
+STAND_IN_CHOICES = (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2"))
+STAND_IN_DIGESTS = (("stand-in-1",), ("stand-in-2",))
 
 
 def _account_of(public_id: UUID) -> QuerySet[User, tuple[Any, ...]]:
@@ -372,7 +374,7 @@ def latest_choices(
         rows = statements.rows(
             "consent.newest_of",
             _newest_of,
-            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),  # ref, purpose
+            STAND_IN_CHOICES,
             person_ref(person),
             code,
         )
@@ -397,7 +399,7 @@ def _text_of(sha256: str) -> QuerySet[ConsentText, tuple[Any, ...]]:
 def text_by_digest(sha256: str) -> ConsentText | None:
     """The stored text whose SHA-256 is `sha256`, its body deferred, through a statement
     compiled once (`charte.core.statements`)."""
-    rows = statements.rows("consent.text", _text_of, (("stand-in-1",), ("stand-in-2",)), sha256)
+    rows = statements.rows("consent.text", _text_of, STAND_IN_DIGESTS, sha256)
     return statements.instance(ConsentText, TEXT_FIELDS, rows[0]) if rows else None
 
 

@@ -1,8 +1,11 @@
 import pytest
 
+from charte.accounts import actions as accounts
+from charte.accounts.models import Role, User
+from charte.audit.models import Entry
 from charte.consent.models import ApiClient, ConsentRecord
 from charte.consent.queries import consent_holds, forget_state
-from charte.core.actors import person_ref
+from charte.core.actors import SEED, person_ref
 from tests.consent.helpers import adopt, auth, text_digest
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +91,27 @@ def test_an_unknown_person_is_not_found(client, key):
         "/api/consent/subjects/00000000-0000-4000-8000-000000000000", headers=auth(key)
     )
     assert response.status_code == 404
+
+
+def test_a_service_cannot_record_a_consent_for_staff_or_for_nobody(client, key, guardian_anna):
+    """A staff member is not a subject of the API (their consents are not a service's to
+    change), nor is an identifier that names nobody: 404, and nothing recorded or journalled."""
+    accounts.change_role(user=guardian_anna, role=Role.MARKETING, actor=SEED)
+    assert User.objects.get(pk=guardian_anna.pk).is_staff is True
+    before = ConsentRecord.objects.count()
+    entries = Entry.objects.count()
+
+    for subject in (guardian_anna.public_id, "00000000-0000-4000-8000-000000000000"):
+        response = client.post(
+            f"/api/consent/subjects/{subject}",
+            {"purpose": "newsletter", "given": False},
+            content_type="application/json",
+            headers=auth(key),
+        )
+        assert response.status_code == 404, subject
+
+    assert ConsentRecord.objects.count() == before
+    assert Entry.objects.count() == entries
 
 
 def test_each_service_is_rate_limited(client, key, guardian_anna, settings):

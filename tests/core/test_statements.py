@@ -107,12 +107,8 @@ def test_the_consent_apis_statements_are_kept_and_are_djangos(guardian_anna):
         (queries._account_of, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
         (queries._latest_of, queries.STAND_IN_REFS, (ref,)),
         (queries._subject_by_id, queries.STAND_IN_IDS, (guardian_anna.public_id,)),
-        (
-            queries._newest_of,
-            (("user:stand-in-1", "stand-in-1"), ("user:stand-in-2", "stand-in-2")),
-            (ref, "newsletter"),
-        ),
-        (queries._text_of, (("stand-in-1",), ("stand-in-2",)), (given.text.sha256,)),
+        (queries._newest_of, queries.STAND_IN_CHOICES, (ref, "newsletter")),
+        (queries._text_of, queries.STAND_IN_DIGESTS, (given.text.sha256,)),
     ]
     for build, stand_ins, values in reads:
         kept = statements.compile_once(build, stand_ins, DEFAULT_DB_ALIAS)
