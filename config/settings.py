@@ -14,6 +14,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHARTE_VAR_DIR", BASE_DIR / "var"))
@@ -103,7 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "charte.core.apps.StaticFiles",  # django.contrib.staticfiles, see its docstring
     "django_tasks_db",
     "ninja",
     "django_htmx",
@@ -490,6 +491,9 @@ STATIC_ROOT = VAR_DIR / "static"
 # Outside production, WhiteNoise serves the files straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# collectstatic compresses each file twice (gzip, brotli); source maps (django-ninja's Swagger and
+# ReDoc bundles bring 11 MB of them) are fetched by developer tools only: served as they are.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Access and portability archives: private files, never served as media, deleted on expiry.

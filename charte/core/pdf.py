@@ -7,13 +7,11 @@ Design:
   nothing from the network: a stylesheet or image is read from our own static files (the
   `{% static %}` path, found by the staticfiles finders as in development, or from
   STATIC_ROOT after collectstatic), `data:` URLs are read inline, and every other address is
-  refused and left out of the document (`FetchRefused`, logged).
+  refused and left out of the document (`pdf_fetcher.FetchRefused`, logged).
 - The document is rendered in the language that is active when it is called, like a page; the
   caller activates the reader's language (`translation.override`).
 """
 
-import logging
-import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -22,39 +20,12 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import get_valid_filename
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from charte.core.headers import PRIVATE
-
-logger = logging.getLogger(__name__)
 
 # Relative addresses in a template resolve against this origin, which exists nowhere: it only
 # lets the fetcher tell our static files from anything else.
 BASE_URL = "https://pdf.charte.invalid/"
-
-
-class FetchRefused(URLFetchingError):
-    """The document asked for something that is not one of our static files."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves our static files and `data:` URLs; refuses every other address."""
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
-        if url.startswith(prefix):
-            relative = url.removeprefix(prefix).split("?")[0].split("#")[0]
-            path = static_file(relative)
-            if path is not None:
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(
-                    url, path.read_bytes(), headers={"Content-Type": content_type}
-                )
-        logger.warning("A PDF asked for %r, which is not one of our static files.", url)
-        raise FetchRefused(url)
 
 
 def static_file(relative: str) -> Path | None:
@@ -76,6 +47,11 @@ def render_pdf(
     template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
 ) -> bytes:
     """The template rendered as a PDF document."""
+    # WeasyPrint takes a second and more to import: only a process that makes a PDF pays it.
+    from weasyprint import HTML
+
+    from charte.core.pdf_fetcher import StaticOnlyFetcher
+
     html = render_to_string(template_name, context, request=request)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
 

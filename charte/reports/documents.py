@@ -5,7 +5,6 @@ import io
 import logging
 
 from django.utils import translation
-from pypdf import PdfWriter
 
 from charte.accounts.models import User
 from charte.core import pdf
@@ -24,6 +23,8 @@ def pupil_pdf(*, viewer: User, pupil: User, period: Period, language: str) -> by
 def class_pdf(reports: list[PrintedReport]) -> bytes:
     """The stored reports as one document, in their order; each starts on a new page (and on
     a right-hand page, so that a class printed on both sides can be handed out sheet by sheet)."""
+    from pypdf import PdfWriter  # imported by the process that joins reports, not by every one
+
     writer = PdfWriter()
     for report in reports:
         try:

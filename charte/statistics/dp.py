@@ -9,7 +9,6 @@ spends epsilon = the sum of the epsilon_i, as OpenDP's privacy map computes it, 
 
 from typing import Any
 
-import opendp.prelude as dp_lib
 from django.db.models import Count, Sum
 
 from charte.statistics.models import Activity
@@ -19,6 +18,8 @@ CLAMP = 200
 
 
 def _laplace(value: int, *, sensitivity: int, epsilon: float) -> tuple[int, float]:
+    import opendp.prelude as dp_lib  # imported by the process that releases figures, not by all
+
     dp_lib.enable_features("contrib")
     measurement = dp_lib.m.make_laplace(
         dp_lib.atom_domain(T=int),

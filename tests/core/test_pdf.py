@@ -5,8 +5,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.template import engines
+from weasyprint import HTML
 
-from charte.core import pdf
+from charte.core import pdf, pdf_fetcher
 from tests.helpers import pdf_text
 
 
@@ -18,8 +19,8 @@ def test_a_template_becomes_a_pdf_whose_text_reads_back(settings):
         "<p>Période : trimestre 1</p>{% endblock %}"
     )
     html = template.render({})
-    document = pdf.HTML(
-        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
+    document = HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf_fetcher.StaticOnlyFetcher()
     ).write_pdf()
     text = pdf_text(document)
     assert "Bulletin de Anaïs Lefèvre" in text
@@ -56,18 +57,18 @@ def test_a_document_fetches_nothing_outside_our_static_files(outside_server):
         f'<img src="{outside_server}/pixel.png"><img src="/etc/passwd">'
         '<link rel="stylesheet" href="/static/core/../../../../etc/passwd"><p>Bonjour</p>'
     )
-    document = pdf.HTML(
-        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf.StaticOnlyFetcher()
+    document = HTML(
+        string=html, base_url=pdf.BASE_URL, url_fetcher=pdf_fetcher.StaticOnlyFetcher()
     ).write_pdf()
     assert document.startswith(b"%PDF-")
     assert Recorder.hits == []
 
 
 def test_our_own_stylesheet_is_read_from_the_static_files():
-    fetched = pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/core/pdf.css")
+    fetched = pdf_fetcher.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/core/pdf.css")
     assert b"@page" in fetched.read()
-    with pytest.raises(pdf.FetchRefused):
-        pdf.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/../settings.py")
+    with pytest.raises(pdf_fetcher.FetchRefused):
+        pdf_fetcher.StaticOnlyFetcher().fetch(pdf.BASE_URL + "static/../settings.py")
 
 
 def test_the_download_is_never_stored_and_its_name_is_safe():
