@@ -104,7 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.messages",
-    "charte.core.apps.StaticFiles",  # django.contrib.staticfiles, see its docstring
+    "charte.core.static_files.StaticFiles",  # django.contrib.staticfiles, see its docstring
     "django_tasks_db",
     "ninja",
     "django_htmx",

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.contrib.staticfiles.apps import StaticFilesConfig
 
 
 class CoreConfig(AppConfig):
@@ -21,10 +20,3 @@ class CoreConfig(AppConfig):
 
         checks.register(quota.check_every_upload_counts)
         pre_save.connect(text.clean_before_saving, dispatch_uid="charte.core.text")
-
-
-class StaticFiles(StaticFilesConfig):
-    """Django's static files, without django-ninja's ReDoc bundle (the API's documentation is its
-    Swagger page): collectstatic neither copies nor compresses its 4 MB."""
-
-    ignore_patterns = [*StaticFilesConfig.ignore_patterns, "ninja/redoc.standalone.js*"]
