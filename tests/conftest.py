@@ -96,6 +96,18 @@ def it_jules(db: None) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language (French), whatever the test before it
+    read: Django's test client leaves the language of its last answer active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Rate limits are counted in the cache (charte.core.ratelimit): each test starts afresh."""
     from django.core.cache import cache

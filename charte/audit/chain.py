@@ -60,10 +60,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from charte.audit.models import Entry, Seal
+from charte.core.statements import NewRow
 from charte.core.text import storable
 
 GENESIS = "0" * 64
@@ -361,20 +362,29 @@ def append(
     data: Mapping[str, Any],
     ip: str | None,
     user_agent: str,
+    along: Sequence[models.Model] = (),
 ) -> Entry:
-    """Append one entry at the head of a lane, inside the caller's transaction if any."""
+    """Append one entry at the head of a lane, inside the caller's transaction if any.
+
+    `along`: new rows that go in with the entry, as `save()` would insert them, the entry and
+    they all or none. On PostgreSQL, in the statement that appends (one round trip, and out
+    of a transaction no BEGIN nor COMMIT: the statement commits by itself); elsewhere, in the
+    append's transaction, before the entry."""
     using = router.db_for_write(Entry)
     payload = normalise_data(dict(data))
     ip = normalise_ip(ip)
     user_agent = normalise_text(user_agent, 200)
     said = (event, actor_ref, subject_ref, payload, ip, user_agent)
+    rows = [NewRow(obj, using) for obj in along]
     connection = connections[using]
     if connection.vendor == "postgresql":
-        entry = _append_in_one_statement(using, *said)
+        entry = _append_in_one_statement(using, *said, along=rows)
         if entry is not None:
             return entry
     # No savepoint inside an action's transaction: an append that fails fails the action.
     with transaction.atomic(using=using, savepoint=False):
+        for row in rows:
+            row.run()
         last = claim(using)
         at = _time_after(last.at, last.sealed)
         entry = _signed(last.lane, last.seq + 1, last.hash, at, *said)
@@ -496,6 +506,22 @@ APPEND_SQL = (
 )
 
 
+def _append_sql(along: Sequence[NewRow]) -> str:
+    """The append, and each row of `along` inserted by the same statement if the entry is (the
+    function answers the entry's id, or NULL when the head was not the one expected); the
+    function's answer, then each row's returned columns."""
+    if not along:
+        return APPEND_SQL
+    inserts = "".join(
+        f", along_{n} AS ({row.select_sql('appended', 'appended.id IS NOT NULL')})"
+        for n, row in enumerate(along)
+    )
+    returned = "".join(
+        f", {column}" for n, row in enumerate(along) for column in row.returned_sql(f"along_{n}")
+    )
+    return f"WITH appended AS ({APPEND_SQL}){inserts} SELECT appended.*{returned} FROM appended"  # noqa: S608
+
+
 def _append_in_one_statement(
     using: str,
     event: str,
@@ -504,10 +530,11 @@ def _append_in_one_statement(
     payload: Any,
     ip: str | None,
     user_agent: str,
+    along: Sequence[NewRow] = (),
 ) -> Entry | None:
     """PostgreSQL: sign from the head this connection expects, and let one statement take the
-    lane, check the head and insert (migration 0005). None when the lane is new to this
-    connection: the caller then appends the general way."""
+    lane, check the head and insert (migration 0005), `along`'s rows with the entry. None when
+    the lane is new to this connection: the caller then appends the general way."""
     connection = connections[using]
     expected: Head | None = getattr(connection, "charte_journal_head", None)
     sealed: date | None = None
@@ -528,9 +555,10 @@ def _append_in_one_statement(
             ip,
             user_agent,
         )
-        with connection.cursor() as cursor:
+        extra = [param for row in along for param in row.params]
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(
-                APPEND_SQL,
+                _append_sql(along),
                 [
                     expected.lane,
                     lanes(),
@@ -545,10 +573,14 @@ def _append_in_one_statement(
                     ip,
                     user_agent,
                     entry.hash,
+                    *extra,
                 ],
             )
-            inserted, lane, seq, digest, head_at, sealed = cursor.fetchone()
+            inserted, lane, seq, digest, head_at, sealed, *returned = cursor.fetchone()
         if inserted is not None:
+            for row in along:
+                row.inserted(returned[: len(row.returning)])
+                returned = returned[len(row.returning) :]
             entry.pk = inserted
             entry._state.adding = False
             entry._state.db = using

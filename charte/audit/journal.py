@@ -11,9 +11,10 @@ Each entry is chained to the one before and signed (`chain.py`); once written, t
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db import models
 from django.http import HttpRequest
 
 from charte.audit import chain, events
@@ -50,8 +51,12 @@ def record(
     subject: "AbstractBaseUser | None" = None,
     data: Mapping[str, Any] | None = None,
     meta: RequestMeta | None = None,
+    along: Sequence[models.Model] = (),
 ) -> Entry:
-    """Append one entry to the journal. Call it inside the action's transaction, last."""
+    """Append one entry to the journal. Call it inside the action's transaction, last; or, for
+    an action that is only new rows, give them as `along`: they go in with the entry, all or
+    none, in one statement on PostgreSQL, which needs no transaction around it
+    (`chain.append`)."""
     if meta is not None and not events.carries_connection_data(event):
         raise ValueError(
             f"The journal keeps no IP address or user agent for {event!r}: drop meta=, or "
@@ -64,6 +69,7 @@ def record(
         data=data or {},
         ip=meta["ip"] if meta else None,
         user_agent=meta["user_agent"] if meta else "",
+        along=along,
     )
     from charte.audit import watch
 

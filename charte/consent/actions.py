@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import secrets
 from collections.abc import Mapping
+from contextlib import nullcontext
 from functools import partial
 from typing import Any
 
@@ -51,7 +52,6 @@ from charte.consent.queries import (
     text_by_digest,
     writing_state,
 )
-from charte.core import statements
 from charte.core.actors import ANONYMOUS, RETENTION, Actor, SystemActor, actor_ref, person_ref
 from charte.core.errors import ActionError, Conflict
 from charte.notifications.actions import notify
@@ -115,7 +115,6 @@ def _verification(
     return Verification.DECLARED
 
 
-@transaction.atomic
 def record_choices(
     *,
     person: User,
@@ -136,6 +135,11 @@ def record_choices(
     equal to the current state under the current charter version records nothing. `found`:
     what the caller read of the cache already (the charter's current version, see
     `queries.current_version`).
+
+    Everything is read and checked before anything is written. One record alone (a service's
+    choice through the API) goes in with its journal entry in one statement, all or none, with
+    no transaction around it (`audit.record(along=...)`); several, or a withdrawal that closes
+    the account, in one transaction.
     """
     channel = Channel(channel)
     language = language or settings.LANGUAGE_CODE
@@ -173,30 +177,37 @@ def record_choices(
             text=text,
             charter_version=version,
         )
-        statements.insert(record)  # as record.save() does, without compiling it each time
-        audit.record(
-            event=f"consent.{act}",
-            actor=actor,
-            subject=person,
-            data={
-                "purpose": code,
-                "channel": channel.value,
-                "record": str(record.public_id),
-                "on_behalf": on_behalf,
-                "charter_version": version.number if version else None,
-            },
-            meta=meta,
-        )
         created.append(record)
-    if created:
-        # This transaction reads the person's consents from the database from now on, and the
-        # cached state goes once it commits (nothing changes if it rolls back).
+    if not created:
+        return created
+    closes = person.is_active and any(
+        r.act == Act.WITHDRAWN and not applicable[r.purpose].separable for r in created
+    )
+    alone = len(created) == 1 and not closes
+    with nullcontext() if alone else transaction.atomic():
+        for record in created:
+            audit.record(
+                event=f"consent.{record.act}",
+                actor=actor,
+                subject=person,
+                data={
+                    "purpose": record.purpose,
+                    "channel": channel.value,
+                    "record": str(record.public_id),
+                    "on_behalf": on_behalf,
+                    "charter_version": version.number if version else None,
+                },
+                meta=meta,
+                along=[record],
+            )
+        # The person's consents are read from the database from now on in this transaction,
+        # and the cached state goes once it commits (nothing changes if it rolls back); with
+        # no transaction, at once.
         writing_state(person_ref(person))
-    withdrawn_required = [
-        r for r in created if r.act == Act.WITHDRAWN and not applicable[r.purpose].separable
-    ]
-    if withdrawn_required and person.is_active:
-        accounts.set_active(person=person, active=False, actor=actor, reason="consent_withdrawn")
+        if closes:
+            accounts.set_active(
+                person=person, active=False, actor=actor, reason="consent_withdrawn"
+            )
     return created
 
 

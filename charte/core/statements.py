@@ -156,50 +156,117 @@ def insert(obj: models.Model, database: str = DEFAULT_DB_ALIAS) -> None:
     default time, `auto_now`) is applied and its value prepared by the field as Django does,
     the keys the database gives are read back. Not for a value that is an expression (`F`,
     `Now()`): save it as usual."""
-    model = type(obj)
-    meta = model._meta
-    if not obj._state.adding:
-        raise ValueError(f"{meta.label} {obj.pk} is already saved: insert() makes new rows.")
     connection = connections[database]
     if not connection.features.can_return_columns_from_insert:
+        if not obj._state.adding:
+            raise ValueError(
+                f"{obj._meta.label} {obj.pk} is already saved: insert() makes new rows."
+            )
         obj.save(using=database)
         return
-    signals.pre_save.send(sender=model, instance=obj, raw=False, using=database, update_fields=None)
-    fields = [f for f in meta.local_concrete_fields if not f.generated]
-    given_key = obj.pk is not None
-    if not given_key:
-        fields = [f for f in fields if f is not meta.auto_field]
-    values = [field.pre_save(obj, True) for field in fields]
-    if any(hasattr(value, "resolve_expression") for value in values):
-        raise ValueError(f"{meta.label}: insert() takes plain values; save an expression as usual.")
-    key = (model, database, given_key)
-    if key not in _inserts.statements:
-        query = InsertQuery(model)
-        query.insert_values(fields, [obj])
-        compiler = query.get_compiler(using=database)
-        compiler.returning_fields = meta.db_returning_fields
-        [(sql, _params)] = compiler.as_sql()
-        _inserts.statements[key] = (sql, compiler)
-    sql, compiler = _inserts.statements[key]
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values, strict=True)
-    ]
-    returning = meta.db_returning_fields
-    with transaction.mark_for_rollback_on_error(using=database), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = connection.ops.fetch_returned_rows(cursor, compiler.returning_params)
-    columns = [field.get_col(meta.db_table) for field in returning]
-    converters = compiler.get_converters(columns)
-    if converters:
-        rows = list(compiler.apply_converters(rows, converters))
-    for value, field in zip(rows[0], returning, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding = False
-    obj._state.db = database
-    signals.post_save.send(
-        sender=model, instance=obj, created=True, update_fields=None, raw=False, using=database
-    )
+    NewRow(obj, database).run()
+
+
+class NewRow:
+    """A new row as `insert` saves it, ready to go into the database by itself (`run`) or
+    inside a statement that does more (the journal's append, `charte.audit.chain`): `pre_save`
+    is sent and the values are prepared when it is made; `inserted` takes the columns that the
+    database gave back and sends `post_save`."""
+
+    def __init__(self, obj: models.Model, database: str = DEFAULT_DB_ALIAS) -> None:
+        model = type(obj)
+        meta = model._meta
+        if not obj._state.adding:
+            raise ValueError(f"{meta.label} {obj.pk} is already saved: insert() makes new rows.")
+        self.obj, self.database = obj, database
+        connection = connections[database]
+        signals.pre_save.send(
+            sender=model, instance=obj, raw=False, using=database, update_fields=None
+        )
+        fields = [f for f in meta.local_concrete_fields if not f.generated]
+        self.given_key = obj.pk is not None
+        if not self.given_key:
+            fields = [f for f in fields if f is not meta.auto_field]
+        values = [field.pre_save(obj, True) for field in fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            raise ValueError(
+                f"{meta.label}: insert() takes plain values; save an expression as usual."
+            )
+        self.fields = fields
+        self.params = [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, values, strict=True)
+        ]
+        self.returning = meta.db_returning_fields
+
+    def _compiled(self) -> tuple[str, Any]:
+        """Django's INSERT for the model, compiled once per thread."""
+        key = (type(self.obj), self.database, self.given_key)
+        if key not in _inserts.statements:
+            query = InsertQuery(type(self.obj))
+            query.insert_values(self.fields, [self.obj])
+            compiler = query.get_compiler(using=self.database)
+            compiler.returning_fields = self.returning
+            [(sql, _params)] = compiler.as_sql()
+            _inserts.statements[key] = (sql, compiler)
+        return _inserts.statements[key]
+
+    def run(self) -> None:
+        """Insert the row alone, as `save()` would."""
+        connection = connections[self.database]
+        sql, compiler = self._compiled()
+        with (
+            transaction.mark_for_rollback_on_error(using=self.database),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, self.params)
+            rows = connection.ops.fetch_returned_rows(cursor, compiler.returning_params)
+        self.inserted(rows[0])
+
+    def select_sql(self, source: str, condition: str) -> str:
+        """PostgreSQL: the row inserted from a SELECT on `source` (a name of the statement's
+        WITH), only when `condition` holds there; it returns the columns `inserted` takes. Each
+        value is cast to its column's type, as Django's VALUES would leave the database to do."""
+        connection = connections[self.database]
+        table = connection.ops.quote_name(self.obj._meta.db_table)
+        columns = ", ".join(self._column(f) for f in self.fields)
+        values = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in self.fields)
+        returning = ", ".join(self._column(f) for f in self.returning)
+        # Names quoted by Django, from the model; every value a parameter.
+        return (
+            f"INSERT INTO {table} ({columns}) SELECT {values} FROM {source} WHERE {condition} "  # noqa: S608
+            f"RETURNING {returning}"
+        )
+
+    def returned_sql(self, source: str) -> list[str]:
+        """Each column that `inserted` takes, read from `source`, the WITH that inserted it."""
+        return [f"(SELECT {self._column(f)} FROM {source})" for f in self.returning]  # noqa: S608
+
+    def _column(self, field: models.Field[Any, Any]) -> str:
+        if field.column is None:
+            raise ValueError(f"{field} has no column.")
+        return connections[self.database].ops.quote_name(field.column)
+
+    def inserted(self, row: Sequence[Any]) -> None:
+        """The row is in: its returned columns (database values) set, `post_save` sent."""
+        obj, meta = self.obj, self.obj._meta
+        _sql, compiler = self._compiled()
+        converters = compiler.get_converters([f.get_col(meta.db_table) for f in self.returning])
+        values = list(row)
+        if converters:
+            [values] = list(compiler.apply_converters([values], converters))
+        for value, field in zip(values, self.returning, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = self.database
+        signals.post_save.send(
+            sender=type(obj),
+            instance=obj,
+            created=True,
+            update_fields=None,
+            raw=False,
+            using=self.database,
+        )
 
 
 def instance[M: models.Model](

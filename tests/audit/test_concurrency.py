@@ -21,6 +21,7 @@ from charte import audit
 from charte.audit import chain
 from charte.audit.models import Entry
 from charte.audit.verify import verify
+from charte.consent.models import ConsentRecord
 from charte.core.actors import SystemActor
 from tests.audit.conftest import postgres_only
 
@@ -90,6 +91,38 @@ def test_concurrent_threads_leave_one_chain_that_verifies():
                 "lane", flat=True
             )
             assert len(set(pair)) == 1
+
+
+def test_concurrent_actions_of_one_statement_leave_each_row_once_with_its_entry():
+    """Writers whose action is a new row given with its entry (`along`), out of any transaction:
+    one statement each, retried from the lane's new head when another writer moved it."""
+
+    def act(n: int, appends: int) -> None:
+        for i in range(appends):
+            row = ConsentRecord(
+                subject_ref=f"user:00000000-0000-0000-0000-{n:012d}",
+                purpose="newsletter",
+                act="refused",
+                actor_ref=f"system:writer-{n}",
+                channel="api",
+            )
+            audit.record(
+                event="consent.refused",
+                actor=SystemActor(f"writer-{n}"),
+                data={"record": str(row.public_id), "writer": n, "i": i},
+                along=[row],
+            )
+
+    errors = run_writers(4, 25, act)
+
+    assert errors == []
+    rows = set(ConsentRecord.objects.values_list("public_id", flat=True))
+    assert len(rows) == 4 * 25
+    recorded = Entry.objects.filter(event="consent.refused").values_list("data__record", flat=True)
+    assert sorted(recorded) == sorted(str(r) for r in rows)
+    gapless_lanes()
+    report = verify()
+    assert report.ok, report.problems
 
 
 def gapless_lanes() -> dict[int, int]:
@@ -203,7 +236,7 @@ def test_without_the_lock_the_same_writers_would_fork_the_chain(monkeypatch):
         return chain.Head(0, row[0], row[1], row[2], None)
 
     monkeypatch.setattr(chain, "claim", unlocked_claim)
-    monkeypatch.setattr(chain, "_append_in_one_statement", lambda *args: None)
+    monkeypatch.setattr(chain, "_append_in_one_statement", lambda *args, **kwargs: None)
 
     def append(n: int, appends: int) -> None:
         for i in range(appends):
