@@ -66,13 +66,15 @@ class GuardianFieldsUnchecked(RuntimeError):
     """
 
 
-# What is cached about a person (the consent API's answer: whether the account exists, is open,
-# and its role, with the person's consents) sits under the person's version token. Every write
-# of these fields and every deletion of an account replaces that token once it commits,
-# whichever way it is written: `User.save()` and `User.delete()`, and the queryset's `update()`,
-# `bulk_update()`, `delete()` and the erasure's plain `_raw_delete()`. A path that missed it
-# would let a closed or erased account's consent hold from the cache.
-STATE_FIELDS = frozenset({"is_active", "role", "is_staff"})
+# What is cached about a person sits under two version tokens: the person's (the consent API's
+# answer: whether the account exists, is open, and its role, with the person's consents; every
+# consent write replaces it too) and the account's (what a consent write reads of the account:
+# its state, role, birth date and country, which decide the purposes it may choose; consent
+# writes leave it alone). Every write of these fields and every deletion of an account replaces
+# both once it commits, whichever way it is written: `User.save()` and `User.delete()`, and the
+# queryset's `update()`, `bulk_update()`, `delete()` and the erasure's plain `_raw_delete()`. A
+# path that missed it would let a closed or erased account's consent hold from the cache.
+STATE_FIELDS = frozenset({"is_active", "role", "is_staff", "birth_date", "country"})
 
 
 def person_token(ref: str) -> str:
@@ -80,10 +82,17 @@ def person_token(ref: str) -> str:
     return f"person:version:{ref}"
 
 
+def account_token(ref: str) -> str:
+    """The version token of what is cached about the account of `ref` alone (its state, role,
+    birth date and country), which the person's consent writes do not replace."""
+    return f"account:version:{ref}"
+
+
 def state_changed(public_ids: Iterable[UUID | str]) -> None:
     """The accounts `public_ids` changed (or went): the open transaction reads them from the
     database, and every process does once it commits. Called once the change is written."""
-    cached.changed(*(person_token(f"user:{public_id}") for public_id in public_ids))
+    refs = [f"user:{public_id}" for public_id in public_ids]
+    cached.changed(*(token(ref) for ref in refs for token in (person_token, account_token)))
 
 
 class UserQuerySet(models.QuerySet["User"]):

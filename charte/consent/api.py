@@ -37,6 +37,7 @@ from charte.consent.queries import (
     service_answer,
     service_for_key,
     subject,
+    subject_answer,
     widened_since,
 )
 from charte.core import cached, ratelimit
@@ -49,7 +50,8 @@ from charte.privacy import register
 
 # One round trip to the cache before the view: the service's key, the request counted against
 # its rate, and (for a request about a person) that person's cached consents and the charter's
-# material changes. Nothing read about a person is used unless the key is valid.
+# material changes, or for a write what it reads of the person's account and the charter's
+# current version. Nothing read about a person is used unless the key is valid.
 FOUND = "charte_consent_found"
 REFUSAL = "charte_consent_refusal"
 
@@ -65,12 +67,14 @@ def _person_ref(request: HttpRequest) -> str | None:
 
 def _person_keys(request: HttpRequest) -> list[str]:
     """For a read of a person's consents: the cached answer and the tokens it depends on; for a
-    write, the charter's current version, which the new record points at."""
+    write, what it reads of the person's account and the charter's current version, which the
+    new record points at."""
     ref = _person_ref(request)
     if ref is None:
         return []
     if request.method != "GET":
-        return keys_of(current_version_answer())
+        public_id = UUID(ref.removeprefix("user:"))
+        return keys_of(subject_answer(public_id), current_version_answer())
     # The material changes themselves too (their token with them): an answer made afresh after
     # a write of the person's consents then reads only the person from the database.
     return [_answer_key(ref), person_token(ref), *keys_of(material_changes_answer())]
@@ -226,8 +230,8 @@ def purposes(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _subject(public_id: UUID) -> User:
-    person = subject(public_id)
+def _subject(request: HttpRequest, public_id: UUID) -> User:
+    person = subject(public_id, getattr(request, FOUND, None))
     if person is None:
         raise NotFound("No such person.")
     return person
@@ -287,7 +291,7 @@ def _answer(request: HttpRequest, ref: str, found: dict[str, Any]) -> bytes:
 def record_consent(request: HttpRequest, public_id: UUID, choice: ChoiceIn) -> Status[Any]:
     client = request.auth  # type: ignore[attr-defined]
     assert isinstance(client, ApiClient)
-    person = _subject(public_id)
+    person = _subject(request, public_id)
     if choice.purpose not in register.PURPOSE_BY_CODE:
         raise NotFound("No such purpose.")
     created = actions.record_choices(

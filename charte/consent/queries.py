@@ -11,7 +11,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from charte.accounts.models import Role, User, person_token
+from charte.accounts.models import Role, User, account_token, person_token
 from charte.accounts.queries import guardians_of
 from charte.consent.models import (
     VERIFICATION_STRENGTH,
@@ -411,16 +411,33 @@ def _subject_by_id(public_id: UUID) -> QuerySet[User, tuple[Any, ...]]:
     return User.objects.filter(public_id=public_id, is_staff=False).values_list(*SUBJECT_FIELDS)[:1]
 
 
-def subject(public_id: UUID) -> User | None:
-    """The person (not staff) with this public id, with what a consent write reads of them,
-    through a statement compiled once (`charte.core.statements`)."""
-    rows = statements.rows(
-        "consent.subject",
-        _subject_by_id,
-        STAND_IN_IDS,
-        public_id,
+def subject_answer(public_id: UUID) -> cached.Cached:
+    """What a consent write reads of the person `public_id`, cached under the account's token
+    (`accounts.models.account_token`): replaced by every change to the account, never by a
+    consent write. Not kept when there is no such person (or a staff member)."""
+    return cached.Cached(
+        account_token(f"user:{public_id}"),
+        f"consent:subject:{public_id}",
+        partial(_subject_row, public_id),
+        keep_none=False,
     )
-    return statements.instance(User, SUBJECT_FIELDS, rows[0]) if rows else None
+
+
+def _subject_row(public_id: UUID) -> tuple[Any, ...] | None:
+    rows = statements.rows("consent.subject", _subject_by_id, STAND_IN_IDS, public_id)
+    return rows[0] if rows else None
+
+
+def subject(public_id: UUID, found: dict[str, Any] | None = None) -> User | None:
+    """The person (not staff) with this public id, with what a consent write reads of them:
+    from the cache (what was read of it already: `found`, for `keys_of(subject_answer(...))`),
+    else through a statement compiled once (`charte.core.statements`)."""
+    answer = subject_answer(public_id)
+    if found is None:
+        [row] = cached.read_through(answer)
+    else:
+        [row] = cached.resolve([answer], found)
+    return statements.instance(User, SUBJECT_FIELDS, row) if row is not None else None
 
 
 def history(person: User) -> list[ConsentRecord]:

@@ -46,9 +46,12 @@ def test_a_cached_read_makes_no_query(client, key, guardian_anna):
     assert len(queries) == 0, "\n".join(q["sql"] for q in queries)
 
 
-def test_a_write_reads_the_person_and_one_record_by_index(client, key, guardian_anna):
-    """A service's choice reads the person's account and the newest record of that purpose
-    only (one row by index, whatever the length of their history), the text once at most."""
+def test_a_write_reads_one_record_by_index_and_the_account_from_the_cache(
+    client, key, guardian_anna
+):
+    """A service's choice reads the newest record of that purpose only (one row by index,
+    whatever the length of their history), the text once at most; the person's account comes
+    from the cache, with the service's key, once read."""
     helpers.give_newsletter(client, key, guardian_anna)
 
     with CaptureQueriesContext(connection) as queries:
@@ -65,13 +68,44 @@ def test_a_write_reads_the_person_and_one_record_by_index(client, key, guardian_
         for q in queries
         if q["sql"].startswith("SELECT") and "audit_" not in q["sql"] and "journal" not in q["sql"]
     ]
-    assert len(reads) == 2, "\n".join(reads)
-    account, records = reads
-    assert '"accounts_user"' in account
+    assert len(reads) == 1, "\n".join(reads)
+    [records] = reads
     assert '"consent_consentrecord"' in records
     assert "GROUP BY" not in records
     assert "LIMIT 1" in records
+    assert not any('"accounts_user"' in q["sql"] for q in queries)
     assert holds(read(client, key, guardian_anna)) is False
+
+
+def test_a_write_sees_at_once_an_account_changed_since_it_was_cached(
+    client, key, guardian_anna, django_capture_on_commit_callbacks
+):
+    """The account a write reads from the cache goes with every change to it: made staff (a
+    change of role), the person is no one the API may write for; erased, no one at all."""
+    from charte.accounts.actions import change_role
+    from charte.accounts.models import Role
+    from charte.core.actors import SEED, Operator
+    from charte.privacy.erasure import erase
+
+    def withdraw() -> int:
+        return client.post(
+            f"/api/consent/subjects/{guardian_anna.public_id}",
+            {"purpose": "newsletter", "given": False},
+            content_type="application/json",
+            headers=helpers.auth(key),
+        ).status_code
+
+    helpers.give_newsletter(client, key, guardian_anna)  # her account is cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        change_role(user=guardian_anna, role=Role.DPO, actor=SEED)
+    assert withdraw() == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_role(user=guardian_anna, role=Role.PARENT, actor=SEED)
+    assert withdraw() == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        erase(people=[guardian_anna], actor=Operator("dpo"), reason="request")
+    assert withdraw() == 404
 
 
 def test_a_revoked_key_is_refused_at_once_though_it_was_cached(
