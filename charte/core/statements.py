@@ -171,7 +171,8 @@ class NewRow:
     """A new row as `insert` saves it, ready to go into the database by itself (`run`) or
     inside a statement that does more (the journal's append, `charte.audit.chain`): `pre_save`
     is sent and the values are prepared when it is made; `inserted` takes the columns that the
-    database gave back and sends `post_save`."""
+    database gave back and sends `post_save`. For a database that gives them back (PostgreSQL,
+    SQLite), as the journal's are."""
 
     def __init__(self, obj: models.Model, database: str = DEFAULT_DB_ALIAS) -> None:
         model = type(obj)
