@@ -154,16 +154,8 @@ def insert(obj: models.Model, database: str = DEFAULT_DB_ALIAS) -> None:
     """Save the new `obj` as `obj.save()` does for a new row, through an INSERT compiled once
     per model and thread: `pre_save` and `post_save` are sent, each field's `pre_save` (a
     default time, `auto_now`) is applied and its value prepared by the field as Django does,
-    the keys the database gives are read back. Not for a value that is an expression (`F`,
-    `Now()`): save it as usual."""
-    connection = connections[database]
-    if not connection.features.can_return_columns_from_insert:
-        if not obj._state.adding:
-            raise ValueError(
-                f"{obj._meta.label} {obj.pk} is already saved: insert() makes new rows."
-            )
-        obj.save(using=database)
-        return
+    the keys the database gives are read back (PostgreSQL and SQLite give them). Not for a
+    value that is an expression (`F`, `Now()`): save it as usual."""
     NewRow(obj, database).run()
 
 
