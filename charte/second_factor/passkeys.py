@@ -41,6 +41,9 @@ from charte.second_factor.models import Passkey
 
 CHALLENGE_KEY = "_webauthn_challenge"
 CHALLENGE_TTL = timedelta(minutes=5)
+# How long the browser waits for the person's authenticator before it gives up. Browsers keep
+# it between 10 seconds and 10 minutes, whatever is asked.
+CEREMONY_TIMEOUT = timedelta(minutes=1)
 
 
 class PasskeyError(Exception):
@@ -74,6 +77,10 @@ def _descriptor(passkey: Passkey) -> PublicKeyCredentialDescriptor:
     return PublicKeyCredentialDescriptor(id=bytes(passkey.credential_id), transports=transports)
 
 
+def _timeout_ms() -> int:
+    return int(CEREMONY_TIMEOUT.total_seconds() * 1000)
+
+
 def _remember(request: HttpRequest, purpose: str, challenge: bytes) -> None:
     request.session[CHALLENGE_KEY] = {
         "purpose": purpose,
@@ -105,6 +112,7 @@ def registration_options(request: HttpRequest, user: User) -> str:
         user_id=user.public_id.bytes,
         user_name=user.login,
         user_display_name=user.full_name or user.login,
+        timeout=_timeout_ms(),
         exclude_credentials=[_descriptor(p) for p in Passkey.objects.filter(user=user)],
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.DISCOURAGED,
@@ -149,6 +157,7 @@ def authentication_options(request: HttpRequest, user: User) -> str:
     options = generate_authentication_options(
         rp_id=rp_id,
         allow_credentials=[_descriptor(p) for p in Passkey.objects.filter(user=user)],
+        timeout=_timeout_ms(),
         user_verification=UserVerificationRequirement.PREFERRED,
     )
     _remember(request, "authenticate", options.challenge)
