@@ -509,9 +509,22 @@ APPEND_SQL = (
 def _append_sql(along: Sequence[NewRow]) -> str:
     """The append, and each row of `along` inserted by the same statement if the entry is (the
     function answers the entry's id, or NULL when the head was not the one expected); the
-    function's answer, then each row's returned columns."""
+    function's answer, then each row's returned columns. Made once for each kind of `along`."""
     if not along:
         return APPEND_SQL
+    return _append_sql_for(tuple(row.shape for row in along), along)
+
+
+_append_sqls: dict[tuple[Any, ...], str] = {}
+
+
+def _append_sql_for(shapes: tuple[Any, ...], along: Sequence[NewRow]) -> str:
+    if shapes not in _append_sqls:
+        _append_sqls[shapes] = _compose_append_sql(along)
+    return _append_sqls[shapes]
+
+
+def _compose_append_sql(along: Sequence[NewRow]) -> str:
     inserts = "".join(
         f", along_{n} AS ({row.select_sql('appended', 'appended.id IS NOT NULL')})"
         for n, row in enumerate(along)

@@ -192,9 +192,15 @@ class NewRow:
         ]
         self.returning = meta.db_returning_fields
 
+    @property
+    def shape(self) -> tuple[type[models.Model], str, bool]:
+        """What the SQL of this row depends on (its values aside): the same for every row of
+        its model saved the same way."""
+        return type(self.obj), self.database, self.given_key
+
     def _compiled(self) -> tuple[str, Any]:
         """Django's INSERT for the model, compiled once per thread."""
-        key = (type(self.obj), self.database, self.given_key)
+        key = self.shape
         if key not in _inserts.statements:
             query = InsertQuery(type(self.obj))
             query.insert_values(self.fields, [self.obj])
