@@ -46,6 +46,7 @@ class Prepared:
     holes: tuple[tuple[int, int, int], ...]  # (parameter, value, form of the value)
     compiler: SQLCompiler  # for its columns' converters
     database: str
+    converters: dict[int, Any] | None = None  # the compiler's, found once; None: at each call
 
     def bind(self, values: Sequence[Any]) -> tuple[str, list[Any]]:
         params = list(self.params)
@@ -60,7 +61,11 @@ class Prepared:
         with connections[self.database].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return [tuple(row) for row in self.compiler.results_iter(results=[rows])]
+        if self.converters is None:
+            return [tuple(row) for row in self.compiler.results_iter(results=[rows])]
+        if not self.converters:
+            return [tuple(row) for row in rows]
+        return [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
 
 
 class _Compiled(threading.local):
@@ -134,8 +139,17 @@ def compile_once(
         if hole is None:  # a difference that no value explains
             return None
         holes.append(hole)
+    # The columns' converters, as `results_iter` finds them at each call (a composite key's
+    # columns are left to it).
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
     return Prepared(
-        sql=sql, params=tuple(params), holes=tuple(holes), compiler=compiler, database=database
+        sql=sql,
+        params=tuple(params),
+        holes=tuple(holes),
+        compiler=compiler,
+        database=database,
+        converters=converters,
     )
 
 
