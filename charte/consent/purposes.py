@@ -50,12 +50,29 @@ def purposes_for_role(role: str) -> list[Purpose]:
     return purposes_for(User(role=role))
 
 
+# Each text as last made, with the register's purposes and recipients it was made from: made
+# again whenever either is another (a test's register, or the next release's).
+_bodies: dict[tuple[str, str], tuple[object, object, str]] = {}
+
+
 def text_body(purpose_code: str, language: str | None = None) -> str:
-    """The words shown beside the checkbox of `purpose_code`, in `language`."""
+    """The words shown beside the checkbox of `purpose_code`, in `language` (made once per
+    process for the register it reads, since every consent given checks them)."""
+    language = language or settings.LANGUAGE_CODE
+    kept = _bodies.get((purpose_code, language))
+    if kept is not None and kept[0] is register.PURPOSES and kept[1] is register.RECIPIENTS:
+        return kept[2]
+    body = _text_body(purpose_code, language)
+    if language in dict(settings.LANGUAGES):  # never more entries than purposes x languages
+        _bodies[purpose_code, language] = (register.PURPOSES, register.RECIPIENTS, body)
+    return body
+
+
+def _text_body(purpose_code: str, language: str) -> str:
     found = purpose(purpose_code)
     if found is None:
         return ""
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         recipients = [
             str(r.name)
             for r in register.RECIPIENTS

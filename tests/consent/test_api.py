@@ -6,7 +6,8 @@ from charte.audit.models import Entry
 from charte.consent.models import ApiClient, ConsentRecord
 from charte.consent.queries import consent_holds, forget_state
 from charte.core.actors import SEED, person_ref
-from tests.consent.helpers import adopt, auth, text_digest
+from charte.privacy import register
+from tests.consent.helpers import TUTOR, adopt, auth, text_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,40 @@ def test_a_consent_without_the_text_shown_or_for_the_account_itself_is_refused(
     assert (wrong_text.status_code, account.status_code) == (400, 400)
     assert consent_holds(guardian_anna, "newsletter") is False
     assert consent_holds(guardian_anna, "account") is True
+
+
+def test_a_text_that_the_register_changed_must_be_read_again(
+    client, key, guardian_anna, monkeypatch
+):
+    """The texts are made once per process, for the register they were made from: a new
+    recipient of the newsletter changes its text at once, and a consent to the old one is
+    refused."""
+    url = f"/api/consent/subjects/{guardian_anna.public_id}"
+    before = text_digest(client, key, "newsletter")
+    monkeypatch.setattr(register, "RECIPIENTS", (*register.RECIPIENTS, TUTOR))
+    after = text_digest(client, key, "newsletter")
+
+    stale = client.post(
+        url,
+        {"purpose": "newsletter", "given": True, "text_sha256": before},
+        content_type="application/json",
+        headers=auth(key),
+    )
+    assert stale.status_code == 400
+    assert "vient de changer" in stale.json()["detail"]
+    assert consent_holds(guardian_anna, "newsletter") is False
+
+    fresh = client.post(
+        url,
+        {"purpose": "newsletter", "given": True, "text_sha256": after},
+        content_type="application/json",
+        headers=auth(key),
+    )
+    assert fresh.status_code == 201
+    record = ConsentRecord.objects.get(subject_ref=person_ref(guardian_anna), purpose="newsletter")
+    assert record.text is not None
+    assert "Un partenaire de soutien scolaire" in record.text.body
+    assert after != before
 
 
 def test_nobody_consents_for_a_child_through_the_api(client, key, guardian_anna, child_ben):
