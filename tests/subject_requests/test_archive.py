@@ -127,6 +127,7 @@ def test_csv_files_are_named_in_words_in_the_persons_language_and_unique():
     person.refresh_from_db()
     with build(person) as zf:
         assert "csv/accounts.csv" in zf.namelist()
+        assert '<html lang="en">' in zf.read("index.html").decode()
     with translation.override("fr"):
         every = [csv_name(d) for d in registry.declarations()]
     assert len(every) == len(set(every))

@@ -69,7 +69,7 @@ def test_a_parent_gets_their_childs_archive_and_reads_it_offline(
     # The parent downloads the archive from the request's page.
     anna.goto(request_url)
     with anna.expect_download() as download_info:
-        anna.get_by_role("link", name="Télécharger mes données").click()
+        anna.get_by_role("link", name="Télécharger les données de Ben").click()
     archive = tmp_path / "archive.zip"
     download_info.value.save_as(archive)
     with zipfile.ZipFile(archive) as zf:

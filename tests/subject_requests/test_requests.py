@@ -7,7 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from charte.accounts.models import User
 from charte.subject_requests.models import Kind, Status, SubjectRequest
+from charte.subject_requests.storage import open_archive
 from tests.conftest import client_for, journal
 from tests.factories import PASSWORD, make_user
 from tests.subject_requests.helpers import new_url, online, staff_url
@@ -109,6 +111,10 @@ def test_the_parent_downloads_the_childs_archive_and_the_download_is_journalled(
     detail = client_for(anna).get(reverse("subject_requests:detail", args=[request.public_id]))
     link = detail.context["download_url"]
     assert link
+    page = detail.content.decode()
+    assert "Les données de Ben sont prêtes" in page
+    assert "Télécharger les données de Ben" in page
+    assert "mes données" not in page
 
     response = client_for(anna).get(link, HTTP_USER_AGENT="Navigateur de test")
 
@@ -125,6 +131,25 @@ def test_the_parent_downloads_the_childs_archive_and_the_download_is_journalled(
     assert client_for(make_user()).get(link).status_code == 404
     assert client_for(anna).get(link[:-3] + "abc/").status_code == 404
     assert len(journal("read.archive")) == 1
+
+
+def test_the_childs_archive_speaks_the_language_of_the_parent_who_reads_it(
+    family, dpo_elise, django_capture_on_commit_callbacks
+):
+    anna, ben = family
+    User.objects.filter(pk=anna.pk).update(language="en")
+    anna.refresh_from_db()
+    assert ben.language == "fr"
+    request = online(ben, Kind.ACCESS, by=anna)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+    request.refresh_from_db()
+
+    archive = zipfile.ZipFile(open_archive(request))
+
+    assert "csv/accounts.csv" in archive.namelist()
+    assert "csv/comptes.csv" not in archive.namelist()
+    assert 'lang="en"' in archive.read("index.html").decode()
 
 
 def test_an_expired_archive_cannot_be_downloaded(

@@ -52,6 +52,7 @@ def build_archive(*, request: SubjectRequest, actor: Actor) -> SubjectRequest:
             reference=request.reference,
             progress=progress,
             addressee=addressee_of(request),
+            language=reader_language(request),
         )
         out.seek(0)
         name = save_archive(name, out)
@@ -91,6 +92,18 @@ def addressee_of(request: SubjectRequest) -> archive.Addressee:
     if request.person is not None and request.person.role == Role.PUPIL:
         return archive.Addressee.PUPIL
     return archive.Addressee.ADULT
+
+
+def reader_language(request: SubjectRequest) -> str:
+    """The language of whoever reads the archive: the person's own when they asked for it, else
+    that of the guardian or heir who asked ("" when not known: the person's)."""
+    if request.relation == Relation.SELF:
+        return ""
+    if request.requester is not None:
+        return request.requester.language
+    if request.claim is not None:
+        return request.claim.language
+    return ""
 
 
 @transaction.atomic

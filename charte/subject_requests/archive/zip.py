@@ -245,12 +245,14 @@ def build(
     progress: Progress | None = None,
     chunk_size: int = CHUNK,
     addressee: Addressee = Addressee.ADULT,
+    language: str = "",
 ) -> ArchiveResult:
     """Write the ZIP archive of `person`'s data (`scope`: ACCESS or PORTABILITY) to `out`,
-    its pages written for `addressee`."""
+    its pages written for `addressee` in `language` (by default the person's own)."""
     if scope not in (ACCESS, PORTABILITY):
         raise ValueError(f"Unknown archive scope {scope!r}.")
-    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = getattr(person, "language", "") or settings.LANGUAGE_CODE
     result = ArchiveResult()
     generated_at = timezone.now()
     spool = _Spool()
@@ -290,6 +292,7 @@ def build(
                 "info": info,
                 "generated_at": generated_at,
                 "reference": reference,
+                "LANGUAGE_CODE": language,  # no request, so no context processor sets it
                 "html_rows": HTML_ROWS,
                 "zone": timezone.get_current_timezone_name(),
                 "portable": [
