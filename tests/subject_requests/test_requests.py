@@ -145,7 +145,9 @@ def test_the_childs_archive_speaks_the_language_of_the_parent_who_reads_it(
         client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
     request.refresh_from_db()
 
-    archive = zipfile.ZipFile(open_archive(request))
+    stored = open_archive(request)
+    assert stored is not None
+    archive = zipfile.ZipFile(stored)
 
     assert "csv/accounts.csv" in archive.namelist()
     assert "csv/comptes.csv" not in archive.namelist()
