@@ -12,6 +12,11 @@ from tests.consent.helpers import TUTOR, adopt, auth, text_digest
 pytestmark = pytest.mark.django_db
 
 
+def post_choice(client, key, url, choice):
+    """A service's choice for a person, posted to the API as JSON with its key."""
+    return client.post(url, choice, content_type="application/json", headers=auth(key))
+
+
 def test_the_key_is_stored_only_as_a_digest(key):
     client = ApiClient.objects.get(name="newsletter-tool")
     assert key not in (client.key_sha256, client.key_prefix)
@@ -29,11 +34,8 @@ def test_a_service_reads_and_records_a_consent_with_the_text_shown(client, key, 
     url = f"/api/consent/subjects/{guardian_anna.public_id}"
     digest = text_digest(client, key, "newsletter")
 
-    response = client.post(
-        url,
-        {"purpose": "newsletter", "given": True, "text_sha256": digest},
-        content_type="application/json",
-        headers=auth(key),
+    response = post_choice(
+        client, key, url, {"purpose": "newsletter", "given": True, "text_sha256": digest}
     )
 
     assert response.status_code == 201
@@ -55,18 +57,10 @@ def test_a_consent_without_the_text_shown_or_for_the_account_itself_is_refused(
     client, key, guardian_anna
 ):
     url = f"/api/consent/subjects/{guardian_anna.public_id}"
-    wrong_text = client.post(
-        url,
-        {"purpose": "newsletter", "given": True, "text_sha256": "0" * 64},
-        content_type="application/json",
-        headers=auth(key),
+    wrong_text = post_choice(
+        client, key, url, {"purpose": "newsletter", "given": True, "text_sha256": "0" * 64}
     )
-    account = client.post(
-        url,
-        {"purpose": "account", "given": False},
-        content_type="application/json",
-        headers=auth(key),
-    )
+    account = post_choice(client, key, url, {"purpose": "account", "given": False})
 
     assert (wrong_text.status_code, account.status_code) == (400, 400)
     assert consent_holds(guardian_anna, "newsletter") is False
@@ -84,21 +78,15 @@ def test_a_text_that_the_register_changed_must_be_read_again(
     monkeypatch.setattr(register, "RECIPIENTS", (*register.RECIPIENTS, TUTOR))
     after = text_digest(client, key, "newsletter")
 
-    stale = client.post(
-        url,
-        {"purpose": "newsletter", "given": True, "text_sha256": before},
-        content_type="application/json",
-        headers=auth(key),
+    stale = post_choice(
+        client, key, url, {"purpose": "newsletter", "given": True, "text_sha256": before}
     )
     assert stale.status_code == 400
     assert "vient de changer" in stale.json()["detail"]
     assert consent_holds(guardian_anna, "newsletter") is False
 
-    fresh = client.post(
-        url,
-        {"purpose": "newsletter", "given": True, "text_sha256": after},
-        content_type="application/json",
-        headers=auth(key),
+    fresh = post_choice(
+        client, key, url, {"purpose": "newsletter", "given": True, "text_sha256": after}
     )
     assert fresh.status_code == 201
     record = ConsentRecord.objects.get(subject_ref=person_ref(guardian_anna), purpose="newsletter")
@@ -110,11 +98,11 @@ def test_a_text_that_the_register_changed_must_be_read_again(
 def test_nobody_consents_for_a_child_through_the_api(client, key, guardian_anna, child_ben):
     adopt(guardian=guardian_anna, child=child_ben)
 
-    response = client.post(
+    response = post_choice(
+        client,
+        key,
         f"/api/consent/subjects/{child_ben.public_id}",
         {"purpose": "coach", "given": False},
-        content_type="application/json",
-        headers=auth(key),
     )
 
     assert response.status_code == 400
@@ -137,11 +125,11 @@ def test_a_service_cannot_record_a_consent_for_staff_or_for_nobody(client, key, 
     entries = Entry.objects.count()
 
     for subject in (guardian_anna.public_id, "00000000-0000-4000-8000-000000000000"):
-        response = client.post(
+        response = post_choice(
+            client,
+            key,
             f"/api/consent/subjects/{subject}",
             {"purpose": "newsletter", "given": False},
-            content_type="application/json",
-            headers=auth(key),
         )
         assert response.status_code == 404, subject
 
@@ -183,23 +171,15 @@ def test_a_read_is_served_from_the_cache_and_every_write_replaces_it(
     with django_assert_max_num_queries(2):  # the service's key and the person, not consents
         assert newsletter() is False
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(
-            url,
-            {"purpose": "newsletter", "given": True, "text_sha256": digest},
-            content_type="application/json",
-            headers=auth(key),
+        response = post_choice(
+            client, key, url, {"purpose": "newsletter", "given": True, "text_sha256": digest}
         )
     assert response.status_code == 201
     assert len(callbacks) >= 1
     assert newsletter() is True
     # Another process that cached the old state keeps nothing: the version it used is gone.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            url,
-            {"purpose": "newsletter", "given": False},
-            content_type="application/json",
-            headers=auth(key),
-        )
+        post_choice(client, key, url, {"purpose": "newsletter", "given": False})
     assert newsletter() is False
     assert consent_holds(guardian_anna, "newsletter") is False
 
