@@ -147,11 +147,23 @@ def test_the_childs_archive_speaks_the_language_of_the_parent_who_reads_it(
 
     stored = open_archive(request)
     assert stored is not None
-    archive = zipfile.ZipFile(stored)
+    with stored, zipfile.ZipFile(stored) as archive:
+        assert "csv/accounts.csv" in archive.namelist()
+        assert "csv/comptes.csv" not in archive.namelist()
+        assert 'lang="en"' in archive.read("index.html").decode()
 
-    assert "csv/accounts.csv" in archive.namelist()
-    assert "csv/comptes.csv" not in archive.namelist()
-    assert 'lang="en"' in archive.read("index.html").decode()
+
+def test_the_parent_sees_the_childs_archive_being_prepared(family, dpo_elise):
+    anna, ben = family
+    request = online(ben, Kind.ACCESS, by=anna)
+    client_for(dpo_elise).post(staff_url(request), {"action": "decide", "decision": "approved"})
+    request.refresh_from_db()
+    assert request.status == Status.PROCESSING  # the archive is built once this commits
+
+    page = client_for(anna).get(reverse("subject_requests:detail", args=[request.public_id]))
+
+    assert "Préparation des données de Ben" in page.content.decode()
+    assert "Préparation de vos données" not in page.content.decode()
 
 
 def test_an_expired_archive_cannot_be_downloaded(
