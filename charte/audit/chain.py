@@ -512,19 +512,9 @@ def _append_sql(along: Sequence[NewRow]) -> str:
     function's answer, then each row's returned columns. Made once for each kind of `along`."""
     if not along:
         return APPEND_SQL
-    return _append_sql_for(tuple(row.shape for row in along), along)
-
-
-_append_sqls: dict[tuple[Any, ...], str] = {}
-
-
-def _append_sql_for(shapes: tuple[Any, ...], along: Sequence[NewRow]) -> str:
-    if shapes not in _append_sqls:
-        _append_sqls[shapes] = _compose_append_sql(along)
-    return _append_sqls[shapes]
-
-
-def _compose_append_sql(along: Sequence[NewRow]) -> str:
+    shapes = tuple(row.shape for row in along)
+    if shapes in _append_sqls:
+        return _append_sqls[shapes]
     inserts = "".join(
         f", along_{n} AS ({row.select_sql('appended', 'appended.id IS NOT NULL')})"
         for n, row in enumerate(along)
@@ -532,7 +522,12 @@ def _compose_append_sql(along: Sequence[NewRow]) -> str:
     returned = "".join(
         f", {column}" for n, row in enumerate(along) for column in row.returned_sql(f"along_{n}")
     )
-    return f"WITH appended AS ({APPEND_SQL}){inserts} SELECT appended.*{returned} FROM appended"  # noqa: S608
+    sql = f"WITH appended AS ({APPEND_SQL}){inserts} SELECT appended.*{returned} FROM appended"  # noqa: S608
+    _append_sqls[shapes] = sql
+    return sql
+
+
+_append_sqls: dict[tuple[Any, ...], str] = {}
 
 
 def _append_in_one_statement(

@@ -93,10 +93,7 @@ def consent_state_and_changes(
     the charter's material changes: one round trip to the cache, or none with what was read
     of it already (`found`, for `state_and_changes_answers`)."""
     answers = state_and_changes_answers(ref)
-    if found is None:
-        person, changes = cached.read_through(*answers)
-    else:
-        person, changes = cached.resolve(answers, found)
+    person, changes = cached.read_through(*answers, found=found)
     if person is None:
         return None, {}, changes
     return Account(*person[0]), _as_state(person[1]), changes
@@ -208,10 +205,7 @@ def current_version(found: dict[str, Any] | None = None) -> CharterVersion | Non
     """The charter's latest version, only its key and number (from the cache, which publishing
     a version replaces once it commits): what a consent record points at. `found`: what was
     read of the cache already (for `current_version_answer`)."""
-    if found is None:
-        [row] = cached.read_through(_latest_answer())
-    else:
-        [row] = cached.resolve([_latest_answer()], found)
+    [row] = cached.read_through(_latest_answer(), found=found)
     if row is None:
         return None
     version = CharterVersion(id=row[0], number=row[1])
@@ -259,11 +253,7 @@ def service_answer(digest: str) -> cached.Cached:
 def service_for_key(digest: str, found: dict[str, Any] | None = None) -> ApiClient | None:
     """The service whose key has the SHA-256 `digest`, unless it was revoked; from what was
     read of the cache already when `found` (for `service_answer(digest)`)."""
-    answer = service_answer(digest)
-    if found is None:
-        [row] = cached.read_through(answer)
-    else:
-        [row] = cached.resolve([answer], found)
+    [row] = cached.read_through(service_answer(digest), found=found)
     if row is None:
         return None
     client = ApiClient(**row)
@@ -432,11 +422,7 @@ def subject(public_id: UUID, found: dict[str, Any] | None = None) -> User | None
     """The person (not staff) with this public id, with what a consent write reads of them:
     from the cache (what was read of it already: `found`, for `keys_of(subject_answer(...))`),
     else through a statement compiled once (`charte.core.statements`)."""
-    answer = subject_answer(public_id)
-    if found is None:
-        [row] = cached.read_through(answer)
-    else:
-        [row] = cached.resolve([answer], found)
+    [row] = cached.read_through(subject_answer(public_id), found=found)
     return statements.instance(User, SUBJECT_FIELDS, row) if row is not None else None
 
 

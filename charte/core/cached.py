@@ -6,9 +6,9 @@ under a key of its own. A write replaces the token once its transaction commits,
 process reads the database again at once. A reader takes the token and the answer in one round
 trip, before it reads the database, so that an answer read before a write is stored under the
 old token and never served again. Tokens are random, not counters, so that an evicted token
-cannot come back. Several answers are read in the same round trip (`read_through`, or
-`keys_of` and `resolve` around a read that does more, such as the consent API's, which counts
-the request against its rate in the same round trip). The
+cannot come back. Several answers are read in the same round trip (`read_through`; or
+`keys_of`, then `read_through(..., found=...)`, around a read that does more, such as the
+consent API's, which counts the request against its rate in the same round trip). The
 writing transaction itself reads the database and caches nothing (`changed`): what it sees may
 still roll back.
 
@@ -43,15 +43,18 @@ class Cached:
     keep_none: bool = True  # False: an answer of None is read again each time
 
 
-def read_through(*answers: Cached) -> list[Any]:
+def read_through(*answers: Cached, found: dict[str, Any] | None = None) -> list[Any]:
     """Each answer, from the cache when it holds it under its current token; one round trip
-    when they all hold, one more for each that does not."""
-    keys = keys_of(*answers)
-    return resolve(answers, cache.get_many(keys) if keys else {})
+    when they all hold, one more for each that does not. `found`: what the caller read of the
+    cache already, for `keys_of(*answers)` among others (then no round trip of its own)."""
+    if found is None:
+        keys = keys_of(*answers)
+        found = cache.get_many(keys) if keys else {}
+    return _resolve(answers, found)
 
 
 def keys_of(*answers: Cached) -> list[str]:
-    """The keys to read for `answers` (their tokens and values), for `resolve`."""
+    """The keys to read for `answers` (their tokens and values), for `read_through`'s `found`."""
     writing = _writing()
     return [
         key
@@ -61,7 +64,7 @@ def keys_of(*answers: Cached) -> list[str]:
     ]
 
 
-def resolve(answers: tuple[Cached, ...] | list[Cached], found: dict[str, Any]) -> list[Any]:
+def _resolve(answers: tuple[Cached, ...], found: dict[str, Any]) -> list[Any]:
     """Each answer from what was read of the cache (`found`, as `cache.get_many` answers for
     `keys_of(...)`, possibly for more answers than these); the database for the others."""
     writing = _writing()
